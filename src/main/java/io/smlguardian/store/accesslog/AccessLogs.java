@@ -1,0 +1,25 @@
+package io.smlguardian.store.accesslog;
+
+import io.smlguardian.store.collection.CollectionDescriptor;
+import io.smlguardian.store.collection.DataCategory;
+import jakarta.enterprise.context.Dependent;
+import jakarta.enterprise.inject.Produces;
+import java.time.Period;
+import java.util.List;
+
+/** The access logs collection: the audit trail, kept seven years for compliance. */
+@Dependent
+public class AccessLogs {
+
+  @Produces
+  public static final CollectionDescriptor<AccessLog> COLLECTION =
+      new CollectionDescriptor<>(
+          "access_logs",
+          AccessLog.class,
+          DataCategory.AUDIT_LOG,
+          Period.ofYears(7),
+          "timestamp",
+          List.of("accessType", "ipAddress", "success"));
+
+  private AccessLogs() {}
+}

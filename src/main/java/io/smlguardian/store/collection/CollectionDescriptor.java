@@ -1,0 +1,115 @@
+package io.smlguardian.store.collection;
+
+import java.time.Period;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Everything the generic store, service and REST resource need to know about one collection: its
+ * name, entity, data category, default retention, the time that retention and default ordering
+ * go by, and the fields that may be used in filters and sort orders (each backed by an index).
+ *
+ * <p>Every field may be returned and projected; only the declared query fields may reach a query,
+ * so a field name from a request never reaches SQL unless the collection declared it. The id, the
+ * creation time and, for owned collections, the owner are always query fields.
+ *
+ * @param <E> the collection's entity
+ */
+public final class CollectionDescriptor<E extends StoredRecord> {
+
+  private static final Pattern NAME = Pattern.compile("[a-z][a-z_]*");
+
+  private final String name;
+  private final Class<E> entityClass;
+  private final DataCategory category;
+  private final Period defaultRetention;
+  private final String timeField;
+  private final Set<String> queryFields;
+  private final RecordSchema schema;
+
+  public CollectionDescriptor(
+      String name,
+      Class<E> entityClass,
+      DataCategory category,
+      Period defaultRetention,
+      String timeField,
+      List<String> queryFields) {
+    if (!NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("collection name must be snake_case: " + name);
+    }
+    this.name = name;
+    this.entityClass = entityClass;
+    this.category = category;
+    this.defaultRetention = defaultRetention;
+    this.timeField = timeField;
+    this.schema = RecordSchema.of(entityClass);
+
+    Set<String> fields = new LinkedHashSet<>(List.of("id", "createdAt"));
+    if (owned()) {
+      fields.add(OwnedRecord.OWNER_FIELD);
+    }
+    fields.add(timeField);
+    fields.addAll(queryFields);
+    for (String field : fields) {
+      FieldDefinition definition =
+          schema
+              .field(field)
+              .orElseThrow(() -> new IllegalArgumentException(name + " has no field " + field));
+      if (definition.type() == FieldType.JSON) {
+        throw new IllegalArgumentException(name + "." + field + " is JSON and cannot be queried");
+      }
+    }
+    if (schema.field(timeField).orElseThrow().type() != FieldType.TIME) {
+      throw new IllegalArgumentException(name + "." + timeField + " is not a time");
+    }
+    this.queryFields = Set.copyOf(fields);
+  }
+
+  /** The collection's name in URLs, tables and exports, e.g. {@code emotional_states}. */
+  public String name() {
+    return name;
+  }
+
+  public Class<E> entityClass() {
+    return entityClass;
+  }
+
+  public DataCategory category() {
+    return category;
+  }
+
+  /** The seed's retention period; configuration may override it. */
+  public Period defaultRetention() {
+    return defaultRetention;
+  }
+
+  /** The field that says when a record happened: default sort order and retention go by it. */
+  public String timeField() {
+    return timeField;
+  }
+
+  /** Whether records belong to a user (every collection but metrics). */
+  public boolean owned() {
+    return OwnedRecord.class.isAssignableFrom(entityClass);
+  }
+
+  public RecordSchema schema() {
+    return schema;
+  }
+
+  /** The fields that filters and sort orders may name. */
+  public Set<String> queryFields() {
+    return queryFields;
+  }
+
+  public boolean isQueryField(String field) {
+    return queryFields.contains(field);
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+}

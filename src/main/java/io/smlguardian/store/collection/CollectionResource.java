@@ -1,0 +1,186 @@
+package io.smlguardian.store.collection;
+
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * The seed's collection operations over HTTP, for every collection: /api/collections/{name}.
+ * Translates HTTP to {@link RecordService} calls and back; owns no logic of its own.
+ */
+@Path("collections")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Collections")
+public class CollectionResource {
+
+  static final String QUERY_GRAMMAR =
+      "Filters: field=[not.]op.value with op in eq, neq (ne), gt, gte, lt, lte, in, is;"
+          + " e.g. type=eq.success_pattern, strength=gte.0.5, emotion=in.(joy,calm),"
+          + " endTime=is.null. Only a collection's query fields may be filtered or sorted."
+          + " order=field[.asc|.desc],... (default: newest first by the collection's time field);"
+          + " limit (default 100, max QUERY_MAX_LIMIT) and offset; select=field,... returns only"
+          + " those fields.";
+
+  @Inject RecordService records;
+  @Inject CollectionRegistry collections;
+  @Context UriInfo uri;
+
+  @GET
+  @Operation(summary = "List the collections with their fields, query fields and retention")
+  public JsonObject listCollections() {
+    JsonArrayBuilder all = Json.createArrayBuilder();
+    collections.all().forEach(c -> all.add(describe(c)));
+    return Json.createObjectBuilder().add("collections", all).build();
+  }
+
+  @POST
+  @Path("{collection}")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(
+      summary = "Insert one record (a JSON object) or many (a JSON array, in one transaction)",
+      description = "The store assigns id, createdAt and version. An array is all or nothing.")
+  @APIResponse(responseCode = "201", description = "Stored; Location and ETag name the record")
+  public Response insert(@PathParam("collection") String collection, String body) {
+    JsonValue json = JsonBodies.parse(body);
+    if (json.getValueType() == JsonValue.ValueType.ARRAY) {
+      List<RecordView> stored =
+          records.insertAll(collection, JsonBodies.objects(json.asJsonArray(), "record"));
+      JsonArrayBuilder items = Json.createArrayBuilder();
+      stored.forEach(v -> items.add(v.json()));
+      return Response.status(Response.Status.CREATED)
+          .entity(Json.createObjectBuilder().add("items", items).build())
+          .build();
+    }
+    RecordView stored = records.insert(collection, JsonBodies.asObject(json, "The request body"));
+    return Response.created(uri.getAbsolutePathBuilder().path(stored.id().toString()).build())
+        .tag(etag(stored))
+        .entity(stored.json())
+        .build();
+  }
+
+  @GET
+  @Path("{collection}")
+  @Operation(summary = "Find records: filter, order, page, project", description = QUERY_GRAMMAR)
+  @APIResponse(responseCode = "200", description = "{items: [...], limit, offset}")
+  public JsonObject find(@PathParam("collection") String collection) {
+    RecordPage page = records.find(collection, uri.getQueryParameters());
+    return Json.createObjectBuilder()
+        .add("items", Json.createArrayBuilder(page.items()))
+        .add("limit", page.limit())
+        .add("offset", page.offset())
+        .build();
+  }
+
+  @GET
+  @Path("{collection}/count")
+  @Operation(summary = "Count the records matching filters", description = QUERY_GRAMMAR)
+  public JsonObject count(@PathParam("collection") String collection) {
+    return Json.createObjectBuilder()
+        .add("count", records.count(collection, uri.getQueryParameters()))
+        .build();
+  }
+
+  @GET
+  @Path("{collection}/{id}")
+  @Operation(summary = "Find one record by id; its ETag is its version")
+  public Response findById(
+      @PathParam("collection") String collection,
+      @PathParam("id") String id,
+      @Parameter(description = "fields to return, comma-separated") @QueryParam("select")
+          String select) {
+    RecordView found = records.find(collection, uuid(id), select);
+    return Response.ok(found.json()).tag(etag(found)).build();
+  }
+
+  @PATCH
+  @Path("{collection}/{id}")
+  @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
+  @Operation(
+      summary = "Update fields of a record (JSON merge patch)",
+      description =
+          "With If-Match: \"<version>\" the update applies only to that version, else 412."
+              + " Without it, it applies to the current version.")
+  @APIResponse(responseCode = "200", description = "The updated record; ETag is its new version")
+  @APIResponse(responseCode = "412", description = "The record is no longer at that version")
+  public Response update(
+      @PathParam("collection") String collection,
+      @PathParam("id") String id,
+      @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+      String body) {
+    RecordView updated =
+        records.update(
+            collection, uuid(id), ETags.expectedVersion(ifMatch), JsonBodies.object(body));
+    return Response.ok(updated.json()).tag(etag(updated)).build();
+  }
+
+  @DELETE
+  @Path("{collection}/{id}")
+  @Operation(summary = "Delete a record; with If-Match only at that version, else 412")
+  @APIResponse(responseCode = "204", description = "Deleted")
+  public Response delete(
+      @PathParam("collection") String collection,
+      @PathParam("id") String id,
+      @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
+    records.delete(collection, uuid(id), ETags.expectedVersion(ifMatch));
+    return Response.noContent().build();
+  }
+
+  /** The strong ETag of a record version: its version number. */
+  private static EntityTag etag(RecordView view) {
+    return new EntityTag(Long.toString(view.version()));
+  }
+
+  private static UUID uuid(String id) {
+    try {
+      return UUID.fromString(id);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidRequestException("A record id is a UUID; got '" + id + "'.");
+    }
+  }
+
+  private static JsonObject describe(CollectionDescriptor<?> collection) {
+    JsonArrayBuilder fields = Json.createArrayBuilder();
+    for (FieldDefinition field : collection.schema().fields()) {
+      fields.add(
+          Json.createObjectBuilder()
+              .add("name", field.name())
+              .add("type", field.type().name().toLowerCase())
+              .add("required", field.required())
+              .add("access", field.access().name().toLowerCase())
+              .add("query", collection.isQueryField(field.name())));
+    }
+    return Json.createObjectBuilder()
+        .add("name", collection.name())
+        .add("category", collection.category().label())
+        .add("sensitive", collection.category().sensitive())
+        .add("owned", collection.owned())
+        .add("defaultRetention", collection.defaultRetention().toString())
+        .add("timeField", collection.timeField())
+        .add("fields", fields)
+        .build();
+  }
+}

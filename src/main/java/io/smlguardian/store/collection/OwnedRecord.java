@@ -1,0 +1,28 @@
+package io.smlguardian.store.collection;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.MappedSuperclass;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+
+/**
+ * A record that belongs to one user of the platform. The owner is what export, erasure and access
+ * control key on, so it is required at insert and can never be changed afterwards.
+ */
+@MappedSuperclass
+public abstract class OwnedRecord extends StoredRecord {
+
+  /** The name of the owner field in every owned collection. */
+  public static final String OWNER_FIELD = "userId";
+
+  @NotBlank
+  @Size(max = 128)
+  @Column(name = "user_id", nullable = false, updatable = false, length = 128)
+  private String userId;
+
+  protected OwnedRecord() {}
+
+  public String getUserId() {
+    return userId;
+  }
+}

@@ -1,0 +1,141 @@
+package io.smlguardian.store.collection;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validator;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Converts between the JSON of the API and entities, for every collection, from its schema.
+ *
+ * <p>This is the only code that writes entity fields. It refuses unknown fields, values of the
+ * wrong type, generated fields and, on update, immutable ones; then it runs the entity's Bean
+ * Validation constraints. All problems of one record are reported together, and a record with any
+ * problem is never handed to a store.
+ */
+@ApplicationScoped
+public class RecordMapper {
+
+  private Validator validator;
+
+  protected RecordMapper() {}
+
+  @Inject
+  public RecordMapper(Validator validator) {
+    this.validator = validator;
+  }
+
+  /** A new, valid, not yet stored record of the collection built from a request body. */
+  public <E extends StoredRecord> E newRecord(CollectionDescriptor<E> collection, JsonObject body) {
+    E record = instantiate(collection.entityClass());
+    List<String> errors = new ArrayList<>();
+    for (Map.Entry<String, JsonValue> entry : body.entrySet()) {
+      collection
+          .schema()
+          .field(entry.getKey())
+          .ifPresentOrElse(
+              field -> {
+                if (!field.writableOnInsert()) {
+                  errors.add(field.name() + ": is assigned by the store");
+                } else {
+                  write(record, field, entry.getValue(), errors);
+                }
+              },
+              () -> errors.add(entry.getKey() + ": no such field in " + collection.name()));
+    }
+    validate(collection, record, errors);
+    return record;
+  }
+
+  /**
+   * Applies a partial update (JSON merge patch: the fields present are replaced, null clears a
+   * field) to a record, then validates the result.
+   */
+  public <E extends StoredRecord> void applyChanges(
+      CollectionDescriptor<E> collection, E record, JsonObject changes) {
+    List<String> errors = new ArrayList<>();
+    for (Map.Entry<String, JsonValue> entry : changes.entrySet()) {
+      collection
+          .schema()
+          .field(entry.getKey())
+          .ifPresentOrElse(
+              field -> {
+                if (field.access() == FieldDefinition.Access.GENERATED) {
+                  errors.add(field.name() + ": is assigned by the store");
+                } else if (!field.writableOnUpdate()) {
+                  errors.add(field.name() + ": cannot be changed once stored");
+                } else {
+                  write(record, field, entry.getValue(), errors);
+                }
+              },
+              () -> errors.add(entry.getKey() + ": no such field in " + collection.name()));
+    }
+    validate(collection, record, errors);
+  }
+
+  /** The JSON view of a record: every field, or only those projected, in schema order. */
+  public JsonObject toJson(
+      CollectionDescriptor<?> collection, StoredRecord record, List<String> projection) {
+    JsonObjectBuilder json = Json.createObjectBuilder();
+    for (FieldDefinition field : collection.schema().fields()) {
+      if (projection.isEmpty() || projection.contains(field.name())) {
+        json.add(field.name(), field.type().toJson(field.read(record)));
+      }
+    }
+    return json.build();
+  }
+
+  private static void write(
+      StoredRecord record, FieldDefinition field, JsonValue json, List<String> errors) {
+    try {
+      field.write(record, field.type().fromJson(json));
+    } catch (IllegalArgumentException e) {
+      errors.add(field.name() + ": " + e.getMessage());
+    }
+  }
+
+  private <E extends StoredRecord> void validate(
+      CollectionDescriptor<E> collection, E record, List<String> errors) {
+    // A field whose value was refused already has its error; its constraints would only repeat it.
+    Set<String> refused =
+        errors.stream().map(e -> e.substring(0, e.indexOf(':'))).collect(Collectors.toSet());
+    validator.validate(record).stream()
+        .filter(v -> !refused.contains(v.getPropertyPath().toString()))
+        .sorted(Comparator.comparing(v -> v.getPropertyPath().toString()))
+        .map(RecordMapper::describe)
+        .forEach(errors::add);
+    if (!errors.isEmpty()) {
+      throw new InvalidRequestException(
+          "Invalid " + collection.name() + " record: " + String.join("; ", errors) + ".", errors);
+    }
+  }
+
+  private static String describe(ConstraintViolation<?> violation) {
+    return violation.getPropertyPath() + ": " + violation.getMessage();
+  }
+
+  private static <E> E instantiate(Class<E> entityClass) {
+    try {
+      Constructor<E> constructor = entityClass.getDeclaredConstructor();
+      constructor.setAccessible(true);
+      return constructor.newInstance();
+    } catch (NoSuchMethodException
+        | InstantiationException
+        | IllegalAccessException
+        | InvocationTargetException e) {
+      throw new IllegalStateException("cannot instantiate " + entityClass.getName(), e);
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package io.smlguardian.store.collection;
+
+import io.smlguardian.store.collection.query.Filter;
+import io.smlguardian.store.collection.query.RecordQuery;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The storage backend, for every collection alike. Implementations work within the caller's
+ * transaction and see only validated records and queries; they report a lost race on a version as
+ * a {@link VersionConflictException}.
+ */
+public interface RecordStore {
+
+  /** Stores new records, assigning their id, creation time and first version. */
+  <E extends StoredRecord> void insert(CollectionDescriptor<E> collection, List<E> records);
+
+  <E extends StoredRecord> Optional<E> findById(CollectionDescriptor<E> collection, UUID id);
+
+  /** The records matching the query, in its order, one page. */
+  <E extends StoredRecord> List<E> find(CollectionDescriptor<E> collection, RecordQuery query);
+
+  long count(CollectionDescriptor<?> collection, List<Filter> filters);
+
+  /**
+   * Writes the changes made to a record found by {@link #findById}, provided nobody changed it
+   * since, and advances its version.
+   */
+  <E extends StoredRecord> void update(CollectionDescriptor<E> collection, E record);
+
+  /** Deletes a record found by {@link #findById}, provided nobody changed it since. */
+  <E extends StoredRecord> void delete(CollectionDescriptor<E> collection, E record);
+}

@@ -1,0 +1,35 @@
+package io.smlguardian.store.health;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Liveness;
+
+/**
+ * Live unless the heap is nearly exhausted after garbage collection could have freed it: a JVM in
+ * that state answers slowly or not at all and is better restarted.
+ */
+@Liveness
+@ApplicationScoped
+public class MemoryLivenessCheck implements HealthCheck {
+
+  @Inject
+  @ConfigProperty(name = "HEALTH_MAX_HEAP_USE", defaultValue = "0.95")
+  double maxHeapUse;
+
+  @Override
+  public HealthCheckResponse call() {
+    MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+    long max = heap.getMax() > 0 ? heap.getMax() : heap.getCommitted();
+    double use = (double) heap.getUsed() / max;
+    return HealthCheckResponse.named("heap")
+        .status(use < maxHeapUse)
+        .withData("usedBytes", heap.getUsed())
+        .withData("maxBytes", max)
+        .build();
+  }
+}

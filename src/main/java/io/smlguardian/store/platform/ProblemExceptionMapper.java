@@ -1,0 +1,107 @@
+package io.smlguardian.store.platform;
+
+import io.smlguardian.store.collection.InvalidRequestException;
+import io.smlguardian.store.collection.RecordNotFoundException;
+import io.smlguardian.store.collection.UnknownCollectionException;
+import io.smlguardian.store.collection.VersionConflictException;
+import io.smlguardian.store.transaction.AtomicOperationException;
+import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.persistence.OptimisticLockException;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.Response.Status;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+import java.util.List;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Every failure leaves the API as RFC 9457 problem+json: the store's exceptions by their meaning,
+ * the REST runtime's own (unknown path, wrong method or media type) with their status, and
+ * anything unexpected as a 500 that carries an incident id to find the logged stack trace; no
+ * stack trace ever reaches a caller.
+ */
+@Provider
+public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
+
+  private static final Logger LOG = Logger.getLogger(ProblemExceptionMapper.class.getName());
+
+  @Override
+  public Response toResponse(Throwable thrown) {
+    if (thrown instanceof AtomicOperationException failed) {
+      JsonObjectBuilder extensions = Json.createObjectBuilder().add("operationIndex", failed.index());
+      Response cause = toResponse(failed.getCause());
+      return Problem.response(
+          Status.fromStatusCode(cause.getStatus()),
+          failed.getMessage() + " Nothing was committed.",
+          errorsOf(failed.getCause()),
+          extensions);
+    }
+    if (thrown instanceof WebApplicationException web) {
+      Response.StatusType status = web.getResponse().getStatusInfo();
+      return Problem.response(status, web.getMessage());
+    }
+    Throwable known = knownCause(thrown);
+    if (known instanceof InvalidRequestException invalid) {
+      return Problem.response(
+          Status.BAD_REQUEST, invalid.getMessage(), invalid.errors(), Json.createObjectBuilder());
+    }
+    if (known instanceof UnknownCollectionException || known instanceof RecordNotFoundException) {
+      return Problem.response(Status.NOT_FOUND, known.getMessage());
+    }
+    if (known instanceof VersionConflictException) {
+      return Problem.response(
+          Status.PRECONDITION_FAILED,
+          known.getMessage() + " Read it again and retry with its current ETag.");
+    }
+    if (known instanceof OptimisticLockException) {
+      return Problem.response(
+          Status.PRECONDITION_FAILED, "The record was changed concurrently; read it and retry.");
+    }
+    if (known instanceof ConstraintViolationException violations) {
+      List<String> errors =
+          violations.getConstraintViolations().stream()
+              .map(v -> v.getPropertyPath() + ": " + v.getMessage())
+              .sorted()
+              .toList();
+      return Problem.response(
+          Status.BAD_REQUEST, "Invalid record.", errors, Json.createObjectBuilder());
+    }
+    String incident = UUID.randomUUID().toString();
+    LOG.log(Level.SEVERE, "Unexpected failure, incident " + incident, thrown);
+    return Problem.response(
+        Status.INTERNAL_SERVER_ERROR,
+        "The request failed unexpectedly; nothing was changed. Incident " + incident + ".",
+        List.of(),
+        Json.createObjectBuilder().add("incident", incident));
+  }
+
+  private static List<String> errorsOf(Throwable cause) {
+    return cause instanceof InvalidRequestException invalid ? invalid.errors() : List.of();
+  }
+
+  /**
+   * The store's own exception inside container wrappers (transaction and persistence exceptions
+   * wrap what a commit or flush ran into), or the thrown one itself.
+   */
+  private static Throwable knownCause(Throwable thrown) {
+    for (Throwable t = thrown; t != null; t = t.getCause()) {
+      if (t instanceof InvalidRequestException
+          || t instanceof UnknownCollectionException
+          || t instanceof RecordNotFoundException
+          || t instanceof VersionConflictException
+          || t instanceof OptimisticLockException
+          || t instanceof ConstraintViolationException) {
+        return t;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return thrown;
+  }
+}

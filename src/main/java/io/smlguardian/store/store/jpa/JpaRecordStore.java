@@ -1,0 +1,125 @@
+package io.smlguardian.store.store.jpa;
+
+import io.smlguardian.store.collection.CollectionDescriptor;
+import io.smlguardian.store.collection.RecordStore;
+import io.smlguardian.store.collection.StoredRecord;
+import io.smlguardian.store.collection.VersionConflictException;
+import io.smlguardian.store.collection.query.Filter;
+import io.smlguardian.store.collection.query.RecordQuery;
+import io.smlguardian.store.collection.query.SortOrder;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.OptimisticLockException;
+import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.criteria.CriteriaBuilder;
+import jakarta.persistence.criteria.CriteriaQuery;
+import jakarta.persistence.criteria.Expression;
+import jakarta.persistence.criteria.Order;
+import jakarta.persistence.criteria.Predicate;
+import jakarta.persistence.criteria.Root;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The store on a relational database through JPA. Queries are built with the Criteria API from
+ * validated {@link RecordQuery} objects, so field names are entity attributes and values are bound
+ * parameters; nothing from a request is ever spliced into SQL.
+ */
+@ApplicationScoped
+public class JpaRecordStore implements RecordStore {
+
+  @PersistenceContext(unitName = "guardian")
+  private EntityManager em;
+
+  @Override
+  public <E extends StoredRecord> void insert(CollectionDescriptor<E> collection, List<E> records) {
+    records.forEach(em::persist);
+    em.flush(); // assigns versions now, and reports constraint failures to this caller
+  }
+
+  @Override
+  public <E extends StoredRecord> Optional<E> findById(
+      CollectionDescriptor<E> collection, UUID id) {
+    return Optional.ofNullable(em.find(collection.entityClass(), id));
+  }
+
+  @Override
+  public <E extends StoredRecord> List<E> find(
+      CollectionDescriptor<E> collection, RecordQuery query) {
+    CriteriaBuilder cb = em.getCriteriaBuilder();
+    CriteriaQuery<E> criteria = cb.createQuery(collection.entityClass());
+    Root<E> root = criteria.from(collection.entityClass());
+    criteria.select(root).where(predicates(cb, root, query.filters()));
+    criteria.orderBy(order(cb, root, collection, query.order()));
+    return em.createQuery(criteria)
+        .setFirstResult(query.offset())
+        .setMaxResults(query.limit())
+        .getResultList();
+  }
+
+  @Override
+  public long count(CollectionDescriptor<?> collection, List<Filter> filters) {
+    CriteriaBuilder cb = em.getCriteriaBuilder();
+    CriteriaQuery<Long> criteria = cb.createQuery(Long.class);
+    Root<?> root = criteria.from(collection.entityClass());
+    criteria.select(cb.count(root)).where(predicates(cb, root, filters));
+    return em.createQuery(criteria).getSingleResult();
+  }
+
+  @Override
+  public <E extends StoredRecord> void update(CollectionDescriptor<E> collection, E record) {
+    flushGuarded(collection, record);
+  }
+
+  @Override
+  public <E extends StoredRecord> void delete(CollectionDescriptor<E> collection, E record) {
+    em.remove(record);
+    flushGuarded(collection, record);
+  }
+
+  /** Flushes now, so that a lost race on the version is this caller's conflict, not a 500. */
+  private void flushGuarded(CollectionDescriptor<?> collection, StoredRecord record) {
+    try {
+      em.flush();
+    } catch (OptimisticLockException e) {
+      throw new VersionConflictException(collection, record.getId(), "was changed concurrently");
+    }
+  }
+
+  private static Predicate[] predicates(CriteriaBuilder cb, Root<?> root, List<Filter> filters) {
+    return filters.stream().map(f -> predicate(cb, root, f)).toArray(Predicate[]::new);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Predicate predicate(CriteriaBuilder cb, Root<?> root, Filter filter) {
+    Expression field = root.get(filter.field());
+    Comparable value = (Comparable) filter.value();
+    Predicate predicate =
+        switch (filter.operator()) {
+          case EQ -> cb.equal(field, value);
+          case NEQ -> cb.notEqual(field, value);
+          case GT -> cb.greaterThan(field, value);
+          case GTE -> cb.greaterThanOrEqualTo(field, value);
+          case LT -> cb.lessThan(field, value);
+          case LTE -> cb.lessThanOrEqualTo(field, value);
+          case IN -> field.in(filter.values());
+          case IS -> value == null ? cb.isNull(field) : cb.equal(field, value);
+        };
+    return filter.negated() ? cb.not(predicate) : predicate;
+  }
+
+  /** The requested order (newest first by default), always ending with the id for stable pages. */
+  private static List<Order> order(
+      CriteriaBuilder cb, Root<?> root, CollectionDescriptor<?> collection, List<SortOrder> keys) {
+    List<SortOrder> effective =
+        new ArrayList<>(keys.isEmpty() ? List.of(SortOrder.desc(collection.timeField())) : keys);
+    if (effective.stream().noneMatch(k -> k.field().equals("id"))) {
+      effective.add(SortOrder.asc("id"));
+    }
+    return effective.stream()
+        .map(k -> k.ascending() ? cb.asc(root.get(k.field())) : cb.desc(root.get(k.field())))
+        .toList();
+  }
+}

@@ -1,0 +1,155 @@
+package io.smlguardian.store.transaction;
+
+import io.smlguardian.store.collection.InvalidRequestException;
+import io.smlguardian.store.collection.RecordService;
+import io.smlguardian.store.collection.RecordView;
+import io.smlguardian.store.collection.JsonBodies;
+import jakarta.json.Json;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * One write of an atomic request: an insert, an update or a delete on any collection.
+ *
+ * <pre>
+ * {"op": "insert", "collection": "memories", "record": {...}}
+ * {"op": "update", "collection": "memories", "id": "...", "version": 3, "changes": {...}}
+ * {"op": "delete", "collection": "memories", "id": "...", "version": 3}
+ * </pre>
+ *
+ * The version is optional, as If-Match is on the single-record endpoints.
+ */
+public sealed interface AtomicOperation {
+
+  String collection();
+
+  /** Carries the operation out and says what it did, as one element of the response. */
+  JsonObject apply(RecordService records);
+
+  /** A short description for error messages, e.g. "update memories 5f...". */
+  String describe();
+
+  record Insert(String collection, JsonObject record) implements AtomicOperation {
+    @Override
+    public JsonObject apply(RecordService records) {
+      RecordView view = records.insert(collection, record);
+      return result("insert", collection, view).add("record", view.json()).build().asJsonObject();
+    }
+
+    @Override
+    public String describe() {
+      return "insert " + collection;
+    }
+  }
+
+  record Update(String collection, UUID id, Long version, JsonObject changes)
+      implements AtomicOperation {
+    @Override
+    public JsonObject apply(RecordService records) {
+      RecordView view = records.update(collection, id, version, changes);
+      return result("update", collection, view).add("record", view.json()).build().asJsonObject();
+    }
+
+    @Override
+    public String describe() {
+      return "update " + collection + " " + id;
+    }
+  }
+
+  record Delete(String collection, UUID id, Long version) implements AtomicOperation {
+    @Override
+    public JsonObject apply(RecordService records) {
+      records.delete(collection, id, version);
+      return Json.createObjectBuilder()
+          .add("op", "delete")
+          .add("collection", collection)
+          .add("id", id.toString())
+          .build();
+    }
+
+    @Override
+    public String describe() {
+      return "delete " + collection + " " + id;
+    }
+  }
+
+  private static jakarta.json.JsonObjectBuilder result(
+      String op, String collection, RecordView view) {
+    return Json.createObjectBuilder()
+        .add("op", op)
+        .add("collection", collection)
+        .add("id", view.id().toString())
+        .add("version", view.version());
+  }
+
+  /** Reads one operation of a request body; {@code where} names it in error messages. */
+  static AtomicOperation parse(JsonValue json, String where) {
+    JsonObject op = JsonBodies.asObject(json, where);
+    String kind = text(op, "op", where);
+    String collection = text(op, "collection", where);
+    return switch (kind) {
+      case "insert" -> {
+        only(op, Set.of("op", "collection", "record"), where);
+        yield new Insert(collection, object(op, "record", where));
+      }
+      case "update" -> {
+        only(op, Set.of("op", "collection", "id", "version", "changes"), where);
+        yield new Update(collection, id(op, where), version(op, where), object(op, "changes", where));
+      }
+      case "delete" -> {
+        only(op, Set.of("op", "collection", "id", "version"), where);
+        yield new Delete(collection, id(op, where), version(op, where));
+      }
+      default ->
+          throw new InvalidRequestException(
+              where + ".op must be insert, update or delete, got '" + kind + "'.");
+    };
+  }
+
+  private static void only(JsonObject op, Set<String> allowed, String where) {
+    for (String key : op.keySet()) {
+      if (!allowed.contains(key)) {
+        throw new InvalidRequestException(
+            where + " has an unexpected member '" + key + "'; allowed: " + allowed + ".");
+      }
+    }
+  }
+
+  private static String text(JsonObject op, String member, String where) {
+    if (op.get(member) instanceof JsonString s) {
+      return s.getString();
+    }
+    throw new InvalidRequestException(where + "." + member + " must be a string.");
+  }
+
+  private static JsonObject object(JsonObject op, String member, String where) {
+    JsonValue value = op.get(member);
+    if (value == null) {
+      throw new InvalidRequestException(where + "." + member + " is missing.");
+    }
+    return JsonBodies.asObject(value, where + "." + member);
+  }
+
+  private static UUID id(JsonObject op, String where) {
+    try {
+      return UUID.fromString(text(op, "id", where));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidRequestException(where + ".id must be a UUID.");
+    }
+  }
+
+  private static Long version(JsonObject op, String where) {
+    JsonValue value = op.get("version");
+    if (value == null || value == JsonValue.NULL) {
+      return null;
+    }
+    if (value instanceof JsonNumber n && n.isIntegral()) {
+      return n.longValue();
+    }
+    throw new InvalidRequestException(where + ".version must be an integer.");
+  }
+}

@@ -1,0 +1,41 @@
+package io.smlguardian.store.transaction;
+
+import io.smlguardian.store.collection.JsonBodies;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** POST /api/atomic: several writes over any collections, all or nothing. */
+@Path("atomic")
+@Tag(name = "Atomic writes")
+public class AtomicResource {
+
+  @Inject AtomicService atomic;
+
+  @POST
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Produces(MediaType.APPLICATION_JSON)
+  @Operation(
+      summary = "Carry out several inserts, updates and deletes in one transaction",
+      description =
+          "Body: {\"operations\": [{\"op\": \"insert\", \"collection\": \"memories\", \"record\": {...}},"
+              + " {\"op\": \"update\", \"collection\": ..., \"id\": ..., \"version\": 3, \"changes\": {...}},"
+              + " {\"op\": \"delete\", \"collection\": ..., \"id\": ..., \"version\": 3}]}. Either all"
+              + " take effect or none: a failure answers the failed operation's problem with its"
+              + " operationIndex.")
+  @APIResponse(responseCode = "200", description = "All operations committed; their results in order")
+  public JsonObject execute(String body) {
+    var operations = atomic.parse(JsonBodies.object(body));
+    return Json.createObjectBuilder()
+        .add("results", Json.createArrayBuilder(atomic.execute(operations)))
+        .build();
+  }
+}
