@@ -1,0 +1,133 @@
+package io.smlguardian.store.collection;
+
+import static io.smlguardian.store.testsupport.Api.delete;
+import static io.smlguardian.store.testsupport.Api.get;
+import static io.smlguardian.store.testsupport.Api.patch;
+import static io.smlguardian.store.testsupport.Api.post;
+import static io.smlguardian.store.testsupport.Api.q;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.smlguardian.store.testsupport.Api.Reply;
+import io.smlguardian.store.testsupport.Database;
+import io.smlguardian.store.testsupport.Samples;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.util.UUID;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
+
+/**
+ * Every seed operation on every collection, over HTTP against the deployed WAR and PostgreSQL:
+ * insert one and many, find by id and by query, update with optimistic concurrency, delete,
+ * count.
+ */
+class CollectionApiIT {
+
+  static final java.util.List<String> COLLECTIONS = Samples.COLLECTIONS;
+
+  private static String user() {
+    return "user-" + UUID.randomUUID();
+  }
+
+  /** A query that finds only this test's records: by owner, or for metrics by id. */
+  private static String mine(String collection, String user, String id) {
+    return collection.equals("metrics") ? "id=eq." + id : "userId=eq." + q(user);
+  }
+
+  @ParameterizedTest
+  @FieldSource("COLLECTIONS")
+  void insertFindUpdateDeleteOneRecord(String collection) {
+    String user = user();
+    JsonObject sample = Samples.record(collection, user);
+
+    Reply created = post("/api/collections/" + collection, sample);
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    JsonObject record = created.object();
+    String id = record.getString("id");
+    assertThat(created.header("ETag")).isEqualTo("\"1\"");
+    assertThat(created.header("Location")).endsWith("/api/collections/" + collection + "/" + id);
+    assertThat(record.getInt("version")).isEqualTo(1);
+    assertThat(record.getString("createdAt")).isNotBlank();
+    sample.forEach((field, value) -> assertThat(record.get(field)).as(field).isEqualTo(value));
+
+    Reply found = get("/api/collections/" + collection + "/" + id);
+    assertThat(found.status()).isEqualTo(200);
+    assertThat(found.object()).isEqualTo(record);
+    assertThat(found.header("ETag")).isEqualTo("\"1\"");
+
+    Reply projected = get("/api/collections/" + collection + "/" + id + "?select=id,createdAt");
+    assertThat(projected.object().keySet()).containsExactly("id", "createdAt");
+
+    JsonObject change = Samples.change(collection);
+    Reply updated = patch("/api/collections/" + collection + "/" + id, change, "\"1\"");
+    assertThat(updated.status()).as(updated.toString()).isEqualTo(200);
+    assertThat(updated.header("ETag")).isEqualTo("\"2\"");
+    assertThat(updated.object().getInt("version")).isEqualTo(2);
+    change.forEach((field, value) -> assertThat(updated.object().get(field)).isEqualTo(value));
+    assertThat(get("/api/collections/" + collection + "/" + id).object())
+        .isEqualTo(updated.object());
+
+    Reply stale = patch("/api/collections/" + collection + "/" + id, change, "\"1\"");
+    assertThat(stale.status()).isEqualTo(412);
+    assertThat(delete("/api/collections/" + collection + "/" + id, "\"1\"").status())
+        .isEqualTo(412);
+    assertThat(get("/api/collections/" + collection + "/" + id).object().getInt("version"))
+        .isEqualTo(2);
+
+    Reply count = get("/api/collections/" + collection + "/count?" + mine(collection, user, id));
+    assertThat(count.object().getInt("count")).isEqualTo(1);
+
+    assertThat(delete("/api/collections/" + collection + "/" + id, "\"2\"").status())
+        .isEqualTo(204);
+    assertThat(get("/api/collections/" + collection + "/" + id).status()).isEqualTo(404);
+    assertThat(delete("/api/collections/" + collection + "/" + id, null).status()).isEqualTo(404);
+    assertThat(Database.single("SELECT count(*) FROM " + collection + " WHERE id = ?::uuid", id))
+        .isEqualTo(0L);
+  }
+
+  @ParameterizedTest
+  @FieldSource("COLLECTIONS")
+  void insertManyStoresAllInOneRequestAndFindsThemByQuery(String collection) {
+    String user = user();
+    var batch = Json.createArrayBuilder();
+    for (int i = 0; i < 3; i++) {
+      batch.add(Samples.record(collection, user));
+    }
+
+    Reply created = post("/api/collections/" + collection, batch.build());
+
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    assertThat(created.items()).hasSize(3);
+    if (!collection.equals("metrics")) {
+      Reply page = get("/api/collections/" + collection + "?userId=eq." + q(user));
+      assertThat(page.items()).hasSize(3);
+      assertThat(page.object().getInt("limit")).isEqualTo(100);
+      Reply count = get("/api/collections/" + collection + "/count?userId=eq." + q(user));
+      assertThat(count.object().getInt("count")).isEqualTo(3);
+    }
+    for (var item : created.items()) {
+      String id = item.asJsonObject().getString("id");
+      assertThat(get("/api/collections/" + collection + "/" + id).status()).isEqualTo(200);
+    }
+  }
+
+  @ParameterizedTest
+  @FieldSource("COLLECTIONS")
+  void insertManyWithOneInvalidRecordStoresNone(String collection) {
+    String user = user();
+    long before = Database.rows(collection);
+    JsonObject invalid =
+        Json.createObjectBuilder(Samples.record(collection, user)).add("unknown", 1).build();
+    var batch =
+        Json.createArrayBuilder()
+            .add(Samples.record(collection, user))
+            .add(invalid)
+            .add(Samples.record(collection, user));
+
+    Reply refused = post("/api/collections/" + collection, batch.build());
+
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.object().getJsonArray("errors").toString()).contains("unknown");
+    assertThat(Database.rows(collection)).isEqualTo(before);
+  }
+}

@@ -1,0 +1,40 @@
+package io.smlguardian.store.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.smlguardian.store.testsupport.Api;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import org.junit.jupiter.api.Test;
+
+/** MicroProfile Health on the running server: readiness reaches the database and times it. */
+class HealthIT {
+
+  private static JsonObject check(String probe, String name) {
+    Api.Reply reply = Api.get(Api.SERVER_URL + "/health/" + probe);
+    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+    assertThat(reply.object().getString("status")).isEqualTo("UP");
+    return reply.object().getJsonArray("checks").stream()
+        .map(JsonValue::asJsonObject)
+        .filter(c -> c.getString("name").equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no check " + name + " in " + reply));
+  }
+
+  @Test
+  void readinessReportsTheSeedsHealthyLatencyMessage() {
+    JsonObject database = check("ready", "database");
+
+    assertThat(database.getString("status")).isEqualTo("UP");
+    JsonObject data = database.getJsonObject("data");
+    assertThat(data.getBoolean("healthy")).isTrue();
+    assertThat(data.getJsonNumber("latency").longValue()).isGreaterThanOrEqualTo(0);
+    assertThat(data.getString("message")).startsWith("Database healthy (");
+  }
+
+  @Test
+  void livenessAndStartupAreUp() {
+    assertThat(check("live", "heap").getString("status")).isEqualTo("UP");
+    assertThat(check("started", "schema").getJsonObject("data").getString("version")).isEqualTo("1");
+  }
+}

@@ -1,0 +1,133 @@
+package io.smlguardian.store.testsupport;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * A plain HTTP client for the server the build started (base URL from the {@code
+ * guardian.baseUrl} system property that failsafe sets).
+ */
+public final class Api {
+
+  public static final String BASE_URL =
+      System.getProperty("guardian.baseUrl", "http://localhost:9080/guardian-store");
+
+  /** The server root, where MicroProfile Health and OpenAPI live. */
+  public static final String SERVER_URL = BASE_URL.substring(0, BASE_URL.lastIndexOf('/'));
+
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+  private Api() {}
+
+  /** A response: status, headers, and the body parsed as JSON when there is one. */
+  public record Reply(int status, HttpResponse<String> raw) {
+
+    public JsonValue json() {
+      try (var reader = Json.createReader(new StringReader(raw.body()))) {
+        return reader.readValue();
+      }
+    }
+
+    public JsonObject object() {
+      return json().asJsonObject();
+    }
+
+    public JsonArray items() {
+      return object().getJsonArray("items");
+    }
+
+    public String header(String name) {
+      return raw.headers().firstValue(name).orElse(null);
+    }
+
+    public String contentType() {
+      return header("Content-Type");
+    }
+
+    @Override
+    public String toString() {
+      return status + " " + raw.body();
+    }
+  }
+
+  public static Reply get(String path) {
+    return send(HttpRequest.newBuilder(uri(path)).GET());
+  }
+
+  public static Reply post(String path, Object json) {
+    return send(
+        HttpRequest.newBuilder(uri(path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json.toString())));
+  }
+
+  public static Reply patch(String path, Object json, String ifMatch) {
+    var request =
+        HttpRequest.newBuilder(uri(path))
+            .header("Content-Type", "application/json")
+            .method("PATCH", HttpRequest.BodyPublishers.ofString(json.toString()));
+    if (ifMatch != null) {
+      request.header("If-Match", ifMatch);
+    }
+    return send(request);
+  }
+
+  public static Reply delete(String path, String ifMatch) {
+    var request = HttpRequest.newBuilder(uri(path)).DELETE();
+    if (ifMatch != null) {
+      request.header("If-Match", ifMatch);
+    }
+    return send(request);
+  }
+
+  /** Any method, any body, any content type: for the error cases. */
+  public static Reply send(String method, String path, String contentType, String body) {
+    var request =
+        HttpRequest.newBuilder(uri(path))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    return send(request);
+  }
+
+  /** Encodes one query parameter value (filters contain reserved characters such as commas). */
+  public static String q(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+
+  private static URI uri(String path) {
+    return URI.create(path.startsWith("http") ? path : BASE_URL + path);
+  }
+
+  private static Reply send(HttpRequest.Builder request) {
+    try {
+      HttpResponse<String> response =
+          CLIENT.send(
+              request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+      return new Reply(response.statusCode(), response);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
