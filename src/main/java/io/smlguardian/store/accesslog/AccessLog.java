@@ -10,8 +10,8 @@ import jakarta.validation.constraints.Size;
 import java.time.Instant;
 
 /**
- * One entry of the audit trail: who accessed whose data, how, from where, whether it succeeded
- * and why. The user is the one whose data was accessed.
+ * One entry of the audit trail: who accessed whose data, how, from where, whether it succeeded and
+ * why. The user is the one whose data was accessed.
  */
 @Entity
 @Table(name = "access_logs")

@@ -5,7 +5,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Limits of the collection API, from MicroProfile Config (environment variables of these names). */
+/**
+ * Limits of the collection API, from MicroProfile Config (environment variables of these names).
+ */
 @ApplicationScoped
 public class CollectionConfig {
 

@@ -8,8 +8,8 @@ import java.util.regex.Pattern;
 
 /**
  * Everything the generic store, service and REST resource need to know about one collection: its
- * name, entity, data category, default retention, the time that retention and default ordering
- * go by, and the fields that may be used in filters and sort orders (each backed by an index).
+ * name, entity, data category, default retention, the time that retention and default ordering go
+ * by, and the fields that may be used in filters and sort orders (each backed by an index).
  *
  * <p>Every field may be returned and projected; only the declared query fields may reach a query,
  * so a field name from a request never reaches SQL unless the collection declared it. The id, the

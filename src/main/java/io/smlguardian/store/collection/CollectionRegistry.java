@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The store's collections by name. Each collection's package produces its descriptor as a CDI
- * bean, so this kernel never names a collection and a new one needs no change here.
+ * The store's collections by name. Each collection's package produces its descriptor as a CDI bean,
+ * so this kernel never names a collection and a new one needs no change here.
  */
 @ApplicationScoped
 public class CollectionRegistry {

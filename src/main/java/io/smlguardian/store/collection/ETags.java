@@ -1,6 +1,5 @@
 package io.smlguardian.store.collection;
 
-
 /** Reads the version a client names in If-Match, the only precondition the API supports. */
 public final class ETags {
 

@@ -7,12 +7,11 @@ import jakarta.json.JsonValue;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
-import java.util.UUID;
 
 /**
  * The kinds of value a record field holds, with the one place that converts them from and to JSON
- * and from the text of a query parameter. Every backend stores these kinds; nothing else is
- * allowed in an entity.
+ * and from the text of a query parameter. Every backend stores these kinds; nothing else is allowed
+ * in an entity.
  */
 public enum FieldType {
   TEXT(String.class, "a string") {

@@ -6,9 +6,9 @@ import java.sql.Timestamp;
 import java.time.Instant;
 
 /**
- * Maps {@link Instant} to a JDBC timestamp. EclipseLink 4.0 has no native Instant mapping and
- * would otherwise store a serialized blob that can be neither queried nor sorted; a {@link
- * Timestamp} is itself a point in time, which timestamptz columns keep exactly.
+ * Maps {@link Instant} to a JDBC timestamp. EclipseLink 4.0 has no native Instant mapping and would
+ * otherwise store a serialized blob that can be neither queried nor sorted; a {@link Timestamp} is
+ * itself a point in time, which timestamptz columns keep exactly.
  */
 @Converter(autoApply = true)
 public class InstantConverter implements AttributeConverter<Instant, Timestamp> {

@@ -2,7 +2,9 @@ package io.smlguardian.store.collection;
 
 import java.util.List;
 
-/** A request that cannot be carried out as asked: bad JSON, unknown or malformed fields, bad query. */
+/**
+ * A request that cannot be carried out as asked: bad JSON, unknown or malformed fields, bad query.
+ */
 public class InvalidRequestException extends RuntimeException {
 
   private final List<String> errors;

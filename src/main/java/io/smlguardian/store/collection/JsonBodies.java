@@ -10,8 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Parses request bodies. Resources take bodies as text and parse them here, so that malformed
- * JSON gets the same clear 400 problem everywhere instead of whatever the JSON provider throws.
+ * Parses request bodies. Resources take bodies as text and parse them here, so that malformed JSON
+ * gets the same clear 400 problem everywhere instead of whatever the JSON provider throws.
  */
 public final class JsonBodies {
 

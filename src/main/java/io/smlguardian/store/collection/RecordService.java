@@ -134,7 +134,9 @@ public class RecordService {
   }
 
   private <E extends StoredRecord> E existing(CollectionDescriptor<E> collection, UUID id) {
-    return store.findById(collection, id).orElseThrow(() -> new RecordNotFoundException(collection, id));
+    return store
+        .findById(collection, id)
+        .orElseThrow(() -> new RecordNotFoundException(collection, id));
   }
 
   private RecordView view(

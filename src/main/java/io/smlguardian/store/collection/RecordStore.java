@@ -8,8 +8,8 @@ import java.util.UUID;
 
 /**
  * The storage backend, for every collection alike. Implementations work within the caller's
- * transaction and see only validated records and queries; they report a lost race on a version as
- * a {@link VersionConflictException}.
+ * transaction and see only validated records and queries; they report a lost race on a version as a
+ * {@link VersionConflictException}.
  */
 public interface RecordStore {
 

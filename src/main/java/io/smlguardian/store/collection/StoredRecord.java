@@ -14,8 +14,8 @@ import java.util.UUID;
  *
  * <p>The three are the store's, never the caller's: they have no setters, are assigned when the
  * record is first persisted and never change afterwards (the version only by JPA's optimistic
- * locking). Times are kept at microsecond precision, the precision of PostgreSQL's timestamptz,
- * so that what is returned after an insert equals what a later read returns.
+ * locking). Times are kept at microsecond precision, the precision of PostgreSQL's timestamptz, so
+ * that what is returned after an insert equals what a later read returns.
  */
 @MappedSuperclass
 public abstract class StoredRecord {

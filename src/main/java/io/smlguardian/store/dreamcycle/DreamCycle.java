@@ -11,8 +11,8 @@ import jakarta.validation.constraints.Size;
 import java.time.Instant;
 
 /**
- * One self-reflection cycle: when it ran (schedule), which memories it replayed, the simulations
- * it played through and the insights it drew. The cycle id is the caller's and never changes.
+ * One self-reflection cycle: when it ran (schedule), which memories it replayed, the simulations it
+ * played through and the insights it drew. The cycle id is the caller's and never changes.
  */
 @Entity
 @Table(name = "dream_cycles")

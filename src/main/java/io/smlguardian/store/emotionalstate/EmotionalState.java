@@ -11,7 +11,9 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
 
-/** The user's emotional state at a moment: the emotion, its intensity and its stability (0 to 1). */
+/**
+ * The user's emotional state at a moment: the emotion, its intensity and its stability (0 to 1).
+ */
 @Entity
 @Table(name = "emotional_states")
 public class EmotionalState extends OwnedRecord {

@@ -12,8 +12,8 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready when the database answers a real round trip; reports the seed's {healthy, latency,
- * message} with the latency of that round trip in milliseconds.
+ * Ready when the database answers a real round trip; reports the seed's {healthy, latency, message}
+ * with the latency of that round trip in milliseconds.
  */
 @Readiness
 @ApplicationScoped

@@ -11,8 +11,8 @@ import jakarta.validation.constraints.Size;
 import java.time.Instant;
 
 /**
- * One exchange between the user and the companion within a session: its type, the agent mode
- * that answered, and how long the answer took in milliseconds.
+ * One exchange between the user and the companion within a session: its type, the agent mode that
+ * answered, and how long the answer took in milliseconds.
  */
 @Entity
 @Table(name = "interactions")

@@ -13,8 +13,8 @@ import jakarta.validation.constraints.Size;
 import java.time.Instant;
 
 /**
- * A consolidated memory: a pattern the companion learned about its user, with how strongly it
- * holds (0 to 1). Patterns and metadata are free-form JSON.
+ * A consolidated memory: a pattern the companion learned about its user, with how strongly it holds
+ * (0 to 1). Patterns and metadata are free-form JSON.
  */
 @Entity
 @Table(name = "memories")

@@ -14,7 +14,12 @@ public class Metrics {
   @Produces
   public static final CollectionDescriptor<Metric> COLLECTION =
       new CollectionDescriptor<>(
-          "metrics", Metric.class, DataCategory.SYSTEM_CONFIG, Period.ofYears(1), "timestamp", List.of());
+          "metrics",
+          Metric.class,
+          DataCategory.SYSTEM_CONFIG,
+          Period.ofYears(1),
+          "timestamp",
+          List.of());
 
   private Metrics() {}
 }

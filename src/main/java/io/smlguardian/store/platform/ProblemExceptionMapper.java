@@ -21,9 +21,9 @@ import java.util.logging.Logger;
 
 /**
  * Every failure leaves the API as RFC 9457 problem+json: the store's exceptions by their meaning,
- * the REST runtime's own (unknown path, wrong method or media type) with their status, and
- * anything unexpected as a 500 that carries an incident id to find the logged stack trace; no
- * stack trace ever reaches a caller.
+ * the REST runtime's own (unknown path, wrong method or media type) with their status, and anything
+ * unexpected as a 500 that carries an incident id to find the logged stack trace; no stack trace
+ * ever reaches a caller.
  */
 @Provider
 public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
@@ -33,7 +33,8 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
   @Override
   public Response toResponse(Throwable thrown) {
     if (thrown instanceof AtomicOperationException failed) {
-      JsonObjectBuilder extensions = Json.createObjectBuilder().add("operationIndex", failed.index());
+      JsonObjectBuilder extensions =
+          Json.createObjectBuilder().add("operationIndex", failed.index());
       Response cause = toResponse(failed.getCause());
       return Problem.response(
           Status.fromStatusCode(cause.getStatus()),

@@ -11,8 +11,8 @@ import jakarta.validation.constraints.Size;
 import java.time.Instant;
 
 /**
- * The user's profile at one point in time, for tracking its evolution: the profile dimensions,
- * an evolution score and insights. The snapshot id is the caller's and never changes.
+ * The user's profile at one point in time, for tracking its evolution: the profile dimensions, an
+ * evolution score and insights. The snapshot id is the caller's and never changes.
  */
 @Entity
 @Table(name = "profile_snapshots")

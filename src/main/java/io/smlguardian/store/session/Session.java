@@ -12,8 +12,8 @@ import jakarta.validation.constraints.Size;
 import java.time.Instant;
 
 /**
- * A conversation session between a user and the companion. The session id is the caller's (the
- * one interactions refer to) and never changes; a session without an end time is still open.
+ * A conversation session between a user and the companion. The session id is the caller's (the one
+ * interactions refer to) and never changes; a session without an end time is still open.
  */
 @Entity
 @Table(name = "sessions")

@@ -1,9 +1,9 @@
 package io.smlguardian.store.transaction;
 
 import io.smlguardian.store.collection.InvalidRequestException;
+import io.smlguardian.store.collection.JsonBodies;
 import io.smlguardian.store.collection.RecordService;
 import io.smlguardian.store.collection.RecordView;
-import io.smlguardian.store.collection.JsonBodies;
 import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -98,7 +98,8 @@ public sealed interface AtomicOperation {
       }
       case "update" -> {
         only(op, Set.of("op", "collection", "id", "version", "changes"), where);
-        yield new Update(collection, id(op, where), version(op, where), object(op, "changes", where));
+        yield new Update(
+            collection, id(op, where), version(op, where), object(op, "changes", where));
       }
       case "delete" -> {
         only(op, Set.of("op", "collection", "id", "version"), where);

@@ -6,7 +6,9 @@ public class AtomicOperationException extends RuntimeException {
   private final int index;
 
   public AtomicOperationException(int index, AtomicOperation operation, RuntimeException cause) {
-    super("Operation " + index + " (" + operation.describe() + ") failed: " + cause.getMessage(), cause);
+    super(
+        "Operation " + index + " (" + operation.describe() + ") failed: " + cause.getMessage(),
+        cause);
     this.index = index;
   }
 

@@ -31,7 +31,9 @@ public class AtomicResource {
               + " {\"op\": \"delete\", \"collection\": ..., \"id\": ..., \"version\": 3}]}. Either all"
               + " take effect or none: a failure answers the failed operation's problem with its"
               + " operationIndex.")
-  @APIResponse(responseCode = "200", description = "All operations committed; their results in order")
+  @APIResponse(
+      responseCode = "200",
+      description = "All operations committed; their results in order")
   public JsonObject execute(String body) {
     var operations = atomic.parse(JsonBodies.object(body));
     return Json.createObjectBuilder()

@@ -14,8 +14,8 @@ import java.util.List;
 
 /**
  * The seed's startTransaction / commit / rollback, shaped for REST: a list of writes over any
- * collections carried out in one JTA transaction. Either every operation takes effect or, when
- * one fails, none does and the caller learns which one failed and why.
+ * collections carried out in one JTA transaction. Either every operation takes effect or, when one
+ * fails, none does and the caller learns which one failed and why.
  */
 @ApplicationScoped
 public class AtomicService {
@@ -31,14 +31,20 @@ public class AtomicService {
     this.maxOperations = config.maxRecordsPerRequest();
   }
 
-  /** Parses the whole request first, so a malformed one changes nothing and costs no transaction. */
+  /**
+   * Parses the whole request first, so a malformed one changes nothing and costs no transaction.
+   */
   public List<AtomicOperation> parse(JsonObject request) {
     if (!(request.get("operations") instanceof JsonArray operations)) {
       throw new InvalidRequestException("The request needs an 'operations' array.");
     }
     if (operations.isEmpty() || operations.size() > maxOperations) {
       throw new InvalidRequestException(
-          "An atomic request takes 1 to " + maxOperations + " operations, got " + operations.size() + ".");
+          "An atomic request takes 1 to "
+              + maxOperations
+              + " operations, got "
+              + operations.size()
+              + ".");
     }
     List<AtomicOperation> parsed = new ArrayList<>();
     for (int i = 0; i < operations.size(); i++) {

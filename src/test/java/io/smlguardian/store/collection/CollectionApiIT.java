@@ -18,8 +18,7 @@ import org.junit.jupiter.params.provider.FieldSource;
 
 /**
  * Every seed operation on every collection, over HTTP against the deployed WAR and PostgreSQL:
- * insert one and many, find by id and by query, update with optimistic concurrency, delete,
- * count.
+ * insert one and many, find by id and by query, update with optimistic concurrency, delete, count.
  */
 class CollectionApiIT {
 

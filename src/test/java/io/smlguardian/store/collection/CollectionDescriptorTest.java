@@ -71,7 +71,8 @@ class CollectionDescriptorTest {
   void accessOfFieldsFollowsTheEntityMapping() {
     RecordSchema schema = Memories.COLLECTION.schema();
 
-    assertThat(schema.field("id").orElseThrow().access()).isEqualTo(FieldDefinition.Access.GENERATED);
+    assertThat(schema.field("id").orElseThrow().access())
+        .isEqualTo(FieldDefinition.Access.GENERATED);
     assertThat(schema.field("userId").orElseThrow().access())
         .isEqualTo(FieldDefinition.Access.IMMUTABLE);
     assertThat(schema.field("strength").orElseThrow().access())

@@ -34,7 +34,9 @@ class ConcurrencyIT {
                         () -> {
                           await(start);
                           return Api.patch(
-                              path, Json.createObjectBuilder().add("strength", strength).build(), "\"1\"");
+                              path,
+                              Json.createObjectBuilder().add("strength", strength).build(),
+                              "\"1\"");
                         }))
             .toList();
     start.countDown();

@@ -38,11 +38,13 @@ class ErrorApiIT {
 
   @Test
   void badRequestsAreProblemsAndChangeNothing() {
-    String stored = post(MEMORIES, Samples.record("memories", "errors-user")).object().getString("id");
+    String stored =
+        post(MEMORIES, Samples.record("memories", "errors-user")).object().getString("id");
     long before = allRows();
 
     assertProblem(get("/api/collections/dreams"), 404, "There is no collection 'dreams'");
-    assertProblem(post("/api/collections/dreams", Samples.record("memories", "u")), 404, "dream_cycles");
+    assertProblem(
+        post("/api/collections/dreams", Samples.record("memories", "u")), 404, "dream_cycles");
     assertProblem(get(MEMORIES + "?colour=eq.red"), 400, "Unknown field 'colour'");
     assertProblem(get(MEMORIES + "?patterns=eq.x"), 400, "cannot be used in a filter");
     assertProblem(get(MEMORIES + "?strength=gt"), 400, "Malformed filter");
@@ -55,29 +57,44 @@ class ErrorApiIT {
     assertProblem(send("POST", MEMORIES, "application/json", ""), 400, "body is empty");
     assertProblem(post(MEMORIES, Json.createValue(3)), 400, "must be a JSON object");
     assertProblem(
-        post(MEMORIES, Json.createObjectBuilder(Samples.record("memories", "u")).add("strength", "strong").build()),
+        post(
+            MEMORIES,
+            Json.createObjectBuilder(Samples.record("memories", "u"))
+                .add("strength", "strong")
+                .build()),
         400,
         "strength: must be a number");
     assertProblem(
-        post(MEMORIES, Json.createObjectBuilder(Samples.record("memories", "u")).add("strength", 7).build()),
+        post(
+            MEMORIES,
+            Json.createObjectBuilder(Samples.record("memories", "u")).add("strength", 7).build()),
         400,
         "strength: must be less than or equal to 1");
     assertProblem(
-        post(MEMORIES, Json.createObjectBuilder(Samples.record("memories", "u")).add("version", 5).build()),
+        post(
+            MEMORIES,
+            Json.createObjectBuilder(Samples.record("memories", "u")).add("version", 5).build()),
         400,
         "version: is assigned by the store");
     assertProblem(get(MEMORIES + "/" + UUID.randomUUID()), 404, "No record");
     assertProblem(get(MEMORIES + "/not-a-uuid"), 400, "A record id is a UUID");
     assertProblem(
-        Api.patch(MEMORIES + "/" + stored, Json.createObjectBuilder().add("userId", "thief").build(), null),
+        Api.patch(
+            MEMORIES + "/" + stored,
+            Json.createObjectBuilder().add("userId", "thief").build(),
+            null),
         400,
         "userId: cannot be changed once stored");
     assertProblem(
-        Api.patch(MEMORIES + "/" + stored, Json.createObjectBuilder().add("strength", 0.1).build(), "7"),
+        Api.patch(
+            MEMORIES + "/" + stored, Json.createObjectBuilder().add("strength", 0.1).build(), "7"),
         400,
         "If-Match must be an ETag");
     assertProblem(
-        Api.patch(MEMORIES + "/" + stored, Json.createObjectBuilder().add("strength", 0.1).build(), "\"9\""),
+        Api.patch(
+            MEMORIES + "/" + stored,
+            Json.createObjectBuilder().add("strength", 0.1).build(),
+            "\"9\""),
         412,
         "is at version 1, not 9");
     assertProblem(Api.delete(MEMORIES + "/" + stored, "\"9\""), 412, "is at version 1, not 9");

@@ -58,7 +58,8 @@ class FieldTypeTest {
         .isEqualTo(Instant.parse("2026-01-31T12:00:00Z"));
     assertThatThrownBy(() -> FieldType.NUMBER.parse("NaN")).hasMessageContaining("not a number");
     assertThatThrownBy(() -> FieldType.BOOLEAN.parse("yes")).hasMessageContaining("true or false");
-    assertThatThrownBy(() -> FieldType.JSON.parse("{}")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> FieldType.JSON.parse("{}"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

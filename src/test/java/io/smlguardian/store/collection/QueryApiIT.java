@@ -29,7 +29,9 @@ class QueryApiIT {
   @BeforeAll
   static void seed() {
     var memories = Json.createArrayBuilder();
-    String[] types = {"success_pattern", "failure_pattern", "success_pattern", "habit", "success_pattern"};
+    String[] types = {
+      "success_pattern", "failure_pattern", "success_pattern", "habit", "success_pattern"
+    };
     double[] strengths = {0.5, 0.9, 0.7, 0.2, 0.95};
     for (int i = 0; i < types.length; i++) {
       memories.add(
@@ -112,7 +114,10 @@ class QueryApiIT {
   @Test
   void aUsersMemoriesOfOneTypeByStrongestFirst() {
     Reply reply =
-        get("/api/collections/memories?userId=eq." + q(USER) + "&type=eq.success_pattern&order=strength.desc");
+        get(
+            "/api/collections/memories?userId=eq."
+                + q(USER)
+                + "&type=eq.success_pattern&order=strength.desc");
 
     assertThat(values(reply, "strength")).containsExactly(0.95, 0.7, 0.5);
   }

@@ -74,8 +74,7 @@ class RecordMapperTest {
 
   @Test
   void requiredFieldsAndConstraintsAreChecked() {
-    JsonObject body =
-        Json.createObjectBuilder().add("strength", 1.5).add("userId", "").build();
+    JsonObject body = Json.createObjectBuilder().add("strength", 1.5).add("userId", "").build();
 
     assertThatThrownBy(() -> mapper.newRecord(Memories.COLLECTION, body))
         .isInstanceOfSatisfying(

@@ -35,6 +35,7 @@ class HealthIT {
   @Test
   void livenessAndStartupAreUp() {
     assertThat(check("live", "heap").getString("status")).isEqualTo("UP");
-    assertThat(check("started", "schema").getJsonObject("data").getString("version")).isEqualTo("1");
+    assertThat(check("started", "schema").getJsonObject("data").getString("version"))
+        .isEqualTo("1");
   }
 }

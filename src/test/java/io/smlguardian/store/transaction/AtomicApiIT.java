@@ -41,8 +41,14 @@ class AtomicApiIT {
   @Test
   void allOperationsOverSeveralCollectionsCommitTogether() {
     String user = "atomic-" + UUID.randomUUID();
-    String memory = post("/api/collections/memories", Samples.record("memories", user)).object().getString("id");
-    String doomed = post("/api/collections/memories", Samples.record("memories", user)).object().getString("id");
+    String memory =
+        post("/api/collections/memories", Samples.record("memories", user))
+            .object()
+            .getString("id");
+    String doomed =
+        post("/api/collections/memories", Samples.record("memories", user))
+            .object()
+            .getString("id");
 
     Reply reply =
         post(
@@ -71,14 +77,21 @@ class AtomicApiIT {
     assertThat(owned("sessions", user)).isEqualTo(1);
     assertThat(owned("interactions", user)).isEqualTo(1);
     assertThat(owned("memories", user)).isEqualTo(1);
-    assertThat(get("/api/collections/memories/" + memory).object().getJsonNumber("strength").doubleValue())
+    assertThat(
+            get("/api/collections/memories/" + memory)
+                .object()
+                .getJsonNumber("strength")
+                .doubleValue())
         .isEqualTo(0.3);
   }
 
   @Test
   void aFailingOperationRollsBackTheOnesBeforeIt() {
     String user = "atomic-" + UUID.randomUUID();
-    String memory = post("/api/collections/memories", Samples.record("memories", user)).object().getString("id");
+    String memory =
+        post("/api/collections/memories", Samples.record("memories", user))
+            .object()
+            .getString("id");
     long sessionsBefore = Database.rows("sessions");
 
     Reply reply =
@@ -124,7 +137,8 @@ class AtomicApiIT {
 
     assertThat(reply.status()).isEqualTo(400);
     assertThat(reply.object().getInt("operationIndex")).isEqualTo(1);
-    assertThat(reply.object().getJsonArray("errors").toString()).contains("type: must not be blank");
+    assertThat(reply.object().getJsonArray("errors").toString())
+        .contains("type: must not be blank");
     assertThat(owned("sessions", user)).isZero();
     assertThat(owned("interactions", user)).isZero();
   }
@@ -138,7 +152,10 @@ class AtomicApiIT {
         post(
             "/api/atomic",
             request(
-                Json.createObjectBuilder().add("op", "merge").add("collection", "memories").build()));
+                Json.createObjectBuilder()
+                    .add("op", "merge")
+                    .add("collection", "memories")
+                    .build()));
     assertThat(unknown.status()).isEqualTo(400);
     assertThat(unknown.object().getString("detail")).contains("operations[0].op must be");
   }

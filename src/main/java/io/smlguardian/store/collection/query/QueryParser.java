@@ -17,11 +17,11 @@ import java.util.stream.Collectors;
  * PostgREST's grammar:
  *
  * <ul>
- *   <li>{@code field=[not.]op.value} filters, with op one of eq, neq (or ne), gt, gte, lt, lte,
- *       in, is: {@code type=eq.success_pattern}, {@code strength=gte.0.5}, {@code
- *       emotion=in.(joy,calm)}, {@code endTime=is.null}, {@code type=not.eq.chat}. Values in
- *       {@code in.(...)} may be double-quoted to contain commas. A field may be filtered more than
- *       once: {@code strength=gte.0.2&strength=lt.0.8}.
+ *   <li>{@code field=[not.]op.value} filters, with op one of eq, neq (or ne), gt, gte, lt, lte, in,
+ *       is: {@code type=eq.success_pattern}, {@code strength=gte.0.5}, {@code
+ *       emotion=in.(joy,calm)}, {@code endTime=is.null}, {@code type=not.eq.chat}. Values in {@code
+ *       in.(...)} may be double-quoted to contain commas. A field may be filtered more than once:
+ *       {@code strength=gte.0.2&strength=lt.0.8}.
  *   <li>{@code order=field[.asc|.desc],...}, e.g. {@code order=strength.desc,timestamp}.
  *   <li>{@code limit} and {@code offset}.
  *   <li>{@code select=field,...}: the fields to return.
@@ -69,7 +69,8 @@ public final class QueryParser {
   }
 
   /** Filters only, as for a count: paging, order and projection make no sense there. */
-  public List<Filter> filters(CollectionDescriptor<?> collection, Map<String, List<String>> params) {
+  public List<Filter> filters(
+      CollectionDescriptor<?> collection, Map<String, List<String>> params) {
     List<Filter> filters = new ArrayList<>();
     for (Map.Entry<String, List<String>> param : params.entrySet()) {
       if (RESERVED.contains(param.getKey())) {
@@ -222,7 +223,8 @@ public final class QueryParser {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new InvalidRequestException(name + " must be a non-negative integer, got '" + text + "'.");
+    throw new InvalidRequestException(
+        name + " must be a non-negative integer, got '" + text + "'.");
   }
 
   private static String single(Map.Entry<String, List<String>> param) {
@@ -257,8 +259,7 @@ public final class QueryParser {
 
   private static InvalidRequestException unknownField(
       CollectionDescriptor<?> collection, String usage, String name) {
-    List<String> fields =
-        collection.schema().fields().stream().map(FieldDefinition::name).toList();
+    List<String> fields = collection.schema().fields().stream().map(FieldDefinition::name).toList();
     return new InvalidRequestException(
         "Unknown field '"
             + name

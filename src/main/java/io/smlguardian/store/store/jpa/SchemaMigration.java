@@ -10,9 +10,9 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 
 /**
- * Brings the database schema to the version this build expects, with Flyway, while the
- * application starts: before it serves a request, and never through the JPA provider's DDL
- * generation. Several instances starting at once are safe: Flyway serialises them with a lock.
+ * Brings the database schema to the version this build expects, with Flyway, while the application
+ * starts: before it serves a request, and never through the JPA provider's DDL generation. Several
+ * instances starting at once are safe: Flyway serialises them with a lock.
  */
 @ApplicationScoped
 public class SchemaMigration {

@@ -43,7 +43,8 @@ class QueryParserTest {
         .containsExactly(
             new Filter("type", FilterOperator.EQ, false, List.of("success_pattern")),
             new Filter("strength", FilterOperator.GTE, false, List.of(0.5)));
-    assertThat(query.order()).containsExactly(SortOrder.desc("strength"), SortOrder.asc("timestamp"));
+    assertThat(query.order())
+        .containsExactly(SortOrder.desc("strength"), SortOrder.asc("timestamp"));
     assertThat(query.limit()).isEqualTo(20);
     assertThat(query.offset()).isEqualTo(40);
     assertThat(query.projection()).containsExactly("type", "strength", "createdAt");
@@ -144,8 +145,7 @@ class QueryParserTest {
     assertThatThrownBy(() -> parser.query(Memories.COLLECTION, params("strength", "gt.strong")))
         .isInstanceOf(InvalidRequestException.class)
         .hasMessageContaining("'strong' is not a number");
-    assertThatThrownBy(
-            () -> parser.query(Memories.COLLECTION, params("timestamp", "lt.yesterday")))
+    assertThatThrownBy(() -> parser.query(Memories.COLLECTION, params("timestamp", "lt.yesterday")))
         .hasMessageContaining("is not an ISO-8601 instant");
     assertThatThrownBy(() -> parser.query(Memories.COLLECTION, params("id", "eq.42")))
         .hasMessageContaining("is not a UUID");
