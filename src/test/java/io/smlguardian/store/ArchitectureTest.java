@@ -45,7 +45,7 @@ class ArchitectureTest {
           .dependOnClassesThat()
           .resideInAnyPackage(
               Stream.concat(
-                      COLLECTIONS.stream(), Stream.of("store", "transaction", "platform", "health"))
+                      COLLECTIONS.stream(), Stream.of("jpa", "transaction", "platform", "health"))
                   .map(p -> ROOT + p + "..")
                   .toArray(String[]::new));
 

@@ -1,6 +1,6 @@
 package io.smlguardian.store.health;
 
-import io.smlguardian.store.store.jpa.SchemaMigration;
+import io.smlguardian.store.jpa.SchemaMigration;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;

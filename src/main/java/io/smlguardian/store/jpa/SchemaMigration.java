@@ -1,4 +1,4 @@
-package io.smlguardian.store.store.jpa;
+package io.smlguardian.store.jpa;
 
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,4 +1,4 @@
-package io.smlguardian.store.store.jpa;
+package io.smlguardian.store.jpa;
 
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.RecordStore;

@@ -1,0 +1,2 @@
+/** The interactions collection: exchanges within sessions. */
+package io.smlguardian.store.interaction;

@@ -1,0 +1,2 @@
+/** The memories collection: consolidated learning and patterns. */
+package io.smlguardian.store.memory;

@@ -1,0 +1,2 @@
+/** The REST application and the mapping of every failure to problem+json. */
+package io.smlguardian.store.platform;

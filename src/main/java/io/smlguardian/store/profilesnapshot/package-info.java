@@ -1,0 +1,2 @@
+/** The profile snapshots collection: the user profile over time. */
+package io.smlguardian.store.profilesnapshot;
