@@ -35,7 +35,8 @@ public class SchemaMigration {
         Flyway.configure(SchemaMigration.class.getClassLoader())
             .dataSource(dataSource)
             .locations(LOCATION)
-            .callbackLocations(new String[0]) // none; the default location does not exist
+            // Callbacks would sit beside the scripts; Liberty cannot list the missing default.
+            .callbackLocations(LOCATION)
             .failOnMissingLocations(true) // no scripts found must stop the start, not pass it
             .load()
             .migrate();
