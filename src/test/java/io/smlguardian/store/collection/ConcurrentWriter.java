@@ -1,0 +1,71 @@
+package io.smlguardian.store.collection;
+
+import jakarta.annotation.Resource;
+import jakarta.ejb.AsyncResult;
+import jakarta.ejb.Asynchronous;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionManagement;
+import jakarta.ejb.TransactionManagementType;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.transaction.Status;
+import jakarta.transaction.UserTransaction;
+import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A writer for {@link RecordServiceIT}'s race: updates a memory on a thread of its own, in a
+ * transaction of its own.
+ *
+ * <p>It is an asynchronous enterprise bean because the writer threads must be the container's:
+ * on a plain {@code new Thread} the server has no component context, and the JPA layer fails
+ * before the test gets to its point. The bean manages its transaction itself so that it can hold
+ * it open between its read and its write.
+ */
+@Stateless
+@TransactionManagement(TransactionManagementType.BEAN)
+public class ConcurrentWriter {
+
+  /** What one writer achieved: the committed version, or what its update threw. */
+  public record Outcome(Long committedVersion, RuntimeException failure) {}
+
+  @Inject RecordService records;
+
+  @Resource UserTransaction transaction;
+
+  /**
+   * Reads the record through the service (so this transaction's persistence context holds the
+   * version it saw), waits until the other writer has read too, then updates the strength
+   * expecting that version, and commits.
+   */
+  @Asynchronous
+  public Future<Outcome> readThenUpdate(
+      UUID id, long expectedVersion, double strength, CyclicBarrier bothHaveRead)
+      throws Exception {
+    transaction.begin();
+    try {
+      long seen = records.find("memories", id, null).version();
+      if (seen != expectedVersion) {
+        throw new IllegalStateException("read version " + seen + ", not " + expectedVersion);
+      }
+      bothHaveRead.await(30, TimeUnit.SECONDS);
+      RecordView updated =
+          records.update(
+              "memories",
+              id,
+              expectedVersion,
+              Json.createObjectBuilder().add("strength", strength).build());
+      transaction.commit();
+      return new AsyncResult<>(new Outcome(updated.version(), null));
+    } catch (VersionConflictException e) {
+      return new AsyncResult<>(new Outcome(null, e));
+    } finally {
+      // The loser's transaction is rollback-only; a bean must not return with one still open.
+      if (transaction.getStatus() != Status.STATUS_NO_TRANSACTION) {
+        transaction.rollback();
+      }
+    }
+  }
+}
