@@ -19,10 +19,10 @@ import java.util.concurrent.TimeUnit;
  * A writer for {@link RecordServiceIT}'s race: updates a memory on a thread of its own, in a
  * transaction of its own.
  *
- * <p>It is an asynchronous enterprise bean because the writer threads must be the container's:
- * on a plain {@code new Thread} the server has no component context, and the JPA layer fails
- * before the test gets to its point. The bean manages its transaction itself so that it can hold
- * it open between its read and its write.
+ * <p>It is an asynchronous enterprise bean because the writer threads must be the container's: on a
+ * plain {@code new Thread} the server has no component context, and the JPA layer fails before the
+ * test gets to its point. The bean manages its transaction itself so that it can hold it open
+ * between its read and its write.
  */
 @Stateless
 @TransactionManagement(TransactionManagementType.BEAN)
@@ -37,13 +37,12 @@ public class ConcurrentWriter {
 
   /**
    * Reads the record through the service (so this transaction's persistence context holds the
-   * version it saw), waits until the other writer has read too, then updates the strength
-   * expecting that version, and commits.
+   * version it saw), waits until the other writer has read too, then updates the strength expecting
+   * that version, and commits.
    */
   @Asynchronous
   public Future<Outcome> readThenUpdate(
-      UUID id, long expectedVersion, double strength, CyclicBarrier bothHaveRead)
-      throws Exception {
+      UUID id, long expectedVersion, double strength, CyclicBarrier bothHaveRead) throws Exception {
     transaction.begin();
     try {
       long seen = records.find("memories", id, null).version();

@@ -29,20 +29,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Proves, inside the running server and against the real PostgreSQL, that the {@link
- * RecordService} bean the application uses stores what it says it stores:
+ * Proves, inside the running server and against the real PostgreSQL, that the {@link RecordService}
+ * bean the application uses stores what it says it stores:
  *
  * <ul>
  *   <li>a record inserted through the service is a row whose id is a {@code uuid}, whose times are
- *       {@code timestamptz} holding the exact instant given (to the microsecond, whatever offset
- *       it was written with), and whose free-form JSON is {@code jsonb} equal in meaning to what
- *       was sent;
+ *       {@code timestamptz} holding the exact instant given (to the microsecond, whatever offset it
+ *       was written with), and whose free-form JSON is {@code jsonb} equal in meaning to what was
+ *       sent;
  *   <li>find, query, count, update (with and without a stale version) and delete act on the rows
  *       themselves, as plain JDBC sees them after commit;
  *   <li>an insert of several records of which one is invalid stores none of them;
  *   <li>two transactions that both read version N of a record and then update it cannot both win:
- *       exactly one commits, the other gets a {@link VersionConflictException}, and the row ends
- *       at version N + 1 with the winner's change.
+ *       exactly one commits, the other gets a {@link VersionConflictException}, and the row ends at
+ *       version N + 1 with the winner's change.
  * </ul>
  *
  * Every test works on records of its own random user id, so it neither sees nor disturbs data of
@@ -252,10 +252,7 @@ class RecordServiceIT {
             .filter(Objects::nonNull)
             .toList();
     List<RuntimeException> conflicts =
-        outcomes.stream()
-            .map(ConcurrentWriter.Outcome::failure)
-            .filter(Objects::nonNull)
-            .toList();
+        outcomes.stream().map(ConcurrentWriter.Outcome::failure).filter(Objects::nonNull).toList();
     assertEquals(List.of(n + 1), committed, () -> "outcomes: " + outcomes);
     assertEquals(1, conflicts.size(), () -> "outcomes: " + outcomes);
     assertInstanceOf(VersionConflictException.class, conflicts.get(0));

@@ -10,9 +10,9 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
  *
  * <p>Each is the real WAR that {@code mvn package} built, not a hand-picked subset of classes, so
  * the tests exercise the application exactly as it ships (persistence.xml, beans.xml, Flyway
- * scripts, bundled libraries) plus the test classes. It is deployed under its own name and
- * context root next to the real application and shares its datasource; its Flyway run finds the
- * schema already migrated.
+ * scripts, bundled libraries) plus the test classes. It is deployed under its own name and context
+ * root next to the real application and shares its datasource; its Flyway run finds the schema
+ * already migrated.
  */
 public final class Deployments {
 

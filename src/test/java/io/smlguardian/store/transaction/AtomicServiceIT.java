@@ -132,8 +132,7 @@ class AtomicServiceIT {
             .orElseThrow();
     assertEquals(toUpdate.version() + 1, ((Number) updated.get("version")).longValue());
     assertEquals(0.8, ((Number) updated.get("strength")).doubleValue());
-    assertTrue(
-        Jdbc.row("SELECT id FROM emotional_states WHERE id = ?", toDelete.id()).isEmpty());
+    assertTrue(Jdbc.row("SELECT id FROM emotional_states WHERE id = ?", toDelete.id()).isEmpty());
     // The inserted rows are the ones the results name.
     UUID insertedState = UUID.fromString(results.get(1).getString("id"));
     assertEquals(
