@@ -45,7 +45,8 @@ class ArchitectureTest {
           .dependOnClassesThat()
           .resideInAnyPackage(
               Stream.concat(
-                      COLLECTIONS.stream(), Stream.of("jpa", "transaction", "platform", "health"))
+                      COLLECTIONS.stream(),
+                      Stream.of("jpa", "mongo", "transaction", "platform", "health"))
                   .map(p -> ROOT + p + "..")
                   .toArray(String[]::new));
 

@@ -13,7 +13,7 @@ import java.util.UUID;
  * What every record of every collection has: an identity, a creation time and a version.
  *
  * <p>The three are the store's, never the caller's: they have no setters, are assigned when the
- * record is first persisted and never change afterwards (the version only by JPA's optimistic
+ * record is first persisted and never change afterwards (the version only by the store's optimistic
  * locking). Times are kept at microsecond precision, the precision of PostgreSQL's timestamptz, so
  * that what is returned after an insert equals what a later read returns.
  */
@@ -33,8 +33,12 @@ public abstract class StoredRecord {
 
   protected StoredRecord() {}
 
+  /**
+   * Assigns the id and the creation time, unless already assigned. JPA calls this before the first
+   * persist; a store that is not JPA calls it itself when it inserts the record.
+   */
   @PrePersist
-  void assignIdentity() {
+  public void assignIdentity() {
     if (id == null) {
       id = UUID.randomUUID();
     }

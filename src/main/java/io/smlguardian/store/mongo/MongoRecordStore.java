@@ -1,0 +1,269 @@
+package io.smlguardian.store.mongo;
+
+import static io.smlguardian.store.mongo.RecordDocuments.ID;
+import static io.smlguardian.store.mongo.RecordDocuments.VERSION;
+import static io.smlguardian.store.mongo.RecordDocuments.key;
+
+import com.mongodb.ConnectionString;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Sorts;
+import io.smlguardian.store.collection.CollectionDescriptor;
+import io.smlguardian.store.collection.FieldDefinition;
+import io.smlguardian.store.collection.FieldType;
+import io.smlguardian.store.collection.OwnedRecord;
+import io.smlguardian.store.collection.RecordStore;
+import io.smlguardian.store.collection.StoredRecord;
+import io.smlguardian.store.collection.VersionConflictException;
+import io.smlguardian.store.collection.query.Filter;
+import io.smlguardian.store.collection.query.RecordQuery;
+import io.smlguardian.store.collection.query.SortOrder;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.bson.BsonDocument;
+import org.bson.BsonInt64;
+import org.bson.BsonString;
+import org.bson.BsonValue;
+import org.bson.conversions.Bson;
+
+/**
+ * The store on MongoDB: one MongoDB collection per collection, of the same name, one document per
+ * record, mapped from the collection's schema by {@link RecordDocuments} (which states how ids,
+ * times and JSON are represented and why).
+ *
+ * <p>Invariants:
+ *
+ * <ul>
+ *   <li>A document is only ever written whole, and an existing one only while its {@code version}
+ *       still equals the version the record was read at; every such write advances the version by
+ *       one, in the document and in the record. A write that finds another version (or no document)
+ *       changes nothing and throws {@link VersionConflictException}.
+ *   <li>Queries mean what they mean on the relational store: a comparison with a null field holds
+ *       neither as asked nor negated (SQL's three-valued logic), except {@code is.null} and its
+ *       negation; every order ends with the id, ascending, so pages are stable. One difference
+ *       remains: MongoDB sorts nulls before every value, PostgreSQL after.
+ *   <li>Operations are single-document atomic only. An insert of several records is not all or
+ *       nothing (the ones before a failure stay), and the store takes no part in the caller's JTA
+ *       transaction.
+ * </ul>
+ *
+ * <p>The store has no CDI wiring of its own: whoever selects the backend constructs it.
+ */
+public class MongoRecordStore implements RecordStore, AutoCloseable {
+
+  private final MongoDatabase database;
+  private final MongoClient ownedClient;
+
+  /**
+   * A store on a database that the caller owns (and closes), creating the indexes that the given
+   * collections' access paths need.
+   */
+  public MongoRecordStore(
+      MongoDatabase database, Collection<? extends CollectionDescriptor<?>> collections) {
+    this(database, collections, null);
+  }
+
+  private MongoRecordStore(
+      MongoDatabase database,
+      Collection<? extends CollectionDescriptor<?>> collections,
+      MongoClient ownedClient) {
+    this.database = database;
+    this.ownedClient = ownedClient;
+    collections.forEach(this::createIndexes);
+  }
+
+  /**
+   * A store with its own client, from a connection string that names the database, e.g. {@code
+   * mongodb://localhost:27017/sml_guardian} (the {@code MONGO_URI} setting). Closing the store
+   * closes the client.
+   */
+  public static MongoRecordStore connect(
+      String connectionString, Collection<? extends CollectionDescriptor<?>> collections) {
+    ConnectionString uri = new ConnectionString(connectionString);
+    if (uri.getDatabase() == null) {
+      throw new IllegalArgumentException(
+          "the MongoDB connection string must name the database, e.g."
+              + " mongodb://localhost:27017/sml_guardian");
+    }
+    MongoClient client = MongoClients.create(uri);
+    try {
+      return new MongoRecordStore(client.getDatabase(uri.getDatabase()), collections, client);
+    } catch (RuntimeException e) {
+      client.close();
+      throw e;
+    }
+  }
+
+  /**
+   * The indexes of the relational schema's access paths common to all collections: a user's records
+   * by time, and all records by time (retention). Creating an existing index is a no-op, so this
+   * runs at every start. (mongo-java-server, used by the unit tests, accepts and ignores non-unique
+   * indexes.)
+   */
+  private void createIndexes(CollectionDescriptor<?> collection) {
+    MongoCollection<BsonDocument> documents = documents(collection);
+    if (collection.owned()) {
+      documents.createIndex(
+          Indexes.compoundIndex(
+              Indexes.ascending(OwnedRecord.OWNER_FIELD),
+              Indexes.descending(collection.timeField())));
+    }
+    documents.createIndex(Indexes.ascending(collection.timeField()));
+  }
+
+  @Override
+  public <E extends StoredRecord> void insert(CollectionDescriptor<E> collection, List<E> records) {
+    if (records.isEmpty()) {
+      return;
+    }
+    FieldDefinition version = versionField(collection);
+    List<BsonDocument> documents = new ArrayList<>();
+    for (E record : records) {
+      record.assignIdentity();
+      version.write(record, 1L);
+      documents.add(RecordDocuments.toDocument(collection, record));
+    }
+    documents(collection).insertMany(documents);
+  }
+
+  @Override
+  public <E extends StoredRecord> Optional<E> findById(
+      CollectionDescriptor<E> collection, UUID id) {
+    return Optional.ofNullable(documents(collection).find(byId(id)).first())
+        .map(document -> RecordDocuments.toRecord(collection, document));
+  }
+
+  @Override
+  public <E extends StoredRecord> List<E> find(
+      CollectionDescriptor<E> collection, RecordQuery query) {
+    if (query.limit() <= 0) {
+      return List.of(); // MongoDB would read limit 0 as "no limit"
+    }
+    List<E> records = new ArrayList<>();
+    documents(collection)
+        .find(where(collection, query.filters()))
+        .sort(order(collection, query.order()))
+        .skip(query.offset())
+        .limit(query.limit())
+        .forEach(document -> records.add(RecordDocuments.toRecord(collection, document)));
+    return records;
+  }
+
+  @Override
+  public long count(CollectionDescriptor<?> collection, List<Filter> filters) {
+    return documents(collection).countDocuments(where(collection, filters));
+  }
+
+  @Override
+  public <E extends StoredRecord> void update(CollectionDescriptor<E> collection, E record) {
+    long read = record.getVersion();
+    BsonDocument document = RecordDocuments.toDocument(collection, record);
+    document.put(VERSION, new BsonInt64(read + 1));
+    // A replacement, not $set: it writes the record whole, as insert does. MongoDB (5.0 and later)
+    // accepts "$"-prefixed and dotted keys, which free-form JSON may hold, below the top level of
+    // a replacement; its rules for update operators are narrower.
+    long matched =
+        documents(collection)
+            .replaceOne(atVersion(record.getId(), read), document)
+            .getMatchedCount();
+    if (matched == 0) {
+      throw new VersionConflictException(collection, record.getId(), "was changed concurrently");
+    }
+    versionField(collection).write(record, read + 1);
+  }
+
+  @Override
+  public <E extends StoredRecord> void delete(CollectionDescriptor<E> collection, E record) {
+    long deleted =
+        documents(collection)
+            .deleteOne(atVersion(record.getId(), record.getVersion()))
+            .getDeletedCount();
+    if (deleted == 0) {
+      throw new VersionConflictException(collection, record.getId(), "was changed concurrently");
+    }
+  }
+
+  /** Closes the client if this store opened it ({@link #connect}); otherwise does nothing. */
+  @Override
+  public void close() {
+    if (ownedClient != null) {
+      ownedClient.close();
+    }
+  }
+
+  private MongoCollection<BsonDocument> documents(CollectionDescriptor<?> collection) {
+    return database.getCollection(collection.name(), BsonDocument.class);
+  }
+
+  private static FieldDefinition versionField(CollectionDescriptor<?> collection) {
+    return collection.schema().field(VERSION).orElseThrow();
+  }
+
+  private static Bson byId(UUID id) {
+    return Filters.eq(ID, new BsonString(id.toString()));
+  }
+
+  private static Bson atVersion(UUID id, long version) {
+    return Filters.and(byId(id), Filters.eq(VERSION, new BsonInt64(version)));
+  }
+
+  private static Bson where(CollectionDescriptor<?> collection, List<Filter> filters) {
+    List<Bson> conditions = filters.stream().map(f -> condition(collection, f)).toList();
+    // MongoDB refuses an empty $and.
+    return switch (conditions.size()) {
+      case 0 -> Filters.empty();
+      case 1 -> conditions.get(0);
+      default -> Filters.and(conditions);
+    };
+  }
+
+  private static Bson condition(CollectionDescriptor<?> collection, Filter filter) {
+    String field = key(filter.field());
+    FieldType type = collection.schema().field(filter.field()).orElseThrow().type();
+    if (filter.value() == null) { // is.null; the parser allows null nowhere else
+      return filter.negated() ? Filters.ne(field, null) : Filters.eq(field, null);
+    }
+    BsonValue value = RecordDocuments.toBson(type, filter.value());
+    Bson comparison =
+        switch (filter.operator()) {
+          case EQ, IS -> Filters.eq(field, value);
+          case NEQ -> Filters.ne(field, value);
+          case GT -> Filters.gt(field, value);
+          case GTE -> Filters.gte(field, value);
+          case LT -> Filters.lt(field, value);
+          case LTE -> Filters.lte(field, value);
+          case IN ->
+              Filters.in(
+                  field,
+                  filter.values().stream().map(v -> RecordDocuments.toBson(type, v)).toList());
+        };
+    // In SQL a comparison with null is unknown, so neither it nor its negation matches a null
+    // field; MongoDB's $ne, $nin and $nor would match it. Requiring a value keeps the SQL meaning.
+    Bson hasValue = Filters.ne(field, null);
+    return Filters.and(hasValue, filter.negated() ? Filters.nor(comparison) : comparison);
+  }
+
+  /** The requested order (newest first by default), always ending with the id for stable pages. */
+  private static Bson order(CollectionDescriptor<?> collection, List<SortOrder> keys) {
+    List<SortOrder> effective =
+        new ArrayList<>(keys.isEmpty() ? List.of(SortOrder.desc(collection.timeField())) : keys);
+    if (effective.stream().noneMatch(k -> k.field().equals("id"))) {
+      effective.add(SortOrder.asc("id"));
+    }
+    return Sorts.orderBy(
+        effective.stream()
+            .map(
+                k ->
+                    k.ascending()
+                        ? Sorts.ascending(key(k.field()))
+                        : Sorts.descending(key(k.field())))
+            .toList());
+  }
+}
