@@ -17,6 +17,9 @@ import java.time.Instant;
 @Table(name = "access_logs")
 public class AccessLog extends OwnedRecord {
 
+  /** The owner of an entry whose request was refused before it named whose data it wanted. */
+  public static final String UNKNOWN_USER = "unknown";
+
   @NotBlank
   @Size(max = 64)
   @Column(name = "access_type", nullable = false, length = 64)
@@ -38,5 +41,47 @@ public class AccessLog extends OwnedRecord {
   @Column(name = "reason", length = 1000)
   private String reason;
 
+  @Size(max = 256)
+  @Column(name = "principal", length = 256)
+  private String principal;
+
+  @Size(max = 64)
+  @Column(name = "collection", length = 64)
+  private String collection;
+
+  @Size(max = 256)
+  @Column(name = "operation", length = 256)
+  private String operation;
+
   protected AccessLog() {}
+
+  /**
+   * An entry the store writes itself.
+   *
+   * @param userId whose data, or {@link #UNKNOWN_USER}
+   * @param principal who asked
+   * @param accessType read or write
+   * @param collection the collection asked for, if any
+   * @param operation what was attempted
+   */
+  public AccessLog(
+      String userId,
+      String principal,
+      String accessType,
+      String collection,
+      String operation,
+      Instant timestamp,
+      String ipAddress,
+      boolean success,
+      String reason) {
+    super(userId);
+    this.principal = principal;
+    this.accessType = accessType;
+    this.collection = collection;
+    this.operation = operation;
+    this.timestamp = timestamp;
+    this.ipAddress = ipAddress;
+    this.success = success;
+    this.reason = reason == null || reason.length() <= 1000 ? reason : reason.substring(0, 1000);
+  }
 }

@@ -19,7 +19,7 @@ public class AccessLogs {
           DataCategory.AUDIT_LOG,
           Period.ofYears(7),
           "timestamp",
-          List.of("accessType", "ipAddress", "success"));
+          List.of("accessType", "ipAddress", "success", "principal", "collection", "operation"));
 
   private AccessLogs() {}
 }

@@ -1,10 +1,16 @@
 package io.smlguardian.store.collection;
 
+import io.smlguardian.store.security.AllowedRoles;
+import io.smlguardian.store.security.Caller;
+import io.smlguardian.store.security.Callers;
+import io.smlguardian.store.security.Role;
+import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -20,6 +26,7 @@ import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import java.util.UUID;
@@ -33,6 +40,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * Translates HTTP to {@link RecordService} calls and back; owns no logic of its own.
  */
 @Path("collections")
+@PermitAll // to the container; AllowedRoles decide (see AuthorizationFilter)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Collections")
 public class CollectionResource {
@@ -48,8 +56,15 @@ public class CollectionResource {
   @Inject RecordService records;
   @Inject CollectionRegistry collections;
   @Context UriInfo uri;
+  @Context SecurityContext security;
+  @Context HttpServletRequest request;
+
+  private Caller caller() {
+    return Callers.of(security, request);
+  }
 
   @GET
+  @AllowedRoles({Role.USER, Role.SERVICE, Role.AUDITOR})
   @Operation(summary = "List the collections with their fields, query fields and retention")
   public JsonObject listCollections() {
     JsonArrayBuilder all = Json.createArrayBuilder();
@@ -59,6 +74,7 @@ public class CollectionResource {
 
   @POST
   @Path("{collection}")
+  @AllowedRoles({Role.USER, Role.SERVICE})
   @Consumes(MediaType.APPLICATION_JSON)
   @Operation(
       summary = "Insert one record (a JSON object) or many (a JSON array, in one transaction)",
@@ -68,14 +84,15 @@ public class CollectionResource {
     JsonValue json = JsonBodies.parse(body);
     if (json.getValueType() == JsonValue.ValueType.ARRAY) {
       List<RecordView> stored =
-          records.insertAll(collection, JsonBodies.objects(json.asJsonArray(), "record"));
+          records.insertAll(caller(), collection, JsonBodies.objects(json.asJsonArray(), "record"));
       JsonArrayBuilder items = Json.createArrayBuilder();
       stored.forEach(v -> items.add(v.json()));
       return Response.status(Response.Status.CREATED)
           .entity(Json.createObjectBuilder().add("items", items).build())
           .build();
     }
-    RecordView stored = records.insert(collection, JsonBodies.asObject(json, "The request body"));
+    RecordView stored =
+        records.insert(caller(), collection, JsonBodies.asObject(json, "The request body"));
     return Response.created(uri.getAbsolutePathBuilder().path(stored.id().toString()).build())
         .tag(etag(stored))
         .entity(stored.json())
@@ -84,10 +101,11 @@ public class CollectionResource {
 
   @GET
   @Path("{collection}")
+  @AllowedRoles({Role.USER, Role.SERVICE, Role.AUDITOR})
   @Operation(summary = "Find records: filter, order, page, project", description = QUERY_GRAMMAR)
   @APIResponse(responseCode = "200", description = "{items: [...], limit, offset}")
   public JsonObject find(@PathParam("collection") String collection) {
-    RecordPage page = records.find(collection, uri.getQueryParameters());
+    RecordPage page = records.find(caller(), collection, uri.getQueryParameters());
     return Json.createObjectBuilder()
         .add("items", Json.createArrayBuilder(page.items()))
         .add("limit", page.limit())
@@ -97,27 +115,30 @@ public class CollectionResource {
 
   @GET
   @Path("{collection}/count")
+  @AllowedRoles({Role.USER, Role.SERVICE, Role.AUDITOR})
   @Operation(summary = "Count the records matching filters", description = QUERY_GRAMMAR)
   public JsonObject count(@PathParam("collection") String collection) {
     return Json.createObjectBuilder()
-        .add("count", records.count(collection, uri.getQueryParameters()))
+        .add("count", records.count(caller(), collection, uri.getQueryParameters()))
         .build();
   }
 
   @GET
   @Path("{collection}/{id}")
+  @AllowedRoles({Role.USER, Role.SERVICE, Role.AUDITOR})
   @Operation(summary = "Find one record by id; its ETag is its version")
   public Response findById(
       @PathParam("collection") String collection,
       @PathParam("id") String id,
       @Parameter(description = "fields to return, comma-separated") @QueryParam("select")
           String select) {
-    RecordView found = records.find(collection, uuid(id), select);
+    RecordView found = records.find(caller(), collection, uuid(id), select);
     return Response.ok(found.json()).tag(etag(found)).build();
   }
 
   @PATCH
   @Path("{collection}/{id}")
+  @AllowedRoles({Role.USER, Role.SERVICE})
   @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
   @Operation(
       summary = "Update fields of a record (JSON merge patch)",
@@ -133,19 +154,24 @@ public class CollectionResource {
       String body) {
     RecordView updated =
         records.update(
-            collection, uuid(id), ETags.expectedVersion(ifMatch), JsonBodies.object(body));
+            caller(),
+            collection,
+            uuid(id),
+            ETags.expectedVersion(ifMatch),
+            JsonBodies.object(body));
     return Response.ok(updated.json()).tag(etag(updated)).build();
   }
 
   @DELETE
   @Path("{collection}/{id}")
+  @AllowedRoles({Role.USER, Role.SERVICE})
   @Operation(summary = "Delete a record; with If-Match only at that version, else 412")
   @APIResponse(responseCode = "204", description = "Deleted")
   public Response delete(
       @PathParam("collection") String collection,
       @PathParam("id") String id,
       @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
-    records.delete(collection, uuid(id), ETags.expectedVersion(ifMatch));
+    records.delete(caller(), collection, uuid(id), ETags.expectedVersion(ifMatch));
     return Response.noContent().build();
   }
 

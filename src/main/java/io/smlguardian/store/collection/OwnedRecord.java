@@ -22,6 +22,14 @@ public abstract class OwnedRecord extends StoredRecord {
 
   protected OwnedRecord() {}
 
+  /** For records the store itself creates, such as audit entries. */
+  protected OwnedRecord(String userId) {
+    if (userId == null || userId.isBlank()) {
+      throw new IllegalArgumentException("a record needs its owner's userId");
+    }
+    this.userId = userId;
+  }
+
   public String getUserId() {
     return userId;
   }

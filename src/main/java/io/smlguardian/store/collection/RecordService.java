@@ -1,19 +1,26 @@
 package io.smlguardian.store.collection;
 
+import io.smlguardian.store.collection.query.Filter;
+import io.smlguardian.store.collection.query.FilterOperator;
 import io.smlguardian.store.collection.query.QueryParser;
 import io.smlguardian.store.collection.query.RecordQuery;
+import io.smlguardian.store.security.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.transaction.Transactional;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
  * The seed's collection operations (insertOne, insertMany, findById, findMany, updateOne,
  * deleteOne, count) for every collection, each in one container-managed transaction. Called within
  * a caller's transaction (the atomic endpoint), they join it.
+ *
+ * <p>Every operation is done for a {@link Caller} and within what its roles allow (see {@link
+ * CollectionAccess}): a user's queries are confined to their own records, whatever they filter on.
  *
  * <p>Versions make writes safe under concurrency: an update or delete that names a version fails
  * with a {@link VersionConflictException} unless the record is still at that version, and two
@@ -44,40 +51,53 @@ public class RecordService {
     this.maxRecordsPerRequest = config.maxRecordsPerRequest();
   }
 
-  public RecordView insert(String collection, JsonObject record) {
-    return insertAll(collection, List.of(record)).get(0);
+  public RecordView insert(Caller caller, String collection, JsonObject record) {
+    return insertAll(caller, collection, List.of(record)).get(0);
   }
 
-  /** Inserts all records or, if any is invalid, none. */
-  public List<RecordView> insertAll(String collection, List<JsonObject> records) {
-    return insertAll(collections.get(collection), records);
+  /** Inserts all records or, if any is invalid or not the caller's to write, none. */
+  public List<RecordView> insertAll(Caller caller, String collection, List<JsonObject> records) {
+    return insertAll(caller, collections.get(collection), records);
   }
 
   private <E extends StoredRecord> List<RecordView> insertAll(
-      CollectionDescriptor<E> collection, List<JsonObject> bodies) {
+      Caller caller, CollectionDescriptor<E> collection, List<JsonObject> bodies) {
+    Optional<String> scope = CollectionAccess.ownerScope(caller, collection, "insert");
     if (bodies.isEmpty() || bodies.size() > maxRecordsPerRequest) {
       throw new InvalidRequestException(
           "An insert takes 1 to " + maxRecordsPerRequest + " records, got " + bodies.size() + ".");
     }
     List<E> records = bodies.stream().map(body -> mapper.newRecord(collection, body)).toList();
+    records.forEach(r -> CollectionAccess.checkOwner(scope, collection, r, "insert"));
     store.insert(collection, records);
     return records.stream().map(r -> view(collection, r, List.of())).toList();
   }
 
-  public RecordView find(String collection, UUID id, String select) {
-    return find(collections.get(collection), id, select);
+  public RecordView find(Caller caller, String collection, UUID id, String select) {
+    return find(caller, collections.get(collection), id, select);
   }
 
   private <E extends StoredRecord> RecordView find(
-      CollectionDescriptor<E> collection, UUID id, String select) {
+      Caller caller, CollectionDescriptor<E> collection, UUID id, String select) {
+    Optional<String> scope = CollectionAccess.ownerScope(caller, collection, "read");
     List<String> projection = parser.projection(collection, select);
-    return view(collection, existing(collection, id), projection);
+    E record = existing(collection, id);
+    CollectionAccess.checkOwner(scope, collection, record, "read");
+    return view(collection, record, projection);
   }
 
   /** One page of the records matching the query parameters (see {@link QueryParser}). */
-  public RecordPage find(String collection, Map<String, List<String>> parameters) {
+  public RecordPage find(Caller caller, String collection, Map<String, List<String>> parameters) {
     CollectionDescriptor<?> descriptor = collections.get(collection);
-    RecordQuery query = parser.query(descriptor, parameters);
+    Optional<String> scope = CollectionAccess.ownerScope(caller, descriptor, "query");
+    RecordQuery asked = parser.query(descriptor, parameters);
+    RecordQuery query =
+        new RecordQuery(
+            confined(asked.filters(), scope),
+            asked.order(),
+            asked.limit(),
+            asked.offset(),
+            asked.projection());
     List<JsonObject> items =
         store.find(descriptor, query).stream()
             .map(r -> mapper.toJson(descriptor, r, query.projection()))
@@ -85,9 +105,21 @@ public class RecordService {
     return new RecordPage(items, query.limit(), query.offset());
   }
 
-  public long count(String collection, Map<String, List<String>> filters) {
+  public long count(Caller caller, String collection, Map<String, List<String>> filters) {
     CollectionDescriptor<?> descriptor = collections.get(collection);
-    return store.count(descriptor, parser.filters(descriptor, filters));
+    Optional<String> scope = CollectionAccess.ownerScope(caller, descriptor, "count");
+    return store.count(descriptor, confined(parser.filters(descriptor, filters), scope));
+  }
+
+  /** The filters, plus one on the owner when the caller may see only one owner's records. */
+  private static List<Filter> confined(List<Filter> filters, Optional<String> scope) {
+    if (scope.isEmpty()) {
+      return filters;
+    }
+    List<Filter> confined = new java.util.ArrayList<>(filters);
+    confined.add(
+        new Filter(OwnedRecord.OWNER_FIELD, FilterOperator.EQ, false, List.of(scope.get())));
+    return confined;
   }
 
   /**
@@ -95,13 +127,21 @@ public class RecordService {
    *
    * @param expectedVersion the version the caller last saw, or null to update whatever is current
    */
-  public RecordView update(String collection, UUID id, Long expectedVersion, JsonObject changes) {
-    return update(collections.get(collection), id, expectedVersion, changes);
+  public RecordView update(
+      Caller caller, String collection, UUID id, Long expectedVersion, JsonObject changes) {
+    return update(caller, collections.get(collection), id, expectedVersion, changes);
   }
 
   private <E extends StoredRecord> RecordView update(
-      CollectionDescriptor<E> collection, UUID id, Long expectedVersion, JsonObject changes) {
-    E record = current(collection, id, expectedVersion);
+      Caller caller,
+      CollectionDescriptor<E> collection,
+      UUID id,
+      Long expectedVersion,
+      JsonObject changes) {
+    Optional<String> scope = CollectionAccess.ownerScope(caller, collection, "update");
+    E record = existing(collection, id);
+    CollectionAccess.checkOwner(scope, collection, record, "update");
+    checkVersion(collection, record, expectedVersion);
     mapper.applyChanges(collection, record, changes);
     store.update(collection, record);
     return view(collection, record, List.of());
@@ -112,25 +152,28 @@ public class RecordService {
    *
    * @param expectedVersion the version the caller last saw, or null to delete whatever is current
    */
-  public void delete(String collection, UUID id, Long expectedVersion) {
-    delete(collections.get(collection), id, expectedVersion);
+  public void delete(Caller caller, String collection, UUID id, Long expectedVersion) {
+    delete(caller, collections.get(collection), id, expectedVersion);
   }
 
   private <E extends StoredRecord> void delete(
-      CollectionDescriptor<E> collection, UUID id, Long expectedVersion) {
-    store.delete(collection, current(collection, id, expectedVersion));
+      Caller caller, CollectionDescriptor<E> collection, UUID id, Long expectedVersion) {
+    Optional<String> scope = CollectionAccess.ownerScope(caller, collection, "delete");
+    E record = existing(collection, id);
+    CollectionAccess.checkOwner(scope, collection, record, "delete");
+    checkVersion(collection, record, expectedVersion);
+    store.delete(collection, record);
   }
 
-  private <E extends StoredRecord> E current(
-      CollectionDescriptor<E> collection, UUID id, Long expectedVersion) {
-    E record = existing(collection, id);
+  /** Refuses a write that names a version other than the record's current one. */
+  private static void checkVersion(
+      CollectionDescriptor<?> collection, StoredRecord record, Long expectedVersion) {
     if (expectedVersion != null && record.getVersion() != expectedVersion) {
       throw new VersionConflictException(
           collection,
-          id,
+          record.getId(),
           "is at version " + record.getVersion() + ", not " + expectedVersion + " as expected");
     }
-    return record;
   }
 
   private <E extends StoredRecord> E existing(CollectionDescriptor<E> collection, UUID id) {

@@ -1,17 +1,25 @@
 package io.smlguardian.store.platform;
 
+import io.smlguardian.store.accesslog.AuditTrail;
 import io.smlguardian.store.collection.InvalidRequestException;
 import io.smlguardian.store.collection.RecordNotFoundException;
 import io.smlguardian.store.collection.UnknownCollectionException;
 import io.smlguardian.store.collection.VersionConflictException;
+import io.smlguardian.store.security.AccessDeniedException;
+import io.smlguardian.store.security.Callers;
 import io.smlguardian.store.transaction.AtomicOperationException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.persistence.OptimisticLockException;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.Response.Status;
+import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 import java.util.List;
@@ -26,9 +34,14 @@ import java.util.logging.Logger;
  * ever reaches a caller.
  */
 @Provider
+@ApplicationScoped
 public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
 
   private static final Logger LOG = Logger.getLogger(ProblemExceptionMapper.class.getName());
+
+  @Inject AuditTrail audit;
+  @Context SecurityContext security;
+  @Context HttpServletRequest request;
 
   @Override
   public Response toResponse(Throwable thrown) {
@@ -44,9 +57,23 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
     }
     if (thrown instanceof WebApplicationException web) {
       Response.StatusType status = web.getResponse().getStatusInfo();
+      if (status.getStatusCode() == 403) {
+        // @RolesAllowed refused the caller's roles for this endpoint.
+        String operation = request.getMethod() + " " + request.getRequestURI();
+        audited(null, null, operation, "roles not allowed for this endpoint");
+        return Problem.response(
+            status,
+            "Your roles do not allow " + operation + ".",
+            List.of(),
+            Json.createObjectBuilder());
+      }
       return Problem.response(status, web.getMessage());
     }
     Throwable known = knownCause(thrown);
+    if (known instanceof AccessDeniedException denied) {
+      audited(denied.owner(), denied.collection(), denied.operation(), denied.getMessage());
+      return Problem.response(Status.FORBIDDEN, denied.getMessage() + ".");
+    }
     if (known instanceof InvalidRequestException invalid) {
       return Problem.response(
           Status.BAD_REQUEST, invalid.getMessage(), invalid.errors(), Json.createObjectBuilder());
@@ -81,6 +108,15 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
         Json.createObjectBuilder().add("incident", incident));
   }
 
+  /** Records a refusal in the audit trail; a failure to do so must not hide the refusal. */
+  private void audited(String owner, String collection, String operation, String reason) {
+    try {
+      audit.refused(Callers.of(security, request), owner, collection, operation, reason);
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "Could not record a refused access in the audit trail", e);
+    }
+  }
+
   private static List<String> errorsOf(Throwable cause) {
     return cause instanceof InvalidRequestException invalid ? invalid.errors() : List.of();
   }
@@ -95,6 +131,7 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
           || t instanceof UnknownCollectionException
           || t instanceof RecordNotFoundException
           || t instanceof VersionConflictException
+          || t instanceof AccessDeniedException
           || t instanceof OptimisticLockException
           || t instanceof ConstraintViolationException) {
         return t;

@@ -4,6 +4,7 @@ import io.smlguardian.store.collection.InvalidRequestException;
 import io.smlguardian.store.collection.JsonBodies;
 import io.smlguardian.store.collection.RecordService;
 import io.smlguardian.store.collection.RecordView;
+import io.smlguardian.store.security.Caller;
 import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -28,15 +29,15 @@ public sealed interface AtomicOperation {
   String collection();
 
   /** Carries the operation out and says what it did, as one element of the response. */
-  JsonObject apply(RecordService records);
+  JsonObject apply(RecordService records, Caller caller);
 
   /** A short description for error messages, e.g. "update memories 5f...". */
   String describe();
 
   record Insert(String collection, JsonObject record) implements AtomicOperation {
     @Override
-    public JsonObject apply(RecordService records) {
-      RecordView view = records.insert(collection, record);
+    public JsonObject apply(RecordService records, Caller caller) {
+      RecordView view = records.insert(caller, collection, record);
       return result("insert", collection, view).add("record", view.json()).build().asJsonObject();
     }
 
@@ -49,8 +50,8 @@ public sealed interface AtomicOperation {
   record Update(String collection, UUID id, Long version, JsonObject changes)
       implements AtomicOperation {
     @Override
-    public JsonObject apply(RecordService records) {
-      RecordView view = records.update(collection, id, version, changes);
+    public JsonObject apply(RecordService records, Caller caller) {
+      RecordView view = records.update(caller, collection, id, version, changes);
       return result("update", collection, view).add("record", view.json()).build().asJsonObject();
     }
 
@@ -62,8 +63,8 @@ public sealed interface AtomicOperation {
 
   record Delete(String collection, UUID id, Long version) implements AtomicOperation {
     @Override
-    public JsonObject apply(RecordService records) {
-      records.delete(collection, id, version);
+    public JsonObject apply(RecordService records, Caller caller) {
+      records.delete(caller, collection, id, version);
       return Json.createObjectBuilder()
           .add("op", "delete")
           .add("collection", collection)

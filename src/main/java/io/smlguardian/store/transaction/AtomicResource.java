@@ -1,26 +1,37 @@
 package io.smlguardian.store.transaction;
 
 import io.smlguardian.store.collection.JsonBodies;
+import io.smlguardian.store.security.AllowedRoles;
+import io.smlguardian.store.security.Callers;
+import io.smlguardian.store.security.Role;
+import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** POST /api/atomic: several writes over any collections, all or nothing. */
 @Path("atomic")
+@PermitAll // to the container; AllowedRoles decide (see AuthorizationFilter)
 @Tag(name = "Atomic writes")
 public class AtomicResource {
 
   @Inject AtomicService atomic;
+  @Context SecurityContext security;
+  @Context HttpServletRequest request;
 
   @POST
+  @AllowedRoles({Role.USER, Role.SERVICE})
   @Consumes(MediaType.APPLICATION_JSON)
   @Produces(MediaType.APPLICATION_JSON)
   @Operation(
@@ -37,7 +48,9 @@ public class AtomicResource {
   public JsonObject execute(String body) {
     var operations = atomic.parse(JsonBodies.object(body));
     return Json.createObjectBuilder()
-        .add("results", Json.createArrayBuilder(atomic.execute(operations)))
+        .add(
+            "results",
+            Json.createArrayBuilder(atomic.execute(Callers.of(security, request), operations)))
         .build();
   }
 }

@@ -3,6 +3,7 @@ package io.smlguardian.store.transaction;
 import io.smlguardian.store.collection.CollectionConfig;
 import io.smlguardian.store.collection.InvalidRequestException;
 import io.smlguardian.store.collection.RecordService;
+import io.smlguardian.store.security.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
@@ -56,12 +57,12 @@ public class AtomicService {
 
   /** Carries out every operation in order in one transaction, or none of them. */
   @Transactional
-  public List<JsonObject> execute(List<AtomicOperation> operations) {
+  public List<JsonObject> execute(Caller caller, List<AtomicOperation> operations) {
     List<JsonObject> results = new ArrayList<>();
     for (int i = 0; i < operations.size(); i++) {
       AtomicOperation operation = operations.get(i);
       try {
-        results.add(operation.apply(records));
+        results.add(operation.apply(records, caller));
       } catch (RuntimeException e) {
         throw new AtomicOperationException(i, operation, e);
       }

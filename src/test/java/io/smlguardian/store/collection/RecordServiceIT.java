@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.smlguardian.store.security.Caller;
 import io.smlguardian.store.testsupport.Deployments;
 import io.smlguardian.store.testsupport.Jdbc;
 import jakarta.inject.Inject;
@@ -51,6 +52,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ArquillianExtension.class)
 class RecordServiceIT {
 
+  /** The in-container tests act as an internal service, which may touch any record. */
+  private static final Caller SERVICE = Caller.system("in-container-test");
+
   @Deployment
   static WebArchive deployment() {
     return Deployments.guardianStore(
@@ -81,6 +85,7 @@ class RecordServiceIT {
 
     RecordView inserted =
         records.insert(
+            SERVICE,
             "memories",
             Json.createObjectBuilder()
                 .add("userId", userId)
@@ -132,7 +137,7 @@ class RecordServiceIT {
     assertEquals(0.75, ((Number) row.get("strength")).doubleValue());
 
     // Read back through the service (a new transaction, a fresh load): the same record.
-    RecordView found = records.find("memories", inserted.id(), null);
+    RecordView found = records.find(SERVICE, "memories", inserted.id(), null);
     assertEquals(inserted.json(), found.json());
     assertEquals(patterns, found.json().get("patterns"));
     assertEquals(when.toString(), found.json().getString("timestamp"));
@@ -145,16 +150,17 @@ class RecordServiceIT {
         Json.createObjectBuilder().add("themes", Json.createArrayBuilder().add("flight")).build();
     List<RecordView> inserted =
         records.insertAll(
+            SERVICE,
             "dream_cycles",
             List.of(
                 dreamCycle(userId, "cycle-1", "2026-01-01T02:00:00Z"),
                 dreamCycle(userId, "cycle-2", "2026-01-02T02:00:00Z")));
     assertEquals(2, inserted.size());
     assertEquals(2, Jdbc.countOwned("dream_cycles", userId));
-    assertEquals(2, records.count("dream_cycles", ownedBy(userId)));
+    assertEquals(2, records.count(SERVICE, "dream_cycles", ownedBy(userId)));
 
     // A query sees both, newest first (the collection's default order).
-    RecordPage page = records.find("dream_cycles", ownedBy(userId));
+    RecordPage page = records.find(SERVICE, "dream_cycles", ownedBy(userId));
     assertEquals(
         List.of("cycle-2", "cycle-1"),
         page.items().stream().map(json -> json.getString("cycleId")).toList());
@@ -163,6 +169,7 @@ class RecordServiceIT {
     RecordView first = inserted.get(0);
     RecordView updated =
         records.update(
+            SERVICE,
             "dream_cycles",
             first.id(),
             first.version(),
@@ -189,6 +196,7 @@ class RecordServiceIT {
         VersionConflictException.class,
         () ->
             records.update(
+                SERVICE,
                 "dream_cycles",
                 first.id(),
                 first.version(),
@@ -200,12 +208,13 @@ class RecordServiceIT {
             .get("schedule"));
 
     // Delete: the row is gone, the other one stays.
-    records.delete("dream_cycles", first.id(), updated.version());
+    records.delete(SERVICE, "dream_cycles", first.id(), updated.version());
     assertTrue(Jdbc.row("SELECT id FROM dream_cycles WHERE id = ?", first.id()).isEmpty());
     assertEquals(1, Jdbc.countOwned("dream_cycles", userId));
-    assertEquals(1, records.count("dream_cycles", ownedBy(userId)));
+    assertEquals(1, records.count(SERVICE, "dream_cycles", ownedBy(userId)));
     assertThrows(
-        RecordNotFoundException.class, () -> records.find("dream_cycles", first.id(), null));
+        RecordNotFoundException.class,
+        () -> records.find(SERVICE, "dream_cycles", first.id(), null));
   }
 
   @Test
@@ -219,7 +228,8 @@ class RecordServiceIT {
             memory(userId, 0.4));
 
     InvalidRequestException refused =
-        assertThrows(InvalidRequestException.class, () -> records.insertAll("memories", batch));
+        assertThrows(
+            InvalidRequestException.class, () -> records.insertAll(SERVICE, "memories", batch));
 
     assertTrue(
         refused.errors().stream().anyMatch(e -> e.startsWith("strength:")),
@@ -230,7 +240,7 @@ class RecordServiceIT {
   @Test
   void concurrentUpdatesOfTheSameVersionLetExactlyOneWin() throws Exception {
     String userId = newUserId();
-    RecordView original = records.insert("memories", memory(userId, 0.5));
+    RecordView original = records.insert(SERVICE, "memories", memory(userId, 0.5));
     long n = original.version();
     // Both writers must have read version N before either writes; the barrier holds each one
     // between its read and its write until the other has read too. So the conflict is decided
@@ -268,7 +278,7 @@ class RecordServiceIT {
     assertEquals(n + 1, ((Number) row.get("version")).longValue());
     double stored = ((Number) row.get("strength")).doubleValue();
     assertTrue(stored == 0.1 || stored == 0.9, "strength is one writer's: " + stored);
-    RecordView reread = records.find("memories", original.id(), null);
+    RecordView reread = records.find(SERVICE, "memories", original.id(), null);
     assertEquals(stored, reread.json().getJsonNumber("strength").doubleValue());
   }
 

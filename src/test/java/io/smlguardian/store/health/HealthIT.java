@@ -21,6 +21,23 @@ class HealthIT {
         .orElseThrow(() -> new AssertionError("no check " + name + " in " + reply));
   }
 
+  /** The highest version among the PostgreSQL migration scripts of this build. */
+  private static String latestMigration() {
+    try (var scripts =
+        java.nio.file.Files.list(
+            java.nio.file.Path.of("src/main/resources/db/migration/postgresql"))) {
+      return scripts
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.matches("V\\d+__.*\\.sql"))
+          .map(n -> Integer.parseInt(n.substring(1, n.indexOf("__"))))
+          .max(Integer::compare)
+          .map(String::valueOf)
+          .orElseThrow();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   @Test
   void readinessReportsTheSeedsHealthyLatencyMessage() {
     JsonObject database = check("ready", "database");

@@ -63,49 +63,93 @@ public final class Api {
     }
   }
 
+  /** The client the tests use unless they say otherwise: an internal service's token. */
+  public static final Client SERVICE = as(TestTokens.token("it-service", "service"));
+
+  /** A client that sends the token as its bearer credentials. */
+  public static Client as(String token) {
+    return new Client(token);
+  }
+
+  /** A client without credentials. */
+  public static Client anonymous() {
+    return new Client(null);
+  }
+
   public static Reply get(String path) {
-    return send(HttpRequest.newBuilder(uri(path)).GET());
+    return SERVICE.get(path);
   }
 
   public static Reply post(String path, Object json) {
-    return send(
-        HttpRequest.newBuilder(uri(path))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(json.toString())));
+    return SERVICE.post(path, json);
   }
 
   public static Reply patch(String path, Object json, String ifMatch) {
-    var request =
-        HttpRequest.newBuilder(uri(path))
-            .header("Content-Type", "application/json")
-            .method("PATCH", HttpRequest.BodyPublishers.ofString(json.toString()));
-    if (ifMatch != null) {
-      request.header("If-Match", ifMatch);
-    }
-    return send(request);
+    return SERVICE.patch(path, json, ifMatch);
   }
 
   public static Reply delete(String path, String ifMatch) {
-    var request = HttpRequest.newBuilder(uri(path)).DELETE();
-    if (ifMatch != null) {
-      request.header("If-Match", ifMatch);
-    }
-    return send(request);
+    return SERVICE.delete(path, ifMatch);
   }
 
-  /** Any method, any body, any content type: for the error cases. */
   public static Reply send(String method, String path, String contentType, String body) {
-    var request =
-        HttpRequest.newBuilder(uri(path))
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body));
-    if (contentType != null) {
-      request.header("Content-Type", contentType);
+    return SERVICE.send(method, path, contentType, body);
+  }
+
+  /** Requests with one caller's bearer token (none when the token is null). */
+  public record Client(String token) {
+
+    public Reply get(String path) {
+      return call(HttpRequest.newBuilder(uri(path)).GET());
     }
-    return send(request);
+
+    public Reply post(String path, Object json) {
+      return call(
+          HttpRequest.newBuilder(uri(path))
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(json.toString())));
+    }
+
+    public Reply patch(String path, Object json, String ifMatch) {
+      var request =
+          HttpRequest.newBuilder(uri(path))
+              .header("Content-Type", "application/json")
+              .method("PATCH", HttpRequest.BodyPublishers.ofString(json.toString()));
+      if (ifMatch != null) {
+        request.header("If-Match", ifMatch);
+      }
+      return call(request);
+    }
+
+    public Reply delete(String path, String ifMatch) {
+      var request = HttpRequest.newBuilder(uri(path)).DELETE();
+      if (ifMatch != null) {
+        request.header("If-Match", ifMatch);
+      }
+      return call(request);
+    }
+
+    /** Any method, any body, any content type: for the error cases. */
+    public Reply send(String method, String path, String contentType, String body) {
+      var request =
+          HttpRequest.newBuilder(uri(path))
+              .method(
+                  method,
+                  body == null
+                      ? HttpRequest.BodyPublishers.noBody()
+                      : HttpRequest.BodyPublishers.ofString(body));
+      if (contentType != null) {
+        request.header("Content-Type", contentType);
+      }
+      return call(request);
+    }
+
+    private Reply call(HttpRequest.Builder request) {
+      if (token != null) {
+        request.header("Authorization", "Bearer " + token);
+      }
+      return Api.send(request);
+    }
   }
 
   /** Encodes one query parameter value (filters contain reserved characters such as commas). */

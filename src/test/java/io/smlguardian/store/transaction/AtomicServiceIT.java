@@ -9,6 +9,7 @@ import io.smlguardian.store.collection.RecordNotFoundException;
 import io.smlguardian.store.collection.RecordService;
 import io.smlguardian.store.collection.RecordView;
 import io.smlguardian.store.collection.VersionConflictException;
+import io.smlguardian.store.security.Caller;
 import io.smlguardian.store.testsupport.Deployments;
 import io.smlguardian.store.testsupport.Jdbc;
 import jakarta.inject.Inject;
@@ -41,6 +42,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ArquillianExtension.class)
 class AtomicServiceIT {
 
+  /** The in-container tests act as an internal service, which may touch any record. */
+  private static final Caller SERVICE = Caller.system("in-container-test");
+
   @Deployment
   static WebArchive deployment() {
     return Deployments.guardianStore("atomic-service-it", AtomicServiceIT.class);
@@ -68,7 +72,7 @@ class AtomicServiceIT {
                     .build()));
 
     AtomicOperationException failed =
-        assertThrows(AtomicOperationException.class, () -> atomic.execute(operations));
+        assertThrows(AtomicOperationException.class, () -> atomic.execute(SERVICE, operations));
 
     assertEquals(3, failed.index());
     assertInstanceOf(RecordNotFoundException.class, failed.getCause());
@@ -79,8 +83,8 @@ class AtomicServiceIT {
   @Test
   void staleVersionRollsBackEarlierUpdatesAndDeletes() {
     String userId = newUserId();
-    RecordView kept = records.insert("memories", memory(userId, 0.2));
-    RecordView other = records.insert("emotional_states", emotionalState(userId, "joy"));
+    RecordView kept = records.insert(SERVICE, "memories", memory(userId, 0.2));
+    RecordView other = records.insert(SERVICE, "emotional_states", emotionalState(userId, "joy"));
     List<AtomicOperation> operations =
         atomic.parse(
             request(
@@ -91,7 +95,7 @@ class AtomicServiceIT {
                 update("memories", kept, Json.createObjectBuilder().add("type", "late").build())));
 
     AtomicOperationException failed =
-        assertThrows(AtomicOperationException.class, () -> atomic.execute(operations));
+        assertThrows(AtomicOperationException.class, () -> atomic.execute(SERVICE, operations));
 
     assertEquals(3, failed.index());
     assertInstanceOf(VersionConflictException.class, failed.getCause());
@@ -109,8 +113,9 @@ class AtomicServiceIT {
   @Test
   void allOperationsCommitTogetherWhenAllSucceed() {
     String userId = newUserId();
-    RecordView toUpdate = records.insert("memories", memory(userId, 0.2));
-    RecordView toDelete = records.insert("emotional_states", emotionalState(userId, "joy"));
+    RecordView toUpdate = records.insert(SERVICE, "memories", memory(userId, 0.2));
+    RecordView toDelete =
+        records.insert(SERVICE, "emotional_states", emotionalState(userId, "joy"));
     List<AtomicOperation> operations =
         atomic.parse(
             request(
@@ -120,7 +125,7 @@ class AtomicServiceIT {
                     "memories", toUpdate, Json.createObjectBuilder().add("strength", 0.8).build()),
                 delete("emotional_states", toDelete)));
 
-    List<JsonObject> results = atomic.execute(operations);
+    List<JsonObject> results = atomic.execute(SERVICE, operations);
 
     assertEquals(
         List.of("insert", "insert", "update", "delete"),

@@ -1,0 +1,65 @@
+package io.smlguardian.store.collection;
+
+import io.smlguardian.store.security.AccessDeniedException;
+import io.smlguardian.store.security.Caller;
+import io.smlguardian.store.security.Role;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Which records of a collection a caller may read and write. A {@code service} may do anything with
+ * any user's records; a {@code user} only with their own, in owned collections; an {@code auditor}
+ * may only read access logs. Every other caller is refused.
+ */
+final class CollectionAccess {
+
+  static final String AUDIT_COLLECTION = "access_logs";
+  private static final Set<String> READS = Set.of("read", "query", "count");
+
+  private CollectionAccess() {}
+
+  /**
+   * The owner whose records alone the caller may touch in this operation, or empty when the caller
+   * may touch every record.
+   *
+   * @throws AccessDeniedException when the caller may not perform the operation at all
+   */
+  static Optional<String> ownerScope(
+      Caller caller, CollectionDescriptor<?> collection, String operation) {
+    if (caller.has(Role.SERVICE)) {
+      return Optional.empty();
+    }
+    if (caller.has(Role.USER) && collection.owned()) {
+      return Optional.of(caller.subject());
+    }
+    if (caller.has(Role.AUDITOR)
+        && collection.name().equals(AUDIT_COLLECTION)
+        && READS.contains(operation)) {
+      return Optional.empty();
+    }
+    throw new AccessDeniedException(
+        null,
+        collection.name(),
+        operation,
+        "Your roles " + caller.roles() + " do not allow " + operation + " on " + collection.name());
+  }
+
+  /** Refuses the operation on a record of another owner than the scope allows. */
+  static void checkOwner(
+      Optional<String> scope,
+      CollectionDescriptor<?> collection,
+      StoredRecord record,
+      String operation) {
+    if (scope.isEmpty()) {
+      return;
+    }
+    String owner = record instanceof OwnedRecord owned ? owned.getUserId() : null;
+    if (!scope.get().equals(owner)) {
+      throw new AccessDeniedException(
+          owner,
+          collection.name(),
+          operation,
+          "A user may " + operation + " only their own records in " + collection.name());
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package io.smlguardian.store.platform;
+
+import io.smlguardian.store.accesslog.AuditTrail;
+import io.smlguardian.store.security.AllowedRoles;
+import io.smlguardian.store.security.Caller;
+import io.smlguardian.store.security.Callers;
+import io.smlguardian.store.security.Role;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response.Status;
+import jakarta.ws.rs.ext.Provider;
+import java.util.Arrays;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Admits a request only when its verified token carries one of the endpoint's {@link AllowedRoles}.
+ * A request without a valid token gets 401, one with the wrong roles 403, both as problem+json and
+ * both recorded in the audit trail. The token itself is verified by the server's MicroProfile JWT
+ * support before this runs; an invalid or expired one leaves no principal.
+ */
+@Provider
+@ApplicationScoped
+@Priority(Priorities.AUTHORIZATION)
+public class AuthorizationFilter implements ContainerRequestFilter {
+
+  private static final Logger LOG = Logger.getLogger(AuthorizationFilter.class.getName());
+
+  @Inject AuditTrail audit;
+  @Context ResourceInfo resource;
+  @Context HttpServletRequest request;
+
+  @Override
+  public void filter(ContainerRequestContext context) {
+    AllowedRoles allowed = allowedRoles();
+    String operation = context.getMethod() + " " + context.getUriInfo().getRequestUri().getPath();
+    if (context.getSecurityContext().getUserPrincipal() == null) {
+      refuse(
+          context,
+          new Caller("anonymous", java.util.Set.of(), request.getRemoteAddr()),
+          Status.UNAUTHORIZED,
+          operation,
+          "A valid bearer token is required: signed by the trusted key, from the configured"
+              + " issuer and audience, and not expired.");
+      return;
+    }
+    Caller caller = Callers.of(context.getSecurityContext(), request);
+    List<Role> roles = allowed == null ? List.of() : Arrays.asList(allowed.value());
+    if (roles.stream().noneMatch(caller::has)) {
+      refuse(
+          context,
+          caller,
+          Status.FORBIDDEN,
+          operation,
+          "Your roles " + caller.roles() + " do not allow " + operation + ".");
+    }
+  }
+
+  private AllowedRoles allowedRoles() {
+    AllowedRoles onMethod = resource.getResourceMethod().getAnnotation(AllowedRoles.class);
+    return onMethod != null
+        ? onMethod
+        : resource.getResourceClass().getAnnotation(AllowedRoles.class);
+  }
+
+  private void refuse(
+      ContainerRequestContext context,
+      Caller caller,
+      Status status,
+      String operation,
+      String detail) {
+    try {
+      audit.refused(caller, null, null, operation, detail);
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "Could not record a refused access in the audit trail", e);
+    }
+    context.abortWith(
+        status == Status.UNAUTHORIZED
+            ? jakarta.ws.rs.core.Response.fromResponse(Problem.response(status, detail))
+                .header("WWW-Authenticate", "Bearer realm=\"guardian-store\"")
+                .build()
+            : Problem.response(status, detail));
+  }
+}

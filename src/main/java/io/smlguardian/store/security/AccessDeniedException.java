@@ -1,0 +1,36 @@
+package io.smlguardian.store.security;
+
+/**
+ * An authenticated caller asked for something its roles do not allow: another user's record, a
+ * collection outside its remit, a write with a read-only role.
+ */
+public class AccessDeniedException extends RuntimeException {
+
+  private final String owner;
+  private final String collection;
+  private final String operation;
+
+  /**
+   * @param owner whose data was asked for, when known (null otherwise)
+   * @param collection the collection asked for
+   * @param operation what was attempted (read, insert, update, delete, query, count)
+   */
+  public AccessDeniedException(String owner, String collection, String operation, String why) {
+    super(why);
+    this.owner = owner;
+    this.collection = collection;
+    this.operation = operation;
+  }
+
+  public String owner() {
+    return owner;
+  }
+
+  public String collection() {
+    return collection;
+  }
+
+  public String operation() {
+    return operation;
+  }
+}
