@@ -53,6 +53,6 @@ class HealthIT {
   void livenessAndStartupAreUp() {
     assertThat(check("live", "heap").getString("status")).isEqualTo("UP");
     assertThat(check("started", "schema").getJsonObject("data").getString("version"))
-        .isEqualTo("1");
+        .isEqualTo(latestMigration());
   }
 }

@@ -1,0 +1,259 @@
+package io.smlguardian.store.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.smlguardian.store.testsupport.Api;
+import io.smlguardian.store.testsupport.Api.Client;
+import io.smlguardian.store.testsupport.Api.Reply;
+import io.smlguardian.store.testsupport.Samples;
+import io.smlguardian.store.testsupport.TestTokens;
+import io.smlguardian.store.testsupport.Tokens;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Authentication and authorization on the running server: which role reaches which endpoint family,
+ * that a user can never touch another user's records by any route, that bad tokens are refused, and
+ * that every refusal is problem+json and lands in the audit trail.
+ */
+class SecurityApiIT {
+
+  private static final String COLLECTIONS = "/api/collections";
+  private static final Client AUDITOR = Api.as(TestTokens.token("it-auditor", "auditor"));
+
+  private static Client as(String subject, String role) {
+    return Api.as(TestTokens.token(subject, role));
+  }
+
+  /** Records of the audit trail whose principal is the subject. */
+  private static int auditEntries(String principal) {
+    return AUDITOR
+        .get(
+            COLLECTIONS
+                + "/access_logs/count?principal=eq."
+                + Api.q(principal)
+                + "&success=is.false")
+        .object()
+        .getInt("count");
+  }
+
+  private static void assertRefused(Reply reply, int status) {
+    assertThat(reply.status()).as(reply.toString()).isEqualTo(status);
+    assertThat(reply.contentType()).startsWith("application/problem+json");
+    assertThat(reply.object().getInt("status")).isEqualTo(status);
+  }
+
+  /** Each endpoint family with a request that is valid for a caller allowed to make it. */
+  private static Map<String, Function<Client, Reply>> families(String subject) {
+    return Map.of(
+        "catalog", c -> c.get(COLLECTIONS),
+        "query collection", c -> c.get(COLLECTIONS + "/memories?userId=eq." + subject),
+        "read record", c -> c.get(COLLECTIONS + "/memories/" + UUID.randomUUID()),
+        "query access logs", c -> c.get(COLLECTIONS + "/access_logs?userId=eq." + subject),
+        "insert", c -> c.post(COLLECTIONS + "/memories", Samples.record("memories", subject)),
+        "atomic",
+            c ->
+                c.post(
+                    "/api/atomic",
+                    Json.createObjectBuilder()
+                        .add(
+                            "operations",
+                            Json.createArrayBuilder()
+                                .add(
+                                    Json.createObjectBuilder()
+                                        .add("op", "insert")
+                                        .add("collection", "sessions")
+                                        .add("record", Samples.record("sessions", subject))))
+                        .build()));
+  }
+
+  /** The matrix as designed: true where the role may use the family. */
+  private static final Map<String, List<String>> ALLOWED =
+      Map.of(
+          "catalog", List.of("user", "service", "auditor"),
+          "query collection", List.of("user", "service"),
+          "read record", List.of("user", "service"),
+          "query access logs", List.of("user", "service", "auditor"),
+          "insert", List.of("user", "service"),
+          "atomic", List.of("user", "service"));
+
+  @Test
+  void everyRoleAgainstEveryEndpointFamily() {
+    for (String role : List.of("user", "service", "privacy-officer", "auditor", "operator")) {
+      String subject = role + "-" + UUID.randomUUID();
+      Client client = as(subject, role);
+      int refusals = 0;
+      for (var family : families(subject).entrySet()) {
+        Reply reply = family.getValue().apply(client);
+        boolean allowed = ALLOWED.get(family.getKey()).contains(role);
+        if (allowed) {
+          assertThat(reply.status())
+              .as(role + " on " + family.getKey() + ": " + reply)
+              .isIn(200, 201, 404); // 404: the random record id of "read record"
+        } else {
+          assertRefused(reply, 403);
+          refusals++;
+        }
+      }
+      assertThat(auditEntries(subject))
+          .as("refusals of " + role + " in the audit trail")
+          .isEqualTo(refusals);
+    }
+  }
+
+  @Test
+  void withoutAValidTokenEveryFamilyAnswers401() {
+    for (var family : families("nobody").entrySet()) {
+      assertRefused(family.getValue().apply(Api.anonymous()), 401);
+    }
+  }
+
+  @Test
+  void healthAndOpenApiNeedNoToken() {
+    assertThat(Api.anonymous().get(Api.SERVER_URL + "/health/ready").status()).isEqualTo(200);
+    assertThat(Api.anonymous().get(Api.SERVER_URL + "/openapi").status()).isEqualTo(200);
+  }
+
+  @Test
+  void expiredWronglySignedWrongIssuerAndWrongAudienceTokensAreRefused() throws Exception {
+    Path otherKeys = Files.createTempDirectory("other-keys");
+    Tokens.writeKeyPair(otherKeys);
+    Instant now = Instant.now();
+    List<String> service = List.of("service");
+    Map<String, String> tokens =
+        Map.of(
+            "expired",
+                Tokens.mint(
+                    TestTokens.key(),
+                    Tokens.ISSUER,
+                    Tokens.AUDIENCE,
+                    "svc",
+                    service,
+                    now.minus(Duration.ofHours(2)),
+                    now.minus(Duration.ofHours(1))),
+            "wrongly signed",
+                Tokens.mint(
+                    Tokens.readPrivateKey(otherKeys),
+                    Tokens.ISSUER,
+                    Tokens.AUDIENCE,
+                    "svc",
+                    service,
+                    Duration.ofHours(1)),
+            "wrong issuer",
+                Tokens.mint(
+                    TestTokens.key(),
+                    "someone-else",
+                    Tokens.AUDIENCE,
+                    "svc",
+                    service,
+                    Duration.ofHours(1)),
+            "wrong audience",
+                Tokens.mint(
+                    TestTokens.key(),
+                    Tokens.ISSUER,
+                    "another-api",
+                    "svc",
+                    service,
+                    Duration.ofHours(1)),
+            "malformed", "not.a.token",
+            "unsigned",
+                "eyJhbGciOiJub25lIn0."
+                    + java.util.Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString(
+                            ("{\"iss\":\""
+                                    + Tokens.ISSUER
+                                    + "\",\"sub\":\"svc\",\"groups\":[\"service\"]}")
+                                .getBytes())
+                    + ".");
+    for (var token : tokens.entrySet()) {
+      Reply reply = Api.as(token.getValue()).get(COLLECTIONS + "/memories");
+      assertThat(reply.status()).as(token.getKey() + ": " + reply).isEqualTo(401);
+      assertThat(reply.header("WWW-Authenticate")).startsWith("Bearer");
+    }
+  }
+
+  @Test
+  void aUserNeverReachesAnotherUsersRecords() {
+    String alice = "alice-" + UUID.randomUUID();
+    String bob = "bob-" + UUID.randomUUID();
+    Client asAlice = as(alice, "user");
+    JsonObject bobsMemory =
+        Api.post(COLLECTIONS + "/memories", Samples.record("memories", bob)).object();
+    String bobsId = bobsMemory.getString("id");
+    String path = COLLECTIONS + "/memories/" + bobsId;
+
+    assertRefused(asAlice.get(path), 403);
+    assertRefused(
+        asAlice.patch(path, Json.createObjectBuilder().add("strength", 0.1).build(), null), 403);
+    assertRefused(asAlice.delete(path, null), 403);
+    assertRefused(asAlice.post(COLLECTIONS + "/memories", Samples.record("memories", bob)), 403);
+    assertThat(
+            asAlice.get(COLLECTIONS + "/memories?userId=eq." + bob).object().getJsonArray("items"))
+        .isEmpty();
+    assertThat(
+            asAlice.get(COLLECTIONS + "/memories?id=eq." + bobsId).object().getJsonArray("items"))
+        .isEmpty();
+    assertThat(
+            asAlice.get(COLLECTIONS + "/memories/count?userId=eq." + bob).object().getInt("count"))
+        .isZero();
+    assertRefused(asAlice.get(COLLECTIONS + "/metrics"), 403);
+
+    Reply atomic =
+        asAlice.post(
+            "/api/atomic",
+            Json.createObjectBuilder()
+                .add(
+                    "operations",
+                    Json.createArrayBuilder()
+                        .add(
+                            Json.createObjectBuilder()
+                                .add("op", "insert")
+                                .add("collection", "memories")
+                                .add("record", Samples.record("memories", alice)))
+                        .add(
+                            Json.createObjectBuilder()
+                                .add("op", "delete")
+                                .add("collection", "memories")
+                                .add("id", bobsId)))
+                .build());
+    assertRefused(atomic, 403);
+    assertThat(atomic.object().getInt("operationIndex")).isEqualTo(1);
+
+    assertThat(Api.get(path).object()).isEqualTo(bobsMemory);
+    assertThat(asAlice.get(COLLECTIONS + "/memories/count").object().getInt("count")).isZero();
+    assertThat(auditEntries(alice)).isEqualTo(6);
+    var entries =
+        AUDITOR
+            .get(COLLECTIONS + "/access_logs?principal=eq." + alice + "&userId=eq." + bob)
+            .object();
+    assertThat(entries.getJsonArray("items")).hasSize(5); // the refusals that named bob's record
+  }
+
+  @Test
+  void aUserWorksFreelyWithTheirOwnRecords() {
+    String carol = "carol-" + UUID.randomUUID();
+    Client asCarol = as(carol, "user");
+
+    Reply created = asCarol.post(COLLECTIONS + "/memories", Samples.record("memories", carol));
+    assertThat(created.status()).isEqualTo(201);
+    String path = COLLECTIONS + "/memories/" + created.object().getString("id");
+    assertThat(asCarol.get(path).status()).isEqualTo(200);
+    assertThat(
+            asCarol
+                .patch(path, Json.createObjectBuilder().add("strength", 0.2).build(), "\"1\"")
+                .status())
+        .isEqualTo(200);
+    assertThat(asCarol.get(COLLECTIONS + "/memories").object().getJsonArray("items")).hasSize(1);
+    assertThat(asCarol.delete(path, "\"2\"").status()).isEqualTo(204);
+  }
+}
