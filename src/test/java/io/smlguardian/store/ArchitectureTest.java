@@ -46,7 +46,14 @@ class ArchitectureTest {
           .resideInAnyPackage(
               Stream.concat(
                       COLLECTIONS.stream(),
-                      Stream.of("jpa", "mongo", "transaction", "platform", "health"))
+                      Stream.of(
+                          "jpa",
+                          "mongo",
+                          "encryption",
+                          "privacy",
+                          "transaction",
+                          "platform",
+                          "health"))
                   .map(p -> ROOT + p + "..")
                   .toArray(String[]::new));
 

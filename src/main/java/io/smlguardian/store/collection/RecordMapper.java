@@ -23,18 +23,22 @@ import java.util.stream.Collectors;
  * <p>This is the only code that writes entity fields. It refuses unknown fields, values of the
  * wrong type, generated fields and, on update, immutable ones; then it runs the entity's Bean
  * Validation constraints. All problems of one record are reported together, and a record with any
- * problem is never handed to a store.
+ * problem is never handed to a store. Protected fields (see {@link FieldProtection}) are sealed
+ * before a record leaves here for a store and opened on their way out to a caller, so entities hold
+ * sealed values only.
  */
 @ApplicationScoped
 public class RecordMapper {
 
   private Validator validator;
+  private FieldProtection protection;
 
   protected RecordMapper() {}
 
   @Inject
-  public RecordMapper(Validator validator) {
+  public RecordMapper(Validator validator, FieldProtection protection) {
     this.validator = validator;
+    this.protection = protection;
   }
 
   /** A new, valid, not yet stored record of the collection built from a request body. */
@@ -56,6 +60,15 @@ public class RecordMapper {
               () -> errors.add(entry.getKey() + ": no such field in " + collection.name()));
     }
     validate(collection, record, errors);
+    // A new record is not managed yet: sealing after validation cannot flush anything.
+    FieldProtection.Sealer sealer = sealerFor(collection, record, body);
+    for (String name : body.keySet()) {
+      FieldDefinition field = collection.schema().field(name).orElseThrow();
+      Object clear = field.read(record);
+      if (FieldProtection.isProtected(collection, field) && clear != null) {
+        field.write(record, sealer.seal(name, (JsonValue) clear));
+      }
+    }
     return record;
   }
 
@@ -66,6 +79,8 @@ public class RecordMapper {
   public <E extends StoredRecord> void applyChanges(
       CollectionDescriptor<E> collection, E record, JsonObject changes) {
     List<String> errors = new ArrayList<>();
+    // Prepared before the (managed) record changes at all; see FieldProtection.sealer.
+    FieldProtection.Sealer sealer = sealerFor(collection, record, changes);
     for (Map.Entry<String, JsonValue> entry : changes.entrySet()) {
       collection
           .schema()
@@ -76,6 +91,9 @@ public class RecordMapper {
                   errors.add(field.name() + ": is assigned by the store");
                 } else if (!field.writableOnUpdate()) {
                   errors.add(field.name() + ": cannot be changed once stored");
+                } else if (FieldProtection.isProtected(collection, field)
+                    && entry.getValue() != JsonValue.NULL) {
+                  field.write(record, sealer.seal(field.name(), entry.getValue()));
                 } else {
                   write(record, field, entry.getValue(), errors);
                 }
@@ -91,10 +109,34 @@ public class RecordMapper {
     JsonObjectBuilder json = Json.createObjectBuilder();
     for (FieldDefinition field : collection.schema().fields()) {
       if (projection.isEmpty() || projection.contains(field.name())) {
-        json.add(field.name(), field.type().toJson(field.read(record)));
+        JsonValue value = field.type().toJson(field.read(record));
+        if (FieldProtection.isProtected(collection, field) && value != JsonValue.NULL) {
+          value = protection.open(collection, owner(record), field.name(), value);
+        }
+        json.add(field.name(), value);
       }
     }
     return json.build();
+  }
+
+  /** A sealer when the body carries a value for a protected field; none is needed otherwise. */
+  private FieldProtection.Sealer sealerFor(
+      CollectionDescriptor<?> collection, StoredRecord record, JsonObject body) {
+    boolean sealing =
+        body.entrySet().stream()
+            .anyMatch(
+                e ->
+                    e.getValue() != JsonValue.NULL
+                        && collection
+                            .schema()
+                            .field(e.getKey())
+                            .filter(f -> FieldProtection.isProtected(collection, f))
+                            .isPresent());
+    return sealing ? protection.sealer(collection, owner(record)) : (field, clear) -> clear;
+  }
+
+  private static String owner(StoredRecord record) {
+    return record instanceof OwnedRecord owned ? owned.getUserId() : null;
   }
 
   private static void write(

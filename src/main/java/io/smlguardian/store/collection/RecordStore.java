@@ -31,4 +31,7 @@ public interface RecordStore {
 
   /** Deletes a record found by {@link #findById}, provided nobody changed it since. */
   <E extends StoredRecord> void delete(CollectionDescriptor<E> collection, E record);
+
+  /** Deletes every record matching the filters at once (erasure, retention); returns how many. */
+  long deleteMatching(CollectionDescriptor<?> collection, List<Filter> filters);
 }

@@ -190,6 +190,11 @@ public class MongoRecordStore implements RecordStore, AutoCloseable {
     }
   }
 
+  @Override
+  public long deleteMatching(CollectionDescriptor<?> collection, List<Filter> filters) {
+    return documents(collection).deleteMany(where(collection, filters)).getDeletedCount();
+  }
+
   /** Closes the client if this store opened it ({@link #connect}); otherwise does nothing. */
   @Override
   public void close() {

@@ -5,6 +5,7 @@ import io.smlguardian.store.collection.InvalidRequestException;
 import io.smlguardian.store.collection.RecordNotFoundException;
 import io.smlguardian.store.collection.UnknownCollectionException;
 import io.smlguardian.store.collection.VersionConflictException;
+import io.smlguardian.store.encryption.UnreadableDataException;
 import io.smlguardian.store.security.AccessDeniedException;
 import io.smlguardian.store.security.Callers;
 import io.smlguardian.store.transaction.AtomicOperationException;
@@ -86,6 +87,12 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
           Status.PRECONDITION_FAILED,
           known.getMessage() + " Read it again and retry with its current ETag.");
     }
+    if (known instanceof UnreadableDataException) {
+      return Problem.response(
+          Status.GONE,
+          "The record's sealed content can no longer be read: its owner's data key was destroyed"
+              + " by an erasure.");
+    }
     if (known instanceof OptimisticLockException) {
       return Problem.response(
           Status.PRECONDITION_FAILED, "The record was changed concurrently; read it and retry.");
@@ -132,6 +139,7 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
           || t instanceof RecordNotFoundException
           || t instanceof VersionConflictException
           || t instanceof AccessDeniedException
+          || t instanceof UnreadableDataException
           || t instanceof OptimisticLockException
           || t instanceof ConstraintViolationException) {
         return t;

@@ -36,7 +36,8 @@ class RecordMapperTest {
           Metrics.COLLECTION);
 
   private final RecordMapper mapper =
-      new RecordMapper(Validation.buildDefaultValidatorFactory().getValidator());
+      new RecordMapper(
+          Validation.buildDefaultValidatorFactory().getValidator(), FieldProtection.NONE);
 
   @Test
   void everyCollectionsSampleMapsAndComesBackUnchanged() {

@@ -10,6 +10,7 @@ import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.smlguardian.store.accesslog.AccessLogs;
 import io.smlguardian.store.collection.CollectionDescriptor;
+import io.smlguardian.store.collection.FieldProtection;
 import io.smlguardian.store.collection.RecordMapper;
 import io.smlguardian.store.collection.StoredRecord;
 import io.smlguardian.store.collection.VersionConflictException;
@@ -74,7 +75,8 @@ class MongoRecordStoreTest {
   private static MongoClient client;
 
   private final RecordMapper mapper =
-      new RecordMapper(Validation.buildDefaultValidatorFactory().getValidator());
+      new RecordMapper(
+          Validation.buildDefaultValidatorFactory().getValidator(), FieldProtection.NONE);
   private MongoDatabase database;
   private MongoRecordStore store;
 

@@ -60,6 +60,7 @@ class SecurityApiIT {
         "read record", c -> c.get(COLLECTIONS + "/memories/" + UUID.randomUUID()),
         "query access logs", c -> c.get(COLLECTIONS + "/access_logs?userId=eq." + subject),
         "insert", c -> c.post(COLLECTIONS + "/memories", Samples.record("memories", subject)),
+        "erase", c -> c.delete("/api/privacy/users/" + subject + "-other", null),
         "atomic",
             c ->
                 c.post(
@@ -84,7 +85,8 @@ class SecurityApiIT {
           "read record", List.of("user", "service"),
           "query access logs", List.of("user", "service", "auditor"),
           "insert", List.of("user", "service"),
-          "atomic", List.of("user", "service"));
+          "atomic", List.of("user", "service"),
+          "erase", List.of("privacy-officer"));
 
   @Test
   void everyRoleAgainstEveryEndpointFamily() {

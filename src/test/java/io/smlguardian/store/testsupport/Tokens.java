@@ -19,8 +19,9 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
- * Development and test tokens: an RSA key pair for the server to verify with, and RS256-signed
- * MicroProfile JWTs for any role. Plain JDK, so it also runs as a single-file program:
+ * Development and test keys and tokens: an RSA key pair for the server to verify tokens with, a
+ * master key for encryption at rest, and RS256-signed MicroProfile JWTs for any role. Plain JDK, so
+ * it also runs as a single-file program:
  *
  * <pre>
  * java src/test/java/io/smlguardian/store/testsupport/Tokens.java keypair target/dev-keys
@@ -70,6 +71,10 @@ public final class Tokens {
     Files.writeString(
         dir.resolve("private.pem"), pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
     Files.writeString(dir.resolve("public.pem"), pem("PUBLIC KEY", pair.getPublic().getEncoded()));
+    // The development master key that wraps users' data keys (ENCRYPTION_MASTER_KEY_FILE).
+    byte[] master = new byte[32];
+    new java.security.SecureRandom().nextBytes(master);
+    Files.writeString(dir.resolve("master.key"), Base64.getEncoder().encodeToString(master));
   }
 
   public static PrivateKey readPrivateKey(Path dir) throws GeneralSecurityException, IOException {

@@ -1,0 +1,88 @@
+package io.smlguardian.store.privacy;
+
+import io.smlguardian.store.accesslog.AccessLog;
+import io.smlguardian.store.accesslog.AccessLogs;
+import io.smlguardian.store.collection.CollectionDescriptor;
+import io.smlguardian.store.collection.CollectionRegistry;
+import io.smlguardian.store.collection.InvalidRequestException;
+import io.smlguardian.store.collection.OwnedRecord;
+import io.smlguardian.store.collection.RecordStore;
+import io.smlguardian.store.collection.query.Filter;
+import io.smlguardian.store.collection.query.FilterOperator;
+import io.smlguardian.store.encryption.UserKeys;
+import io.smlguardian.store.security.Caller;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The right to be forgotten: deletes everything of a user in every collection but the audit trail,
+ * destroys the user's data keys (so sealed copies in older backups can no longer be read), and
+ * records a receipt in the audit trail, all in one transaction: an erasure happens entirely or not
+ * at all. Erasing a user who has nothing is not an error; it yields an empty receipt.
+ */
+@ApplicationScoped
+public class ErasureService {
+
+  static final String AUDIT_EXEMPTION =
+      "kept for compliance: the audit trail is retained 7 years and never erased per user";
+
+  private CollectionRegistry collections;
+  private RecordStore store;
+  private UserKeys keys;
+
+  protected ErasureService() {}
+
+  @Inject
+  public ErasureService(CollectionRegistry collections, RecordStore store, UserKeys keys) {
+    this.collections = collections;
+    this.store = store;
+    this.keys = keys;
+  }
+
+  @Transactional
+  public ErasureReceipt erase(Caller officer, String userId) {
+    if (userId == null || userId.isBlank() || userId.length() > 128) {
+      throw new InvalidRequestException("A userId of 1 to 128 characters is needed.");
+    }
+    List<Filter> ownedByUser =
+        List.of(new Filter(OwnedRecord.OWNER_FIELD, FilterOperator.EQ, false, List.of(userId)));
+    Map<String, Long> erased = new LinkedHashMap<>();
+    Map<String, String> exempt = new LinkedHashMap<>();
+    for (CollectionDescriptor<?> collection : collections.all()) {
+      if (!collection.owned()) {
+        continue;
+      }
+      if (collection.name().equals(AccessLogs.COLLECTION.name())) {
+        exempt.put(collection.name(), AUDIT_EXEMPTION);
+      } else {
+        erased.put(collection.name(), store.deleteMatching(collection, ownedByUser));
+      }
+    }
+    int keysDestroyed = keys.destroy(userId);
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    ErasureReceipt receipt =
+        new ErasureReceipt(
+            UUID.randomUUID(), userId, officer.subject(), now, erased, exempt, keysDestroyed);
+    store.insert(
+        AccessLogs.COLLECTION,
+        List.of(
+            new AccessLog(
+                userId,
+                officer.subject(),
+                "erasure",
+                null,
+                "erase",
+                now,
+                officer.address(),
+                true,
+                receipt.toJson().toString())));
+    return receipt;
+  }
+}
