@@ -56,6 +56,10 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
           errorsOf(failed.getCause()),
           extensions);
     }
+    Throwable tooLarge = knownCause(thrown);
+    if (tooLarge instanceof RequestSizeLimit.PayloadTooLargeException large) {
+      return Problem.response(Status.REQUEST_ENTITY_TOO_LARGE, large.getMessage());
+    }
     if (thrown instanceof WebApplicationException web) {
       Response.StatusType status = web.getResponse().getStatusInfo();
       if (status.getStatusCode() == 403) {
@@ -140,6 +144,7 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
           || t instanceof VersionConflictException
           || t instanceof AccessDeniedException
           || t instanceof UnreadableDataException
+          || t instanceof RequestSizeLimit.PayloadTooLargeException
           || t instanceof OptimisticLockException
           || t instanceof ConstraintViolationException) {
         return t;
