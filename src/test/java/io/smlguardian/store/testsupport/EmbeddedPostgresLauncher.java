@@ -15,7 +15,12 @@ import java.nio.file.Path;
  * shutdown hook that stops PostgreSQL; so zonky is loaded through a class loader of our own that is
  * never closed.
  *
- * <p>Arguments: port, data directory.
+ * <p>It runs PostgreSQL as production should: TLS on (a self-signed certificate made here with the
+ * JDK's keytool, which clients verify as their root), and two roles, {@code guardian_owner} that
+ * owns the schema and runs the migrations, and {@code guardian_app} that the service connects as,
+ * allowed to read and write rows but not to change the schema.
+ *
+ * <p>Arguments: port, data directory, directory for the TLS certificate and key.
  */
 public final class EmbeddedPostgresLauncher {
 
@@ -24,13 +29,15 @@ public final class EmbeddedPostgresLauncher {
   public static void main(String[] args) throws Exception {
     int port = Integer.parseInt(args[0]);
     Path dataDirectory = Path.of(args[1]);
+    Path tlsDirectory = Path.of(args[2]);
     ensureFree(port);
+    ServerCertificate.write(tlsDirectory);
     URL[] classpath = ((URLClassLoader) EmbeddedPostgresLauncher.class.getClassLoader()).getURLs();
     ClassLoader loader = new URLClassLoader(classpath, ClassLoader.getPlatformClassLoader());
     loader
         .loadClass(EmbeddedPostgresLauncher.class.getName() + "$Server")
-        .getMethod("start", int.class, Path.class)
-        .invoke(null, port, dataDirectory);
+        .getMethod("start", int.class, Path.class, Path.class)
+        .invoke(null, port, dataDirectory, tlsDirectory);
   }
 
   private static void ensureFree(int port) throws IOException {
@@ -51,14 +58,34 @@ public final class EmbeddedPostgresLauncher {
 
     private static io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres;
 
-    public static void start(int port, Path dataDirectory) throws IOException {
+    /** The least-privilege roles documented in the README, as a DBA would create them. */
+    private static final String[] ROLES = {
+      "CREATE ROLE guardian_owner LOGIN",
+      "CREATE ROLE guardian_app LOGIN",
+      "GRANT USAGE, CREATE ON SCHEMA public TO guardian_owner",
+      "GRANT USAGE ON SCHEMA public TO guardian_app",
+      "ALTER DEFAULT PRIVILEGES FOR ROLE guardian_owner IN SCHEMA public"
+          + " GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO guardian_app"
+    };
+
+    public static void start(int port, Path dataDirectory, Path tlsDirectory)
+        throws IOException, java.sql.SQLException {
       long started = System.nanoTime();
       postgres =
           io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
               .setPort(port)
               .setDataDirectory(dataDirectory)
               .setCleanDataDirectory(true)
+              .setServerConfig("ssl", "on")
+              .setServerConfig("ssl_cert_file", tlsDirectory.resolve("server.crt").toString())
+              .setServerConfig("ssl_key_file", tlsDirectory.resolve("server.key").toString())
               .start();
+      try (var connection = postgres.getPostgresDatabase().getConnection();
+          var statement = connection.createStatement()) {
+        for (String sql : ROLES) {
+          statement.execute(sql);
+        }
+      }
       Runtime.getRuntime()
           .addShutdownHook(
               new Thread(
