@@ -25,7 +25,8 @@ public class SchemaMigration {
 
   private static final Logger LOG = Logger.getLogger(SchemaMigration.class.getName());
 
-  @Resource(lookup = "jdbc/guardian")
+  // As the schema owner (DB_MIGRATION_USER): the service's own user cannot change the schema.
+  @Resource(lookup = "jdbc/guardianMigration")
   private DataSource dataSource;
 
   private volatile String schemaVersion;
