@@ -6,6 +6,7 @@ import io.smlguardian.store.collection.RecordNotFoundException;
 import io.smlguardian.store.collection.UnknownCollectionException;
 import io.smlguardian.store.collection.VersionConflictException;
 import io.smlguardian.store.encryption.UnreadableDataException;
+import io.smlguardian.store.privacy.LegalHoldException;
 import io.smlguardian.store.security.AccessDeniedException;
 import io.smlguardian.store.security.Callers;
 import io.smlguardian.store.transaction.AtomicOperationException;
@@ -91,6 +92,10 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
           Status.PRECONDITION_FAILED,
           known.getMessage() + " Read it again and retry with its current ETag.");
     }
+    if (known instanceof LegalHoldException held) {
+      audited(held.userId(), null, "erase", held.getMessage());
+      return Problem.response(Status.CONFLICT, held.getMessage());
+    }
     if (known instanceof UnreadableDataException) {
       return Problem.response(
           Status.GONE,
@@ -144,6 +149,7 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
           || t instanceof VersionConflictException
           || t instanceof AccessDeniedException
           || t instanceof UnreadableDataException
+          || t instanceof LegalHoldException
           || t instanceof RequestSizeLimit.PayloadTooLargeException
           || t instanceof OptimisticLockException
           || t instanceof ConstraintViolationException) {

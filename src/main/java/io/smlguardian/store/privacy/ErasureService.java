@@ -36,14 +36,17 @@ public class ErasureService {
   private CollectionRegistry collections;
   private RecordStore store;
   private UserKeys keys;
+  private LegalHolds holds;
 
   protected ErasureService() {}
 
   @Inject
-  public ErasureService(CollectionRegistry collections, RecordStore store, UserKeys keys) {
+  public ErasureService(
+      CollectionRegistry collections, RecordStore store, UserKeys keys, LegalHolds holds) {
     this.collections = collections;
     this.store = store;
     this.keys = keys;
+    this.holds = holds;
   }
 
   @Transactional
@@ -51,6 +54,12 @@ public class ErasureService {
     if (userId == null || userId.isBlank() || userId.length() > 128) {
       throw new InvalidRequestException("A userId of 1 to 128 characters is needed.");
     }
+    holds
+        .of(userId)
+        .ifPresent(
+            hold -> {
+              throw new LegalHoldException(userId, hold.reason());
+            });
     List<Filter> ownedByUser =
         List.of(new Filter(OwnedRecord.OWNER_FIELD, FilterOperator.EQ, false, List.of(userId)));
     Map<String, Long> erased = new LinkedHashMap<>();

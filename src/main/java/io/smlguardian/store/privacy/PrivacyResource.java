@@ -1,19 +1,31 @@
 package io.smlguardian.store.privacy;
 
+import io.smlguardian.store.collection.InvalidRequestException;
+import io.smlguardian.store.collection.JsonBodies;
 import io.smlguardian.store.security.AllowedRoles;
 import io.smlguardian.store.security.Callers;
 import io.smlguardian.store.security.Role;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
+import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.StreamingOutput;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -26,6 +38,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class PrivacyResource {
 
   @Inject ErasureService erasure;
+  @Inject ExportService exports;
+  @Inject LegalHolds holds;
   @Context SecurityContext security;
   @Context HttpServletRequest request;
 
@@ -39,5 +53,66 @@ public class PrivacyResource {
               + " the audit trail.")
   public JsonObject erase(@PathParam("userId") String userId) {
     return erasure.erase(Callers.of(security, request), userId).toJson();
+  }
+
+  @GET
+  @Path("users/{userId}/export")
+  @Produces({MediaType.APPLICATION_JSON, "application/zip"})
+  @Operation(
+      summary = "Export everything of a user (right of access)",
+      description =
+          "Streams every record of the user in every owned collection, access logs included."
+              + " format=json (default): one JSON document {format, userId, exportedAt,"
+              + " collections: {name: [records]}}. format=zip: one JSON-lines file per collection"
+              + " and manifest.json with per collection the record count and SHA-256 of its file.")
+  public Response export(
+      @PathParam("userId") String userId,
+      @QueryParam("format") @DefaultValue("json") String format) {
+    UserDataExport export = new UserDataExport(exports, Callers.of(security, request), userId);
+    return switch (format) {
+      case "json" ->
+          Response.ok((StreamingOutput) export::writeJson, MediaType.APPLICATION_JSON).build();
+      case "zip" ->
+          Response.ok((StreamingOutput) export::writeZip, "application/zip")
+              .header(
+                  "Content-Disposition",
+                  "attachment; filename=\"export-"
+                      + userId.replaceAll("[^A-Za-z0-9._-]", "_")
+                      + ".zip\"")
+              .build();
+      default ->
+          throw new InvalidRequestException("format must be json or zip, got '" + format + "'.");
+    };
+  }
+
+  @PUT
+  @Path("users/{userId}/hold")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(
+      summary = "Place a legal hold on a user",
+      description =
+          "Body: {\"reason\": \"...\"}. While held, the user can be neither erased nor purged.")
+  public JsonObject placeHold(@PathParam("userId") String userId, String body) {
+    JsonObject json = JsonBodies.object(body);
+    if (!(json.get("reason") instanceof JsonString reason) || reason.getString().isBlank()) {
+      throw new InvalidRequestException("A legal hold needs a non-empty 'reason'.");
+    }
+    LegalHolds.View hold = holds.place(Callers.of(security, request), userId, reason.getString());
+    return Json.createObjectBuilder()
+        .add("userId", hold.userId())
+        .add("reason", hold.reason())
+        .add("placedBy", hold.placedBy())
+        .add("placedAt", hold.placedAt().toString())
+        .build();
+  }
+
+  @DELETE
+  @Path("users/{userId}/hold")
+  @Operation(summary = "Release a user's legal hold")
+  public Response releaseHold(@PathParam("userId") String userId) {
+    if (!holds.release(userId)) {
+      throw new NotFoundException("User " + userId + " is not under legal hold.");
+    }
+    return Response.noContent().build();
   }
 }
