@@ -1,5 +1,7 @@
 package io.smlguardian.store.accesslog;
 
+import io.smlguardian.store.collection.AccessRecorder;
+import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.security.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,11 +13,12 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Writes the audit trail. A refusal is recorded in a transaction of its own: the refused request's
- * transaction rolls back, and its audit entry must not.
+ * Writes the audit trail: every access to user data, in the transaction of the access (see {@link
+ * AccessRecorder}), and every refusal. A refusal is recorded in a transaction of its own: the
+ * refused request's transaction rolls back, and its audit entry must not.
  */
 @ApplicationScoped
-public class AuditTrail {
+public class AuditTrail implements AccessRecorder {
 
   private static final Set<String> WRITES = Set.of("insert", "update", "delete", "write");
 
@@ -26,6 +29,29 @@ public class AuditTrail {
   @Inject
   public AuditTrail(RecordStore store) {
     this.store = store;
+  }
+
+  @Override
+  public void accessed(
+      Caller caller, CollectionDescriptor<?> collection, String operation, Set<String> owners) {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    String accessType = WRITES.contains(operation) ? "write" : "read";
+    store.insert(
+        AccessLogs.COLLECTION,
+        owners.stream()
+            .map(
+                owner ->
+                    new AccessLog(
+                        owner,
+                        caller.subject(),
+                        accessType,
+                        collection.name(),
+                        operation,
+                        now,
+                        caller.address(),
+                        true,
+                        null))
+            .toList());
   }
 
   /**

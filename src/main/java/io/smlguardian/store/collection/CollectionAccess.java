@@ -26,6 +26,14 @@ final class CollectionAccess {
    */
   static Optional<String> ownerScope(
       Caller caller, CollectionDescriptor<?> collection, String operation) {
+    if (collection.name().equals(AUDIT_COLLECTION) && !READS.contains(operation)) {
+      throw new AccessDeniedException(
+          null,
+          collection.name(),
+          operation,
+          "The audit trail is written by the store alone: its entries cannot be inserted, changed"
+              + " or deleted through the API");
+    }
     if (caller.has(Role.SERVICE)) {
       return Optional.empty();
     }

@@ -35,6 +35,7 @@ public class RecordService {
   private RecordMapper mapper;
   private QueryParser parser;
   private int maxRecordsPerRequest;
+  private AccessRecorder audit;
 
   protected RecordService() {}
 
@@ -43,10 +44,12 @@ public class RecordService {
       CollectionRegistry collections,
       RecordStore store,
       RecordMapper mapper,
-      CollectionConfig config) {
+      CollectionConfig config,
+      AccessRecorder audit) {
     this.collections = collections;
     this.store = store;
     this.mapper = mapper;
+    this.audit = audit;
     this.parser = new QueryParser(config.queryLimits());
     this.maxRecordsPerRequest = config.maxRecordsPerRequest();
   }
@@ -70,6 +73,7 @@ public class RecordService {
     List<E> records = bodies.stream().map(body -> mapper.newRecord(collection, body)).toList();
     records.forEach(r -> CollectionAccess.checkOwner(scope, collection, r, "insert"));
     store.insert(collection, records);
+    audited(caller, collection, "insert", records);
     return records.stream().map(r -> view(collection, r, List.of())).toList();
   }
 
@@ -83,6 +87,7 @@ public class RecordService {
     List<String> projection = parser.projection(collection, select);
     E record = existing(collection, id);
     CollectionAccess.checkOwner(scope, collection, record, "read");
+    audited(caller, collection, "read", List.of(record));
     return view(collection, record, projection);
   }
 
@@ -98,10 +103,10 @@ public class RecordService {
             asked.limit(),
             asked.offset(),
             asked.projection());
+    List<? extends StoredRecord> found = store.find(descriptor, query);
+    audited(caller, descriptor, "query", found);
     List<JsonObject> items =
-        store.find(descriptor, query).stream()
-            .map(r -> mapper.toJson(descriptor, r, query.projection()))
-            .toList();
+        found.stream().map(r -> mapper.toJson(descriptor, r, query.projection())).toList();
     return new RecordPage(items, query.limit(), query.offset());
   }
 
@@ -144,6 +149,7 @@ public class RecordService {
     checkVersion(collection, record, expectedVersion);
     mapper.applyChanges(collection, record, changes);
     store.update(collection, record);
+    audited(caller, collection, "update", List.of(record));
     return view(collection, record, List.of());
   }
 
@@ -163,6 +169,24 @@ public class RecordService {
     CollectionAccess.checkOwner(scope, collection, record, "delete");
     checkVersion(collection, record, expectedVersion);
     store.delete(collection, record);
+    audited(caller, collection, "delete", List.of(record));
+  }
+
+  /**
+   * Records the access in the audit trail, one entry per owner whose records it touched. Counts,
+   * which reveal no record, and unowned collections (metrics) are not user data.
+   */
+  private void audited(
+      Caller caller,
+      CollectionDescriptor<?> collection,
+      String operation,
+      List<? extends StoredRecord> records) {
+    if (!collection.owned() || records.isEmpty()) {
+      return;
+    }
+    java.util.Set<String> owners = new java.util.TreeSet<>();
+    records.forEach(r -> owners.add(((OwnedRecord) r).getUserId()));
+    audit.accessed(caller, collection, operation, owners);
   }
 
   /** Refuses a write that names a version other than the record's current one. */

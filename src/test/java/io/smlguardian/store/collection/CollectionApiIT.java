@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.FieldSource;
  */
 class CollectionApiIT {
 
-  static final java.util.List<String> COLLECTIONS = Samples.COLLECTIONS;
+  static final java.util.List<String> COLLECTIONS = Samples.WRITABLE;
 
   private static String user() {
     return "user-" + UUID.randomUUID();
@@ -108,6 +108,34 @@ class CollectionApiIT {
       String id = item.asJsonObject().getString("id");
       assertThat(get("/api/collections/" + collection + "/" + id).status()).isEqualTo(200);
     }
+  }
+
+  @org.junit.jupiter.api.Test
+  void theAuditTrailCannotBeWrittenThroughTheApi() {
+    String user = user();
+    String memory =
+        post("/api/collections/memories", Samples.record("memories", user))
+            .object()
+            .getString("id");
+    String entry =
+        get("/api/collections/access_logs?userId=eq." + q(user) + "&limit=1")
+            .items()
+            .getJsonObject(0)
+            .getString("id");
+    long before = Database.rows("access_logs");
+
+    assertThat(post("/api/collections/access_logs", Samples.record("access_logs", user)).status())
+        .isEqualTo(403);
+    assertThat(
+            patch("/api/collections/access_logs/" + entry, Samples.change("access_logs"), null)
+                .status())
+        .isEqualTo(403);
+    assertThat(delete("/api/collections/access_logs/" + entry, null).status()).isEqualTo(403);
+
+    assertThat(get("/api/collections/access_logs/" + entry).status()).isEqualTo(200);
+    assertThat(memory).isNotBlank();
+    // The three refusals are themselves recorded, and nothing else changed.
+    assertThat(Database.rows("access_logs")).isEqualTo(before + 3 + 1);
   }
 
   @ParameterizedTest

@@ -86,17 +86,6 @@ class QueryApiIT {
             .add("startTime", T0.toString())
             .add("endTime", T0.plusSeconds(600).toString()));
     assertThat(post("/api/collections/sessions", sessions.build()).status()).isEqualTo(201);
-
-    var logs = Json.createArrayBuilder();
-    for (boolean success : new boolean[] {true, false, true}) {
-      logs.add(
-          Json.createObjectBuilder()
-              .add("userId", USER)
-              .add("accessType", "read")
-              .add("success", success)
-              .add("timestamp", T0.toString()));
-    }
-    assertThat(post("/api/collections/access_logs", logs.build()).status()).isEqualTo(201);
   }
 
   private static List<Object> values(Reply reply, String field) {
@@ -139,11 +128,27 @@ class QueryApiIT {
 
   @Test
   void aUsersAccessLogsFilteredBySuccess() {
-    Reply all = get("/api/collections/access_logs?userId=eq." + q(USER));
+    String memory =
+        get("/api/collections/memories?userId=eq." + q(USER) + "&limit=1")
+            .items()
+            .getJsonObject(0)
+            .getString("id");
+    String intruder = "intruder-" + UUID.randomUUID();
+    assertThat(
+            io.smlguardian.store.testsupport.Api.as(
+                    io.smlguardian.store.testsupport.TestTokens.token(intruder, "user"))
+                .get("/api/collections/memories/" + memory)
+                .status())
+        .isEqualTo(403);
+
+    Reply inserts =
+        get("/api/collections/access_logs?userId=eq." + q(USER) + "&operation=eq.insert");
     Reply failed = get("/api/collections/access_logs?userId=eq." + q(USER) + "&success=is.false");
 
-    assertThat(all.items()).hasSize(3);
-    assertThat(failed.items()).hasSize(1);
+    // One entry per insert request of the seed: memories, emotions, interactions, sessions.
+    assertThat(values(inserts, "collection"))
+        .containsExactlyInAnyOrder("memories", "emotional_states", "interactions", "sessions");
+    assertThat(values(failed, "principal")).containsExactly(intruder);
   }
 
   @Test

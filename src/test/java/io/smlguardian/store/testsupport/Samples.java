@@ -22,6 +22,10 @@ public final class Samples {
           "access_logs",
           "metrics");
 
+  /** The collections callers write through the API: all but the audit trail, the store's own. */
+  public static final List<String> WRITABLE =
+      COLLECTIONS.stream().filter(c -> !c.equals("access_logs")).toList();
+
   private Samples() {}
 
   /** A valid new record of the collection, owned by the user (ignored for metrics). */
