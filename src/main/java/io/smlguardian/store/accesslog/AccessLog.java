@@ -53,6 +53,20 @@ public class AccessLog extends OwnedRecord {
   @Column(name = "operation", length = 256)
   private String operation;
 
+  /** Position in the owner's hash chain, from 1. */
+  @Column(name = "seq")
+  private Long seq;
+
+  /** The hash of the previous entry of the chain ({@link AuditChain#GENESIS} for the first). */
+  @Size(max = 64)
+  @Column(name = "prev_hash", length = 64)
+  private String prevHash;
+
+  /** SHA-256 of the previous hash and this entry's content: altering either breaks the chain. */
+  @Size(max = 64)
+  @Column(name = "hash", length = 64)
+  private String hash;
+
   protected AccessLog() {}
 
   /**
@@ -83,5 +97,45 @@ public class AccessLog extends OwnedRecord {
     this.ipAddress = ipAddress;
     this.success = success;
     this.reason = reason == null || reason.length() <= 1000 ? reason : reason.substring(0, 1000);
+  }
+
+  /** Links this entry after the one with the given position and hash. */
+  void link(long previousSeq, String previousHash) {
+    assignIdentity();
+    this.seq = previousSeq + 1;
+    this.prevHash = previousHash;
+    this.hash = AuditChain.hash(previousHash, canonical());
+  }
+
+  /**
+   * Everything an entry says, in a fixed order and unambiguous form: what the hash covers. A change
+   * to any of it, made anywhere but through the chain, no longer matches the hash.
+   */
+  String canonical() {
+    return String.join(
+        "\u001f",
+        String.valueOf(getId()),
+        getUserId(),
+        String.valueOf(principal),
+        accessType,
+        String.valueOf(collection),
+        String.valueOf(operation),
+        timestamp.toString(),
+        String.valueOf(ipAddress),
+        String.valueOf(success),
+        String.valueOf(reason),
+        String.valueOf(seq));
+  }
+
+  Long seq() {
+    return seq;
+  }
+
+  String prevHash() {
+    return prevHash;
+  }
+
+  String hash() {
+    return hash;
   }
 }

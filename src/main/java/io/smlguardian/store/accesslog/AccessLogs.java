@@ -19,7 +19,8 @@ public class AccessLogs {
           DataCategory.AUDIT_LOG,
           Period.ofYears(7),
           "timestamp",
-          List.of("accessType", "ipAddress", "success", "principal", "collection", "operation"));
+          List.of(
+              "accessType", "ipAddress", "success", "principal", "collection", "operation", "seq"));
 
   private AccessLogs() {}
 }

@@ -2,7 +2,6 @@ package io.smlguardian.store.accesslog;
 
 import io.smlguardian.store.collection.AccessRecorder;
 import io.smlguardian.store.collection.CollectionDescriptor;
-import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.security.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -11,6 +10,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * Writes the audit trail: every access to user data, in the transaction of the access (see {@link
@@ -22,36 +24,56 @@ public class AuditTrail implements AccessRecorder {
 
   private static final Set<String> WRITES = Set.of("insert", "update", "delete", "write");
 
-  private RecordStore store;
+  private AuditChain chain;
 
   protected AuditTrail() {}
 
   @Inject
-  public AuditTrail(RecordStore store) {
-    this.store = store;
+  public AuditTrail(AuditChain chain) {
+    this.chain = chain;
+  }
+
+  /** Records an entry that a privacy or operations action composed itself. */
+  public void record(AccessLog entry) {
+    append(List.of(entry));
+  }
+
+  /** Appends entries, each to its owner's chain, owners in a fixed order (no lock cycles). */
+  private void append(List<AccessLog> entries) {
+    byOwner(entries).forEach(chain::append);
+  }
+
+  private static SortedMap<String, List<AccessLog>> byOwner(List<AccessLog> entries) {
+    return new TreeMap<>(entries.stream().collect(Collectors.groupingBy(AccessLog::getUserId)));
   }
 
   @Override
   public void accessed(
       Caller caller, CollectionDescriptor<?> collection, String operation, Set<String> owners) {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-    String accessType = WRITES.contains(operation) ? "write" : "read";
-    store.insert(
-        AccessLogs.COLLECTION,
+    boolean write = WRITES.contains(operation);
+    List<AccessLog> entries =
         owners.stream()
             .map(
                 owner ->
                     new AccessLog(
                         owner,
                         caller.subject(),
-                        accessType,
+                        write ? "write" : "read",
                         collection.name(),
                         operation,
                         now,
                         caller.address(),
                         true,
                         null))
-            .toList());
+            .toList();
+    if (write) {
+      // In the write's transaction: a write that rolls back leaves no entry.
+      append(entries);
+    } else {
+      // Just after the read, before its data is returned: a reader never holds the chain.
+      byOwner(entries).forEach(chain::appendAlone);
+    }
   }
 
   /**
@@ -68,8 +90,7 @@ public class AuditTrail implements AccessRecorder {
         WRITES.contains(operation) || operation.matches("(POST|PUT|PATCH|DELETE) .*")
             ? "write"
             : "read";
-    store.insert(
-        AccessLogs.COLLECTION,
+    append(
         List.of(
             new AccessLog(
                 owner == null ? AccessLog.UNKNOWN_USER : owner,

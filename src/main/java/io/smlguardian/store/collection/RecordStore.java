@@ -18,6 +18,12 @@ public interface RecordStore {
 
   <E extends StoredRecord> Optional<E> findById(CollectionDescriptor<E> collection, UUID id);
 
+  /**
+   * Finds a record and locks it until the caller's transaction ends, so that writers of that record
+   * take turns (where the backend has transactions; elsewhere, as {@link #findById}).
+   */
+  <E extends StoredRecord> Optional<E> findForUpdate(CollectionDescriptor<E> collection, UUID id);
+
   /** The records matching the query, in its order, one page. */
   <E extends StoredRecord> List<E> find(CollectionDescriptor<E> collection, RecordQuery query);
 

@@ -33,6 +33,11 @@ public abstract class StoredRecord {
 
   protected StoredRecord() {}
 
+  /** For records whose id is derived from a natural key, so that it can be found by it. */
+  protected StoredRecord(UUID id) {
+    this.id = id;
+  }
+
   /**
    * Assigns the id and the creation time, unless already assigned. JPA calls this before the first
    * persist; a store that is not JPA calls it itself when it inserts the record.

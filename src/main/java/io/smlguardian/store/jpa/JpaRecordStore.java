@@ -9,6 +9,7 @@ import io.smlguardian.store.collection.query.RecordQuery;
 import io.smlguardian.store.collection.query.SortOrder;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.OptimisticLockException;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.criteria.CriteriaBuilder;
@@ -44,6 +45,13 @@ public class JpaRecordStore implements RecordStore {
   public <E extends StoredRecord> Optional<E> findById(
       CollectionDescriptor<E> collection, UUID id) {
     return Optional.ofNullable(em.find(collection.entityClass(), id));
+  }
+
+  @Override
+  public <E extends StoredRecord> Optional<E> findForUpdate(
+      CollectionDescriptor<E> collection, UUID id) {
+    return Optional.ofNullable(
+        em.find(collection.entityClass(), id, LockModeType.PESSIMISTIC_WRITE));
   }
 
   @Override

@@ -190,6 +190,16 @@ public class MongoRecordStore implements RecordStore, AutoCloseable {
     }
   }
 
+  /**
+   * MongoDB without transactions has no lock to hold until commit: the record is read as it is; a
+   * concurrent writer of it then loses on its version.
+   */
+  @Override
+  public <E extends StoredRecord> Optional<E> findForUpdate(
+      CollectionDescriptor<E> collection, UUID id) {
+    return findById(collection, id);
+  }
+
   @Override
   public long deleteMatching(CollectionDescriptor<?> collection, List<Filter> filters) {
     return documents(collection).deleteMany(where(collection, filters)).getDeletedCount();

@@ -1,9 +1,10 @@
 package io.smlguardian.store.privacy;
 
 import io.smlguardian.store.accesslog.AccessLog;
-import io.smlguardian.store.accesslog.AccessLogs;
+import io.smlguardian.store.accesslog.AuditTrail;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.CollectionRegistry;
+import io.smlguardian.store.collection.DataCategory;
 import io.smlguardian.store.collection.InvalidRequestException;
 import io.smlguardian.store.collection.OwnedRecord;
 import io.smlguardian.store.collection.RecordStore;
@@ -37,16 +38,22 @@ public class ErasureService {
   private RecordStore store;
   private UserKeys keys;
   private LegalHolds holds;
+  private AuditTrail audit;
 
   protected ErasureService() {}
 
   @Inject
   public ErasureService(
-      CollectionRegistry collections, RecordStore store, UserKeys keys, LegalHolds holds) {
+      CollectionRegistry collections,
+      RecordStore store,
+      UserKeys keys,
+      LegalHolds holds,
+      AuditTrail audit) {
     this.collections = collections;
     this.store = store;
     this.keys = keys;
     this.holds = holds;
+    this.audit = audit;
   }
 
   @Transactional
@@ -68,7 +75,7 @@ public class ErasureService {
       if (!collection.owned()) {
         continue;
       }
-      if (collection.name().equals(AccessLogs.COLLECTION.name())) {
+      if (collection.category() == DataCategory.AUDIT_LOG) {
         exempt.put(collection.name(), AUDIT_EXEMPTION);
       } else {
         erased.put(collection.name(), store.deleteMatching(collection, ownedByUser));
@@ -79,19 +86,17 @@ public class ErasureService {
     ErasureReceipt receipt =
         new ErasureReceipt(
             UUID.randomUUID(), userId, officer.subject(), now, erased, exempt, keysDestroyed);
-    store.insert(
-        AccessLogs.COLLECTION,
-        List.of(
-            new AccessLog(
-                userId,
-                officer.subject(),
-                "erasure",
-                null,
-                "erase",
-                now,
-                officer.address(),
-                true,
-                receipt.toJson().toString())));
+    audit.record(
+        new AccessLog(
+            userId,
+            officer.subject(),
+            "erasure",
+            null,
+            "erase",
+            now,
+            officer.address(),
+            true,
+            receipt.toJson().toString()));
     return receipt;
   }
 }

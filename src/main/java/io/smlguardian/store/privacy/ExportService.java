@@ -1,7 +1,7 @@
 package io.smlguardian.store.privacy;
 
 import io.smlguardian.store.accesslog.AccessLog;
-import io.smlguardian.store.accesslog.AccessLogs;
+import io.smlguardian.store.accesslog.AuditTrail;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.CollectionRegistry;
 import io.smlguardian.store.collection.OwnedRecord;
@@ -37,14 +37,17 @@ public class ExportService {
   private CollectionRegistry collections;
   private RecordStore store;
   private RecordMapper mapper;
+  private AuditTrail audit;
 
   protected ExportService() {}
 
   @Inject
-  public ExportService(CollectionRegistry collections, RecordStore store, RecordMapper mapper) {
+  public ExportService(
+      CollectionRegistry collections, RecordStore store, RecordMapper mapper, AuditTrail audit) {
     this.collections = collections;
     this.store = store;
     this.mapper = mapper;
+    this.audit = audit;
   }
 
   /** The collections an export covers, in a stable order: every owned one. */
@@ -80,19 +83,17 @@ public class ExportService {
   /** Records that the export happened, with what it contained. */
   @Transactional
   public void recordExport(Caller officer, String userId, String format, String counts) {
-    store.insert(
-        AccessLogs.COLLECTION,
-        List.of(
-            new AccessLog(
-                userId,
-                officer.subject(),
-                "export",
-                null,
-                "export " + format,
-                Instant.now().truncatedTo(ChronoUnit.MICROS),
-                officer.address(),
-                true,
-                counts)));
+    audit.record(
+        new AccessLog(
+            userId,
+            officer.subject(),
+            "export",
+            null,
+            "export " + format,
+            Instant.now().truncatedTo(ChronoUnit.MICROS),
+            officer.address(),
+            true,
+            counts));
   }
 
   /**
