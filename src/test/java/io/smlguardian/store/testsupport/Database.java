@@ -12,6 +12,16 @@ import java.sql.SQLException;
  */
 public final class Database {
 
+  static {
+    try {
+      // Registers the driver from this class's loader: under exec:java, DriverManager's own
+      // service lookup does not see the test classpath.
+      Class.forName("org.postgresql.Driver");
+    } catch (ClassNotFoundException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private Database() {}
 
   public static Connection connect() throws SQLException {

@@ -1,0 +1,233 @@
+package io.smlguardian.store.benchmark;
+
+import io.smlguardian.store.testsupport.Database;
+import io.smlguardian.store.testsupport.TestTokens;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+
+/**
+ * Export and erasure of one user with 100,000 records, through the running service, beside the same
+ * work done by raw PostgreSQL in the same run: COPY of the user's rows (export) and plain DELETEs
+ * (erasure). Also samples the server's used heap during the export (MicroProfile Metrics) for its
+ * peak growth. Run with {@code mvn -Pbenchmark-privacy verify} (see README).
+ */
+public final class PrivacyBenchmark {
+
+  private static final String BASE = System.getProperty("guardian.baseUrl");
+  private static final String SERVER = BASE.substring(0, BASE.lastIndexOf('/'));
+  private static final List<String> TABLES =
+      List.of("interactions", "emotional_states", "sessions", "memories");
+  private static final Pattern USED_HEAP =
+      Pattern.compile("(?m)^memory_usedHeap_bytes(?:\\{[^}]*\\})? ([0-9.Ee+]+)");
+
+  private PrivacyBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    int records = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+    String user = "bench-" + System.nanoTime();
+    String token = TestTokens.token("bench-officer", "privacy-officer");
+    HttpClient http = HttpClient.newHttpClient();
+    awaitReady(http);
+
+    load(user, records);
+    long rawExportStart = System.nanoTime();
+    long rawBytes = rawCopy(user);
+    double rawExportSeconds = (System.nanoTime() - rawExportStart) / 1e9;
+
+    // Warm the export path once on a small user, so the figure is not the first call's.
+    String warm = "bench-warm-" + System.nanoTime();
+    load(warm, 1000);
+    download(http, token, warm, new AtomicLong());
+
+    long heapBefore = usedHeap(http);
+    AtomicLong peak = new AtomicLong(heapBefore);
+    AtomicBoolean exporting = new AtomicBoolean(true);
+    Thread sampler =
+        new Thread(
+            () -> {
+              while (exporting.get()) {
+                try {
+                  peak.accumulateAndGet(usedHeap(http), Math::max);
+                  Thread.sleep(50);
+                } catch (Exception e) {
+                  return;
+                }
+              }
+            });
+    sampler.start();
+    AtomicLong exportBytes = new AtomicLong();
+    long exportStart = System.nanoTime();
+    download(http, token, user, exportBytes);
+    double exportSeconds = (System.nanoTime() - exportStart) / 1e9;
+    exporting.set(false);
+    sampler.join();
+
+    long eraseStart = System.nanoTime();
+    HttpResponse<String> erased =
+        http.send(
+            HttpRequest.newBuilder(URI.create(BASE + "/api/privacy/users/" + user))
+                .header("Authorization", "Bearer " + token)
+                .DELETE()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    double eraseSeconds = (System.nanoTime() - eraseStart) / 1e9;
+    if (erased.statusCode() != 200 || !erased.body().contains("\"total\":" + records)) {
+      throw new IllegalStateException(
+          "erasure failed: " + erased.statusCode() + " " + erased.body());
+    }
+
+    load(user + "-raw", records);
+    long rawEraseStart = System.nanoTime();
+    try (Connection c = Database.connect();
+        var delete = c.prepareStatement("DELETE FROM interactions WHERE user_id = ?")) {
+      c.setAutoCommit(false);
+      for (String table : TABLES) {
+        try (var d = c.prepareStatement("DELETE FROM " + table + " WHERE user_id = ?")) {
+          d.setString(1, user + "-raw");
+          d.executeUpdate();
+        }
+      }
+      c.commit();
+    }
+    double rawEraseSeconds = (System.nanoTime() - rawEraseStart) / 1e9;
+
+    System.out.printf(
+        "%nPrivacy benchmark, %s, %d cores, one user with %,d records%n",
+        LocalDate.now(), Runtime.getRuntime().availableProcessors(), records);
+    System.out.println("| operation | service | raw PostgreSQL | ratio |");
+    System.out.println("|---|---|---|---|");
+    System.out.printf(
+        "| export (ZIP of JSON lines; raw: COPY of the rows) | %.2f s, %,d bytes | %.2f s, %,d bytes | %.1fx |%n",
+        exportSeconds,
+        exportBytes.get(),
+        rawExportSeconds,
+        rawBytes,
+        exportSeconds / rawExportSeconds);
+    System.out.printf(
+        "| erasure (raw: one DELETE per table) | %.2f s | %.2f s | %.1fx |%n",
+        eraseSeconds, rawEraseSeconds, eraseSeconds / rawEraseSeconds);
+    System.out.printf(
+        "| export: peak server heap growth | %,d MB | | |%n",
+        (peak.get() - heapBefore) / (1024 * 1024));
+  }
+
+  /** The user's records, written straight into PostgreSQL (the load is not what is measured). */
+  private static void load(String user, int records) throws Exception {
+    int interactions = records * 6 / 10;
+    int emotions = records * 2 / 10;
+    int sessions = records / 10;
+    int memories = records - interactions - emotions - sessions;
+    try (Connection c = Database.connect();
+        var s = c.createStatement()) {
+      s.execute(
+          "INSERT INTO interactions (id, created_at, version, user_id, session_id, type,"
+              + " response_time, agent_mode, timestamp) SELECT gen_random_uuid(), now(), 1, '"
+              + user
+              + "', 's' || (g % 100), 'chat', g % 500, 'mirror', now() - g * interval '1 second'"
+              + " FROM generate_series(1, "
+              + interactions
+              + ") g");
+      s.execute(
+          "INSERT INTO emotional_states (id, created_at, version, user_id, emotion, intensity,"
+              + " stability, timestamp) SELECT gen_random_uuid(), now(), 1, '"
+              + user
+              + "', 'calm', 0.5, 0.5, now() - g * interval '1 second' FROM generate_series(1, "
+              + emotions
+              + ") g");
+      s.execute(
+          "INSERT INTO sessions (id, created_at, version, user_id, session_id, start_time,"
+              + " metadata) SELECT gen_random_uuid(), now(), 1, '"
+              + user
+              + "', 's' || g, now() - g * interval '1 minute', '{\"device\":\"phone\"}'"
+              + " FROM generate_series(1, "
+              + sessions
+              + ") g");
+      s.execute(
+          "INSERT INTO memories (id, created_at, version, user_id, type, strength, timestamp)"
+              + " SELECT gen_random_uuid(), now(), 1, '"
+              + user
+              + "', 'pattern', 0.5, now() - g * interval '1 second' FROM generate_series(1, "
+              + memories
+              + ") g");
+    }
+  }
+
+  private static long rawCopy(String user) throws Exception {
+    long bytes = 0;
+    try (Connection c = Database.connect()) {
+      CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+      for (String table : TABLES) {
+        var out = new java.io.ByteArrayOutputStream();
+        copy.copyOut(
+            "COPY (SELECT * FROM " + table + " WHERE user_id = '" + user + "') TO STDOUT", out);
+        bytes += out.size();
+      }
+    }
+    return bytes;
+  }
+
+  private static void download(HttpClient http, String token, String user, AtomicLong bytes)
+      throws Exception {
+    HttpResponse<InputStream> response =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(BASE + "/api/privacy/users/" + user + "/export?format=zip"))
+                .header("Authorization", "Bearer " + token)
+                .build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException("export failed: " + response.statusCode());
+    }
+    try (InputStream in = response.body()) {
+      byte[] buffer = new byte[65536];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        bytes.addAndGet(n);
+      }
+    }
+  }
+
+  /** Waits until the service is ready (schema migrated, database reachable), at most 3 minutes. */
+  private static void awaitReady(HttpClient http) throws Exception {
+    long deadline = System.nanoTime() + 180_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      try {
+        if (http.send(
+                    HttpRequest.newBuilder(URI.create(SERVER + "/health/ready")).build(),
+                    HttpResponse.BodyHandlers.discarding())
+                .statusCode()
+            == 200) {
+          return;
+        }
+      } catch (java.io.IOException notYet) {
+        // the server is still starting
+      }
+      Thread.sleep(500);
+    }
+    throw new IllegalStateException("the service did not become ready");
+  }
+
+  private static long usedHeap(HttpClient http) throws Exception {
+    String metrics =
+        http.send(
+                HttpRequest.newBuilder(URI.create(SERVER + "/metrics?scope=base")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    Matcher m = USED_HEAP.matcher(metrics);
+    if (!m.find()) {
+      throw new IllegalStateException("no used heap in /metrics");
+    }
+    return (long) Double.parseDouble(m.group(1));
+  }
+}
