@@ -59,7 +59,7 @@ public class ExportService {
   }
 
   /** One page of the user's records in a collection, after the given id (null for the first). */
-  @Transactional
+  @Transactional(Transactional.TxType.REQUIRES_NEW) // short, also inside a batch step
   public Page page(String collection, String userId, UUID after) {
     return page(collections.get(collection), userId, after);
   }
@@ -81,7 +81,7 @@ public class ExportService {
   }
 
   /** Records that the export happened, with what it contained. */
-  @Transactional
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
   public void recordExport(Caller officer, String userId, String format, String counts) {
     audit.record(
         new AccessLog(

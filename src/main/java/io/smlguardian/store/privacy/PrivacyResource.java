@@ -16,6 +16,7 @@ import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -40,6 +41,7 @@ public class PrivacyResource {
   @Inject ErasureService erasure;
   @Inject ExportService exports;
   @Inject LegalHolds holds;
+  @Inject ExportJobs exportJobs;
   @Context SecurityContext security;
   @Context HttpServletRequest request;
 
@@ -83,6 +85,55 @@ public class PrivacyResource {
       default ->
           throw new InvalidRequestException("format must be json or zip, got '" + format + "'.");
     };
+  }
+
+  @POST
+  @Path("users/{userId}/exports")
+  @Operation(
+      summary = "Export a user's data as a batch job, for large exports",
+      description =
+          "Starts the user-export job; its ZIP (same format as format=zip) is fetched from"
+              + " /api/privacy/exports/{executionId}/file once the job has COMPLETED.")
+  public Response startExport(@PathParam("userId") String userId) {
+    long execution = exportJobs.start(Callers.of(security, request), userId);
+    return Response.accepted(exportStatus(execution)).build();
+  }
+
+  @GET
+  @Path("exports/{executionId}")
+  @Operation(summary = "The state of an export job")
+  public JsonObject exportStatus(@PathParam("executionId") long executionId) {
+    var execution = exportJobs.execution(executionId);
+    var json =
+        Json.createObjectBuilder()
+            .add("executionId", executionId)
+            .add("userId", exportJobs.userOf(executionId))
+            .add("status", execution.getBatchStatus().name())
+            .add("exitStatus", String.valueOf(execution.getExitStatus()));
+    exportJobs
+        .file(executionId)
+        .ifPresent(f -> json.add("file", "/api/privacy/exports/" + executionId + "/file"));
+    return json.build();
+  }
+
+  @GET
+  @Path("exports/{executionId}/file")
+  @Produces("application/zip")
+  @Operation(summary = "The ZIP an export job wrote, once it has completed")
+  public Response exportFile(@PathParam("executionId") long executionId) {
+    exportJobs.execution(executionId);
+    java.nio.file.Path file =
+        exportJobs
+            .file(executionId)
+            .orElseThrow(
+                () ->
+                    new jakarta.ws.rs.ClientErrorException(
+                        "Export " + executionId + " has not completed yet.",
+                        Response.Status.CONFLICT));
+    return Response.ok(
+            (StreamingOutput) out -> java.nio.file.Files.copy(file, out), "application/zip")
+        .header("Content-Disposition", "attachment; filename=\"" + file.getFileName() + "\"")
+        .build();
   }
 
   @PUT

@@ -1,0 +1,81 @@
+package io.smlguardian.store.privacy;
+
+import io.smlguardian.store.security.Caller;
+import jakarta.batch.operations.JobOperator;
+import jakarta.batch.operations.NoSuchJobExecutionException;
+import jakarta.batch.runtime.BatchRuntime;
+import jakarta.batch.runtime.JobExecution;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.NotFoundException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Properties;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Large exports as a Jakarta Batch job ({@code user-export}): started here, watched here, and their
+ * file fetched here when done. A file's name derives from the job execution id alone, so no request
+ * text ever becomes part of a path.
+ */
+@ApplicationScoped
+public class ExportJobs {
+
+  static final String JOB = "user-export";
+
+  private Path directory;
+
+  protected ExportJobs() {}
+
+  @Inject
+  public ExportJobs(
+      @ConfigProperty(name = "EXPORT_DIR", defaultValue = "exports") String directory) {
+    this.directory = Path.of(directory).toAbsolutePath();
+  }
+
+  /** Starts an export of the user's data; returns the job execution id. */
+  public long start(Caller officer, String userId) {
+    Properties parameters = new Properties();
+    parameters.setProperty("userId", userId);
+    parameters.setProperty("requestedBy", officer.subject());
+    return operator().start(JOB, parameters);
+  }
+
+  /** The export job's execution, or 404 when there is none of that id. */
+  public JobExecution execution(long executionId) {
+    try {
+      JobExecution execution = operator().getJobExecution(executionId);
+      if (!JOB.equals(execution.getJobName())) {
+        throw new NotFoundException("No export job " + executionId + ".");
+      }
+      return execution;
+    } catch (NoSuchJobExecutionException e) {
+      throw new NotFoundException("No export job " + executionId + ".");
+    }
+  }
+
+  /** Whose data the export holds. */
+  public String userOf(long executionId) {
+    return operator().getParameters(executionId).getProperty("userId");
+  }
+
+  /** The finished export's file, if the job completed. */
+  public Optional<Path> file(long executionId) {
+    Path file = fileOf(executionId);
+    return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
+  }
+
+  Path fileOf(long executionId) {
+    return directory.resolve("export-" + executionId + ".zip");
+  }
+
+  Path directory() throws IOException {
+    return Files.createDirectories(directory);
+  }
+
+  private static JobOperator operator() {
+    return BatchRuntime.getJobOperator();
+  }
+}
