@@ -59,6 +59,9 @@ public class RecordService {
       throw new InvalidRequestException(
           "An insert takes 1 to " + maxRecordsPerRequest + " records, got " + bodies.size() + ".");
     }
+    if (bodies.size() > 1) {
+      requireAtomicWrites("an insert of several records");
+    }
     List<E> records = bodies.stream().map(body -> mapper.newRecord(collection, body)).toList();
     store.insert(collection, records);
     return records.stream().map(r -> view(collection, r, List.of())).toList();
@@ -143,5 +146,17 @@ public class RecordService {
       CollectionDescriptor<?> collection, StoredRecord record, List<String> projection) {
     return new RecordView(
         record.getId(), record.getVersion(), mapper.toJson(collection, record, projection));
+  }
+
+  /**
+   * Refuses a request of several writes, before any is made, when the store cannot make them all or
+   * nothing (MongoDB without transactions): a clear refusal rather than a partial write.
+   *
+   * @param request what is refused, for the problem's detail
+   */
+  public void requireAtomicWrites(String request) {
+    if (!store.supportsAtomicWrites()) {
+      throw new AtomicWritesUnsupportedException(store.backend(), request);
+    }
   }
 }

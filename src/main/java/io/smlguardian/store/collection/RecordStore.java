@@ -31,4 +31,17 @@ public interface RecordStore {
 
   /** Deletes a record found by {@link #findById}, provided nobody changed it since. */
   <E extends StoredRecord> void delete(CollectionDescriptor<E> collection, E record);
+
+  /**
+   * Whether several writes within the caller's transaction take effect all or none. A store that
+   * cannot promise that answers false, and the service then refuses any request of several writes
+   * ({@link AtomicWritesUnsupportedException}) rather than risk storing part of it.
+   */
+  boolean supportsAtomicWrites();
+
+  /** The backend, as {@code DB_BACKEND} names it (e.g. {@code sqlite}), for problems and health. */
+  String backend();
+
+  /** One round trip to the backend; throws when it cannot be reached. */
+  void ping();
 }

@@ -1,5 +1,6 @@
 package io.smlguardian.store.platform;
 
+import io.smlguardian.store.collection.AtomicWritesUnsupportedException;
 import io.smlguardian.store.collection.InvalidRequestException;
 import io.smlguardian.store.collection.RecordNotFoundException;
 import io.smlguardian.store.collection.UnknownCollectionException;
@@ -59,6 +60,9 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
           Status.PRECONDITION_FAILED,
           known.getMessage() + " Read it again and retry with its current ETag.");
     }
+    if (known instanceof AtomicWritesUnsupportedException) {
+      return Problem.response(Status.NOT_IMPLEMENTED, known.getMessage());
+    }
     if (known instanceof OptimisticLockException) {
       return Problem.response(
           Status.PRECONDITION_FAILED, "The record was changed concurrently; read it and retry.");
@@ -96,6 +100,7 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
           || t instanceof RecordNotFoundException
           || t instanceof VersionConflictException
           || t instanceof OptimisticLockException
+          || t instanceof AtomicWritesUnsupportedException
           || t instanceof ConstraintViolationException) {
         return t;
       }
