@@ -70,6 +70,9 @@ public class RecordService {
       throw new InvalidRequestException(
           "An insert takes 1 to " + maxRecordsPerRequest + " records, got " + bodies.size() + ".");
     }
+    if (bodies.size() > 1) {
+      requireAtomicWrites("an insert of several records");
+    }
     List<E> records = bodies.stream().map(body -> mapper.newRecord(collection, body)).toList();
     records.forEach(r -> CollectionAccess.checkOwner(scope, collection, r, "insert"));
     store.insert(collection, records);
@@ -210,5 +213,17 @@ public class RecordService {
       CollectionDescriptor<?> collection, StoredRecord record, List<String> projection) {
     return new RecordView(
         record.getId(), record.getVersion(), mapper.toJson(collection, record, projection));
+  }
+
+  /**
+   * Refuses a request of several writes, before any is made, when the store cannot make them all or
+   * nothing (MongoDB without transactions): a clear refusal rather than a partial write.
+   *
+   * @param request what is refused, for the problem's detail
+   */
+  public void requireAtomicWrites(String request) {
+    if (!store.supportsAtomicWrites()) {
+      throw new AtomicWritesUnsupportedException(store.backend(), request);
+    }
   }
 }

@@ -40,4 +40,17 @@ public interface RecordStore {
 
   /** Deletes every record matching the filters at once (erasure, retention); returns how many. */
   long deleteMatching(CollectionDescriptor<?> collection, List<Filter> filters);
+
+  /**
+   * Whether several writes within the caller's transaction take effect all or none. A store that
+   * cannot promise that answers false, and the service then refuses any request of several writes
+   * ({@link AtomicWritesUnsupportedException}) rather than risk storing part of it.
+   */
+  boolean supportsAtomicWrites();
+
+  /** The backend, as {@code DB_BACKEND} names it (e.g. {@code sqlite}), for problems and health. */
+  String backend();
+
+  /** One round trip to the backend; throws when it cannot be reached. */
+  void ping();
 }

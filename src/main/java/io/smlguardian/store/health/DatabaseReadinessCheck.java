@@ -1,42 +1,37 @@
 package io.smlguardian.store.health;
 
-import jakarta.annotation.Resource;
+import io.smlguardian.store.collection.RecordStore;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-import javax.sql.DataSource;
+import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready when the database answers a real round trip; reports the seed's {healthy, latency, message}
- * with the latency of that round trip in milliseconds.
+ * Ready when the backend in use answers a real round trip ({@code SELECT 1} on a relational
+ * database, {@code ping} on MongoDB); reports the seed's {healthy, latency, message} with the
+ * latency of that round trip in milliseconds, and the backend's name.
  */
 @Readiness
 @ApplicationScoped
 public class DatabaseReadinessCheck implements HealthCheck {
 
-  @Resource(lookup = "jdbc/guardian")
-  private DataSource dataSource;
+  @Inject RecordStore store;
 
   @Override
   public HealthCheckResponse call() {
     long start = System.nanoTime();
-    try (Connection connection = dataSource.getConnection();
-        Statement statement = connection.createStatement();
-        ResultSet result = statement.executeQuery("SELECT 1")) {
-      result.next();
+    try {
+      store.ping();
       long latency = (System.nanoTime() - start) / 1_000_000;
       return HealthCheckResponse.named("database")
           .up()
           .withData("healthy", true)
           .withData("latency", latency)
           .withData("message", "Database healthy (" + latency + "ms)")
+          .withData("backend", store.backend())
           .build();
-    } catch (SQLException e) {
+    } catch (RuntimeException e) {
       long latency = (System.nanoTime() - start) / 1_000_000;
       return HealthCheckResponse.named("database")
           .down()

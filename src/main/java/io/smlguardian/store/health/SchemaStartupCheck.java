@@ -1,24 +1,25 @@
 package io.smlguardian.store.health;
 
-import io.smlguardian.store.jpa.SchemaMigration;
+import io.smlguardian.store.backend.StoreStartup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Startup;
 
-/** Started once the schema migrations have run. */
+/** Started once the backend is ready: schema migrations run, or MongoDB connected. */
 @Startup
 @ApplicationScoped
 public class SchemaStartupCheck implements HealthCheck {
 
-  @Inject SchemaMigration migration;
+  @Inject StoreStartup startup;
 
   @Override
   public HealthCheckResponse call() {
     return HealthCheckResponse.named("schema")
-        .status(migration.completed())
-        .withData("version", String.valueOf(migration.schemaVersion()))
+        .status(startup.completed())
+        .withData("backend", startup.backend().configName())
+        .withData("version", String.valueOf(startup.schemaVersion()))
         .build();
   }
 }

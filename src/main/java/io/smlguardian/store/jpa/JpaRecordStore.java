@@ -7,11 +7,9 @@ import io.smlguardian.store.collection.VersionConflictException;
 import io.smlguardian.store.collection.query.Filter;
 import io.smlguardian.store.collection.query.RecordQuery;
 import io.smlguardian.store.collection.query.SortOrder;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.OptimisticLockException;
-import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.criteria.CriteriaBuilder;
 import jakarta.persistence.criteria.CriteriaDelete;
 import jakarta.persistence.criteria.CriteriaQuery;
@@ -19,21 +17,43 @@ import jakarta.persistence.criteria.Expression;
 import jakarta.persistence.criteria.Order;
 import jakarta.persistence.criteria.Predicate;
 import jakarta.persistence.criteria.Root;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import javax.sql.DataSource;
 
 /**
  * The store on a relational database through JPA. Queries are built with the Criteria API from
  * validated {@link RecordQuery} objects, so field names are entity attributes and values are bound
  * parameters; nothing from a request is ever spliced into SQL.
+ *
+ * <p>One class for PostgreSQL, SQLite and H2: what differs is the schema (Flyway's, per vendor) and
+ * EclipseLink's platform. Several writes in one JTA transaction are all or nothing here.
+ *
+ * <p>Not a CDI bean itself: the backend selection constructs it, with the container's
+ * transaction-scoped entity manager.
  */
-@ApplicationScoped
 public class JpaRecordStore implements RecordStore {
 
-  @PersistenceContext(unitName = "guardian")
-  private EntityManager em;
+  private final EntityManager em;
+  private final DataSource dataSource;
+  private final String backend;
+
+  /**
+   * @param em the container-managed entity manager of the {@code guardian} unit
+   * @param dataSource the same unit's datasource, for {@link #ping()}
+   * @param backend the backend's name, as {@code DB_BACKEND} gives it
+   */
+  public JpaRecordStore(EntityManager em, DataSource dataSource, String backend) {
+    this.em = em;
+    this.dataSource = dataSource;
+    this.backend = backend;
+  }
 
   @Override
   public <E extends StoredRecord> void insert(CollectionDescriptor<E> collection, List<E> records) {
@@ -107,6 +127,28 @@ public class JpaRecordStore implements RecordStore {
     Root<E> root = delete.from(entityClass);
     delete.where(predicates(cb, root, filters));
     em.createQuery(delete).executeUpdate();
+  }
+
+  @Override
+  public boolean supportsAtomicWrites() {
+    return true;
+  }
+
+  @Override
+  public String backend() {
+    return backend;
+  }
+
+  /** {@code SELECT 1} on a connection of its own, outside any transaction. */
+  @Override
+  public void ping() {
+    try (Connection connection = dataSource.getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery("SELECT 1")) {
+      result.next();
+    } catch (SQLException e) {
+      throw new IllegalStateException(backend + " unreachable: " + e.getMessage(), e);
+    }
   }
 
   /** Flushes now, so that a lost race on the version is this caller's conflict, not a 500. */

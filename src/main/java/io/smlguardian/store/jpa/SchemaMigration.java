@@ -2,8 +2,9 @@ package io.smlguardian.store.jpa;
 
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.event.Startup;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Locale;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -13,15 +14,12 @@ import org.flywaydb.core.api.output.MigrateResult;
  * Brings the database schema to the version this build expects, with Flyway, while the application
  * starts: before it serves a request, and never through the JPA provider's DDL generation. Several
  * instances starting at once are safe: Flyway serialises them with a lock.
+ *
+ * <p>Each database has its own scripts, {@code db/migration/<vendor>}, chosen by what the
+ * datasource says it is rather than by configuration, so scripts and database cannot disagree.
  */
 @ApplicationScoped
 public class SchemaMigration {
-
-  /**
-   * The scripts. The folder holds an empty {@code flyway.location} file: Liberty serves classpath
-   * folders only through a file in them, and Flyway looks for that one.
-   */
-  private static final String LOCATION = "classpath:db/migration/postgresql";
 
   private static final Logger LOG = Logger.getLogger(SchemaMigration.class.getName());
 
@@ -31,13 +29,19 @@ public class SchemaMigration {
 
   private volatile String schemaVersion;
 
-  void migrate(@Observes Startup startup) {
+  /**
+   * Migrates the schema and returns the version reached.
+   *
+   * @throws IllegalStateException when the database is one this build has no scripts for
+   */
+  public String migrate() {
+    String location = location();
     MigrateResult result =
         Flyway.configure(SchemaMigration.class.getClassLoader())
             .dataSource(dataSource)
-            .locations(LOCATION)
+            .locations(location)
             // Callbacks would sit beside the scripts; Liberty cannot list the missing default.
-            .callbackLocations(LOCATION)
+            .callbackLocations(location)
             .failOnMissingLocations(true) // no scripts found must stop the start, not pass it
             .load()
             .migrate();
@@ -45,9 +49,38 @@ public class SchemaMigration {
     LOG.info(
         "Schema at version "
             + schemaVersion
+            + " from "
+            + location
             + " ("
             + result.migrationsExecuted
             + " migrations applied now)");
+    return schemaVersion;
+  }
+
+  /**
+   * The scripts for the datasource's database. Each folder holds an empty {@code flyway.location}
+   * file: Liberty serves classpath folders only through a file in them, and Flyway looks for that
+   * one.
+   */
+  private String location() {
+    String product;
+    try (Connection connection = dataSource.getConnection()) {
+      product = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
+    } catch (SQLException e) {
+      throw new IllegalStateException("The database cannot be reached: " + e.getMessage(), e);
+    }
+    String vendor =
+        switch (product) {
+          case "postgresql" -> "postgresql";
+          case "sqlite" -> "sqlite";
+          case "h2" -> "h2";
+          default ->
+              throw new IllegalStateException(
+                  "No schema migrations for "
+                      + product
+                      + " (there are for PostgreSQL, SQLite, H2)");
+        };
+    return "classpath:db/migration/" + vendor;
   }
 
   /** Whether the schema is migrated, so the store can serve. */

@@ -205,6 +205,26 @@ public class MongoRecordStore implements RecordStore, AutoCloseable {
     return documents(collection).deleteMany(where(collection, filters)).getDeletedCount();
   }
 
+  /**
+   * False: this store writes each document on its own, outside any transaction (mongo-java-server,
+   * which the tests use, has none; a real MongoDB has them on replica sets only).
+   */
+  @Override
+  public boolean supportsAtomicWrites() {
+    return false;
+  }
+
+  @Override
+  public String backend() {
+    return "mongodb";
+  }
+
+  /** MongoDB's {@code ping} command on the store's database. */
+  @Override
+  public void ping() {
+    database.runCommand(new BsonDocument("ping", new BsonInt64(1)));
+  }
+
   /** Closes the client if this store opened it ({@link #connect}); otherwise does nothing. */
   @Override
   public void close() {

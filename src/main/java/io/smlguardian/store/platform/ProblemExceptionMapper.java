@@ -1,6 +1,7 @@
 package io.smlguardian.store.platform;
 
 import io.smlguardian.store.accesslog.AuditTrail;
+import io.smlguardian.store.collection.AtomicWritesUnsupportedException;
 import io.smlguardian.store.collection.InvalidRequestException;
 import io.smlguardian.store.collection.RecordNotFoundException;
 import io.smlguardian.store.collection.UnknownCollectionException;
@@ -102,6 +103,9 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
           "The record's sealed content can no longer be read: its owner's data key was destroyed"
               + " by an erasure.");
     }
+    if (known instanceof AtomicWritesUnsupportedException) {
+      return Problem.response(Status.NOT_IMPLEMENTED, known.getMessage());
+    }
     if (known instanceof OptimisticLockException) {
       return Problem.response(
           Status.PRECONDITION_FAILED, "The record was changed concurrently; read it and retry.");
@@ -152,6 +156,7 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
           || t instanceof LegalHoldException
           || t instanceof RequestSizeLimit.PayloadTooLargeException
           || t instanceof OptimisticLockException
+          || t instanceof AtomicWritesUnsupportedException
           || t instanceof ConstraintViolationException) {
         return t;
       }

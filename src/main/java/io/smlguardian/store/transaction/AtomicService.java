@@ -47,6 +47,9 @@ public class AtomicService {
               + operations.size()
               + ".");
     }
+    if (operations.size() > 1) {
+      records.requireAtomicWrites("an atomic request of several operations");
+    }
     List<AtomicOperation> parsed = new ArrayList<>();
     for (int i = 0; i < operations.size(); i++) {
       JsonValue operation = operations.get(i);

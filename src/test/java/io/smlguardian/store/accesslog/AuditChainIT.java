@@ -11,12 +11,14 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The audit trail is tamper-evident: each user's entries form a hash chain that verifies, and that
  * reports the first broken link after a row is altered or removed directly in the database.
  */
+@Tag("postgresql") // checks what PostgreSQL itself holds, with SQL
 class AuditChainIT {
 
   private static final Api.Client AUDITOR = Api.as(TestTokens.token("it-chain-auditor", "auditor"));

@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.smlguardian.store.testsupport.Api;
 import io.smlguardian.store.testsupport.Api.Reply;
-import io.smlguardian.store.testsupport.Database;
 import io.smlguardian.store.testsupport.Samples;
+import io.smlguardian.store.testsupport.Stored;
 import jakarta.json.Json;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -33,7 +33,7 @@ class ErrorApiIT {
   }
 
   private static long allRows() {
-    return Samples.COLLECTIONS.stream().mapToLong(Database::rows).sum();
+    return Samples.COLLECTIONS.stream().mapToLong(Stored::count).sum();
   }
 
   @Test

@@ -9,12 +9,14 @@ import io.smlguardian.store.testsupport.TestTokens;
 import jakarta.json.JsonObject;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Sensitive free-form content is sealed in the database itself, readable only through the API, and
  * unreadable for good once its owner is erased, even from a copy taken before.
  */
+@Tag("postgresql") // checks what PostgreSQL itself holds, with SQL
 class EncryptionAtRestIT {
 
   private static final Api.Client PRIVACY_OFFICER =

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.smlguardian.store.testsupport.Database;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
  * can read and write rows but not change the schema. Against an external PostgreSQL (DB_HOST set)
  * these depend on that server's setup, so they run only with the build's own.
  */
+@Tag("postgresql") // checks what PostgreSQL itself holds, with SQL
 class DatabaseAccessIT {
 
   private static final boolean OWN_POSTGRES = "true".equals(System.getProperty("guardian.db.ssl"));

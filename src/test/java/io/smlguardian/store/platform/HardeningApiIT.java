@@ -11,9 +11,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** What an internal API owes its callers at the edges: size limits, and no internals in errors. */
+@Tag("postgresql") // checks what PostgreSQL itself holds, with SQL
 class HardeningApiIT {
 
   /** A JSON array of records just over 1 MiB: large, but otherwise valid. */

@@ -9,12 +9,14 @@ import io.smlguardian.store.testsupport.TestTokens;
 import jakarta.json.JsonObject;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The right to be forgotten: a privacy officer erases a user; nothing of the user remains but the
  * audit trail, other users are untouched, and the receipt counts exactly what was erased.
  */
+@Tag("postgresql") // checks what PostgreSQL itself holds, with SQL
 class ErasureApiIT {
 
   private static final Api.Client OFFICER =

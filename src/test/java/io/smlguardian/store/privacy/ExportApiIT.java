@@ -27,12 +27,14 @@ import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The right of access and legal holds: an export holds exactly the user's records, in clear, in
  * both formats; a hold blocks erasure until released.
  */
+@Tag("postgresql") // checks what PostgreSQL itself holds, with SQL
 class ExportApiIT {
 
   private static final String OFFICER_TOKEN =

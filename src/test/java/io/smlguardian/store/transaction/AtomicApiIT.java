@@ -6,14 +6,20 @@ import static io.smlguardian.store.testsupport.Api.q;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.smlguardian.store.testsupport.Api.Reply;
-import io.smlguardian.store.testsupport.Database;
 import io.smlguardian.store.testsupport.Samples;
+import io.smlguardian.store.testsupport.Stored;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
-/** The atomic endpoint: all operations commit together, or a failure rolls every one back. */
+/**
+ * The atomic endpoint: all operations commit together, or a failure rolls every one back. On a
+ * backend without transactions (mongodb) a request of several operations is refused instead, before
+ * any write.
+ */
 class AtomicApiIT {
 
   private static JsonObject insert(String collection, JsonObject record) {
@@ -38,6 +44,11 @@ class AtomicApiIT {
         .getInt("count");
   }
 
+  // Excluded on mongodb: it refuses several operations (severalOperationsAreRefused...).
+  @DisabledIfSystemProperty(
+      named = "guardian.backend",
+      matches = "mongodb",
+      disabledReason = "mongodb refuses atomic requests of several operations: no transactions")
   @Test
   void allOperationsOverSeveralCollectionsCommitTogether() {
     String user = "atomic-" + UUID.randomUUID();
@@ -85,6 +96,11 @@ class AtomicApiIT {
         .isEqualTo(0.3);
   }
 
+  // Excluded on mongodb: it refuses several operations (severalOperationsAreRefused...).
+  @DisabledIfSystemProperty(
+      named = "guardian.backend",
+      matches = "mongodb",
+      disabledReason = "mongodb refuses atomic requests of several operations: no transactions")
   @Test
   void aFailingOperationRollsBackTheOnesBeforeIt() {
     String user = "atomic-" + UUID.randomUUID();
@@ -92,7 +108,7 @@ class AtomicApiIT {
         post("/api/collections/memories", Samples.record("memories", user))
             .object()
             .getString("id");
-    long sessionsBefore = Database.rows("sessions");
+    long sessionsBefore = Stored.count("sessions");
 
     Reply reply =
         post(
@@ -117,12 +133,17 @@ class AtomicApiIT {
     assertThat(reply.contentType()).startsWith("application/problem+json");
     assertThat(reply.object().getInt("operationIndex")).isEqualTo(2);
     assertThat(reply.object().getString("detail")).contains("Nothing was committed");
-    assertThat(Database.rows("sessions")).isEqualTo(sessionsBefore);
+    assertThat(Stored.count("sessions")).isEqualTo(sessionsBefore);
     var stored = get("/api/collections/memories/" + memory).object();
     assertThat(stored.getInt("version")).isEqualTo(1);
     assertThat(stored.getJsonNumber("strength").doubleValue()).isEqualTo(0.8);
   }
 
+  // Excluded on mongodb: it refuses several operations (severalOperationsAreRefused...).
+  @DisabledIfSystemProperty(
+      named = "guardian.backend",
+      matches = "mongodb",
+      disabledReason = "mongodb refuses atomic requests of several operations: no transactions")
   @Test
   void anInvalidRecordInTheMiddleRollsBackAndIsNamed() {
     String user = "atomic-" + UUID.randomUUID();
@@ -158,5 +179,31 @@ class AtomicApiIT {
                     .build()));
     assertThat(unknown.status()).isEqualTo(400);
     assertThat(unknown.object().getString("detail")).contains("operations[0].op must be");
+  }
+
+  /** Only where several writes cannot be all or nothing: refused, nothing written. */
+  @EnabledIfSystemProperty(named = "guardian.backend", matches = "mongodb")
+  @Test
+  void severalOperationsAreRefusedWithoutTransactions() {
+    String user = "atomic-" + UUID.randomUUID();
+
+    Reply reply =
+        post(
+            "/api/atomic",
+            request(
+                insert("sessions", Samples.record("sessions", user)),
+                insert("interactions", Samples.record("interactions", user))));
+
+    assertThat(reply.status()).as(reply.toString()).isEqualTo(501);
+    assertThat(reply.contentType()).startsWith("application/problem+json");
+    assertThat(reply.object().getString("detail"))
+        .startsWith("mongodb: an atomic request of several operations")
+        .contains("replica set with transactions");
+    assertThat(owned("sessions", user)).isZero();
+    assertThat(owned("interactions", user)).isZero();
+
+    Reply one = post("/api/atomic", request(insert("sessions", Samples.record("sessions", user))));
+    assertThat(one.status()).as(one.toString()).isEqualTo(200);
+    assertThat(owned("sessions", user)).isEqualTo(1);
   }
 }

@@ -1,0 +1,49 @@
+package io.smlguardian.store.backend;
+
+import io.smlguardian.store.collection.CollectionRegistry;
+import io.smlguardian.store.collection.RecordStore;
+import io.smlguardian.store.jpa.JpaRecordStore;
+import io.smlguardian.store.mongo.MongoRecordStore;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import javax.sql.DataSource;
+
+/**
+ * The one {@link RecordStore} of the application, for the configured backend: JPA on the
+ * jdbc/guardian datasource for sqlite, memory and postgresql, the MongoDB driver for mongodb. The
+ * stores themselves are not beans, so this producer is the only candidate for a RecordStore
+ * injection point.
+ */
+@ApplicationScoped
+public class RecordStores {
+
+  @PersistenceContext(unitName = "guardian")
+  private EntityManager em;
+
+  @Resource(lookup = "jdbc/guardian")
+  private DataSource dataSource;
+
+  @Inject private BackendConfig config;
+  @Inject private CollectionRegistry collections;
+
+  @Produces
+  @ApplicationScoped
+  RecordStore recordStore() {
+    Backend backend = config.backend();
+    if (backend == Backend.MONGODB) {
+      return MongoRecordStore.connect(config.mongoUri(), collections.all());
+    }
+    return new JpaRecordStore(em, dataSource, backend.configName());
+  }
+
+  void close(@Disposes RecordStore store) throws Exception {
+    if (store instanceof AutoCloseable closeable) {
+      closeable.close();
+    }
+  }
+}

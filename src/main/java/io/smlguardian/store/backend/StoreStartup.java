@@ -1,0 +1,53 @@
+package io.smlguardian.store.backend;
+
+import io.smlguardian.store.collection.RecordStore;
+import io.smlguardian.store.jpa.SchemaMigration;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Startup;
+import jakarta.inject.Inject;
+import java.util.logging.Logger;
+
+/**
+ * Makes the configured backend ready while the application starts, before it serves a request: a
+ * relational one gets its schema migrated; MongoDB gets connected to, with its indexes ensured. A
+ * failure here fails the start.
+ */
+@ApplicationScoped
+public class StoreStartup {
+
+  private static final Logger LOG = Logger.getLogger(StoreStartup.class.getName());
+
+  @Inject private BackendConfig config;
+  @Inject private SchemaMigration migration;
+  @Inject private RecordStore store;
+
+  private volatile String schemaVersion;
+
+  void start(@Observes Startup startup) {
+    if (config.backend().relational()) {
+      schemaVersion = migration.migrate();
+    } else {
+      store.ping(); // connects and creates the indexes
+      schemaVersion = "none";
+    }
+    LOG.info("Records are stored on " + config.backend().configName());
+  }
+
+  public Backend backend() {
+    return config.backend();
+  }
+
+  /** Whether the backend is ready to serve. */
+  public boolean completed() {
+    return schemaVersion != null;
+  }
+
+  /**
+   * The relational schema's version, "none" on MongoDB (it has no schema), or null before the start
+   * has completed.
+   */
+  public String schemaVersion() {
+    return schemaVersion;
+  }
+}

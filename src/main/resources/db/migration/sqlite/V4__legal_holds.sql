@@ -1,0 +1,11 @@
+-- SQLite: as db/migration/postgresql, in SQLite's types.
+-- Legal holds: while one stands, a user's data may be neither erased nor purged by retention.
+CREATE TABLE legal_holds (
+    id          text        PRIMARY KEY,
+    created_at  TIMESTAMP   NOT NULL,
+    version     bigint      NOT NULL,
+    user_id     varchar(128) NOT NULL,
+    reason      varchar(1000) NOT NULL,
+    placed_by   varchar(256) NOT NULL
+);
+CREATE INDEX legal_holds_user ON legal_holds (user_id);
