@@ -34,4 +34,12 @@ public interface RecordStore {
 
   /** Deletes every record matching the filters at once (erasure, retention); returns how many. */
   long deleteMatching(CollectionDescriptor<?> collection, List<Filter> filters);
+
+  /**
+   * The ids of the records matching the filters, ascending in the backend's id order, after the
+   * given id (from the first when null), at most {@code limit} of them. Walking a collection by
+   * this key (keyset paging) lets a bulk job work in bounded steps and resume after the last id it
+   * finished, however many records were deleted meanwhile.
+   */
+  List<UUID> ids(CollectionDescriptor<?> collection, List<Filter> filters, UUID after, int limit);
 }

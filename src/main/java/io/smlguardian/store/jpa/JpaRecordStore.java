@@ -93,6 +93,28 @@ public class JpaRecordStore implements RecordStore {
     return matching;
   }
 
+  @Override
+  public List<UUID> ids(
+      CollectionDescriptor<?> collection, List<Filter> filters, UUID after, int limit) {
+    return ids(collection.entityClass(), filters, after, limit);
+  }
+
+  private <E> List<UUID> ids(Class<E> entityClass, List<Filter> filters, UUID after, int limit) {
+    if (limit <= 0) {
+      return List.of();
+    }
+    CriteriaBuilder cb = em.getCriteriaBuilder();
+    CriteriaQuery<UUID> criteria = cb.createQuery(UUID.class);
+    Root<E> root = criteria.from(entityClass);
+    Expression<UUID> id = root.get("id");
+    List<Predicate> where = new ArrayList<>(List.of(predicates(cb, root, filters)));
+    if (after != null) {
+      where.add(cb.greaterThan(id, after));
+    }
+    criteria.select(id).where(where.toArray(Predicate[]::new)).orderBy(cb.asc(id));
+    return em.createQuery(criteria).setMaxResults(limit).getResultList();
+  }
+
   private <E> void deleteAll(Class<E> entityClass, List<Filter> filters) {
     CriteriaBuilder cb = em.getCriteriaBuilder();
     CriteriaDelete<E> delete = cb.createCriteriaDelete(entityClass);

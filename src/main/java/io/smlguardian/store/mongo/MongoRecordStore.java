@@ -11,6 +11,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.FieldDefinition;
@@ -193,6 +194,31 @@ public class MongoRecordStore implements RecordStore, AutoCloseable {
   @Override
   public long deleteMatching(CollectionDescriptor<?> collection, List<Filter> filters) {
     return documents(collection).deleteMany(where(collection, filters)).getDeletedCount();
+  }
+
+  /**
+   * Ids are stored as canonical UUID text, whose lexical order is the unsigned byte order that
+   * PostgreSQL's uuid type sorts by: both backends walk a collection in the same order.
+   */
+  @Override
+  public List<UUID> ids(
+      CollectionDescriptor<?> collection, List<Filter> filters, UUID after, int limit) {
+    if (limit <= 0) {
+      return List.of();
+    }
+    List<Bson> conditions = new ArrayList<>();
+    conditions.add(where(collection, filters));
+    if (after != null) {
+      conditions.add(Filters.gt(ID, new BsonString(after.toString())));
+    }
+    List<UUID> ids = new ArrayList<>();
+    documents(collection)
+        .find(Filters.and(conditions))
+        .projection(Projections.include(ID))
+        .sort(Sorts.ascending(ID))
+        .limit(limit)
+        .forEach(document -> ids.add(UUID.fromString(document.getString(ID).getValue())));
+    return ids;
   }
 
   /** Closes the client if this store opened it ({@link #connect}); otherwise does nothing. */

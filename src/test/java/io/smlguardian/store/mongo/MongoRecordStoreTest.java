@@ -296,6 +296,52 @@ class MongoRecordStoreTest {
     }
   }
 
+  @Test
+  void everyCollectionWalksExpiredIdsInKeyOrderAndDeletesThemInBoundedSteps() {
+    ALL.forEach(this::purgesInBoundedSteps);
+  }
+
+  /** What the retention job does: ids after the last one, a page at a time, then delete those. */
+  private <E extends StoredRecord> void purgesInBoundedSteps(CollectionDescriptor<E> c) {
+    List<E> records = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      JsonObject body =
+          Json.createObjectBuilder(Samples.record(c.name(), "user-a"))
+              .add(c.timeField(), T0.plusSeconds(i < 5 ? -86_400L * (i + 1) : 60L * i).toString())
+              .build();
+      records.add(mapper.newRecord(c, body));
+    }
+    store.insert(c, records);
+    List<Filter> expired = filters(c, c.timeField() + "=lt." + T0);
+    List<UUID> expected =
+        records.subList(0, 5).stream()
+            .map(StoredRecord::getId)
+            .sorted(Comparator.comparing(UUID::toString))
+            .toList();
+
+    List<UUID> walked = new ArrayList<>();
+    UUID after = null;
+    for (List<UUID> page = store.ids(c, expired, null, 2);
+        !page.isEmpty();
+        page = store.ids(c, expired, after, 2)) {
+      assertThat(page.size()).isLessThanOrEqualTo(2);
+      walked.addAll(page);
+      after = page.get(page.size() - 1);
+      List<Filter> chunk = new ArrayList<>(expired);
+      chunk.add(
+          new Filter(
+              "id",
+              io.smlguardian.store.collection.query.FilterOperator.IN,
+              false,
+              List.copyOf(page)));
+      assertThat(store.deleteMatching(c, chunk)).as(c.name()).isEqualTo(page.size());
+    }
+
+    assertThat(walked).as(c.name()).isEqualTo(expected);
+    assertThat(store.count(c, List.of())).as(c.name()).isEqualTo(2);
+    assertThat(store.ids(c, List.of(), null, 0)).isEmpty();
+  }
+
   // --- queries -------------------------------------------------------------------------------
 
   /** An emotional state as inserted, to compute what a query should return. */
