@@ -36,10 +36,12 @@ public interface RecordStore {
   long deleteMatching(CollectionDescriptor<?> collection, List<Filter> filters);
 
   /**
-   * The ids of the records matching the filters, ascending in the backend's id order, after the
-   * given id (from the first when null), at most {@code limit} of them. Walking a collection by
-   * this key (keyset paging) lets a bulk job work in bounded steps and resume after the last id it
-   * finished, however many records were deleted meanwhile.
+   * The keys of the records matching the filters, in the collection's time order (time field, then
+   * id, ascending), after the given key (from the first when null), at most {@code limit} of them.
+   * A bulk job walks a collection by this key (keyset paging), each step one bounded index range,
+   * and resumes after the last key it finished however many records it deleted meanwhile. Records
+   * without a time are left out.
    */
-  List<UUID> ids(CollectionDescriptor<?> collection, List<Filter> filters, UUID after, int limit);
+  List<TimeKey> timeKeys(
+      CollectionDescriptor<?> collection, List<Filter> filters, TimeKey after, int limit);
 }

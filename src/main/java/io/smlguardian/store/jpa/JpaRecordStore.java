@@ -3,8 +3,10 @@ package io.smlguardian.store.jpa;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.StoredRecord;
+import io.smlguardian.store.collection.TimeKey;
 import io.smlguardian.store.collection.VersionConflictException;
 import io.smlguardian.store.collection.query.Filter;
+import io.smlguardian.store.collection.query.FilterOperator;
 import io.smlguardian.store.collection.query.RecordQuery;
 import io.smlguardian.store.collection.query.SortOrder;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,6 +20,7 @@ import jakarta.persistence.criteria.Expression;
 import jakarta.persistence.criteria.Order;
 import jakarta.persistence.criteria.Predicate;
 import jakarta.persistence.criteria.Root;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -93,26 +96,51 @@ public class JpaRecordStore implements RecordStore {
     return matching;
   }
 
+  /**
+   * With an index on the time field (every collection has one), each of the (at most two) queries
+   * is one index range: first the rest of the records at the last key's instant, by id, then the
+   * records after that instant.
+   */
   @Override
-  public List<UUID> ids(
-      CollectionDescriptor<?> collection, List<Filter> filters, UUID after, int limit) {
-    return ids(collection.entityClass(), filters, after, limit);
+  public List<TimeKey> timeKeys(
+      CollectionDescriptor<?> collection, List<Filter> filters, TimeKey after, int limit) {
+    List<TimeKey> keys = new ArrayList<>();
+    if (limit <= 0) {
+      return keys; // setMaxResults(0) would mean no limit
+    }
+    String time = collection.timeField();
+    if (after != null) {
+      List<Filter> sameInstant = new ArrayList<>(filters);
+      sameInstant.add(new Filter(time, FilterOperator.EQ, false, List.of(after.time())));
+      sameInstant.add(new Filter("id", FilterOperator.GT, false, List.of(after.id())));
+      keys.addAll(timeKeys(collection.entityClass(), time, sameInstant, limit));
+    }
+    if (keys.size() < limit) {
+      List<Filter> later = new ArrayList<>(filters);
+      if (after != null) {
+        later.add(new Filter(time, FilterOperator.GT, false, List.of(after.time())));
+      }
+      keys.addAll(timeKeys(collection.entityClass(), time, later, limit - keys.size()));
+    }
+    return keys;
   }
 
-  private <E> List<UUID> ids(Class<E> entityClass, List<Filter> filters, UUID after, int limit) {
-    if (limit <= 0) {
-      return List.of();
-    }
+  private <E> List<TimeKey> timeKeys(
+      Class<E> entityClass, String timeField, List<Filter> filters, int limit) {
     CriteriaBuilder cb = em.getCriteriaBuilder();
-    CriteriaQuery<UUID> criteria = cb.createQuery(UUID.class);
+    CriteriaQuery<Object[]> criteria = cb.createQuery(Object[].class);
     Root<E> root = criteria.from(entityClass);
+    Expression<Instant> time = root.get(timeField);
     Expression<UUID> id = root.get("id");
     List<Predicate> where = new ArrayList<>(List.of(predicates(cb, root, filters)));
-    if (after != null) {
-      where.add(cb.greaterThan(id, after));
-    }
-    criteria.select(id).where(where.toArray(Predicate[]::new)).orderBy(cb.asc(id));
-    return em.createQuery(criteria).setMaxResults(limit).getResultList();
+    where.add(cb.isNotNull(time));
+    criteria
+        .multiselect(time, id)
+        .where(where.toArray(Predicate[]::new))
+        .orderBy(cb.asc(time), cb.asc(id));
+    return em.createQuery(criteria).setMaxResults(limit).getResultList().stream()
+        .map(row -> new TimeKey((Instant) row[0], (UUID) row[1]))
+        .toList();
   }
 
   private <E> void deleteAll(Class<E> entityClass, List<Filter> filters) {

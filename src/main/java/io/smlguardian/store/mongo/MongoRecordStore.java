@@ -19,6 +19,7 @@ import io.smlguardian.store.collection.FieldType;
 import io.smlguardian.store.collection.OwnedRecord;
 import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.StoredRecord;
+import io.smlguardian.store.collection.TimeKey;
 import io.smlguardian.store.collection.VersionConflictException;
 import io.smlguardian.store.collection.query.Filter;
 import io.smlguardian.store.collection.query.RecordQuery;
@@ -197,28 +198,43 @@ public class MongoRecordStore implements RecordStore, AutoCloseable {
   }
 
   /**
-   * Ids are stored as canonical UUID text, whose lexical order is the unsigned byte order that
-   * PostgreSQL's uuid type sorts by: both backends walk a collection in the same order.
+   * One query over the time index: the rest of the last key's instant by id, or later instants. Ids
+   * are canonical UUID text, whose lexical order is the unsigned byte order PostgreSQL's uuid sorts
+   * by, so both backends walk a collection in the same order.
    */
   @Override
-  public List<UUID> ids(
-      CollectionDescriptor<?> collection, List<Filter> filters, UUID after, int limit) {
+  public List<TimeKey> timeKeys(
+      CollectionDescriptor<?> collection, List<Filter> filters, TimeKey after, int limit) {
     if (limit <= 0) {
       return List.of();
     }
+    String time = key(collection.timeField());
     List<Bson> conditions = new ArrayList<>();
     conditions.add(where(collection, filters));
+    conditions.add(Filters.ne(time, null));
     if (after != null) {
-      conditions.add(Filters.gt(ID, new BsonString(after.toString())));
+      BsonValue afterTime = RecordDocuments.toBson(FieldType.TIME, after.time());
+      conditions.add(
+          Filters.or(
+              Filters.gt(time, afterTime),
+              Filters.and(
+                  Filters.eq(time, afterTime),
+                  Filters.gt(ID, new BsonString(after.id().toString())))));
     }
-    List<UUID> ids = new ArrayList<>();
+    List<TimeKey> keys = new ArrayList<>();
     documents(collection)
         .find(Filters.and(conditions))
-        .projection(Projections.include(ID))
-        .sort(Sorts.ascending(ID))
+        .projection(Projections.include(time, ID))
+        .sort(Sorts.ascending(time, ID))
         .limit(limit)
-        .forEach(document -> ids.add(UUID.fromString(document.getString(ID).getValue())));
-    return ids;
+        .forEach(
+            document ->
+                keys.add(
+                    new TimeKey(
+                        (java.time.Instant)
+                            RecordDocuments.fromBson(FieldType.TIME, document.get(time)),
+                        UUID.fromString(document.getString(ID).getValue()))));
+    return keys;
   }
 
   /** Closes the client if this store opened it ({@link #connect}); otherwise does nothing. */

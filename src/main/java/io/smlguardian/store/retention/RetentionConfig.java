@@ -42,7 +42,7 @@ public class RetentionConfig {
   static final String SCHEDULE = "RETENTION_SCHEDULE";
   static final String CHUNK_SIZE = "RETENTION_CHUNK_SIZE";
   static final String THREADS = "RETENTION_THREADS";
-  static final int MAX_CHUNK_SIZE = 10_000;
+  static final int MAX_CHUNK_SIZE = 100_000;
 
   private static final Logger LOG = Logger.getLogger(RetentionConfig.class.getName());
 

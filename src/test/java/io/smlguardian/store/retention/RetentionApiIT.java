@@ -385,14 +385,16 @@ class RetentionApiIT {
             Timestamp.from(before));
   }
 
+  /** Interactions at the time and up to a second before it, twenty at each instant. */
   private static void insertInteractions(String user, int count, Instant time) throws Exception {
     try (Connection connection = Database.connect();
         PreparedStatement insert =
             connection.prepareStatement(
                 "INSERT INTO interactions (id, created_at, version, user_id, session_id, type,"
                     + " response_time, agent_mode, timestamp)"
-                    + " SELECT gen_random_uuid(), now(), 1, ?, 'bulk', 'chat', 1.0, 'mirror', ?"
-                    + " FROM generate_series(1, ?)")) {
+                    + " SELECT gen_random_uuid(), now(), 1, ?, 'bulk', 'chat', 1.0, 'mirror',"
+                    + " ?::timestamptz - (i % 1000) * interval '1 millisecond'"
+                    + " FROM generate_series(1, ?) AS i")) {
       insert.setString(1, user);
       insert.setTimestamp(2, Timestamp.from(time));
       insert.setInt(3, count);

@@ -3,6 +3,7 @@ package io.smlguardian.store.retention.batch;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.CollectionRegistry;
 import io.smlguardian.store.collection.RecordStore;
+import io.smlguardian.store.collection.TimeKey;
 import io.smlguardian.store.collection.query.Filter;
 import io.smlguardian.store.collection.query.FilterOperator;
 import jakarta.batch.api.BatchProperty;
@@ -16,13 +17,13 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.UUID;
 
 /**
- * Reads the ids of one collection's expired records (time field before the partition's cutoff) in
- * id order, a page at a time after the last id read: keyset paging, so each read is one bounded
- * index range whatever was deleted before it. Its checkpoint is the {@link PurgeProgress}, whose
- * last id is where a restarted run resumes.
+ * Reads the keys (time, id) of one collection's expired records (time field before the partition's
+ * cutoff) in time order, a page at a time after the last key read: keyset paging on the time index,
+ * so each read is one bounded index range, it never scans what was deleted before it, and the
+ * chunks follow the order records were written in. Its checkpoint is the {@link PurgeProgress},
+ * whose last key is where a restarted run resumes.
  */
 @Named
 @Dependent
@@ -48,7 +49,7 @@ public class ExpiredRecordReader extends AbstractItemReader {
   private List<Filter> expired;
   private int limit;
   private PurgeProgress progress;
-  private final Deque<UUID> page = new ArrayDeque<>();
+  private final Deque<TimeKey> page = new ArrayDeque<>();
   private boolean exhausted;
 
   @Override
@@ -67,16 +68,16 @@ public class ExpiredRecordReader extends AbstractItemReader {
   public Object readItem() {
     if (page.isEmpty() && !exhausted) {
       long started = System.nanoTime();
-      List<UUID> ids = store.ids(descriptor, expired, progress.lastId(), limit);
+      List<TimeKey> keys = store.timeKeys(descriptor, expired, progress.last(), limit);
       progress.statement(System.nanoTime() - started);
-      exhausted = ids.size() < limit;
-      page.addAll(ids);
+      exhausted = keys.size() < limit;
+      page.addAll(keys);
     }
-    UUID id = page.poll();
-    if (id != null) {
-      progress.read(id);
+    TimeKey key = page.poll();
+    if (key != null) {
+      progress.read(key);
     }
-    return id;
+    return key;
   }
 
   @Override

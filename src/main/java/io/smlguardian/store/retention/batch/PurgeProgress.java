@@ -1,12 +1,12 @@
 package io.smlguardian.store.retention.batch;
 
+import io.smlguardian.store.collection.TimeKey;
 import java.io.Serializable;
-import java.util.UUID;
 
 /**
  * One collection's purge so far, shared by the partition's reader, writer and collector (through
- * the partition's step context) and saved with every checkpoint: the last id whose chunk was
- * committed is where a restart resumes; the counts carry over into the restarted run.
+ * the partition's step context) and saved with every checkpoint: the last key (time, id) whose
+ * chunk was committed is where a restart resumes; the counts carry over into the restarted run.
  */
 public final class PurgeProgress implements Serializable {
 
@@ -14,7 +14,7 @@ public final class PurgeProgress implements Serializable {
 
   private final String collection;
   private final String cutoff;
-  private String lastId;
+  private TimeKey last;
   private long purged;
   private long purgedThisRun;
   private long longestStatementNanos;
@@ -30,7 +30,7 @@ public final class PurgeProgress implements Serializable {
   private PurgeProgress(PurgeProgress other) {
     this.collection = other.collection;
     this.cutoff = other.cutoff;
-    this.lastId = other.lastId;
+    this.last = other.last;
     this.purged = other.purged;
     this.purgedThisRun = other.purgedThisRun;
     this.longestStatementNanos = other.longestStatementNanos;
@@ -52,8 +52,8 @@ public final class PurgeProgress implements Serializable {
     return resumed;
   }
 
-  void read(UUID id) {
-    lastId = id.toString();
+  void read(TimeKey key) {
+    last = key;
   }
 
   void purged(long count) {
@@ -73,9 +73,9 @@ public final class PurgeProgress implements Serializable {
     return cutoff;
   }
 
-  /** The id after which the next read starts, or null to start from the first. */
-  public UUID lastId() {
-    return lastId == null ? null : UUID.fromString(lastId);
+  /** The key after which the next read starts, or null to start from the first. */
+  public TimeKey last() {
+    return last;
   }
 
   /** Records purged (or, in a dry run, found) since the first run of this job instance. */

@@ -1,7 +1,6 @@
 package io.smlguardian.store.retention.batch;
 
 import jakarta.batch.api.partition.AbstractPartitionAnalyzer;
-import jakarta.batch.runtime.context.JobContext;
 import jakarta.batch.runtime.context.StepContext;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -9,16 +8,14 @@ import jakarta.inject.Named;
 import java.io.Serializable;
 
 /**
- * Sums the partitions' progress into the step's {@link PurgeTotals} (its persistent user data,
- * which a restart starts from), and shares them with the job listener for the receipt.
+ * Keeps the partitions' progress as the step's {@link PurgeTotals} (its persistent user data, the
+ * batch runtime's own record of what the step did, carried into a restart).
  */
 @Named
 @Dependent
 public class PurgeTotalsAnalyzer extends AbstractPartitionAnalyzer {
 
   @Inject StepContext step;
-  @Inject JobContext job;
-  @Inject LiveTotals live;
 
   private PurgeTotals totals;
 
@@ -27,7 +24,6 @@ public class PurgeTotalsAnalyzer extends AbstractPartitionAnalyzer {
     if (data instanceof CollectionPurge purge) {
       totals().record(purge);
       step.setPersistentUserData(totals);
-      live.update(job.getExecutionId(), totals);
     }
   }
 
@@ -37,7 +33,6 @@ public class PurgeTotalsAnalyzer extends AbstractPartitionAnalyzer {
           step.getPersistentUserData() instanceof PurgeTotals earlier
               ? earlier.carriedOver()
               : new PurgeTotals();
-      job.setTransientUserData(totals);
     }
     return totals;
   }

@@ -7,12 +7,15 @@ import jakarta.batch.operations.JobOperator;
 import jakarta.batch.operations.NoSuchJobException;
 import jakarta.batch.runtime.BatchRuntime;
 import jakarta.batch.runtime.BatchStatus;
+import jakarta.batch.runtime.JobExecution;
+import jakarta.batch.runtime.JobInstance;
 import jakarta.batch.runtime.context.JobContext;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.json.Json;
 import java.util.List;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -49,6 +52,7 @@ public class RetentionJobListener implements JobListener {
   @Override
   public void beforeJob() {
     startedAt = System.currentTimeMillis();
+    live.begin(job.getExecutionId(), previousExecution());
     List<Long> others = otherRunningExecutions();
     if (!others.isEmpty()) {
       overlapped = true;
@@ -60,10 +64,8 @@ public class RetentionJobListener implements JobListener {
   @Override
   public void afterJob() {
     boolean dry = Boolean.parseBoolean(dryRun);
-    PurgeTotals totals =
-        job.getTransientUserData() instanceof PurgeTotals t ? t : new PurgeTotals();
+    PurgeTotals totals = live.of(job.getExecutionId()).orElseGet(PurgeTotals::new);
     String status = outcome();
-    live.ended(job.getExecutionId());
     var receipt =
         Json.createObjectBuilder()
             .add("executionId", job.getExecutionId())
@@ -104,6 +106,16 @@ public class RetentionJobListener implements JobListener {
       case STOPPING -> BatchStatus.STOPPED.name();
       default -> status.name();
     };
+  }
+
+  /** The run this one restarts, if it is a restart. */
+  private Optional<Long> previousExecution() {
+    JobOperator operator = BatchRuntime.getJobOperator();
+    JobInstance instance = operator.getJobInstance(job.getExecutionId());
+    return operator.getJobExecutions(instance).stream()
+        .map(JobExecution::getExecutionId)
+        .filter(id -> id < job.getExecutionId())
+        .max(Long::compare);
   }
 
   private List<Long> otherRunningExecutions() {

@@ -6,6 +6,7 @@ import jakarta.batch.api.BatchProperty;
 import jakarta.batch.api.partition.PartitionMapper;
 import jakarta.batch.api.partition.PartitionPlan;
 import jakarta.batch.api.partition.PartitionPlanImpl;
+import jakarta.batch.runtime.context.JobContext;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -26,6 +27,7 @@ import java.util.Properties;
 public class RetentionPartitionMapper implements PartitionMapper {
 
   @Inject RetentionConfig config;
+  @Inject JobContext job;
 
   @Inject
   @BatchProperty(name = PurgeJob.CUTOFFS)
@@ -47,6 +49,7 @@ public class RetentionPartitionMapper implements PartitionMapper {
       partitions[i] = new Properties();
       partitions[i].setProperty("collection", policy.collection());
       partitions[i].setProperty("cutoff", cutoff.toString());
+      partitions[i].setProperty("executionId", Long.toString(job.getExecutionId()));
     }
     PartitionPlanImpl plan = new PartitionPlanImpl();
     plan.setPartitions(partitions.length);
