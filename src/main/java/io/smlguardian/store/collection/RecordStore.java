@@ -36,12 +36,13 @@ public interface RecordStore {
   long deleteMatching(CollectionDescriptor<?> collection, List<Filter> filters);
 
   /**
-   * The keys of the records matching the filters, in the collection's time order (time field, then
-   * id, ascending), after the given key (from the first when null), at most {@code limit} of them.
-   * A bulk job walks a collection by this key (keyset paging), each step one bounded index range,
-   * and resumes after the last key it finished however many records it deleted meanwhile. Records
+   * The key of the record that lies {@code position} places (1 for the next) after the given key
+   * (before the first when null) among the records matching the filters, in the collection's time
+   * order (time field, then id, ascending); empty when fewer remain. A bulk job walks a collection
+   * by such keys (keyset paging): the records between two of them are one bounded range, and it
+   * resumes after the last key it finished however many records it deleted meanwhile. Records
    * without a time are left out.
    */
-  List<TimeKey> timeKeys(
-      CollectionDescriptor<?> collection, List<Filter> filters, TimeKey after, int limit);
+  Optional<TimeKey> timeKeyAt(
+      CollectionDescriptor<?> collection, List<Filter> filters, TimeKey after, int position);
 }

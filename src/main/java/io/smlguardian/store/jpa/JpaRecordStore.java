@@ -98,35 +98,34 @@ public class JpaRecordStore implements RecordStore {
 
   /**
    * With an index on the time field (every collection has one), each of the (at most two) queries
-   * is one index range: first the rest of the records at the last key's instant, by id, then the
+   * is one index range: first the rest of the records at the given key's instant, by id, then the
    * records after that instant.
    */
   @Override
-  public List<TimeKey> timeKeys(
-      CollectionDescriptor<?> collection, List<Filter> filters, TimeKey after, int limit) {
-    List<TimeKey> keys = new ArrayList<>();
-    if (limit <= 0) {
-      return keys; // setMaxResults(0) would mean no limit
+  public Optional<TimeKey> timeKeyAt(
+      CollectionDescriptor<?> collection, List<Filter> filters, TimeKey after, int position) {
+    if (position < 1) {
+      throw new IllegalArgumentException("position must be at least 1");
     }
     String time = collection.timeField();
+    int remaining = position;
+    List<Filter> later = new ArrayList<>(filters);
     if (after != null) {
       List<Filter> sameInstant = new ArrayList<>(filters);
       sameInstant.add(new Filter(time, FilterOperator.EQ, false, List.of(after.time())));
       sameInstant.add(new Filter("id", FilterOperator.GT, false, List.of(after.id())));
-      keys.addAll(timeKeys(collection.entityClass(), time, sameInstant, limit));
-    }
-    if (keys.size() < limit) {
-      List<Filter> later = new ArrayList<>(filters);
-      if (after != null) {
-        later.add(new Filter(time, FilterOperator.GT, false, List.of(after.time())));
+      Optional<TimeKey> found = timeKeyAt(collection.entityClass(), time, sameInstant, remaining);
+      if (found.isPresent()) {
+        return found;
       }
-      keys.addAll(timeKeys(collection.entityClass(), time, later, limit - keys.size()));
+      remaining -= (int) count(collection, sameInstant);
+      later.add(new Filter(time, FilterOperator.GT, false, List.of(after.time())));
     }
-    return keys;
+    return timeKeyAt(collection.entityClass(), time, later, remaining);
   }
 
-  private <E> List<TimeKey> timeKeys(
-      Class<E> entityClass, String timeField, List<Filter> filters, int limit) {
+  private <E> Optional<TimeKey> timeKeyAt(
+      Class<E> entityClass, String timeField, List<Filter> filters, int position) {
     CriteriaBuilder cb = em.getCriteriaBuilder();
     CriteriaQuery<Object[]> criteria = cb.createQuery(Object[].class);
     Root<E> root = criteria.from(entityClass);
@@ -138,9 +137,14 @@ public class JpaRecordStore implements RecordStore {
         .multiselect(time, id)
         .where(where.toArray(Predicate[]::new))
         .orderBy(cb.asc(time), cb.asc(id));
-    return em.createQuery(criteria).setMaxResults(limit).getResultList().stream()
-        .map(row -> new TimeKey((Instant) row[0], (UUID) row[1]))
-        .toList();
+    return em
+        .createQuery(criteria)
+        .setFirstResult(position - 1)
+        .setMaxResults(1)
+        .getResultList()
+        .stream()
+        .findFirst()
+        .map(row -> new TimeKey((Instant) row[0], (UUID) row[1]));
   }
 
   private <E> void deleteAll(Class<E> entityClass, List<Filter> filters) {

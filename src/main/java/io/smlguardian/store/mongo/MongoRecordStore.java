@@ -198,15 +198,15 @@ public class MongoRecordStore implements RecordStore, AutoCloseable {
   }
 
   /**
-   * One query over the time index: the rest of the last key's instant by id, or later instants. Ids
-   * are canonical UUID text, whose lexical order is the unsigned byte order PostgreSQL's uuid sorts
-   * by, so both backends walk a collection in the same order.
+   * One query over the time index: the rest of the given key's instant by id, or later instants.
+   * Ids are canonical UUID text, whose lexical order is the unsigned byte order PostgreSQL's uuid
+   * sorts by, so both backends walk a collection in the same order.
    */
   @Override
-  public List<TimeKey> timeKeys(
-      CollectionDescriptor<?> collection, List<Filter> filters, TimeKey after, int limit) {
-    if (limit <= 0) {
-      return List.of();
+  public Optional<TimeKey> timeKeyAt(
+      CollectionDescriptor<?> collection, List<Filter> filters, TimeKey after, int position) {
+    if (position < 1) {
+      throw new IllegalArgumentException("position must be at least 1");
     }
     String time = key(collection.timeField());
     List<Bson> conditions = new ArrayList<>();
@@ -221,20 +221,21 @@ public class MongoRecordStore implements RecordStore, AutoCloseable {
                   Filters.eq(time, afterTime),
                   Filters.gt(ID, new BsonString(after.id().toString())))));
     }
-    List<TimeKey> keys = new ArrayList<>();
-    documents(collection)
-        .find(Filters.and(conditions))
-        .projection(Projections.include(time, ID))
-        .sort(Sorts.ascending(time, ID))
-        .limit(limit)
-        .forEach(
+    BsonDocument found =
+        documents(collection)
+            .find(Filters.and(conditions))
+            .projection(Projections.include(time, ID))
+            .sort(Sorts.ascending(time, ID))
+            .skip(position - 1)
+            .limit(1)
+            .first();
+    return Optional.ofNullable(found)
+        .map(
             document ->
-                keys.add(
-                    new TimeKey(
-                        (java.time.Instant)
-                            RecordDocuments.fromBson(FieldType.TIME, document.get(time)),
-                        UUID.fromString(document.getString(ID).getValue()))));
-    return keys;
+                new TimeKey(
+                    (java.time.Instant)
+                        RecordDocuments.fromBson(FieldType.TIME, document.get(time)),
+                    UUID.fromString(document.getString(ID).getValue())));
   }
 
   /** Closes the client if this store opened it ({@link #connect}); otherwise does nothing. */

@@ -30,7 +30,8 @@ import org.eclipse.microprofile.config.Config;
  *   <li>{@code RETENTION_ENABLED} ({@code true}): whether the schedule runs the purge.
  *   <li>{@code RETENTION_SCHEDULE} ({@code 0 3 * * *}, daily at 03:00 server time): a cron
  *       expression as Jakarta Concurrency's {@link CronTrigger} reads it.
- *   <li>{@code RETENTION_CHUNK_SIZE} ({@code 1000}): records per delete statement and transaction.
+ *   <li>{@code RETENTION_CHUNK_SIZE} ({@code 10000}): records per chunk (its bounded deletes and
+ *       one transaction).
  *   <li>{@code RETENTION_THREADS} ({@code 2}): collections purged at the same time.
  * </ul>
  */
@@ -90,7 +91,7 @@ public class RetentionConfig {
               + " \"0 3 * * *\"): "
               + e.getMessage());
     }
-    this.chunkSize = number(setting, CHUNK_SIZE, 1000, MAX_CHUNK_SIZE, problems);
+    this.chunkSize = number(setting, CHUNK_SIZE, 10_000, MAX_CHUNK_SIZE, problems);
     this.threads = number(setting, THREADS, 2, 8, problems);
     if (!problems.isEmpty()) {
       throw new InvalidRetentionConfigException(problems);

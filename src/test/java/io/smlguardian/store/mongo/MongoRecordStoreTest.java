@@ -298,11 +298,11 @@ class MongoRecordStoreTest {
   }
 
   @Test
-  void everyCollectionWalksItsRecordsInTimeThenIdOrderAPageAtATime() {
+  void everyCollectionWalksItsRecordsInTimeThenIdOrder() {
     ALL.forEach(this::walksInTimeOrder);
   }
 
-  /** What the retention job reads: keys after the last one, a page at a time, ties by id. */
+  /** What the retention job reads: the key some places after the last one, ties by id. */
   private <E extends StoredRecord> void walksInTimeOrder(CollectionDescriptor<E> c) {
     List<E> records = new ArrayList<>();
     long[] offsets = {-5, -3, -3, -3, -1, 2, 4};
@@ -323,17 +323,19 @@ class MongoRecordStoreTest {
 
     List<TimeKey> walked = new ArrayList<>();
     TimeKey after = null;
-    for (List<TimeKey> page = store.timeKeys(c, expired, null, 2);
-        !page.isEmpty();
-        page = store.timeKeys(c, expired, after, 2)) {
-      assertThat(page.size()).isLessThanOrEqualTo(2);
-      walked.addAll(page);
-      after = page.get(page.size() - 1);
+    for (var key = store.timeKeyAt(c, expired, null, 1);
+        key.isPresent();
+        key = store.timeKeyAt(c, expired, after, 1)) {
+      walked.add(key.get());
+      after = key.get();
     }
 
     assertThat(walked).as(c.name()).isEqualTo(expected);
-    assertThat(store.timeKeys(c, List.of(), null, 0)).isEmpty();
-    assertThat(store.timeKeys(c, List.of(), null, 10)).hasSize(7);
+    // Two places on: across the tie at -3 s, and past the end.
+    assertThat(store.timeKeyAt(c, expired, expected.get(1), 2)).contains(expected.get(3));
+    assertThat(store.timeKeyAt(c, expired, expected.get(3), 2)).isEmpty();
+    assertThat(store.timeKeyAt(c, List.of(), null, 7)).isPresent();
+    assertThat(store.timeKeyAt(c, List.of(), null, 8)).isEmpty();
   }
 
   // --- queries -------------------------------------------------------------------------------

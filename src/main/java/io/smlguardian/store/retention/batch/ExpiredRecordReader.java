@@ -14,16 +14,15 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.io.Serializable;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * Reads the keys (time, id) of one collection's expired records (time field before the partition's
- * cutoff) in time order, a page at a time after the last key read: keyset paging on the time index,
- * so each read is one bounded index range, it never scans what was deleted before it, and the
- * chunks follow the order records were written in. Its checkpoint is the {@link PurgeProgress},
- * whose last key is where a restarted run resumes.
+ * Cuts one collection's expired records (time field before the partition's cutoff) into ranges of
+ * at most the chunk size, in time order (time field, then id), one range per chunk: each read is
+ * one bounded index range after the last key read (keyset paging), never scans what was deleted
+ * before it, and follows the order records were written in. Its checkpoint is the {@link
+ * PurgeProgress}, whose last key is where a restarted run resumes.
  */
 @Named
 @Dependent
@@ -42,21 +41,19 @@ public class ExpiredRecordReader extends AbstractItemReader {
   String cutoff;
 
   @Inject
-  @BatchProperty(name = "pageSize")
-  String pageSize;
+  @BatchProperty(name = "chunkSize")
+  String chunkSize;
 
   private CollectionDescriptor<?> descriptor;
   private List<Filter> expired;
-  private int limit;
+  private int size;
   private PurgeProgress progress;
-  private final Deque<TimeKey> page = new ArrayDeque<>();
-  private boolean exhausted;
 
   @Override
   public void open(Serializable checkpoint) {
     descriptor = collections.get(collection);
     expired = expired(descriptor, Instant.parse(cutoff));
-    limit = Integer.parseInt(pageSize);
+    size = Integer.parseInt(chunkSize);
     progress =
         checkpoint instanceof PurgeProgress saved
             ? saved.resumed()
@@ -64,20 +61,18 @@ public class ExpiredRecordReader extends AbstractItemReader {
     step.setTransientUserData(progress);
   }
 
+  /** The next range of at most the chunk size; the last one is open-ended (and may be empty). */
   @Override
   public Object readItem() {
-    if (page.isEmpty() && !exhausted) {
-      long started = System.nanoTime();
-      List<TimeKey> keys = store.timeKeys(descriptor, expired, progress.last(), limit);
-      progress.statement(System.nanoTime() - started);
-      exhausted = keys.size() < limit;
-      page.addAll(keys);
+    if (progress.finished()) {
+      return null;
     }
-    TimeKey key = page.poll();
-    if (key != null) {
-      progress.read(key);
-    }
-    return key;
+    long started = System.nanoTime();
+    Optional<TimeKey> end = store.timeKeyAt(descriptor, expired, progress.last(), size);
+    progress.statement(System.nanoTime() - started);
+    KeyRange range = new KeyRange(progress.last(), end.orElse(null));
+    progress.read(range);
+    return range;
   }
 
   @Override

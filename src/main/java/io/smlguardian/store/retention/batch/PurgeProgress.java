@@ -15,6 +15,7 @@ public final class PurgeProgress implements Serializable {
   private final String collection;
   private final String cutoff;
   private TimeKey last;
+  private boolean finished;
   private long purged;
   private long purgedThisRun;
   private long longestStatementNanos;
@@ -31,6 +32,7 @@ public final class PurgeProgress implements Serializable {
     this.collection = other.collection;
     this.cutoff = other.cutoff;
     this.last = other.last;
+    this.finished = other.finished;
     this.purged = other.purged;
     this.purgedThisRun = other.purgedThisRun;
     this.longestStatementNanos = other.longestStatementNanos;
@@ -52,8 +54,17 @@ public final class PurgeProgress implements Serializable {
     return resumed;
   }
 
-  void read(TimeKey key) {
-    last = key;
+  void read(KeyRange range) {
+    if (range.to() == null) {
+      finished = true; // the open-ended last range
+    } else {
+      last = range.to();
+    }
+  }
+
+  /** Whether the last range was read: nothing after it was due when it was read. */
+  boolean finished() {
+    return finished;
   }
 
   void purged(long count) {
