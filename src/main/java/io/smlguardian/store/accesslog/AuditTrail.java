@@ -22,6 +22,9 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class AuditTrail implements AccessRecorder {
 
+  /** The owner of entries about the store as a whole rather than one user's data. */
+  public static final String STORE_OWNER = "system";
+
   private static final Set<String> WRITES = Set.of("insert", "update", "delete", "write");
 
   private AuditChain chain;
@@ -102,5 +105,30 @@ public class AuditTrail implements AccessRecorder {
                 caller.address(),
                 false,
                 reason)));
+  }
+
+  /**
+   * Records a retention run's receipt, in a transaction of its own (a batch job's listener has
+   * none, and the receipt must outlive a failed run).
+   *
+   * @param principal who started the run: an operator, or the scheduler
+   * @param operation the job, e.g. {@code retention-purge}
+   * @param completed whether the run completed
+   * @param receipt what the run did, as JSON: per collection the cutoff, count and duration
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public void retentionRun(String principal, String operation, boolean completed, String receipt) {
+    append(
+        List.of(
+            new AccessLog(
+                STORE_OWNER,
+                principal,
+                "retention",
+                null,
+                operation,
+                Instant.now().truncatedTo(ChronoUnit.MICROS),
+                null,
+                completed,
+                receipt)));
   }
 }

@@ -53,4 +53,15 @@ public interface RecordStore {
 
   /** One round trip to the backend; throws when it cannot be reached. */
   void ping();
+
+  /**
+   * The key of the record that lies {@code position} places (1 for the next) after the given key
+   * (before the first when null) among the records matching the filters, in the collection's time
+   * order (time field, then id, ascending); empty when fewer remain. A bulk job walks a collection
+   * by such keys (keyset paging): the records between two of them are one bounded range, and it
+   * resumes after the last key it finished however many records it deleted meanwhile. Records
+   * without a time are left out.
+   */
+  Optional<TimeKey> timeKeyAt(
+      CollectionDescriptor<?> collection, List<Filter> filters, TimeKey after, int position);
 }

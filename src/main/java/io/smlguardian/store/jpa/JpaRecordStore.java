@@ -3,8 +3,10 @@ package io.smlguardian.store.jpa;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.StoredRecord;
+import io.smlguardian.store.collection.TimeKey;
 import io.smlguardian.store.collection.VersionConflictException;
 import io.smlguardian.store.collection.query.Filter;
+import io.smlguardian.store.collection.query.FilterOperator;
 import io.smlguardian.store.collection.query.RecordQuery;
 import io.smlguardian.store.collection.query.SortOrder;
 import jakarta.persistence.EntityManager;
@@ -21,6 +23,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -119,6 +122,57 @@ public class JpaRecordStore implements RecordStore {
       deleteAll(collection.entityClass(), filters);
     }
     return matching;
+  }
+
+  /**
+   * With an index on the time field (every collection has one), each of the (at most two) queries
+   * is one index range: first the rest of the records at the given key's instant, by id, then the
+   * records after that instant.
+   */
+  @Override
+  public Optional<TimeKey> timeKeyAt(
+      CollectionDescriptor<?> collection, List<Filter> filters, TimeKey after, int position) {
+    if (position < 1) {
+      throw new IllegalArgumentException("position must be at least 1");
+    }
+    String time = collection.timeField();
+    int remaining = position;
+    List<Filter> later = new ArrayList<>(filters);
+    if (after != null) {
+      List<Filter> sameInstant = new ArrayList<>(filters);
+      sameInstant.add(new Filter(time, FilterOperator.EQ, false, List.of(after.time())));
+      sameInstant.add(new Filter("id", FilterOperator.GT, false, List.of(after.id())));
+      Optional<TimeKey> found = timeKeyAt(collection.entityClass(), time, sameInstant, remaining);
+      if (found.isPresent()) {
+        return found;
+      }
+      remaining -= (int) count(collection, sameInstant);
+      later.add(new Filter(time, FilterOperator.GT, false, List.of(after.time())));
+    }
+    return timeKeyAt(collection.entityClass(), time, later, remaining);
+  }
+
+  private <E> Optional<TimeKey> timeKeyAt(
+      Class<E> entityClass, String timeField, List<Filter> filters, int position) {
+    CriteriaBuilder cb = em.getCriteriaBuilder();
+    CriteriaQuery<Object[]> criteria = cb.createQuery(Object[].class);
+    Root<E> root = criteria.from(entityClass);
+    Expression<Instant> time = root.get(timeField);
+    Expression<UUID> id = root.get("id");
+    List<Predicate> where = new ArrayList<>(List.of(predicates(cb, root, filters)));
+    where.add(cb.isNotNull(time));
+    criteria
+        .multiselect(time, id)
+        .where(where.toArray(Predicate[]::new))
+        .orderBy(cb.asc(time), cb.asc(id));
+    return em
+        .createQuery(criteria)
+        .setFirstResult(position - 1)
+        .setMaxResults(1)
+        .getResultList()
+        .stream()
+        .findFirst()
+        .map(row -> new TimeKey((Instant) row[0], (UUID) row[1]));
   }
 
   private <E> void deleteAll(Class<E> entityClass, List<Filter> filters) {

@@ -40,8 +40,6 @@ public class SchemaMigration {
         Flyway.configure(SchemaMigration.class.getClassLoader())
             .dataSource(dataSource)
             .locations(location)
-            // Callbacks would sit beside the scripts; Liberty cannot list the missing default.
-            .callbackLocations(location)
             .failOnMissingLocations(true) // no scripts found must stop the start, not pass it
             .load()
             .migrate();

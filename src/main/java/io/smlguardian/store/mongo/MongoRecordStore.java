@@ -11,6 +11,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.FieldDefinition;
@@ -18,6 +19,7 @@ import io.smlguardian.store.collection.FieldType;
 import io.smlguardian.store.collection.OwnedRecord;
 import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.StoredRecord;
+import io.smlguardian.store.collection.TimeKey;
 import io.smlguardian.store.collection.VersionConflictException;
 import io.smlguardian.store.collection.query.Filter;
 import io.smlguardian.store.collection.query.RecordQuery;
@@ -223,6 +225,47 @@ public class MongoRecordStore implements RecordStore, AutoCloseable {
   @Override
   public void ping() {
     database.runCommand(new BsonDocument("ping", new BsonInt64(1)));
+  }
+
+  /**
+   * One query over the time index: the rest of the given key's instant by id, or later instants.
+   * Ids are canonical UUID text, whose lexical order is the unsigned byte order PostgreSQL's uuid
+   * sorts by, so both backends walk a collection in the same order.
+   */
+  @Override
+  public Optional<TimeKey> timeKeyAt(
+      CollectionDescriptor<?> collection, List<Filter> filters, TimeKey after, int position) {
+    if (position < 1) {
+      throw new IllegalArgumentException("position must be at least 1");
+    }
+    String time = key(collection.timeField());
+    List<Bson> conditions = new ArrayList<>();
+    conditions.add(where(collection, filters));
+    conditions.add(Filters.ne(time, null));
+    if (after != null) {
+      BsonValue afterTime = RecordDocuments.toBson(FieldType.TIME, after.time());
+      conditions.add(
+          Filters.or(
+              Filters.gt(time, afterTime),
+              Filters.and(
+                  Filters.eq(time, afterTime),
+                  Filters.gt(ID, new BsonString(after.id().toString())))));
+    }
+    BsonDocument found =
+        documents(collection)
+            .find(Filters.and(conditions))
+            .projection(Projections.include(time, ID))
+            .sort(Sorts.ascending(time, ID))
+            .skip(position - 1)
+            .limit(1)
+            .first();
+    return Optional.ofNullable(found)
+        .map(
+            document ->
+                new TimeKey(
+                    (java.time.Instant)
+                        RecordDocuments.fromBson(FieldType.TIME, document.get(time)),
+                    UUID.fromString(document.getString(ID).getValue())));
   }
 
   /** Closes the client if this store opened it ({@link #connect}); otherwise does nothing. */

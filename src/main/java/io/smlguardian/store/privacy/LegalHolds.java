@@ -59,6 +59,18 @@ public class LegalHolds {
         .findFirst();
   }
 
+  /** Every user under legal hold: retention keeps their records whatever their age. */
+  public List<String> heldUsers() {
+    return store
+        .find(
+            HOLDS,
+            new RecordQuery(List.of(), List.of(SortOrder.asc("createdAt")), 10_000, 0, List.of()))
+        .stream()
+        .map(LegalHold::getUserId)
+        .distinct()
+        .toList();
+  }
+
   /** Places a hold; placing one on a user already held keeps the first. */
   public View place(Caller officer, String userId, String reason) {
     LegalHold hold =

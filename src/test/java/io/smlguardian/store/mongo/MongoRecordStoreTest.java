@@ -13,6 +13,7 @@ import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.FieldProtection;
 import io.smlguardian.store.collection.RecordMapper;
 import io.smlguardian.store.collection.StoredRecord;
+import io.smlguardian.store.collection.TimeKey;
 import io.smlguardian.store.collection.VersionConflictException;
 import io.smlguardian.store.collection.query.Filter;
 import io.smlguardian.store.collection.query.QueryLimits;
@@ -294,6 +295,47 @@ class MongoRecordStoreTest {
       assertThat(store.count(c, filters(c, "userId=eq.user-b", fromFourth))).isEqualTo(2);
       assertThat(store.count(c, filters(c, "userId=eq.user-a", fromFourth))).isZero();
     }
+  }
+
+  @Test
+  void everyCollectionWalksItsRecordsInTimeThenIdOrder() {
+    ALL.forEach(this::walksInTimeOrder);
+  }
+
+  /** What the retention job reads: the key some places after the last one, ties by id. */
+  private <E extends StoredRecord> void walksInTimeOrder(CollectionDescriptor<E> c) {
+    List<E> records = new ArrayList<>();
+    long[] offsets = {-5, -3, -3, -3, -1, 2, 4};
+    for (long offset : offsets) {
+      JsonObject body =
+          Json.createObjectBuilder(Samples.record(c.name(), "user-a"))
+              .add(c.timeField(), T0.plusSeconds(offset).toString())
+              .build();
+      records.add(mapper.newRecord(c, body));
+    }
+    store.insert(c, records);
+    List<Filter> expired = filters(c, c.timeField() + "=lt." + T0);
+    List<TimeKey> expected =
+        records.subList(0, 5).stream()
+            .map(r -> new TimeKey(T0.plusSeconds(offsets[records.indexOf(r)]), r.getId()))
+            .sorted(Comparator.comparing(TimeKey::time).thenComparing(k -> k.id().toString()))
+            .toList();
+
+    List<TimeKey> walked = new ArrayList<>();
+    TimeKey after = null;
+    for (var key = store.timeKeyAt(c, expired, null, 1);
+        key.isPresent();
+        key = store.timeKeyAt(c, expired, after, 1)) {
+      walked.add(key.get());
+      after = key.get();
+    }
+
+    assertThat(walked).as(c.name()).isEqualTo(expected);
+    // Two places on: across the tie at -3 s, and past the end.
+    assertThat(store.timeKeyAt(c, expired, expected.get(1), 2)).contains(expected.get(3));
+    assertThat(store.timeKeyAt(c, expired, expected.get(3), 2)).isEmpty();
+    assertThat(store.timeKeyAt(c, List.of(), null, 7)).isPresent();
+    assertThat(store.timeKeyAt(c, List.of(), null, 8)).isEmpty();
   }
 
   // --- queries -------------------------------------------------------------------------------

@@ -48,6 +48,7 @@ public final class Tokens {
         writeKeyPair(dir);
         System.out.println("[dev-keys] new key pair in " + dir);
       }
+      writeBatchAdminPassword(dir);
     } else if (args.length >= 3 && args[0].equals("mint")) {
       Path dir = args.length > 3 ? Path.of(args[3]) : DEFAULT_KEYS;
       List<String> roles = List.of(args[1].split(","));
@@ -75,6 +76,25 @@ public final class Tokens {
     byte[] master = new byte[32];
     new java.security.SecureRandom().nextBytes(master);
     Files.writeString(dir.resolve("master.key"), Base64.getEncoder().encodeToString(master));
+  }
+
+  /**
+   * The batch REST API operator's password for the build's server (BATCH_ADMIN_PASSWORD), as a file
+   * in the Liberty variable source directory {@code <dir>/variables}; kept once written.
+   */
+  public static void writeBatchAdminPassword(Path dir) throws IOException {
+    Path file = batchAdminPasswordFile(dir);
+    if (Files.exists(file)) {
+      return;
+    }
+    byte[] secret = new byte[18];
+    new java.security.SecureRandom().nextBytes(secret);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
+  }
+
+  public static Path batchAdminPasswordFile(Path dir) {
+    return dir.resolve("variables").resolve("BATCH_ADMIN_PASSWORD");
   }
 
   public static PrivateKey readPrivateKey(Path dir) throws GeneralSecurityException, IOException {

@@ -1,0 +1,201 @@
+package io.smlguardian.store.retention;
+
+import io.smlguardian.store.retention.batch.LiveTotals;
+import io.smlguardian.store.retention.batch.PurgeJob;
+import io.smlguardian.store.retention.batch.PurgeTotals;
+import jakarta.batch.operations.JobExecutionAlreadyCompleteException;
+import jakarta.batch.operations.JobExecutionNotMostRecentException;
+import jakarta.batch.operations.JobExecutionNotRunningException;
+import jakarta.batch.operations.JobOperator;
+import jakarta.batch.operations.JobRestartException;
+import jakarta.batch.operations.NoSuchJobExecutionException;
+import jakarta.batch.runtime.BatchRuntime;
+import jakarta.batch.runtime.JobExecution;
+import jakarta.batch.runtime.JobInstance;
+import jakarta.batch.runtime.StepExecution;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.logging.Logger;
+
+/**
+ * Starts, stops, restarts and lists runs of the retention job through Jakarta Batch's {@link
+ * JobOperator}. Two runs never overlap: a start or restart while one is in progress is refused (the
+ * check and the start are one step for every caller of this instance, and the job's listener
+ * refuses any other overlapping start). No transaction is open here: the job runs in its own.
+ */
+@ApplicationScoped
+public class RetentionRuns {
+
+  /** The startedBy of runs the schedule starts. */
+  public static final String SCHEDULER = "scheduler";
+
+  private static final Logger LOG = Logger.getLogger(RetentionRuns.class.getName());
+
+  private RetentionConfig config;
+  private LiveTotals live;
+
+  protected RetentionRuns() {}
+
+  @Inject
+  public RetentionRuns(RetentionConfig config, LiveTotals live) {
+    this.config = config;
+    this.live = live;
+  }
+
+  /**
+   * Starts a run with every collection's cutoff fixed now.
+   *
+   * @param startedBy who asks: an operator's name, or {@link #SCHEDULER}
+   * @param chunkSize records per delete, or null for the configured size
+   * @return the run's execution id
+   */
+  public synchronized long start(String startedBy, boolean dryRun, Integer chunkSize) {
+    int chunk = chunkSize == null ? config.chunkSize() : chunkSize;
+    if (chunk < 1 || chunk > RetentionConfig.MAX_CHUNK_SIZE) {
+      throw new IllegalArgumentException(
+          "chunkSize must be from 1 to " + RetentionConfig.MAX_CHUNK_SIZE);
+    }
+    refuseOverlap();
+    Instant asOf = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    Map<String, Instant> cutoffs = new LinkedHashMap<>();
+    config.policies().forEach(p -> cutoffs.put(p.collection(), p.cutoff(asOf)));
+    Properties parameters = new Properties();
+    parameters.setProperty(PurgeJob.AS_OF, asOf.toString());
+    parameters.setProperty(PurgeJob.CUTOFFS, PurgeJob.formatCutoffs(cutoffs));
+    parameters.setProperty(PurgeJob.DRY_RUN, Boolean.toString(dryRun));
+    parameters.setProperty(PurgeJob.CHUNK_SIZE, Integer.toString(chunk));
+    parameters.setProperty(PurgeJob.THREADS, Integer.toString(config.threads()));
+    parameters.setProperty(PurgeJob.STARTED_BY, startedBy);
+    long executionId = operator().start(PurgeJob.NAME, parameters);
+    LOG.info(
+        () ->
+            "Retention run "
+                + executionId
+                + " started by "
+                + startedBy
+                + (dryRun ? " (dry run)" : "")
+                + " as of "
+                + asOf);
+    return executionId;
+  }
+
+  /** Asks a running run to stop after its current chunks; it can then be restarted. */
+  public void stop(long executionId) {
+    run(executionId);
+    try {
+      operator().stop(executionId);
+    } catch (JobExecutionNotRunningException e) {
+      throw RetentionRunException.conflict("Retention run " + executionId + " is not running.");
+    }
+  }
+
+  /**
+   * Restarts a stopped or failed run where its checkpoints left off, with its original parameters
+   * (so the same cutoffs), as a new run of the same instance.
+   *
+   * @param startedBy who asks; the restarted run's receipt names them
+   * @return the new run's execution id
+   */
+  public synchronized long restart(long executionId, String startedBy) {
+    run(executionId);
+    refuseOverlap();
+    Properties parameters = operator().getParameters(executionId);
+    parameters.setProperty(PurgeJob.STARTED_BY, startedBy);
+    try {
+      return operator().restart(executionId, parameters);
+    } catch (JobExecutionAlreadyCompleteException e) {
+      throw RetentionRunException.conflict(
+          "Retention run " + executionId + " completed; there is nothing to restart.");
+    } catch (JobExecutionNotMostRecentException e) {
+      throw RetentionRunException.conflict(
+          "Retention run "
+              + executionId
+              + " was restarted already; restart its most recent run instead.");
+    } catch (JobRestartException e) {
+      throw RetentionRunException.conflict(
+          "Retention run " + executionId + " cannot be restarted: " + e.getMessage());
+    }
+  }
+
+  /** The most recent runs, newest first. */
+  public List<RetentionRun> runs(int max) {
+    JobOperator operator = operator();
+    List<RetentionRun> runs = new ArrayList<>();
+    if (!operator.getJobNames().contains(PurgeJob.NAME)) {
+      return runs;
+    }
+    List<JobInstance> instances = operator.getJobInstances(PurgeJob.NAME, 0, max);
+    for (JobInstance instance : instances) {
+      for (JobExecution execution : operator.getJobExecutions(instance)) {
+        runs.add(view(operator, execution, instance.getInstanceId()));
+      }
+    }
+    runs.sort(Comparator.comparingLong(RetentionRun::executionId).reversed());
+    return runs.size() > max ? runs.subList(0, max) : runs;
+  }
+
+  public RetentionRun run(long executionId) {
+    JobOperator operator = operator();
+    try {
+      JobExecution execution = operator.getJobExecution(executionId);
+      if (!PurgeJob.NAME.equals(execution.getJobName())) {
+        throw RetentionRunException.notFound(executionId);
+      }
+      return view(operator, execution, operator.getJobInstance(executionId).getInstanceId());
+    } catch (NoSuchJobExecutionException e) {
+      throw RetentionRunException.notFound(executionId);
+    }
+  }
+
+  private void refuseOverlap() {
+    if (!operator().getJobNames().contains(PurgeJob.NAME)) {
+      return; // never run since the server started
+    }
+    List<Long> running = operator().getRunningExecutions(PurgeJob.NAME);
+    if (!running.isEmpty()) {
+      throw RetentionRunException.conflict(
+          "A retention run is in progress (execution "
+              + running.get(0)
+              + "); runs never overlap. Wait for it to end, or stop it.");
+    }
+  }
+
+  private RetentionRun view(JobOperator operator, JobExecution execution, long instanceId) {
+    Properties parameters = execution.getJobParameters();
+    PurgeTotals totals = live.of(execution.getExecutionId()).orElse(null);
+    for (StepExecution step : operator.getStepExecutions(execution.getExecutionId())) {
+      if (totals == null
+          && PurgeJob.STEP.equals(step.getStepName())
+          && step.getPersistentUserData() instanceof PurgeTotals t) {
+        totals = t;
+      }
+    }
+    return new RetentionRun(
+        execution.getExecutionId(),
+        instanceId,
+        execution.getBatchStatus().name(),
+        execution.getExitStatus(),
+        parameters == null ? null : parameters.getProperty(PurgeJob.STARTED_BY),
+        parameters != null && Boolean.parseBoolean(parameters.getProperty(PurgeJob.DRY_RUN)),
+        parameters == null ? null : parameters.getProperty(PurgeJob.AS_OF),
+        instant(execution.getStartTime()),
+        instant(execution.getEndTime()),
+        totals);
+  }
+
+  private static Instant instant(java.util.Date date) {
+    return date == null ? null : date.toInstant();
+  }
+
+  private static JobOperator operator() {
+    return BatchRuntime.getJobOperator();
+  }
+}

@@ -1,0 +1,104 @@
+package io.smlguardian.store.retention.batch;
+
+import io.smlguardian.store.collection.CollectionDescriptor;
+import io.smlguardian.store.collection.CollectionRegistry;
+import io.smlguardian.store.collection.RecordStore;
+import io.smlguardian.store.collection.TimeKey;
+import io.smlguardian.store.collection.query.Filter;
+import io.smlguardian.store.collection.query.FilterOperator;
+import io.smlguardian.store.privacy.LegalHolds;
+import jakarta.batch.api.BatchProperty;
+import jakarta.batch.api.chunk.AbstractItemReader;
+import jakarta.batch.runtime.context.StepContext;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Cuts one collection's expired records (time field before the partition's cutoff) into ranges of
+ * at most the chunk size, in time order (time field, then id), one range per chunk: each read is
+ * one bounded index range after the last key read (keyset paging), never scans what was deleted
+ * before it, and follows the order records were written in. Its checkpoint is the {@link
+ * PurgeProgress}, whose last key is where a restarted run resumes.
+ */
+@Named
+@Dependent
+public class ExpiredRecordReader extends AbstractItemReader {
+
+  @Inject CollectionRegistry collections;
+  @Inject RecordStore store;
+  @Inject StepContext step;
+
+  @Inject
+  @BatchProperty(name = "collection")
+  String collection;
+
+  @Inject
+  @BatchProperty(name = "cutoff")
+  String cutoff;
+
+  @Inject
+  @BatchProperty(name = "chunkSize")
+  String chunkSize;
+
+  @Inject LegalHolds holds;
+
+  private CollectionDescriptor<?> descriptor;
+  private List<Filter> expired;
+  private int size;
+  private PurgeProgress progress;
+
+  @Override
+  public void open(Serializable checkpoint) {
+    descriptor = collections.get(collection);
+    expired = expired(descriptor, Instant.parse(cutoff), holds.heldUsers());
+    size = Integer.parseInt(chunkSize);
+    progress =
+        checkpoint instanceof PurgeProgress saved
+            ? saved.resumed()
+            : new PurgeProgress(collection, cutoff);
+    step.setTransientUserData(progress);
+  }
+
+  /** The next range of at most the chunk size; the last one is open-ended (and may be empty). */
+  @Override
+  public Object readItem() {
+    if (progress.finished()) {
+      return null;
+    }
+    long started = System.nanoTime();
+    Optional<TimeKey> end = store.timeKeyAt(descriptor, expired, progress.last(), size);
+    progress.statement(System.nanoTime() - started);
+    KeyRange range = new KeyRange(progress.last(), end.orElse(null));
+    progress.read(range);
+    return range;
+  }
+
+  @Override
+  public Serializable checkpointInfo() {
+    return progress.snapshot();
+  }
+
+  /**
+   * The records past the cutoff, but for those of users under legal hold, which are kept whatever
+   * their age.
+   */
+  static List<Filter> expired(
+      CollectionDescriptor<?> collection, Instant cutoff, List<String> heldUsers) {
+    List<Filter> filters = new java.util.ArrayList<>();
+    filters.add(new Filter(collection.timeField(), FilterOperator.LT, false, List.of(cutoff)));
+    if (collection.owned() && !heldUsers.isEmpty()) {
+      filters.add(
+          new Filter(
+              io.smlguardian.store.collection.OwnedRecord.OWNER_FIELD,
+              FilterOperator.IN,
+              true,
+              List.copyOf(heldUsers)));
+    }
+    return filters;
+  }
+}

@@ -1,0 +1,86 @@
+package io.smlguardian.store.retention.batch;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
+import java.io.Serializable;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The purge step's results per collection, kept by the partition analyzer as the step's persistent
+ * user data: the operations endpoint reads them from the step execution, and a restart starts from
+ * them.
+ */
+public final class PurgeTotals implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+
+  private final TreeMap<String, CollectionPurge> collections = new TreeMap<>();
+
+  public PurgeTotals() {}
+
+  /** Totals of an earlier run, continued by a restarted one: nothing done in this run yet. */
+  PurgeTotals carriedOver() {
+    PurgeTotals next = new PurgeTotals();
+    collections.forEach((name, purge) -> next.collections.put(name, purge.carriedOver()));
+    return next;
+  }
+
+  PurgeTotals copy() {
+    PurgeTotals copy = new PurgeTotals();
+    copy.collections.putAll(collections);
+    return copy;
+  }
+
+  void record(CollectionPurge purge) {
+    collections.put(purge.collection(), purge);
+  }
+
+  public Map<String, CollectionPurge> collections() {
+    return Map.copyOf(collections);
+  }
+
+  public long purged() {
+    return collections.values().stream().mapToLong(CollectionPurge::purged).sum();
+  }
+
+  public long purgedThisRun() {
+    return collections.values().stream().mapToLong(CollectionPurge::purgedThisRun).sum();
+  }
+
+  public double longestStatementMillis() {
+    return collections.values().stream()
+        .mapToDouble(CollectionPurge::longestStatementMillis)
+        .max()
+        .orElse(0);
+  }
+
+  public JsonObjectBuilder toJson() {
+    JsonObjectBuilder byCollection = Json.createObjectBuilder();
+    collections.forEach((name, purge) -> byCollection.add(name, purge.toJson()));
+    return Json.createObjectBuilder()
+        .add("purged", purged())
+        .add("purgedThisRun", purgedThisRun())
+        .add("longestStatementMillis", Math.round(longestStatementMillis() * 1000) / 1000.0)
+        .add("collections", byCollection);
+  }
+
+  /**
+   * The audit trail's compact form (the entry's reason holds 1000 characters): per collection the
+   * cutoff, what this run purged and how long it took.
+   */
+  public JsonObjectBuilder toReceiptJson() {
+    JsonObjectBuilder byCollection = Json.createObjectBuilder();
+    collections.forEach(
+        (name, purge) ->
+            byCollection.add(
+                name,
+                Json.createObjectBuilder()
+                    .add("cutoff", purge.cutoff())
+                    .add("purged", purge.purgedThisRun())
+                    .add("ms", purge.durationMillis())));
+    return Json.createObjectBuilder()
+        .add("purged", purgedThisRun())
+        .add("collections", byCollection);
+  }
+}
