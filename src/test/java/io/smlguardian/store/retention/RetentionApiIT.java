@@ -305,6 +305,47 @@ class RetentionApiIT {
    * In every collection, three records before its cutoff (2 days, 3 days and a year earlier) and
    * two after it (2 days later, and an hour ago), inserted through the API.
    */
+  @Test
+  void recordsOfUsersUnderLegalHoldAreKeptWhateverTheirAge() {
+    awaitNoRun();
+    String held = "held-" + UUID.randomUUID();
+    String free = "free-" + UUID.randomUUID();
+    Instant old = Instant.now().minus(400, ChronoUnit.DAYS).truncatedTo(ChronoUnit.MICROS);
+    List<String> ids = new java.util.ArrayList<>();
+    for (String user : List.of(held, free)) {
+      ids.add(
+          Api.post(
+                  "/api/collections/emotional_states",
+                  Json.createObjectBuilder(Samples.record("emotional_states", user))
+                      .add("timestamp", old.toString())
+                      .build())
+              .object()
+              .getString("id"));
+    }
+    Api.Client officer = Api.as(TestTokens.token("it-hold-officer", "privacy-officer"));
+    assertThat(
+            officer
+                .send(
+                    "PUT",
+                    "/api/privacy/users/" + held + "/hold",
+                    "application/json",
+                    "{\"reason\":\"litigation\"}")
+                .status())
+        .isEqualTo(200);
+
+    long id = start("").object().getJsonNumber("executionId").longValue();
+    assertThat(await(id).getString("status")).isEqualTo("COMPLETED");
+
+    assertThat(existing("emotional_states", List.of(ids.get(0)))).isEqualTo(1);
+    assertThat(existing("emotional_states", List.of(ids.get(1)))).isZero();
+
+    assertThat(officer.delete("/api/privacy/users/" + held + "/hold", null).status())
+        .isEqualTo(204);
+    long again = start("").object().getJsonNumber("executionId").longValue();
+    assertThat(await(again).getString("status")).isEqualTo("COMPLETED");
+    assertThat(existing("emotional_states", List.of(ids.get(0)))).isZero();
+  }
+
   /** The access type of the audit entries seed() puts in. */
   private static final String SEEDED_ACCESS = "retention-test";
 
