@@ -108,6 +108,20 @@ public final class CollectionDescriptor<E extends StoredRecord> {
     return queryFields.contains(field);
   }
 
+  /**
+   * A blank record of the collection, through the entity's protected no-argument constructor: for
+   * the mapping code (the mapper, the MongoDB store) that fills it from its schema.
+   */
+  public E blankRecord() {
+    try {
+      var constructor = entityClass.getDeclaredConstructor();
+      constructor.setAccessible(true);
+      return constructor.newInstance();
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot instantiate " + entityClass.getName(), e);
+    }
+  }
+
   @Override
   public String toString() {
     return name;

@@ -8,8 +8,6 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.InvocationTargetException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -43,7 +41,7 @@ public class RecordMapper {
 
   /** A new, valid, not yet stored record of the collection built from a request body. */
   public <E extends StoredRecord> E newRecord(CollectionDescriptor<E> collection, JsonObject body) {
-    E record = instantiate(collection.entityClass());
+    E record = collection.blankRecord();
     List<String> errors = new ArrayList<>();
     for (Map.Entry<String, JsonValue> entry : body.entrySet()) {
       collection
@@ -166,18 +164,5 @@ public class RecordMapper {
 
   private static String describe(ConstraintViolation<?> violation) {
     return violation.getPropertyPath() + ": " + violation.getMessage();
-  }
-
-  private static <E> E instantiate(Class<E> entityClass) {
-    try {
-      Constructor<E> constructor = entityClass.getDeclaredConstructor();
-      constructor.setAccessible(true);
-      return constructor.newInstance();
-    } catch (NoSuchMethodException
-        | InstantiationException
-        | IllegalAccessException
-        | InvocationTargetException e) {
-      throw new IllegalStateException("cannot instantiate " + entityClass.getName(), e);
-    }
   }
 }

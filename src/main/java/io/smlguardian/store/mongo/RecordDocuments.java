@@ -5,8 +5,6 @@ import io.smlguardian.store.collection.FieldDefinition;
 import io.smlguardian.store.collection.FieldType;
 import io.smlguardian.store.collection.StoredRecord;
 import jakarta.json.JsonValue;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.InvocationTargetException;
 import java.time.Instant;
 import java.util.UUID;
 import org.bson.BsonBoolean;
@@ -62,7 +60,7 @@ final class RecordDocuments {
 
   static <E extends StoredRecord> E toRecord(
       CollectionDescriptor<E> collection, BsonDocument document) {
-    E record = instantiate(collection.entityClass());
+    E record = collection.blankRecord();
     for (FieldDefinition field : collection.schema().fields()) {
       BsonValue value = document.get(key(field.name()), BsonNull.VALUE);
       field.write(record, fromBson(field.type(), value));
@@ -115,18 +113,5 @@ final class RecordDocuments {
     return Instant.ofEpochSecond(
         Math.floorDiv(epochMicros, MICROS_PER_SECOND),
         Math.floorMod(epochMicros, MICROS_PER_SECOND) * 1_000);
-  }
-
-  private static <E> E instantiate(Class<E> entityClass) {
-    try {
-      Constructor<E> constructor = entityClass.getDeclaredConstructor();
-      constructor.setAccessible(true);
-      return constructor.newInstance();
-    } catch (NoSuchMethodException
-        | InstantiationException
-        | IllegalAccessException
-        | InvocationTargetException e) {
-      throw new IllegalStateException("cannot instantiate " + entityClass.getName(), e);
-    }
   }
 }
