@@ -82,13 +82,16 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
       return Problem.response(Status.FORBIDDEN, denied.getMessage() + ".");
     }
     if (known instanceof InvalidRequestException invalid) {
+      failed(invalid.getMessage());
       return Problem.response(
           Status.BAD_REQUEST, invalid.getMessage(), invalid.errors(), Json.createObjectBuilder());
     }
     if (known instanceof UnknownCollectionException || known instanceof RecordNotFoundException) {
+      failed(known.getMessage());
       return Problem.response(Status.NOT_FOUND, known.getMessage());
     }
     if (known instanceof VersionConflictException) {
+      failed(known.getMessage());
       return Problem.response(
           Status.PRECONDITION_FAILED,
           known.getMessage() + " Read it again and retry with its current ETag.");
@@ -126,6 +129,14 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
         "The request failed unexpectedly; nothing was changed. Incident " + incident + ".",
         List.of(),
         Json.createObjectBuilder().add("incident", incident));
+  }
+
+  /**
+   * Records an access that failed (bad input, no such record, a lost race) in the audit trail: who
+   * tried what, and why it failed. Whose data is not known here.
+   */
+  private void failed(String reason) {
+    audited(null, null, request.getMethod() + " " + request.getRequestURI(), reason);
   }
 
   /** Records a refusal in the audit trail; a failure to do so must not hide the refusal. */
