@@ -27,6 +27,9 @@ public class SchemaMigration {
   @Resource(lookup = "jdbc/guardianMigration")
   private DataSource dataSource;
 
+  /** Scripts in SQL that PostgreSQL, SQLite and H2 all accept (added columns, indexes). */
+  private static final String COMMON = "classpath:db/migration/common";
+
   private volatile String schemaVersion;
 
   /**
@@ -39,7 +42,8 @@ public class SchemaMigration {
     MigrateResult result =
         Flyway.configure(SchemaMigration.class.getClassLoader())
             .dataSource(dataSource)
-            .locations(location)
+            // The database's own scripts, and those written in SQL all three databases share.
+            .locations(location, COMMON)
             .failOnMissingLocations(true) // no scripts found must stop the start, not pass it
             .load()
             .migrate();

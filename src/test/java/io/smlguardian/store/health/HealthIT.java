@@ -28,15 +28,21 @@ class HealthIT {
   /** The highest version among the PostgreSQL migration scripts of this build. */
   private static String latestMigration() {
     try (var scripts =
-        java.nio.file.Files.list(
-            java.nio.file.Path.of("src/main/resources/db/migration/postgresql"))) {
+        java.util.stream.Stream.of("postgresql", "common").flatMap(HealthIT::scripts)) {
       return scripts
-          .map(p -> p.getFileName().toString())
           .filter(n -> n.matches("V\\d+__.*\\.sql"))
           .map(n -> Integer.parseInt(n.substring(1, n.indexOf("__"))))
           .max(Integer::compare)
           .map(String::valueOf)
           .orElseThrow();
+    }
+  }
+
+  private static java.util.stream.Stream<String> scripts(String folder) {
+    try (var files =
+        java.nio.file.Files.list(
+            java.nio.file.Path.of("src/main/resources/db/migration", folder))) {
+      return files.map(p -> p.getFileName().toString()).toList().stream();
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
