@@ -12,6 +12,7 @@ import io.smlguardian.store.collection.query.SortOrder;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.OptimisticLockException;
+import jakarta.persistence.Query;
 import jakarta.persistence.criteria.CriteriaBuilder;
 import jakarta.persistence.criteria.CriteriaDelete;
 import jakarta.persistence.criteria.CriteriaQuery;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.eclipse.persistence.queries.ModifyQuery;
 
 /**
  * The store on a relational database through JPA. Queries are built with the Criteria API from
@@ -112,16 +114,11 @@ public class JpaRecordStore implements RecordStore {
   }
 
   /**
-   * Counts, then deletes, within the caller's transaction. The count is taken separately because
-   * with JDBC batch writing on, EclipseLink's bulk delete reports 1 whatever it deleted.
+   * One bulk DELETE, within the caller's transaction; the database's own count of what it removed.
    */
   @Override
   public long deleteMatching(CollectionDescriptor<?> collection, List<Filter> filters) {
-    long matching = count(collection, filters);
-    if (matching > 0) {
-      deleteAll(collection.entityClass(), filters);
-    }
-    return matching;
+    return deleteAll(collection.entityClass(), filters);
   }
 
   /**
@@ -175,12 +172,16 @@ public class JpaRecordStore implements RecordStore {
         .map(row -> new TimeKey((Instant) row[0], (UUID) row[1]));
   }
 
-  private <E> void deleteAll(Class<E> entityClass, List<Filter> filters) {
+  private <E> int deleteAll(Class<E> entityClass, List<Filter> filters) {
     CriteriaBuilder cb = em.getCriteriaBuilder();
     CriteriaDelete<E> delete = cb.createCriteriaDelete(entityClass);
     Root<E> root = delete.from(entityClass);
     delete.where(predicates(cb, root, filters));
-    em.createQuery(delete).executeUpdate();
+    Query query = em.createQuery(delete);
+    // Under JDBC batch writing (on for inserts of many records) EclipseLink would queue this
+    // statement in the batch and report 1 row, whatever it deleted: run it on its own instead.
+    query.unwrap(ModifyQuery.class).setIsBatchExecutionSupported(false);
+    return query.executeUpdate();
   }
 
   @Override
