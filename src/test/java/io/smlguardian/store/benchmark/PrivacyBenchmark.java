@@ -1,5 +1,6 @@
 package io.smlguardian.store.benchmark;
 
+import io.smlguardian.store.testsupport.Api;
 import io.smlguardian.store.testsupport.Database;
 import io.smlguardian.store.testsupport.TestTokens;
 import java.io.InputStream;
@@ -39,7 +40,7 @@ public final class PrivacyBenchmark {
     String user = "bench-" + System.nanoTime();
     String token = TestTokens.token("bench-officer", "privacy-officer");
     HttpClient http = HttpClient.newHttpClient();
-    awaitReady(http);
+    Api.awaitReady();
 
     load(user, records);
     long rawExportStart = System.nanoTime();
@@ -196,26 +197,6 @@ public final class PrivacyBenchmark {
         bytes.addAndGet(n);
       }
     }
-  }
-
-  /** Waits until the service is ready (schema migrated, database reachable), at most 3 minutes. */
-  private static void awaitReady(HttpClient http) throws Exception {
-    long deadline = System.nanoTime() + 180_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      try {
-        if (http.send(
-                    HttpRequest.newBuilder(URI.create(SERVER + "/health/ready")).build(),
-                    HttpResponse.BodyHandlers.discarding())
-                .statusCode()
-            == 200) {
-          return;
-        }
-      } catch (java.io.IOException notYet) {
-        // the server is still starting
-      }
-      Thread.sleep(500);
-    }
-    throw new IllegalStateException("the service did not become ready");
   }
 
   private static long usedHeap(HttpClient http) throws Exception {

@@ -53,6 +53,7 @@ public final class RetentionBenchmark {
             .map(String::trim)
             .map(Integer::valueOf)
             .toList();
+    Api.awaitReady();
     Api.Client operator = Api.as(TestTokens.token("benchmark", "operator"));
 
     // The purge, through the server's job, once per chunk size, each on freshly loaded rows.

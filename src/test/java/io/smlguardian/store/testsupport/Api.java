@@ -152,6 +152,25 @@ public final class Api {
     }
   }
 
+  /**
+   * Waits until the service is ready (schema migrated, database reachable), at most 3 minutes:
+   * liberty:start returns once the server runs, which can be before the application has started.
+   */
+  public static void awaitReady() throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        if (anonymous().get(SERVER_URL + "/health/ready").status() == 200) {
+          return;
+        }
+      } catch (UncheckedIOException notYet) {
+        // the server is still starting
+      }
+      Thread.sleep(500);
+    }
+    throw new IllegalStateException("the service did not become ready at " + SERVER_URL);
+  }
+
   /** Encodes one query parameter value (filters contain reserved characters such as commas). */
   public static String q(String value) {
     return URLEncoder.encode(value, StandardCharsets.UTF_8);
