@@ -76,6 +76,8 @@ public final class EmbeddedPostgresLauncher {
               .setPort(port)
               .setDataDirectory(dataDirectory)
               .setCleanDataDirectory(true)
+              // The default 10 s is too short on a loaded 2-core machine.
+              .setPGStartupWait(java.time.Duration.ofSeconds(90))
               .setServerConfig("ssl", "on")
               .setServerConfig("ssl_cert_file", tlsDirectory.resolve("server.crt").toString())
               .setServerConfig("ssl_key_file", tlsDirectory.resolve("server.key").toString())
