@@ -1,0 +1,155 @@
+package io.smlguardian.store.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A second Liberty server, copied from the build's test server (same installation, application,
+ * configuration and database) and started with environment variables of the test's choosing, on
+ * ports of its own: for what only a start can show, such as a configuration the application must
+ * refuse.
+ */
+public final class SecondServer implements AutoCloseable {
+
+  private static final Path WLP = Path.of(System.getProperty("wlp.home", "target/liberty/wlp"));
+  private static final String TEMPLATE =
+      System.getProperty("liberty.server.name", "guardianStore-it-9080");
+
+  private final String name;
+  private final Path directory;
+  private final int httpPort;
+
+  private SecondServer(String name, Path directory, int httpPort) {
+    this.name = name;
+    this.directory = directory;
+    this.httpPort = httpPort;
+  }
+
+  /** Copies the test server under {@code name} and starts it with {@code environment} added. */
+  public static SecondServer start(String name, Map<String, String> environment)
+      throws IOException, InterruptedException {
+    Path template = WLP.resolve("usr/servers").resolve(TEMPLATE);
+    Path directory = WLP.resolve("usr/servers").resolve(name);
+    deleteTree(directory);
+    copyTree(template, directory);
+    int httpPort = freePort();
+    Path bootstrap = directory.resolve("bootstrap.properties");
+    String properties =
+        Files.readString(bootstrap)
+            .replaceAll("(?m)^HTTP_PORT=.*$", "HTTP_PORT=" + httpPort)
+            .replaceAll("(?m)^HTTPS_PORT=.*$", "HTTPS_PORT=" + freePort());
+    Files.writeString(bootstrap, properties);
+    StringBuilder env = new StringBuilder();
+    Path serverEnv = directory.resolve("server.env");
+    if (Files.exists(serverEnv)) {
+      env.append(Files.readString(serverEnv)).append('\n');
+    }
+    environment.forEach((key, value) -> env.append(key).append('=').append(value).append('\n'));
+    Files.writeString(serverEnv, env);
+    SecondServer server = new SecondServer(name, directory, httpPort);
+    server.command("start");
+    return server;
+  }
+
+  /** Base URL of the application on this server. */
+  public String baseUrl() {
+    return "http://localhost:" + httpPort + "/guardian-store";
+  }
+
+  /**
+   * Waits until the server's messages.log has a line containing one of {@code markers}, and returns
+   * the whole log then.
+   */
+  public String awaitLog(Duration timeout, String... markers)
+      throws IOException, InterruptedException {
+    Path log = directory.resolve("logs/messages.log");
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(log)) {
+        String text = Files.readString(log);
+        for (String marker : markers) {
+          if (text.contains(marker)) {
+            return text;
+          }
+        }
+      }
+      Thread.sleep(250);
+    }
+    throw new IllegalStateException(
+        "none of " + List.of(markers) + " in " + log + " within " + timeout);
+  }
+
+  /** Stops the server and removes its copy. */
+  @Override
+  public void close() throws IOException, InterruptedException {
+    try {
+      command("stop");
+    } finally {
+      deleteTree(directory);
+    }
+  }
+
+  private void command(String action) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(WLP.resolve("bin/server").toString(), action));
+    command.add(name);
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes());
+    if (process.waitFor() != 0 && action.equals("start")) {
+      throw new IllegalStateException("server start " + name + " failed: " + output);
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** Copies the server's configuration and application, not what it writes while it runs. */
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> paths = Files.walk(from)) {
+      for (Path path : (Iterable<Path>) paths::iterator) {
+        Path relative = from.relativize(path);
+        if (relative.startsWith("logs")
+            || relative.startsWith("workarea")
+            || relative.startsWith("tranlog")) {
+          continue;
+        }
+        Path target = to.resolve(relative.toString());
+        if (Files.isDirectory(path)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(path, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths
+          .sorted(Comparator.reverseOrder())
+          .forEach(
+              path -> {
+                try {
+                  Files.delete(path);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
+    }
+  }
+}
