@@ -73,9 +73,12 @@ public class AuditTrail implements AccessRecorder {
     if (write) {
       // In the write's transaction: a write that rolls back leaves no entry.
       append(entries);
-    } else {
+    } else if (chain.appendsAlone()) {
       // Just after the read, before its data is returned: a reader never holds the chain.
       byOwner(entries).forEach(chain::appendAlone);
+    } else {
+      // In the read's transaction (SQLite), which holds the database's only writer anyway.
+      append(entries);
     }
   }
 

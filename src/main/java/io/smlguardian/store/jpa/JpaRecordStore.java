@@ -46,16 +46,20 @@ public class JpaRecordStore implements RecordStore {
   private final EntityManager em;
   private final DataSource dataSource;
   private final String backend;
+  private final boolean nestedTransactions;
 
   /**
    * @param em the container-managed entity manager of the {@code guardian} unit
    * @param dataSource the same unit's datasource, for {@link #ping()}
    * @param backend the backend's name, as {@code DB_BACKEND} gives it
+   * @param nestedTransactions whether a transaction may open another meanwhile (not on SQLite)
    */
-  public JpaRecordStore(EntityManager em, DataSource dataSource, String backend) {
+  public JpaRecordStore(
+      EntityManager em, DataSource dataSource, String backend, boolean nestedTransactions) {
     this.em = em;
     this.dataSource = dataSource;
     this.backend = backend;
+    this.nestedTransactions = nestedTransactions;
   }
 
   @Override
@@ -186,6 +190,11 @@ public class JpaRecordStore implements RecordStore {
   @Override
   public boolean supportsAtomicWrites() {
     return true;
+  }
+
+  @Override
+  public boolean supportsNestedTransactions() {
+    return nestedTransactions;
   }
 
   @Override
