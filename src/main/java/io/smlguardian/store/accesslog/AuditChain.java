@@ -100,6 +100,11 @@ public class AuditChain {
     store.insert(HEADS, List.of(new AuditChainHead(chain)));
   }
 
+  /** Forgets every chain (a reset of the store, whose entries are gone). */
+  void clear() {
+    store.deleteMatching(HEADS, List.of());
+  }
+
   /** This bean through its CDI proxy, so that {@link #create} gets its own transaction. */
   private AuditChain self() {
     return jakarta.enterprise.inject.spi.CDI.current().select(AuditChain.class).get();

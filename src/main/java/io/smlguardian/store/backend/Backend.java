@@ -33,6 +33,11 @@ public enum Backend {
     return this != SQLITE;
   }
 
+  /** Whether the data lives only as long as the server, so that nothing is lost by a reset. */
+  public boolean ephemeral() {
+    return this == MEMORY;
+  }
+
   /**
    * The backend of that name.
    *

@@ -58,6 +58,14 @@ public interface RecordStore {
     return true;
   }
 
+  /**
+   * Whether the store's data lives only as long as the server (memory): only such a store may be
+   * reset (see {@link StoreReset}).
+   */
+  default boolean ephemeral() {
+    return false;
+  }
+
   /** The backend, as {@code DB_BACKEND} names it (e.g. {@code sqlite}), for problems and health. */
   String backend();
 
