@@ -66,10 +66,25 @@ public class AuditChain {
   }
 
   /**
+   * Whether entries of a read may be appended in a transaction of their own ({@link #appendAlone})
+   * while the read's is open; where not (SQLite), they go in the read's transaction.
+   */
+  public boolean appendsAlone() {
+    return store.supportsNestedTransactions();
+  }
+
+  /**
    * A new chain's head, made in a transaction of its own and then locked: when two first accesses
-   * race, one creates it, the other finds it.
+   * race, one creates it, the other finds it. Where the store cannot open a transaction inside this
+   * one (SQLite), the head is made in this one: nothing else writes while it is open, so there is
+   * no race to lose.
    */
   private AuditChainHead created(String chain) {
+    if (!store.supportsNestedTransactions()) {
+      AuditChainHead head = new AuditChainHead(chain);
+      store.insert(HEADS, List.of(head));
+      return head;
+    }
     try {
       self().create(chain);
     } catch (RuntimeException raced) {
@@ -83,6 +98,11 @@ public class AuditChain {
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public void create(String chain) {
     store.insert(HEADS, List.of(new AuditChainHead(chain)));
+  }
+
+  /** Forgets every chain (a reset of the store, whose entries are gone). */
+  void clear() {
+    store.deleteMatching(HEADS, List.of());
   }
 
   /** This bean through its CDI proxy, so that {@link #create} gets its own transaction. */

@@ -2,9 +2,13 @@ package io.smlguardian.store.accesslog;
 
 import io.smlguardian.store.collection.AccessRecorder;
 import io.smlguardian.store.collection.CollectionDescriptor;
+import io.smlguardian.store.collection.StoreCleared;
 import io.smlguardian.store.security.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -73,9 +77,12 @@ public class AuditTrail implements AccessRecorder {
     if (write) {
       // In the write's transaction: a write that rolls back leaves no entry.
       append(entries);
-    } else {
+    } else if (chain.appendsAlone()) {
       // Just after the read, before its data is returned: a reader never holds the chain.
       byOwner(entries).forEach(chain::appendAlone);
+    } else {
+      // In the read's transaction (SQLite), which holds the database's only writer anyway.
+      append(entries);
     }
   }
 
@@ -105,6 +112,29 @@ public class AuditTrail implements AccessRecorder {
                 caller.address(),
                 false,
                 reason)));
+  }
+
+  /**
+   * After a reset of the store (memory, when enabled), which removed the trail with everything
+   * else: the chains start anew, and the new trail's first entry says who reset the store and what
+   * it removed.
+   */
+  void storeCleared(@Observes StoreCleared reset) {
+    chain.clear();
+    JsonObjectBuilder removed = Json.createObjectBuilder();
+    reset.cleared().forEach(removed::add);
+    append(
+        List.of(
+            new AccessLog(
+                STORE_OWNER,
+                reset.by().subject(),
+                "reset",
+                null,
+                "reset",
+                Instant.now().truncatedTo(ChronoUnit.MICROS),
+                reset.by().address(),
+                true,
+                removed.build().toString())));
   }
 
   /**

@@ -26,6 +26,19 @@ public enum Backend {
   }
 
   /**
+   * Whether a transaction may open another of its own while it is open. Not on SQLite: its one
+   * connection (and its one writer) belongs to the open transaction until it ends.
+   */
+  public boolean nestedTransactions() {
+    return this != SQLITE;
+  }
+
+  /** Whether the data lives only as long as the server, so that nothing is lost by a reset. */
+  public boolean ephemeral() {
+    return this == MEMORY;
+  }
+
+  /**
    * The backend of that name.
    *
    * @throws IllegalArgumentException for any other name, listing the valid ones

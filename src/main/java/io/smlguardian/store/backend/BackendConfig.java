@@ -2,6 +2,8 @@ package io.smlguardian.store.backend;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -14,16 +16,24 @@ public class BackendConfig {
 
   private Backend backend;
   private String mongoUri;
+  private Optional<Path> sqlitePath;
 
   protected BackendConfig() {}
 
+  /**
+   * @param backend sqlite by default: a file, nothing to install
+   * @param sqlitePath the SQLite database file, as the server's datasource names it (the server
+   *     hands the application its resolved value)
+   */
   @Inject
   public BackendConfig(
-      @ConfigProperty(name = "DB_BACKEND", defaultValue = "memory") String backend,
+      @ConfigProperty(name = "DB_BACKEND", defaultValue = "sqlite") String backend,
       @ConfigProperty(name = "MONGO_URI", defaultValue = "mongodb://localhost:27017/sml_guardian")
-          String mongoUri) {
+          String mongoUri,
+      @ConfigProperty(name = "SQLITE_PATH") Optional<String> sqlitePath) {
     this.backend = Backend.named(backend);
     this.mongoUri = mongoUri;
+    this.sqlitePath = sqlitePath.filter(p -> !p.isBlank()).map(Path::of);
   }
 
   public Backend backend() {
@@ -33,5 +43,10 @@ public class BackendConfig {
   /** The MongoDB connection string, naming the database (used when the backend is mongodb). */
   public String mongoUri() {
     return mongoUri;
+  }
+
+  /** The SQLite database file (used when the backend is sqlite), when configured. */
+  public Optional<Path> sqlitePath() {
+    return sqlitePath;
   }
 }

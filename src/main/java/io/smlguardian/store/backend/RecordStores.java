@@ -38,7 +38,8 @@ public class RecordStores {
     if (backend == Backend.MONGODB) {
       return MongoRecordStore.connect(config.mongoUri(), collections.all());
     }
-    return new JpaRecordStore(em, dataSource, backend.configName());
+    return new JpaRecordStore(
+        em, dataSource, backend.configName(), backend.nestedTransactions(), backend.ephemeral());
   }
 
   void close(@Disposes RecordStore store) throws Exception {

@@ -6,12 +6,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Startup;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.logging.Logger;
 
 /**
  * Makes the configured backend ready while the application starts, before it serves a request: a
- * relational one gets its schema migrated; MongoDB gets connected to, with its indexes ensured. A
- * failure here fails the start.
+ * relational one gets its schema migrated (SQLite, first, the directory of its file); MongoDB gets
+ * connected to, with its indexes ensured. A failure here fails the start.
  */
 @ApplicationScoped
 public class StoreStartup {
@@ -25,6 +29,9 @@ public class StoreStartup {
   private volatile String schemaVersion;
 
   void start(@Observes Startup startup) {
+    if (config.backend() == Backend.SQLITE) {
+      config.sqlitePath().ifPresent(StoreStartup::createDirectoryOf);
+    }
     if (config.backend().relational()) {
       schemaVersion = migration.migrate();
     } else {
@@ -36,6 +43,21 @@ public class StoreStartup {
 
   public Backend backend() {
     return config.backend();
+  }
+
+  /**
+   * SQLite creates its file on first connection, but not the directory the file goes in: the
+   * default data directory does not exist before the first start.
+   */
+  private static void createDirectoryOf(Path file) {
+    Path directory = file.toAbsolutePath().getParent();
+    try {
+      Files.createDirectories(directory);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "Cannot create the directory of the SQLite database " + file + ": " + e.getMessage(), e);
+    }
+    LOG.info("SQLite database file: " + file.toAbsolutePath());
   }
 
   /** Whether the backend is ready to serve. */

@@ -13,6 +13,7 @@ public class CollectionConfig {
 
   private QueryLimits queryLimits;
   private int maxRecordsPerRequest;
+  private boolean memoryResetEnabled;
 
   protected CollectionConfig() {}
 
@@ -21,12 +22,15 @@ public class CollectionConfig {
       @ConfigProperty(name = "QUERY_DEFAULT_LIMIT", defaultValue = "100") int defaultLimit,
       @ConfigProperty(name = "QUERY_MAX_LIMIT", defaultValue = "1000") int maxLimit,
       @ConfigProperty(name = "MAX_RECORDS_PER_REQUEST", defaultValue = "1000")
-          int maxRecordsPerRequest) {
+          int maxRecordsPerRequest,
+      @ConfigProperty(name = "MEMORY_RESET_ENABLED", defaultValue = "false")
+          boolean memoryResetEnabled) {
     this.queryLimits = new QueryLimits(defaultLimit, maxLimit);
     if (maxRecordsPerRequest < 1) {
       throw new IllegalArgumentException("MAX_RECORDS_PER_REQUEST must be at least 1");
     }
     this.maxRecordsPerRequest = maxRecordsPerRequest;
+    this.memoryResetEnabled = memoryResetEnabled;
   }
 
   public QueryLimits queryLimits() {
@@ -36,5 +40,10 @@ public class CollectionConfig {
   /** The most records one insert-many or one atomic request may carry. */
   public int maxRecordsPerRequest() {
     return maxRecordsPerRequest;
+  }
+
+  /** Whether the seed's reset (clear all collections) may exist: on the memory backend only. */
+  public boolean memoryResetEnabled() {
+    return memoryResetEnabled;
   }
 }

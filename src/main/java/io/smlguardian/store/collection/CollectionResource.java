@@ -9,12 +9,14 @@ import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -29,6 +31,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -55,6 +58,7 @@ public class CollectionResource {
 
   @Inject RecordService records;
   @Inject CollectionRegistry collections;
+  @Inject StoreReset reset;
   @Context UriInfo uri;
   @Context SecurityContext security;
   @Context HttpServletRequest request;
@@ -70,6 +74,29 @@ public class CollectionResource {
     JsonArrayBuilder all = Json.createArrayBuilder();
     collections.all().forEach(c -> all.add(describe(c)));
     return Json.createObjectBuilder().add("collections", all).build();
+  }
+
+  @DELETE
+  @AllowedRoles(Role.OPERATOR)
+  @Operation(
+      summary =
+          "Reset: remove every record of every collection (the seed's reset); exists only on the"
+              + " memory backend with MEMORY_RESET_ENABLED=true, 404 otherwise")
+  @APIResponse(responseCode = "200", description = "Per collection, the records removed")
+  @APIResponse(responseCode = "404", description = "No reset on this server")
+  public JsonObject reset() {
+    if (!reset.available()) {
+      throw new NotFoundException(
+          "There is no reset here: it exists on the memory backend with"
+              + " MEMORY_RESET_ENABLED=true only.");
+    }
+    Map<String, Long> cleared = reset.clearAll(caller());
+    JsonObjectBuilder counts = Json.createObjectBuilder();
+    cleared.forEach(counts::add);
+    return Json.createObjectBuilder()
+        .add("cleared", counts)
+        .add("total", cleared.values().stream().mapToLong(Long::longValue).sum())
+        .build();
   }
 
   @POST

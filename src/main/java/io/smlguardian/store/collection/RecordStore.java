@@ -48,6 +48,24 @@ public interface RecordStore {
    */
   boolean supportsAtomicWrites();
 
+  /**
+   * Whether work may run in a transaction of its own while the caller's transaction is open
+   * (REQUIRES_NEW). A store that answers false (SQLite: one connection, one writer, both held by
+   * the open transaction until it ends) would wait for itself there: callers then do that work in
+   * their own transaction, where it cannot race anyway, since nothing else writes meanwhile.
+   */
+  default boolean supportsNestedTransactions() {
+    return true;
+  }
+
+  /**
+   * Whether the store's data lives only as long as the server (memory): only such a store may be
+   * reset (see {@link StoreReset}).
+   */
+  default boolean ephemeral() {
+    return false;
+  }
+
   /** The backend, as {@code DB_BACKEND} names it (e.g. {@code sqlite}), for problems and health. */
   String backend();
 

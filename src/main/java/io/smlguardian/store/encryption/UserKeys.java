@@ -4,11 +4,13 @@ import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.DataCategory;
 import io.smlguardian.store.collection.OwnedRecord;
 import io.smlguardian.store.collection.RecordStore;
+import io.smlguardian.store.collection.StoreCleared;
 import io.smlguardian.store.collection.query.Filter;
 import io.smlguardian.store.collection.query.FilterOperator;
 import io.smlguardian.store.collection.query.RecordQuery;
 import io.smlguardian.store.collection.query.SortOrder;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.security.SecureRandom;
 import java.time.Period;
@@ -104,6 +106,12 @@ public class UserKeys {
       unwrapped.remove(key.getId());
     }
     return keys.size();
+  }
+
+  /** A reset of the store (memory, when enabled) destroys every key with the records. */
+  void storeCleared(@Observes StoreCleared reset) {
+    store.deleteMatching(KEYS, List.of());
+    unwrapped.clear();
   }
 
   /** How many keys the user has (none once erased). */

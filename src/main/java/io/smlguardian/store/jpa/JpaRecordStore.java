@@ -48,16 +48,27 @@ public class JpaRecordStore implements RecordStore {
   private final EntityManager em;
   private final DataSource dataSource;
   private final String backend;
+  private final boolean nestedTransactions;
+  private final boolean ephemeral;
 
   /**
    * @param em the container-managed entity manager of the {@code guardian} unit
    * @param dataSource the same unit's datasource, for {@link #ping()}
    * @param backend the backend's name, as {@code DB_BACKEND} gives it
+   * @param nestedTransactions whether a transaction may open another meanwhile (not on SQLite)
+   * @param ephemeral whether the database lives only as long as the server (memory)
    */
-  public JpaRecordStore(EntityManager em, DataSource dataSource, String backend) {
+  public JpaRecordStore(
+      EntityManager em,
+      DataSource dataSource,
+      String backend,
+      boolean nestedTransactions,
+      boolean ephemeral) {
     this.em = em;
     this.dataSource = dataSource;
     this.backend = backend;
+    this.nestedTransactions = nestedTransactions;
+    this.ephemeral = ephemeral;
   }
 
   @Override
@@ -187,6 +198,16 @@ public class JpaRecordStore implements RecordStore {
   @Override
   public boolean supportsAtomicWrites() {
     return true;
+  }
+
+  @Override
+  public boolean supportsNestedTransactions() {
+    return nestedTransactions;
+  }
+
+  @Override
+  public boolean ephemeral() {
+    return ephemeral;
   }
 
   @Override

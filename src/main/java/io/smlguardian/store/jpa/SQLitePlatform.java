@@ -9,14 +9,19 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import org.eclipse.persistence.internal.databaseaccess.DatabaseCall;
-import org.eclipse.persistence.internal.databaseaccess.DatabasePlatform;
 import org.eclipse.persistence.internal.expressions.ExpressionSQLPrinter;
 import org.eclipse.persistence.internal.expressions.SQLSelectStatement;
 import org.eclipse.persistence.internal.sessions.AbstractSession;
+import org.eclipse.persistence.platform.database.DatabasePlatform;
 
 /**
  * EclipseLink's view of SQLite, which EclipseLink 4.0 neither ships nor detects (the SQLite
  * backend's server configuration names this class as {@code eclipselink.target-database}).
+ *
+ * <p>It extends the public {@code org.eclipse.persistence.platform.database.DatabasePlatform}, not
+ * the internal class of the same simple name that it inherits from: EclipseLink casts a relational
+ * login's platform to the public one, and refuses anything else as "non-relational"
+ * (EclipseLink-7108).
  *
  * <ul>
  *   <li>Pages are {@code LIMIT ? OFFSET ?}: the generic platform skips rows with JDBC scrolling,
@@ -27,6 +32,7 @@ import org.eclipse.persistence.internal.sessions.AbstractSession;
  *       driver's own timestamp binding keeps milliseconds only, while the store keeps microseconds
  *       (as PostgreSQL does). Integers also compare and sort as the instants do.
  *   <li>UUIDs are their text, which sorts as PostgreSQL sorts uuid values.
+ *   <li>Integers are read as Long, whatever size the driver found them to fit.
  * </ul>
  *
  * The schema is Flyway's ({@code db/migration/sqlite}), so nothing here generates DDL.
@@ -104,6 +110,13 @@ public class SQLitePlatform extends DatabasePlatform {
     if (type == Types.TIMESTAMP) {
       long micros = resultSet.getLong(columnNumber);
       return resultSet.wasNull() ? null : Timestamp.from(fromMicros(micros));
+    }
+    // The driver hands any integer that fits as an Integer, a COUNT(*) too, which JPA answers as a
+    // Long (PostgreSQL's and H2's drivers say bigint). Mapped attributes are converted to their
+    // own type anyway.
+    if (type == Types.INTEGER || type == Types.BIGINT) {
+      long value = resultSet.getLong(columnNumber);
+      return resultSet.wasNull() ? null : value;
     }
     return super.getObjectFromResultSet(resultSet, columnNumber, type, session);
   }

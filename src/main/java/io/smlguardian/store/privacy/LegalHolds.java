@@ -4,12 +4,14 @@ import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.DataCategory;
 import io.smlguardian.store.collection.OwnedRecord;
 import io.smlguardian.store.collection.RecordStore;
+import io.smlguardian.store.collection.StoreCleared;
 import io.smlguardian.store.collection.query.Filter;
 import io.smlguardian.store.collection.query.FilterOperator;
 import io.smlguardian.store.collection.query.RecordQuery;
 import io.smlguardian.store.collection.query.SortOrder;
 import io.smlguardian.store.security.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.Period;
@@ -41,6 +43,11 @@ public class LegalHolds {
   @Inject
   public LegalHolds(RecordStore store) {
     this.store = store;
+  }
+
+  /** A reset of the store (memory, when enabled) releases every hold with the records. */
+  void storeCleared(@Observes StoreCleared reset) {
+    store.deleteMatching(HOLDS, List.of());
   }
 
   /** The hold on the user, if any. */
