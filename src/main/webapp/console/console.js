@@ -60,8 +60,11 @@
     return (unit === 0 ? value : value.toFixed(1)) + ' ' + units[unit];
   }
 
+  // ISO-8601 instants, and zoned times such as 2027-01-01T04:00Z[UTC] (the retention schedule's).
   function when(iso) {
-    return iso ? new Date(iso).toLocaleString() : null;
+    if (!iso) return null;
+    const date = new Date(iso.replace(/\[[^\]]*\]$/, ''));
+    return isNaN(date) ? iso : date.toLocaleString();
   }
 
   function duration(ms) {

@@ -209,33 +209,24 @@ public class JpaRecordStore implements RecordStore {
   }
 
   /**
-   * PostgreSQL: {@code pg_total_relation_size}, the table with its indexes and TOAST. H2: {@code
-   * DISK_SPACE_USED}, the table's pages without its indexes. SQLite reports nothing per table
-   * unless built with its dbstat table, which is not relied on.
+   * PostgreSQL: {@code pg_total_relation_size}, the table with its indexes and TOAST. H2 in memory
+   * reports no sizes (its {@code DISK_SPACE_USED} answers 0), nor does SQLite unless built with its
+   * dbstat table, which is not relied on.
    */
   @Override
   public StorageSize storageSize(CollectionDescriptor<?> collection) {
-    String sql =
-        switch (backend) {
-          case "postgresql" -> "SELECT pg_total_relation_size(to_regclass(?))";
-          case "memory" -> "SELECT DISK_SPACE_USED(?)";
-          default -> null;
-        };
-    if (sql == null) {
+    if (!backend.equals("postgresql")) {
       return StorageSize.unknown("not measured on " + backend);
     }
-    String measure =
-        backend.equals("postgresql")
-            ? "pg_total_relation_size (table, indexes and TOAST)"
-            : "H2 DISK_SPACE_USED (table pages, without indexes)";
     try (Connection connection = dataSource.getConnection();
-        PreparedStatement statement = connection.prepareStatement(sql)) {
+        PreparedStatement statement =
+            connection.prepareStatement("SELECT pg_total_relation_size(to_regclass(?))")) {
       statement.setString(1, tableOf(collection));
       try (ResultSet result = statement.executeQuery()) {
         if (result.next()) {
           long bytes = result.getLong(1);
           if (!result.wasNull()) {
-            return StorageSize.of(bytes, measure);
+            return StorageSize.of(bytes, "pg_total_relation_size (table, indexes and TOAST)");
           }
         }
         return StorageSize.unknown("no table " + tableOf(collection));

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -84,7 +86,7 @@ class ConsoleIT {
   }
 
   @Test
-  void anOperatorWatchesLiveFiguresAndStartsAPurge() {
+  void anOperatorWatchesLiveFiguresAndStartsAPurge() throws IOException {
     String operator = "it-console-operator";
     PurgeRuns purges = new PurgeRuns(Api.as(TestTokens.token(operator, "operator")));
     WebDriverWait wait = new WebDriverWait(browser, PATIENCE);
@@ -102,6 +104,9 @@ class ConsoleIT {
         .hasSize(Samples.COLLECTIONS.size());
     assertThat(browser.findElements(By.cssSelector("#retention tr")))
         .hasSize(Samples.COLLECTIONS.size());
+    assertThat(browser.findElement(By.id("dashboard")).getText())
+        .contains("Schedule: 0 4 1 1 *, next run")
+        .doesNotContain("Invalid Date", "NaN", "undefined");
     assertThat(
             Api.post("/api/collections/memories", Samples.record("memories", "it-console"))
                 .status())
@@ -122,6 +127,7 @@ class ConsoleIT {
     assertThat(listed.getAttribute("data-job")).isEqualTo("retention-purge");
     purges.await(executionId);
     wait.until(ExpectedConditions.textMatches(row, Pattern.compile("COMPLETED")));
+    saveScreenshot("console.png");
   }
 
   @Test
@@ -150,6 +156,12 @@ class ConsoleIT {
 
     wait.until(ExpectedConditions.textMatches(By.id("message"), Pattern.compile("401")));
     assertThat(browser.findElement(By.id("dashboard")).isDisplayed()).isFalse();
+  }
+
+  /** What the page looked like, for a person to review: target/console.png. */
+  private static void saveScreenshot(String name) throws IOException {
+    Path target = Path.of("target", name);
+    Files.write(target, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
   }
 
   private static void signIn(String operator) {
