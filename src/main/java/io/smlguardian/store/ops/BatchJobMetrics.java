@@ -64,6 +64,13 @@ public class BatchJobMetrics {
   /** Ended executions already counted, among those the last poll saw. */
   private Set<Long> counted = Set.of();
 
+  /**
+   * Ended executions counted since start, by (job, status). The registry's counters are brought up
+   * to these at each poll, so a counter that another copy of this WAR removed on its undeploy (the
+   * registry is shared; the in-container tests deploy one) comes back with its full count.
+   */
+  private final Map<List<String>, AtomicLong> ended = new ConcurrentHashMap<>();
+
   private final Map<String, AtomicLong> running = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> lastSuccess = new ConcurrentHashMap<>();
   private ScheduledFuture<?> poll;
@@ -91,8 +98,8 @@ public class BatchJobMetrics {
     }
   }
 
-  /** One look at the repository; synchronized because it runs on the schedule and in tests. */
-  synchronized void poll() {
+  /** One look at the repository (polls never overlap: each is scheduled after the last ended). */
+  void poll() {
     Set<Long> seenEnded = new HashSet<>();
     for (String job : jobs.jobNames()) {
       List<JobRun> runs = jobs.recent(job, WINDOW, false);
@@ -104,7 +111,9 @@ public class BatchJobMetrics {
         }
         seenEnded.add(run.executionId());
         if (!counted.contains(run.executionId())) {
-          executions(job, run.status()).inc();
+          ended
+              .computeIfAbsent(List.of(job, run.status()), key -> new AtomicLong())
+              .incrementAndGet();
         }
         if ("COMPLETED".equals(run.status()) && run.end() != null) {
           lastSuccess(job).accumulateAndGet(run.end().getEpochSecond(), Math::max);
@@ -113,6 +122,14 @@ public class BatchJobMetrics {
       running(job).set(runningNow);
     }
     counted = seenEnded;
+    ended.forEach(
+        (key, total) -> {
+          Counter counter = executions(key.get(0), key.get(1));
+          long behind = total.get() - counter.getCount();
+          if (behind > 0) {
+            counter.inc(behind);
+          }
+        });
   }
 
   private Counter executions(String job, String status) {
@@ -125,38 +142,35 @@ public class BatchJobMetrics {
         new Tag("status", status));
   }
 
+  /**
+   * The gauge's value holder, registered again at every poll: the application registry is shared by
+   * every application on the server, and undeploying another copy of this WAR (the in-container
+   * tests deploy one) removes the gauges both registered.
+   */
   private AtomicLong running(String job) {
-    return running.computeIfAbsent(
-        job,
-        name -> {
-          AtomicLong value = new AtomicLong();
-          registry.gauge(
-              Metadata.builder()
-                  .withName(RUNNING)
-                  .withDescription("Executions of the batch job that have not ended")
-                  .build(),
-              value,
-              AtomicLong::get,
-              new Tag("job", name));
-          return value;
-        });
+    AtomicLong value = running.computeIfAbsent(job, name -> new AtomicLong());
+    registry.gauge(
+        Metadata.builder()
+            .withName(RUNNING)
+            .withDescription("Executions of the batch job that have not ended")
+            .build(),
+        value,
+        AtomicLong::get,
+        new Tag("job", job));
+    return value;
   }
 
   private AtomicLong lastSuccess(String job) {
-    return lastSuccess.computeIfAbsent(
-        job,
-        name -> {
-          AtomicLong value = new AtomicLong();
-          registry.gauge(
-              Metadata.builder()
-                  .withName(LAST_SUCCESS)
-                  .withDescription("When the batch job last completed, in seconds since the epoch")
-                  .withUnit(MetricUnits.SECONDS)
-                  .build(),
-              value,
-              AtomicLong::get,
-              new Tag("job", name));
-          return value;
-        });
+    AtomicLong value = lastSuccess.computeIfAbsent(job, name -> new AtomicLong());
+    registry.gauge(
+        Metadata.builder()
+            .withName(LAST_SUCCESS)
+            .withDescription("When the batch job last completed, in seconds since the epoch")
+            .withUnit(MetricUnits.SECONDS)
+            .build(),
+        value,
+        AtomicLong::get,
+        new Tag("job", job));
+    return value;
   }
 }
