@@ -12,12 +12,14 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import javax.sql.DataSource;
+import org.eclipse.microprofile.metrics.MetricRegistry;
 
 /**
  * The one {@link RecordStore} of the application, for the configured backend: JPA on the
  * jdbc/guardian datasource for sqlite, memory and postgresql, the MongoDB driver for mongodb. The
  * stores themselves are not beans, so this producer is the only candidate for a RecordStore
- * injection point.
+ * injection point. Whichever it is, it comes wrapped in a {@link MeasuredRecordStore}, which times
+ * every operation for the metrics endpoint.
  */
 @ApplicationScoped
 public class RecordStores {
@@ -30,10 +32,15 @@ public class RecordStores {
 
   @Inject private BackendConfig config;
   @Inject private CollectionRegistry collections;
+  @Inject private MetricRegistry metrics;
 
   @Produces
   @ApplicationScoped
   RecordStore recordStore() {
+    return new MeasuredRecordStore(backendStore(), metrics);
+  }
+
+  private RecordStore backendStore() {
     Backend backend = config.backend();
     if (backend == Backend.MONGODB) {
       return MongoRecordStore.connect(config.mongoUri(), collections.all());

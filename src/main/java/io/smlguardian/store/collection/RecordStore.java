@@ -73,6 +73,15 @@ public interface RecordStore {
   void ping();
 
   /**
+   * The space the collection takes, as the backend reports it (for operators' status, not for any
+   * decision). A backend that cannot tell answers {@link StorageSize#unknown} with the reason; this
+   * never throws for that.
+   */
+  default StorageSize storageSize(CollectionDescriptor<?> collection) {
+    return StorageSize.unknown("not reported by the " + backend() + " backend");
+  }
+
+  /**
    * The key of the record that lies {@code position} places (1 for the next) after the given key
    * (before the first when null) among the records matching the filters, in the collection's time
    * order (time field, then id, ascending); empty when fewer remain. A bulk job walks a collection

@@ -5,6 +5,8 @@ import static io.smlguardian.store.mongo.RecordDocuments.VERSION;
 import static io.smlguardian.store.mongo.RecordDocuments.key;
 
 import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
+import com.mongodb.MongoException;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
@@ -13,11 +15,13 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
+import com.mongodb.management.JMXConnectionPoolListener;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.FieldDefinition;
 import io.smlguardian.store.collection.FieldType;
 import io.smlguardian.store.collection.OwnedRecord;
 import io.smlguardian.store.collection.RecordStore;
+import io.smlguardian.store.collection.StorageSize;
 import io.smlguardian.store.collection.StoredRecord;
 import io.smlguardian.store.collection.TimeKey;
 import io.smlguardian.store.collection.VersionConflictException;
@@ -94,7 +98,15 @@ public class MongoRecordStore implements RecordStore, AutoCloseable {
           "the MongoDB connection string must name the database, e.g."
               + " mongodb://localhost:27017/sml_guardian");
     }
-    MongoClient client = MongoClients.create(uri);
+    // The pool publishes its figures (size, checked out, max) as MBeans, which operators' status
+    // reads; the driver's own listener, no polling.
+    MongoClient client =
+        MongoClients.create(
+            MongoClientSettings.builder()
+                .applyConnectionString(uri)
+                .applyToConnectionPoolSettings(
+                    pool -> pool.addConnectionPoolListener(new JMXConnectionPoolListener()))
+                .build());
     try {
       return new MongoRecordStore(client.getDatabase(uri.getDatabase()), collections, client);
     } catch (RuntimeException e) {
@@ -225,6 +237,34 @@ public class MongoRecordStore implements RecordStore, AutoCloseable {
   @Override
   public void ping() {
     database.runCommand(new BsonDocument("ping", new BsonInt64(1)));
+  }
+
+  /**
+   * MongoDB's {@code collStats}: the storage allocated to the documents plus the indexes' size (a
+   * collection that was never written has neither, and counts as empty). A server that allocates no
+   * storage (mongo-java-server, in memory) reports the documents' size instead.
+   */
+  @Override
+  public StorageSize storageSize(CollectionDescriptor<?> collection) {
+    try {
+      BsonDocument stats =
+          database.runCommand(
+              new BsonDocument("collStats", new BsonString(collection.name())), BsonDocument.class);
+      long allocated = number(stats, "storageSize");
+      if (allocated > 0) {
+        return StorageSize.of(
+            allocated + number(stats, "totalIndexSize"), "collStats storageSize + totalIndexSize");
+      }
+      return StorageSize.of(
+          number(stats, "size"), "collStats size (documents only: the server reports no storage)");
+    } catch (MongoException e) {
+      return StorageSize.unknown("MongoDB could not tell: " + e.getMessage());
+    }
+  }
+
+  private static long number(BsonDocument document, String key) {
+    BsonValue value = document.get(key);
+    return value != null && value.isNumber() ? value.asNumber().longValue() : 0;
   }
 
   /**

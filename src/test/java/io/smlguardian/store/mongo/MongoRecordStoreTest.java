@@ -12,6 +12,7 @@ import io.smlguardian.store.accesslog.AccessLogs;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.FieldProtection;
 import io.smlguardian.store.collection.RecordMapper;
+import io.smlguardian.store.collection.StorageSize;
 import io.smlguardian.store.collection.StoredRecord;
 import io.smlguardian.store.collection.TimeKey;
 import io.smlguardian.store.collection.VersionConflictException;
@@ -133,6 +134,20 @@ class MongoRecordStoreTest {
     sample.forEach(
         (field, value) -> assertThat(json.get(field)).as(c + "." + field).isEqualTo(value));
     assertThat(store.findById(c, UUID.randomUUID())).as(c.name()).isEmpty();
+  }
+
+  @Test
+  void storageSizeGrowsWithTheDocuments() {
+    StorageSize empty = store.storageSize(Memories.COLLECTION);
+    for (int i = 0; i < 50; i++) {
+      insert(Memories.COLLECTION, Samples.record("memories", "user-" + i));
+    }
+
+    StorageSize filled = store.storageSize(Memories.COLLECTION);
+
+    assertThat(filled.known()).as(filled.measure()).isTrue();
+    assertThat(filled.measure()).contains("collStats");
+    assertThat(filled.bytes()).isGreaterThan(empty.known() ? empty.bytes() : 0);
   }
 
   @Test
