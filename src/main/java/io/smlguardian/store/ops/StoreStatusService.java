@@ -11,6 +11,7 @@ import io.smlguardian.store.retention.RetentionService;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
@@ -25,9 +26,10 @@ import javax.sql.DataSource;
 /**
  * Gathers the status: what the store reports per collection (exact counts, the oldest record on the
  * time index, the backend's own size figure), retention's due counts, the pool's figures and the
- * job repository's latest backup and purge. Reads only, each part in its own short transaction or
- * none, so a status request never holds locks; its figures are therefore each exact but not one
- * snapshot.
+ * job repository's latest backup and purge. Reads only, in one transaction: outside one, each
+ * connection the request takes stays with it until the request ends (Liberty's local transaction
+ * containment), and on SQLite, whose pool has one connection, the next part would then wait for the
+ * connection its own request holds.
  */
 @ApplicationScoped
 public class StoreStatusService {
@@ -46,6 +48,7 @@ public class StoreStatusService {
    * The status now. When the backend cannot be reached, the answer says so and has no collection
    * figures, rather than failing: that is when operators need it most.
    */
+  @Transactional // see the class comment: one connection for the whole request
   public StoreStatus status(Instant asOf) {
     ConnectionStatus connection = connection();
     List<CollectionStatus> figures = connection.reachable() ? collectionFigures(asOf) : List.of();
