@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
@@ -44,6 +45,9 @@ final class ArchiveWriter implements Closeable {
 
   private static final int BUFFER = 1 << 16;
 
+  /** Records handed from the reading thread to the encoding one at a time. */
+  private static final int BATCH = 1000;
+
   private final Path file;
   private final BackupId id;
   private final Instant created;
@@ -53,6 +57,7 @@ final class ArchiveWriter implements Closeable {
   private final SecretKey key;
   private final int segmentBytes;
   private final int blockBytes;
+  private final Executor executor;
   private final Counting counting;
   private final ZipOutputStream zip;
   private final List<Manifest.Entry> entries = new ArrayList<>();
@@ -62,6 +67,8 @@ final class ArchiveWriter implements Closeable {
    * @param key the key to encrypt with, or null
    * @param segmentBytes plaintext bytes per encryption segment
    * @param blockBytes bytes per hashed block ({@link #BLOCK_BYTES}; smaller in tests)
+   * @param executor where records are encoded while the next are read (the container's managed
+   *     executor), or null to encode them in the calling thread
    */
   ArchiveWriter(
       Path file,
@@ -71,7 +78,8 @@ final class ArchiveWriter implements Closeable {
       boolean compress,
       SecretKey key,
       int segmentBytes,
-      int blockBytes)
+      int blockBytes,
+      Executor executor)
       throws IOException {
     this.file = file;
     this.id = id;
@@ -82,6 +90,7 @@ final class ArchiveWriter implements Closeable {
     this.key = key;
     this.segmentBytes = segmentBytes;
     this.blockBytes = blockBytes;
+    this.executor = executor;
     this.counting = new Counting(new BufferedOutputStream(Files.newOutputStream(file), BUFFER));
     this.zip = new ZipOutputStream(counting);
   }
@@ -119,15 +128,42 @@ final class ArchiveWriter implements Closeable {
           Writer lines =
               new BufferedWriter(
                   new OutputStreamWriter(contentOut, StandardCharsets.UTF_8), BUFFER)) {
-        snapshot.read(
-            collection,
-            record -> {
-              if (stopping.getAsBoolean()) {
-                throw new ArchiveStoppedException();
-              }
-              RecordLines.write(collection, record, lines);
-              records[0]++;
-            });
+        // This thread reads; another encodes, compresses and hashes the batch before.
+        Handoff<List<E>> encoder =
+            new Handoff<>(
+                executor,
+                4,
+                1, // one writer: lines go out in order
+                batch -> {
+                  for (E record : batch) {
+                    RecordLines.write(collection, record, lines);
+                  }
+                });
+        List<List<E>> current = new ArrayList<>(List.of(new ArrayList<>(BATCH)));
+        try {
+          snapshot.read(
+              collection,
+              record -> {
+                if (stopping.getAsBoolean()) {
+                  throw new ArchiveStoppedException();
+                }
+                current.get(0).add(record);
+                records[0]++;
+                if (current.get(0).size() == BATCH) {
+                  encoder.put(current.get(0));
+                  current.set(0, new ArrayList<>(BATCH));
+                }
+              });
+          encoder.put(current.get(0));
+        } catch (IOException | RuntimeException e) {
+          try {
+            encoder.finish();
+          } catch (IOException | RuntimeException alsoFailed) {
+            e.addSuppressed(alsoFailed);
+          }
+          throw e;
+        }
+        encoder.finish();
         lines.flush();
         contentBytes = contentOut.count;
       }

@@ -5,6 +5,8 @@ import io.smlguardian.store.backend.StoreStartup;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.RecordSnapshot;
 import io.smlguardian.store.collection.RecordStore;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -33,6 +35,9 @@ public class BackupService {
   private BackupArchives archives;
   private BackupConfig config;
   private AuditTrail audit;
+
+  /** Encodes and compresses while the snapshot reads on (two cores at work, not one). */
+  @Resource ManagedExecutorService executor;
 
   protected BackupService() {}
 
@@ -74,7 +79,8 @@ public class BackupService {
                   config.compression(),
                   config.key().orElse(null),
                   SegmentedEncryption.DEFAULT_SEGMENT_BYTES,
-                  ArchiveWriter.BLOCK_BYTES)) {
+                  ArchiveWriter.BLOCK_BYTES,
+                  executor)) {
         for (CollectionDescriptor<?> collection : contents.all()) {
           writer.write(collection, snapshot, stopping);
         }

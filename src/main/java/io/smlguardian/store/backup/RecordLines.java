@@ -2,15 +2,21 @@ package io.smlguardian.store.backup;
 
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.FieldDefinition;
+import io.smlguardian.store.collection.FieldType;
 import io.smlguardian.store.collection.StoredRecord;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReaderFactory;
+import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.Writer;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
@@ -56,7 +62,8 @@ final class RecordLines {
         switch (field.type()) {
           case TEXT -> string((String) value, out);
           case NUMBER, INTEGER, BOOLEAN -> out.write(value.toString());
-          case TIME, UUID -> {
+          case TIME -> time((Instant) value, out);
+          case UUID -> {
             out.write('"');
             out.write(value.toString());
             out.write('"');
@@ -94,7 +101,10 @@ final class RecordLines {
                           "no field " + member.getKey() + " in " + collection.name()));
       Object value;
       try {
-        value = field.type().fromJson(member.getValue());
+        value =
+            field.type() == FieldType.TIME && member.getValue() instanceof JsonString text
+                ? time(text.getString())
+                : field.type().fromJson(member.getValue());
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(field.name() + ": " + e.getMessage());
       }
@@ -109,6 +119,86 @@ final class RecordLines {
       }
     }
     return record;
+  }
+
+  /**
+   * A time as ISO-8601 in UTC with six fraction digits, e.g. {@code "2026-11-26T06:15:00.123456Z"}:
+   * the form {@code Instant.toString()} gives for microseconds, but fixed-width and written without
+   * a formatter (a backup writes two or more per record). Other instants (nanoseconds, years beyond
+   * four digits) are written by {@code Instant.toString()}.
+   */
+  private static void time(Instant instant, Writer out) throws IOException {
+    LocalDateTime utc = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), 0, ZoneOffset.UTC);
+    if (instant.getNano() % 1000 != 0 || utc.getYear() < 0 || utc.getYear() > 9999) {
+      out.write('"');
+      out.write(instant.toString());
+      out.write('"');
+      return;
+    }
+    char[] text = new char[29];
+    text[0] = '"';
+    digits(text, 1, utc.getYear(), 4);
+    text[5] = '-';
+    digits(text, 6, utc.getMonthValue(), 2);
+    text[8] = '-';
+    digits(text, 9, utc.getDayOfMonth(), 2);
+    text[11] = 'T';
+    digits(text, 12, utc.getHour(), 2);
+    text[14] = ':';
+    digits(text, 15, utc.getMinute(), 2);
+    text[17] = ':';
+    digits(text, 18, utc.getSecond(), 2);
+    text[20] = '.';
+    digits(text, 21, instant.getNano() / 1000, 6);
+    text[27] = 'Z';
+    text[28] = '"';
+    out.write(text);
+  }
+
+  private static void digits(char[] text, int at, int value, int width) {
+    for (int i = at + width - 1; i >= at; i--) {
+      text[i] = (char) ('0' + value % 10);
+      value /= 10;
+    }
+  }
+
+  /** Reads a time as {@link #time(Instant, Writer)} writes it, or any ISO-8601 instant. */
+  static Instant time(String text) {
+    if (text.length() == 27
+        && text.charAt(4) == '-'
+        && text.charAt(7) == '-'
+        && text.charAt(10) == 'T'
+        && text.charAt(13) == ':'
+        && text.charAt(16) == ':'
+        && text.charAt(19) == '.'
+        && text.charAt(26) == 'Z') {
+      try {
+        return LocalDateTime.of(
+                number(text, 0, 4),
+                number(text, 5, 2),
+                number(text, 8, 2),
+                number(text, 11, 2),
+                number(text, 14, 2),
+                number(text, 17, 2),
+                number(text, 20, 6) * 1000)
+            .toInstant(ZoneOffset.UTC);
+      } catch (DateTimeException | NumberFormatException e) {
+        // not the fixed form after all: the general parser decides
+      }
+    }
+    return (Instant) FieldType.TIME.fromJson(Json.createValue(text));
+  }
+
+  private static int number(String text, int at, int width) {
+    int value = 0;
+    for (int i = at; i < at + width; i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        throw new NumberFormatException(text);
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
   }
 
   /** A JSON string: quotes, backslashes and control characters escaped. */

@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * What a restore did, per collection: records written, and records of the backup left out because
- * their owner was erased after they were written, or because their retention has run out.
+ * their owner was erased after they were written, or because their retention has run out. Pages are
+ * inserted on several threads at once, so it is synchronized.
  */
 public final class RestoreReport {
 
@@ -25,31 +26,31 @@ public final class RestoreReport {
     this.replace = replace;
   }
 
-  void wiped(String collection, long count) {
+  synchronized void wiped(String collection, long count) {
     wiped.put(collection, count);
   }
 
-  void restored(String collection, long count) {
+  synchronized void restored(String collection, long count) {
     restored.merge(collection, count, Long::sum);
   }
 
-  void skippedErased(String collection) {
+  synchronized void skippedErased(String collection) {
     skippedErased.merge(collection, 1L, Long::sum);
   }
 
-  void skippedExpired(String collection) {
+  synchronized void skippedExpired(String collection) {
     skippedExpired.merge(collection, 1L, Long::sum);
   }
 
-  void durationMs(long millis) {
+  synchronized void durationMs(long millis) {
     this.durationMs = millis;
   }
 
-  public long restoredTotal() {
+  public synchronized long restoredTotal() {
     return restored.values().stream().mapToLong(Long::longValue).sum();
   }
 
-  public JsonObject toJson() {
+  public synchronized JsonObject toJson() {
     return Json.createObjectBuilder()
         .add("backupId", backupId)
         .add("replace", replace)

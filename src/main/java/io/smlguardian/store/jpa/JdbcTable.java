@@ -12,9 +12,10 @@ import java.io.StringReader;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -24,9 +25,9 @@ import java.util.stream.Collectors;
  * A collection's table as plain JDBC sees it, read from the same JPA mapping EclipseLink uses (the
  * entity's {@code @Table} and each field's {@code @Column}): for the bulk paths of backup and
  * restore, which move every row of a table and gain most from skipping the persistence context.
- * Values are converted as the entity's converters convert them ({@code InstantConverter}: a JDBC
- * timestamp; {@code JsonConverter}: the JSON text), so a row read here and a row EclipseLink reads
- * give the same record.
+ * Values are the same as the entity's converters give ({@code InstantConverter}: the instant;
+ * {@code JsonConverter}: the JSON text), so a row read here and a row EclipseLink reads give the
+ * same record.
  *
  * <p>Table and column names come from annotations in this code base, never from a request.
  */
@@ -119,7 +120,9 @@ final class JdbcTable<E extends StoredRecord> {
         boolean flag = row.getBoolean(index);
         return row.wasNull() ? null : flag;
       case TIME:
-        Timestamp time = row.getTimestamp(index);
+        // JDBC 4.2's java.time mapping: parsed without the Calendar a Timestamp needs, and the same
+        // instant (timestamptz on PostgreSQL; H2's timestamp in the JVM's zone, UTC here).
+        OffsetDateTime time = row.getObject(index, OffsetDateTime.class);
         return time == null ? null : time.toInstant();
       case UUID:
         Object id = row.getObject(index);
@@ -148,7 +151,8 @@ final class JdbcTable<E extends StoredRecord> {
       case NUMBER -> statement.setDouble(index, (Double) v);
       case INTEGER -> statement.setLong(index, ((Number) v).longValue());
       case BOOLEAN -> statement.setBoolean(index, (Boolean) v);
-      case TIME -> statement.setTimestamp(index, Timestamp.from((Instant) v));
+      case TIME ->
+          statement.setObject(index, OffsetDateTime.ofInstant((Instant) v, ZoneOffset.UTC));
       case UUID -> statement.setObject(index, v);
       case JSON -> statement.setString(index, ((JsonValue) v).toString());
       default -> throw new IllegalStateException("no JDBC mapping for " + field.type());

@@ -44,6 +44,10 @@ class ArchiveTest {
 
   private static final JsonProvider JSON = JsonProvider.provider();
 
+  /** Encoding on another thread, as on the server. */
+  private static final java.util.concurrent.ExecutorService EXECUTOR =
+      java.util.concurrent.Executors.newCachedThreadPool();
+
   @TempDir Path directory;
 
   @ParameterizedTest
@@ -158,7 +162,7 @@ class ArchiveTest {
           public void close() {}
         };
     try (ArchiveWriter writer =
-        new ArchiveWriter(file, id, "test", "7", true, key, 1 << 12, BLOCK)) {
+        new ArchiveWriter(file, id, "test", "7", true, key, 1 << 12, BLOCK, EXECUTOR)) {
       for (CollectionDescriptor<?> collection : COLLECTIONS) {
         writer.write(collection, snapshot, () -> false);
       }
