@@ -24,8 +24,11 @@ public class AuditChain {
   /** The previous hash of every chain's first entry. */
   public static final String GENESIS = "0".repeat(64);
 
-  /** Chain heads: kept through the store, never a collection of the API. */
-  static final CollectionDescriptor<AuditChainHead> HEADS =
+  /**
+   * Chain heads: kept through the store, never a collection of the API. Public for backups, which
+   * carry the heads so that restored chains still verify.
+   */
+  public static final CollectionDescriptor<AuditChainHead> HEADS =
       new CollectionDescriptor<>(
           "audit_chains",
           AuditChainHead.class,

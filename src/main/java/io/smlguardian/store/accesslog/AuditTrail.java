@@ -148,12 +148,24 @@ public class AuditTrail implements AccessRecorder {
    */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public void retentionRun(String principal, String operation, boolean completed, String receipt) {
+    operationRun("retention", principal, operation, completed, receipt);
+  }
+
+  /**
+   * Records the receipt of an operations job that concerns the store as a whole (retention, backup,
+   * restore), in a transaction of its own, owned by {@link #STORE_OWNER}.
+   *
+   * @param accessType what kind of job: retention, backup, restore
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public void operationRun(
+      String accessType, String principal, String operation, boolean completed, String receipt) {
     append(
         List.of(
             new AccessLog(
                 STORE_OWNER,
                 principal,
-                "retention",
+                accessType,
                 null,
                 operation,
                 Instant.now().truncatedTo(ChronoUnit.MICROS),

@@ -1,6 +1,7 @@
 package io.smlguardian.store.backend;
 
 import io.smlguardian.store.collection.CollectionDescriptor;
+import io.smlguardian.store.collection.RecordSnapshot;
 import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.StorageSize;
 import io.smlguardian.store.collection.StoredRecord;
@@ -101,6 +102,18 @@ public class MeasuredRecordStore implements RecordStore, AutoCloseable {
       CollectionDescriptor<?> collection, List<Filter> filters, TimeKey after, int position) {
     return timed(
         collection, "timeKeyAt", () -> store.timeKeyAt(collection, filters, after, position));
+  }
+
+  /** Not timed per call: the backup job reports its own duration and counts. */
+  @Override
+  public RecordSnapshot openSnapshot() {
+    return store.openSnapshot();
+  }
+
+  @Override
+  public <E extends StoredRecord> void restore(
+      CollectionDescriptor<E> collection, List<E> records) {
+    timed(collection, "restore", () -> store.restore(collection, records));
   }
 
   /** Not timed: operators' status asks for it, the request path never does. */

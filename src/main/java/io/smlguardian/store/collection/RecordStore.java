@@ -91,4 +91,19 @@ public interface RecordStore {
    */
   Optional<TimeKey> timeKeyAt(
       CollectionDescriptor<?> collection, List<Filter> filters, TimeKey after, int position);
+
+  /**
+   * Opens a read of whole collections for a backup: every record in its stored form (sealed fields
+   * stay sealed), streamed, so memory does not grow with their number. Where the backend has
+   * transactions, every read of one snapshot sees the same committed state. Call it outside a
+   * transaction, and close it.
+   */
+  RecordSnapshot openSnapshot();
+
+  /**
+   * Inserts records exactly as given, their id, creation time and version included, within the
+   * caller's transaction: a restore puts back what a snapshot read. Nothing is validated or sealed
+   * again.
+   */
+  <E extends StoredRecord> void restore(CollectionDescriptor<E> collection, List<E> records);
 }

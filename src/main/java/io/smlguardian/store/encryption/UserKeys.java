@@ -35,8 +35,11 @@ import javax.crypto.spec.SecretKeySpec;
 @ApplicationScoped
 public class UserKeys {
 
-  /** Not subject to retention: a key lives exactly as long as its user's data. */
-  static final CollectionDescriptor<UserKey> KEYS =
+  /**
+   * Not subject to retention: a key lives exactly as long as its user's data. Public for backups,
+   * which carry the wrapped keys so that restored sealed fields open again.
+   */
+  public static final CollectionDescriptor<UserKey> KEYS =
       new CollectionDescriptor<>(
           "user_keys",
           UserKey.class,

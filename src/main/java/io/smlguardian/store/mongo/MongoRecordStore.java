@@ -20,6 +20,7 @@ import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.FieldDefinition;
 import io.smlguardian.store.collection.FieldType;
 import io.smlguardian.store.collection.OwnedRecord;
+import io.smlguardian.store.collection.RecordSnapshot;
 import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.StorageSize;
 import io.smlguardian.store.collection.StoredRecord;
@@ -28,6 +29,7 @@ import io.smlguardian.store.collection.VersionConflictException;
 import io.smlguardian.store.collection.query.Filter;
 import io.smlguardian.store.collection.query.RecordQuery;
 import io.smlguardian.store.collection.query.SortOrder;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -306,6 +308,42 @@ public class MongoRecordStore implements RecordStore, AutoCloseable {
                     (java.time.Instant)
                         RecordDocuments.fromBson(FieldType.TIME, document.get(time)),
                     UUID.fromString(document.getString(ID).getValue())));
+  }
+
+  /**
+   * A cursor per collection, fetched a batch at a time. Not a point-in-time snapshot: without
+   * transactions (a replica set's), each collection is read as it is while the cursor walks it.
+   */
+  @Override
+  public RecordSnapshot openSnapshot() {
+    return new RecordSnapshot() {
+      @Override
+      public <E extends StoredRecord> void read(
+          CollectionDescriptor<E> collection, RecordConsumer<? super E> consumer)
+          throws IOException {
+        try (var cursor = documents(collection).find().batchSize(1000).cursor()) {
+          while (cursor.hasNext()) {
+            consumer.accept(RecordDocuments.toRecord(collection, cursor.next()));
+          }
+        }
+      }
+
+      @Override
+      public void close() {
+        // Each read closed its cursor.
+      }
+    };
+  }
+
+  /** The documents as they are, version included; like every write here, not all or nothing. */
+  @Override
+  public <E extends StoredRecord> void restore(
+      CollectionDescriptor<E> collection, List<E> records) {
+    if (records.isEmpty()) {
+      return;
+    }
+    documents(collection)
+        .insertMany(records.stream().map(r -> RecordDocuments.toDocument(collection, r)).toList());
   }
 
   /** Closes the client if this store opened it ({@link #connect}); otherwise does nothing. */

@@ -13,6 +13,7 @@ import io.smlguardian.store.collection.query.FilterOperator;
 import io.smlguardian.store.encryption.UserKeys;
 import io.smlguardian.store.security.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
@@ -27,6 +28,9 @@ import java.util.UUID;
  * destroys the user's data keys (so sealed copies in older backups can no longer be read), and
  * records a receipt in the audit trail, all in one transaction: an erasure happens entirely or not
  * at all. Erasing a user who has nothing is not an error; it yields an empty receipt.
+ *
+ * <p>Each receipt is also fired as a CDI event, for observers that must learn of an erasure once it
+ * has committed (the backups' erasure ledger, which a restore re-applies).
  */
 @ApplicationScoped
 public class ErasureService {
@@ -39,6 +43,7 @@ public class ErasureService {
   private UserKeys keys;
   private LegalHolds holds;
   private AuditTrail audit;
+  private Event<ErasureReceipt> erasures;
 
   protected ErasureService() {}
 
@@ -48,12 +53,14 @@ public class ErasureService {
       RecordStore store,
       UserKeys keys,
       LegalHolds holds,
-      AuditTrail audit) {
+      AuditTrail audit,
+      Event<ErasureReceipt> erasures) {
     this.collections = collections;
     this.store = store;
     this.keys = keys;
     this.holds = holds;
     this.audit = audit;
+    this.erasures = erasures;
   }
 
   @Transactional
@@ -97,6 +104,7 @@ public class ErasureService {
             officer.address(),
             true,
             receipt.toJson().toString()));
+    erasures.fire(receipt);
     return receipt;
   }
 }

@@ -26,8 +26,8 @@ import java.util.Optional;
 @Transactional
 public class LegalHolds {
 
-  /** Not subject to retention: a hold lasts until it is released. */
-  static final CollectionDescriptor<LegalHold> HOLDS =
+  /** Not subject to retention: a hold lasts until it is released. Public for backups. */
+  public static final CollectionDescriptor<LegalHold> HOLDS =
       new CollectionDescriptor<>(
           "legal_holds",
           LegalHold.class,

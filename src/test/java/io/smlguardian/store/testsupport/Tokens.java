@@ -49,6 +49,7 @@ public final class Tokens {
         System.out.println("[dev-keys] new key pair in " + dir);
       }
       writeBatchAdminPassword(dir);
+      writeBackupKey(dir);
     } else if (args.length >= 3 && args[0].equals("mint")) {
       Path dir = args.length > 3 ? Path.of(args[3]) : DEFAULT_KEYS;
       List<String> roles = List.of(args[1].split(","));
@@ -76,6 +77,22 @@ public final class Tokens {
     byte[] master = new byte[32];
     new java.security.SecureRandom().nextBytes(master);
     Files.writeString(dir.resolve("master.key"), Base64.getEncoder().encodeToString(master));
+  }
+
+  /**
+   * The development key that encrypts backups on the build's memory server
+   * (BACKUP_ENCRYPTION_KEY_FILE); the other servers have none, so they cannot open its backups.
+   * Kept once written.
+   */
+  public static void writeBackupKey(Path dir) throws IOException {
+    Path file = dir.resolve("backup.key");
+    if (Files.exists(file)) {
+      return;
+    }
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    Files.createDirectories(dir);
+    Files.writeString(file, Base64.getEncoder().encodeToString(key));
   }
 
   /**

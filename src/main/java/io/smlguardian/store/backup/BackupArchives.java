@@ -1,0 +1,213 @@
+package io.smlguardian.store.backup;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Logger;
+import javax.crypto.SecretKey;
+
+/**
+ * The backup directory: one archive per backup, named {@code <backupId>.zip}. Every path here is
+ * built from a {@link BackupId} (which admits no separator, dot or other path syntax) and checked
+ * to lie directly in the directory, so nothing outside it is ever read or written through an id.
+ */
+@ApplicationScoped
+public class BackupArchives {
+
+  private static final Logger LOG = Logger.getLogger(BackupArchives.class.getName());
+
+  private BackupConfig config;
+
+  protected BackupArchives() {}
+
+  @Inject
+  public BackupArchives(BackupConfig config) {
+    this.config = config;
+  }
+
+  /** Where the archive of that id lives (whether or not it exists). */
+  Path path(BackupId id) {
+    Path directory = config.directory();
+    Path file = directory.resolve(id.fileName()).normalize();
+    if (!directory.equals(file.getParent())) {
+      throw new BackupId.InvalidBackupIdException(id.value());
+    }
+    return file;
+  }
+
+  /** The archive of that id; 404 when there is none. */
+  public Path existing(BackupId id) {
+    Path file = path(id);
+    if (!Files.isRegularFile(file)) {
+      throw BackupException.notFound("There is no backup " + id + ".");
+    }
+    return file;
+  }
+
+  /** A new partial file for an archive being written or received, in the directory. */
+  Path partial(BackupId id) throws IOException {
+    Files.createDirectories(config.directory());
+    return Files.createTempFile(config.directory(), "." + id.value() + "-", ".part");
+  }
+
+  /** Moves a complete archive into place under its id. */
+  Path publish(Path partial, BackupId id) throws IOException {
+    return Files.move(partial, path(id), StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** Every backup in the directory, newest first. */
+  public List<BackupSummary> list() {
+    List<BackupSummary> summaries = new ArrayList<>();
+    for (BackupId id : ids()) {
+      summaries.add(summary(id));
+    }
+    summaries.sort(Comparator.comparing(BackupSummary::backupId).reversed());
+    return summaries;
+  }
+
+  /** One backup; 404 when there is none. */
+  public BackupSummary summary(BackupId id) {
+    Path file = existing(id);
+    long size = sizeOf(file);
+    try {
+      return new BackupSummary(
+          id.value(), size, id.created(), ArchiveReader.open(file, id).manifest(), null);
+    } catch (IOException e) {
+      return new BackupSummary(
+          id.value(), size, id.created(), null, "unreadable: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Recomputes every checksum of the archive.
+   *
+   * @throws BackupException (conflict) when it is encrypted and this server lacks its key
+   */
+  public Verification verify(BackupId id, Optional<SecretKey> key) {
+    Path file = existing(id);
+    ArchiveReader reader;
+    try {
+      reader = ArchiveReader.open(file, id);
+    } catch (IOException e) {
+      return Verification.unreadable(id, sizeOf(file), "The archive " + e.getMessage());
+    }
+    return reader.verify(reader.requireKey(key), true);
+  }
+
+  /**
+   * Takes in an archive sent by a client (another server's backup, for a restore or a move between
+   * backends): written to a partial file, checked (every stored checksum; the content too when it
+   * is not encrypted or this server has the key), and only then published under its id.
+   *
+   * @throws BackupException bad request when it is not a complete, intact archive of that id;
+   *     conflict when a backup of that id exists already
+   */
+  public BackupSummary receive(BackupId id, InputStream body, Optional<SecretKey> key)
+      throws IOException {
+    if (Files.exists(path(id))) {
+      throw BackupException.conflict("Backup " + id + " exists already; delete it first.");
+    }
+    Path partial = partial(id);
+    try {
+      Files.copy(body, partial, StandardCopyOption.REPLACE_EXISTING);
+      ArchiveReader reader;
+      try {
+        reader = ArchiveReader.open(partial, id);
+      } catch (ArchiveReader.DamagedArchiveException e) {
+        throw BackupException.badRequest(
+            "The archive sent is not a usable backup: " + e.getMessage());
+      }
+      SecretKey usable =
+          !reader.manifest().encrypted()
+              ? null
+              : key.filter(
+                      k ->
+                          SegmentedEncryption.matches(k, reader.manifest().encryption().keyCheck()))
+                  .orElse(null);
+      boolean decode = !reader.manifest().encrypted() || usable != null;
+      Verification verification = reader.verify(usable, decode);
+      if (!verification.valid()) {
+        throw BackupException.badRequest(
+            "The archive sent is damaged: " + String.join("; ", verification.problems()));
+      }
+      publish(partial, id);
+      return summary(id);
+    } finally {
+      Files.deleteIfExists(partial);
+    }
+  }
+
+  /** Deletes a backup; 404 when there is none. */
+  public void delete(BackupId id) throws IOException {
+    Files.delete(existing(id));
+  }
+
+  /**
+   * Deletes the archives older than the retention period, but never the newest one (a store that
+   * stopped changing still has its last backup).
+   *
+   * @return the ids deleted
+   */
+  List<BackupId> expire(Instant now) {
+    List<BackupId> expired = expired(ids(), now, config.retentionDays());
+    for (BackupId id : expired) {
+      try {
+        Files.deleteIfExists(path(id));
+        LOG.info(
+            () -> "Backup " + id + " expired (older than " + config.retentionDays() + " days)");
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot delete expired backup " + id, e);
+      }
+    }
+    return expired;
+  }
+
+  /** Of these backups, those older than the period, except the newest of all. */
+  static List<BackupId> expired(List<BackupId> ids, Instant now, int retentionDays) {
+    Optional<BackupId> newest = ids.stream().max(Comparator.naturalOrder());
+    Instant cutoff = now.minus(Duration.ofDays(retentionDays));
+    return ids.stream()
+        .filter(id -> !id.equals(newest.orElse(null)))
+        .filter(id -> id.created().isBefore(cutoff))
+        .sorted()
+        .toList();
+  }
+
+  private List<BackupId> ids() {
+    List<BackupId> ids = new ArrayList<>();
+    if (!Files.isDirectory(config.directory())) {
+      return ids;
+    }
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(config.directory(), "gs-*.zip")) {
+      for (Path file : files) {
+        String name = file.getFileName().toString();
+        if (BackupId.isArchiveName(name) && Files.isRegularFile(file)) {
+          ids.add(BackupId.parse(name.substring(0, name.length() - 4)));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + config.directory(), e);
+    }
+    return ids;
+  }
+
+  private static long sizeOf(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package io.smlguardian.store.backup;
+
+import io.smlguardian.store.accesslog.AuditChain;
+import io.smlguardian.store.collection.CollectionDescriptor;
+import io.smlguardian.store.collection.CollectionRegistry;
+import io.smlguardian.store.encryption.UserKeys;
+import io.smlguardian.store.privacy.LegalHolds;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a backup holds, in the order it is written and restored: the store's own tables first (legal
+ * holds, which the restore must know before it judges expired records; users' wrapped data keys,
+ * without which sealed fields never open again; the audit chains' heads, without which restored
+ * chains no longer verify), then every collection of the registry. One list, so that backup and
+ * restore treat all of them by one mechanism.
+ */
+@ApplicationScoped
+public class BackupContents {
+
+  private List<CollectionDescriptor<?>> all;
+
+  protected BackupContents() {}
+
+  @Inject
+  public BackupContents(CollectionRegistry collections) {
+    List<CollectionDescriptor<?>> contents = new ArrayList<>();
+    contents.add(LegalHolds.HOLDS);
+    contents.add(UserKeys.KEYS);
+    contents.add(AuditChain.HEADS);
+    contents.addAll(collections.all());
+    this.all = List.copyOf(contents);
+  }
+
+  public List<CollectionDescriptor<?>> all() {
+    return all;
+  }
+
+  /** The one of that name, if a backup may hold it. */
+  public java.util.Optional<CollectionDescriptor<?>> named(String name) {
+    return all.stream().filter(c -> c.name().equals(name)).findFirst();
+  }
+}

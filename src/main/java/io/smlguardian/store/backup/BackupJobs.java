@@ -1,0 +1,203 @@
+package io.smlguardian.store.backup;
+
+import jakarta.batch.operations.JobExecutionNotRunningException;
+import jakarta.batch.operations.JobOperator;
+import jakarta.batch.operations.NoSuchJobExecutionException;
+import jakarta.batch.runtime.BatchRuntime;
+import jakarta.batch.runtime.JobExecution;
+import jakarta.batch.runtime.JobInstance;
+import jakarta.batch.runtime.StepExecution;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.logging.Logger;
+
+/**
+ * Starts and lists runs of the {@code backup} and {@code restore} jobs through Jakarta Batch's
+ * {@link JobOperator}. Backups and restores never overlap, with themselves or each other: a start
+ * while one runs is refused (the check and the start are one step for every caller of this
+ * instance). No transaction is open here: the jobs open their own.
+ */
+@ApplicationScoped
+public class BackupJobs {
+
+  public static final String BACKUP = "backup";
+  public static final String RESTORE = "restore";
+
+  /** The startedBy of backups the schedule takes. */
+  public static final String SCHEDULER = "scheduler";
+
+  static final String STARTED_BY = "startedBy";
+  static final String BACKUP_ID = "backupId";
+  static final String REPLACE = "replace";
+
+  private static final Logger LOG = Logger.getLogger(BackupJobs.class.getName());
+
+  /**
+   * One run of either job.
+   *
+   * @param result what it did, once it did it: the backup's summary, or the restore's report
+   */
+  public record Run(
+      long executionId,
+      String job,
+      String status,
+      String exitStatus,
+      Properties parameters,
+      java.util.Date start,
+      java.util.Date end,
+      JsonObject result) {
+
+    public JsonObject toJson() {
+      var json =
+          Json.createObjectBuilder()
+              .add("executionId", executionId)
+              .add("job", job)
+              .add("status", status);
+      add(json, "exitStatus", exitStatus);
+      add(json, "startedBy", parameters == null ? null : parameters.getProperty(STARTED_BY));
+      add(json, "backupId", parameters == null ? null : parameters.getProperty(BACKUP_ID));
+      if (RESTORE.equals(job) && parameters != null) {
+        json.add("replace", Boolean.parseBoolean(parameters.getProperty(REPLACE)));
+      }
+      add(json, "start", start == null ? null : start.toInstant());
+      add(json, "end", end == null ? null : end.toInstant());
+      if (result != null) {
+        json.add("result", result);
+      }
+      return json.build();
+    }
+
+    private static void add(jakarta.json.JsonObjectBuilder json, String name, Object value) {
+      if (value != null) {
+        json.add(name, value.toString());
+      }
+    }
+  }
+
+  public synchronized long startBackup(String startedBy) {
+    refuseOverlap();
+    Properties parameters = new Properties();
+    parameters.setProperty(STARTED_BY, startedBy);
+    long executionId = operator().start(BACKUP, parameters);
+    LOG.info(() -> "Backup job " + executionId + " started by " + startedBy);
+    return executionId;
+  }
+
+  public synchronized long startRestore(BackupId id, boolean replace, String startedBy) {
+    refuseOverlap();
+    Properties parameters = new Properties();
+    parameters.setProperty(STARTED_BY, startedBy);
+    parameters.setProperty(BACKUP_ID, id.value());
+    parameters.setProperty(REPLACE, Boolean.toString(replace));
+    long executionId = operator().start(RESTORE, parameters);
+    LOG.info(
+        () ->
+            "Restore job "
+                + executionId
+                + " of "
+                + id
+                + (replace ? " (replace)" : "")
+                + " started by "
+                + startedBy);
+    return executionId;
+  }
+
+  /** Asks a running backup to stop; its partial archive is deleted. Restores are not stopped. */
+  public void stop(long executionId) {
+    Run run = run(executionId);
+    if (!BACKUP.equals(run.job())) {
+      throw BackupException.conflict(
+          "Restore "
+              + executionId
+              + " cannot be stopped: a restore stopped halfway leaves part of a backup; let it"
+              + " finish, then restore again with replace=true if needed.");
+    }
+    try {
+      operator().stop(executionId);
+    } catch (JobExecutionNotRunningException e) {
+      throw BackupException.conflict("Backup job " + executionId + " is not running.");
+    }
+  }
+
+  /** The most recent runs of both jobs, newest first. */
+  public List<Run> runs(int max) {
+    JobOperator operator = operator();
+    List<Run> runs = new ArrayList<>();
+    for (String job : List.of(BACKUP, RESTORE)) {
+      if (!operator.getJobNames().contains(job)) {
+        continue;
+      }
+      for (JobInstance instance : operator.getJobInstances(job, 0, max)) {
+        for (JobExecution execution : operator.getJobExecutions(instance)) {
+          runs.add(view(operator, execution));
+        }
+      }
+    }
+    runs.sort(Comparator.comparingLong(Run::executionId).reversed());
+    return runs.size() > max ? runs.subList(0, max) : runs;
+  }
+
+  /** One run; 404 when no backup or restore job has that execution id. */
+  public Run run(long executionId) {
+    JobOperator operator = operator();
+    try {
+      JobExecution execution = operator.getJobExecution(executionId);
+      if (!BACKUP.equals(execution.getJobName()) && !RESTORE.equals(execution.getJobName())) {
+        throw BackupException.notFound(
+            "No backup or restore job has execution id " + executionId + ".");
+      }
+      return view(operator, execution);
+    } catch (NoSuchJobExecutionException e) {
+      throw BackupException.notFound(
+          "No backup or restore job has execution id " + executionId + ".");
+    }
+  }
+
+  private void refuseOverlap() {
+    JobOperator operator = operator();
+    for (String job : List.of(BACKUP, RESTORE)) {
+      if (!operator.getJobNames().contains(job)) {
+        continue;
+      }
+      List<Long> running = operator.getRunningExecutions(job);
+      if (!running.isEmpty()) {
+        throw BackupException.conflict(
+            "A "
+                + job
+                + " is in progress (execution "
+                + running.get(0)
+                + "); backups and restores never overlap. Wait for it to end.");
+      }
+    }
+  }
+
+  private static Run view(JobOperator operator, JobExecution execution) {
+    JsonObject result = null;
+    for (StepExecution step : operator.getStepExecutions(execution.getExecutionId())) {
+      if (step.getPersistentUserData() instanceof String json) {
+        try (var reader = Json.createReader(new StringReader(json))) {
+          result = reader.readObject();
+        }
+      }
+    }
+    return new Run(
+        execution.getExecutionId(),
+        execution.getJobName(),
+        execution.getBatchStatus().name(),
+        execution.getExitStatus(),
+        execution.getJobParameters(),
+        execution.getStartTime(),
+        execution.getEndTime(),
+        result);
+  }
+
+  private static JobOperator operator() {
+    return BatchRuntime.getJobOperator();
+  }
+}

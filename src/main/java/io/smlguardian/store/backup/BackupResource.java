@@ -1,0 +1,265 @@
+package io.smlguardian.store.backup;
+
+import io.smlguardian.store.platform.Problem;
+import io.smlguardian.store.security.AllowedRoles;
+import io.smlguardian.store.security.Callers;
+import io.smlguardian.store.security.Role;
+import jakarta.annotation.security.PermitAll;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.Response.Status;
+import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.StreamingOutput;
+import jakarta.ws.rs.core.UriInfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * Backups for operators: take, list, inspect, verify, download, upload, delete and restore them,
+ * and watch the jobs that take and restore them. Every backup id in a path is validated before it
+ * reaches any file (400 otherwise).
+ */
+@Path("backups")
+@PermitAll // to the container; AllowedRoles decide (see AuthorizationFilter)
+@AllowedRoles(Role.OPERATOR)
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Backups")
+public class BackupResource {
+
+  private static final String ZIP = "application/zip";
+
+  @Inject BackupArchives archives;
+  @Inject BackupJobs jobs;
+  @Inject RestoreService restores;
+  @Inject BackupConfig config;
+  @Inject BackupScheduler scheduler;
+  @Context SecurityContext security;
+  @Context HttpServletRequest request;
+  @Context UriInfo uri;
+
+  @POST
+  @Operation(
+      summary = "Take a backup",
+      description =
+          "Starts the backup job; 202 with the job, whose result (once COMPLETED) gives the"
+              + " backup's backupId, size and timestamp. 409 while a backup or restore runs.")
+  public Response backUp() {
+    return answer(() -> started(jobs.startBackup(caller())));
+  }
+
+  @GET
+  @Operation(
+      summary = "The backups, newest first",
+      description = "Each with backupId, size (bytes), timestamp, and records per collection.")
+  public JsonObject list() {
+    JsonArrayBuilder items = Json.createArrayBuilder();
+    archives.list().forEach(summary -> items.add(summary.toJson()));
+    var schedule =
+        Json.createObjectBuilder()
+            .add("enabled", config.scheduled())
+            .add("frequency", config.frequency().name().toLowerCase(Locale.ROOT))
+            .add("retentionDays", config.retentionDays())
+            .add("compression", config.compression())
+            .add("encryption", config.key().isPresent());
+    scheduler.nextRun().ifPresent(next -> schedule.add("nextRun", next.toString()));
+    return Json.createObjectBuilder().add("items", items).add("settings", schedule).build();
+  }
+
+  @GET
+  @Path("jobs")
+  @Operation(summary = "The most recent backup and restore jobs, newest first")
+  public JsonObject jobs(@QueryParam("limit") @DefaultValue("20") int limit) {
+    JsonArrayBuilder items = Json.createArrayBuilder();
+    jobs.runs(Math.max(1, Math.min(limit, 200))).forEach(run -> items.add(run.toJson()));
+    return Json.createObjectBuilder().add("items", items).build();
+  }
+
+  @GET
+  @Path("jobs/{executionId}")
+  @Operation(summary = "One backup or restore job: status, and its result once it ended")
+  public Response job(@PathParam("executionId") long executionId) {
+    return answer(() -> Response.ok(jobs.run(executionId).toJson()).build());
+  }
+
+  @POST
+  @Path("jobs/{executionId}/stop")
+  @Operation(summary = "Stop a running backup (no archive is kept); restores are not stopped")
+  public Response stop(@PathParam("executionId") long executionId) {
+    return answer(
+        () -> {
+          jobs.stop(executionId);
+          return Response.accepted(jobs.run(executionId).toJson()).build();
+        });
+  }
+
+  @GET
+  @Path("{backupId}")
+  @Operation(summary = "One backup: its summary and manifest")
+  public Response get(@PathParam("backupId") String backupId) {
+    return answer(
+        () -> {
+          BackupSummary summary = archives.summary(BackupId.parse(backupId));
+          var json = Json.createObjectBuilder(summary.toJson());
+          if (summary.manifest() != null) {
+            json.add("manifest", summary.manifest().toJson());
+          }
+          return Response.ok(json.build()).build();
+        });
+  }
+
+  @DELETE
+  @Path("{backupId}")
+  @Operation(summary = "Delete a backup")
+  public Response delete(@PathParam("backupId") String backupId) {
+    return answer(
+        () -> {
+          archives.delete(BackupId.parse(backupId));
+          return Response.noContent().build();
+        });
+  }
+
+  @POST
+  @Path("{backupId}/verification")
+  @Operation(
+      summary = "Verify a backup",
+      description =
+          "Recomputes every checksum (each block and each entry as stored, then each entry's"
+              + " records decoded); reports each damaged or truncated entry and where. 409 when it"
+              + " is encrypted and this server lacks its key.")
+  public Response verify(@PathParam("backupId") String backupId) {
+    return answer(
+        () ->
+            Response.ok(archives.verify(BackupId.parse(backupId), config.key()).toJson()).build());
+  }
+
+  @POST
+  @Path("{backupId}/restore")
+  @Operation(
+      summary = "Restore a backup",
+      description =
+          "Starts the restore job; 202 with the job. Refused at once (nothing changes) when the"
+              + " backup is unreadable (422), encrypted without this server's key (409), or the"
+              + " store is not empty and replace is not true (409). The job recomputes every"
+              + " checksum before it writes anything.")
+  public Response restore(
+      @PathParam("backupId") String backupId,
+      @QueryParam("replace") @DefaultValue("false") boolean replace) {
+    return answer(
+        () -> {
+          BackupId id = BackupId.parse(backupId);
+          restores.precheck(id, replace);
+          return started(jobs.startRestore(id, replace, caller()));
+        });
+  }
+
+  @GET
+  @Path("{backupId}/archive")
+  @Produces({ZIP, Problem.MEDIA_TYPE})
+  @Operation(summary = "Download a backup's archive (to keep it elsewhere, or move it)")
+  public Response download(@PathParam("backupId") String backupId) {
+    return answer(
+        () -> {
+          BackupId id = BackupId.parse(backupId);
+          java.nio.file.Path file = archives.existing(id);
+          StreamingOutput body = out -> Files.copy(file, out);
+          return Response.ok(body, ZIP)
+              .header("Content-Disposition", "attachment; filename=\"" + id.value() + ".zip\"")
+              .header("Content-Length", Files.size(file))
+              .build();
+        });
+  }
+
+  @PUT
+  @Path("{backupId}/archive")
+  @Consumes({ZIP, MediaType.APPLICATION_OCTET_STREAM})
+  @Operation(
+      summary = "Upload a backup's archive",
+      description =
+          "Takes in another server's archive under its id (e.g. to restore it on another"
+              + " backend); every checksum is checked first. 201 with its summary; 400 when it is"
+              + " not an intact archive of that id; 409 when that backup exists.")
+  public Response upload(@PathParam("backupId") String backupId, InputStream body) {
+    return answer(
+        () -> {
+          BackupId id = BackupId.parse(backupId);
+          BackupSummary summary = archives.receive(id, body, config.key());
+          return Response.created(uri.getBaseUriBuilder().path("backups/{id}").build(id.value()))
+              .entity(summary.toJson())
+              .type(MediaType.APPLICATION_JSON)
+              .build();
+        });
+  }
+
+  private Response started(long executionId) {
+    return Response.accepted(jobs.run(executionId).toJson())
+        .location(
+            uri.getBaseUriBuilder().path("backups/jobs/{id}").build(Long.toString(executionId)))
+        .build();
+  }
+
+  private static Response answer(Callable<Response> action) {
+    try {
+      return action.call();
+    } catch (BackupId.InvalidBackupIdException e) {
+      return Problem.response(Status.BAD_REQUEST, e.getMessage());
+    } catch (BackupException e) {
+      return Problem.response(status(e.status()), e.getMessage());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The status of that code; 422 has no constant in this version of Jakarta REST. */
+  private static Response.StatusType status(int code) {
+    Status known = Status.fromStatusCode(code);
+    if (known != null) {
+      return known;
+    }
+    return new Response.StatusType() {
+      @Override
+      public int getStatusCode() {
+        return code;
+      }
+
+      @Override
+      public Status.Family getFamily() {
+        return Status.Family.familyOf(code);
+      }
+
+      @Override
+      public String getReasonPhrase() {
+        return code == 422 ? "Unprocessable Content" : "Error";
+      }
+    };
+  }
+
+  private String caller() {
+    return Callers.of(security, request).subject();
+  }
+}

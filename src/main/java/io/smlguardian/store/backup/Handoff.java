@@ -1,0 +1,136 @@
+package io.smlguardian.store.backup;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Hands batches from the calling thread to a consumer on another thread through a small bounded
+ * queue, so that reading and writing overlap: a backup reads the database while the previous batch
+ * is encoded, compressed and hashed; a restore parses the next page while the previous one is
+ * inserted. Memory stays bounded by the queue. A consumer's failure reaches the caller at its next
+ * {@link #put} or at {@link #finish}; without an executor the consumer runs in the caller's thread.
+ *
+ * @param <T> a batch
+ */
+final class Handoff<T> {
+
+  /** Consumes one batch. */
+  @FunctionalInterface
+  interface Consumer<T> {
+    void accept(T batch) throws Exception;
+  }
+
+  private static final Object END = new Object();
+
+  private final Consumer<T> consumer;
+  private final BlockingQueue<Object> queue;
+  private final int consumers;
+  private final CompletableFuture<Void> done;
+  private volatile boolean failed;
+
+  /**
+   * @param executor the threads to consume on (the container's managed executor), or null to
+   *     consume in the caller's thread
+   * @param consumers how many threads consume at once (batches are then consumed in any order)
+   */
+  Handoff(Executor executor, int capacity, int consumers, Consumer<T> consumer) {
+    this.consumer = consumer;
+    this.consumers = consumers;
+    if (executor == null) {
+      this.queue = null;
+      this.done = null;
+      return;
+    }
+    this.queue = new ArrayBlockingQueue<>(capacity + consumers);
+    CompletableFuture<?>[] drains = new CompletableFuture<?>[consumers];
+    for (int i = 0; i < consumers; i++) {
+      drains[i] = CompletableFuture.runAsync(this::drain, executor);
+    }
+    this.done = CompletableFuture.allOf(drains);
+  }
+
+  /** Hands a batch over, waiting while the queue is full. */
+  void put(T batch) throws IOException {
+    if (queue == null) {
+      try {
+        consumer.accept(batch);
+      } catch (Exception e) {
+        throw rethrown(e);
+      }
+      return;
+    }
+    try {
+      while (!queue.offer(batch, 100, TimeUnit.MILLISECONDS)) {
+        if (failed || done.isDone()) {
+          finish(); // throws the consumer's failure
+          throw new IOException("the consumer ended early");
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while handing over a batch");
+    }
+  }
+
+  /** Waits until every batch has been consumed; throws the consumer's failure, if any. */
+  void finish() throws IOException {
+    if (queue == null) {
+      return;
+    }
+    try {
+      for (int i = 0; i < consumers && !failed && !done.isDone(); i++) {
+        queue.put(END);
+      }
+      done.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while waiting for the consumer");
+    } catch (ExecutionException e) {
+      throw rethrown(e.getCause());
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private void drain() {
+    try {
+      for (Object batch; (batch = queue.take()) != END; ) {
+        consumer.accept((T) batch);
+      }
+    } catch (Exception e) {
+      failed = true;
+      queue.clear(); // unblocks a producer waiting to put
+      for (int i = 1; i < consumers; i++) {
+        queue.offer(END); // and ends the other consumers
+      }
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new Failure(e);
+    }
+  }
+
+  /** The consumer's failure as the caller gets it: I/O and runtime failures as they were. */
+  private static IOException rethrown(Throwable thrown) {
+    Throwable cause = thrown instanceof Failure ? thrown.getCause() : thrown;
+    if (cause instanceof RuntimeException runtime) {
+      throw runtime;
+    }
+    if (cause instanceof Error error) {
+      throw error;
+    }
+    return cause instanceof IOException io ? io : new IOException(cause);
+  }
+
+  /** Carries the consumer's failure out of its thread. */
+  private static final class Failure extends RuntimeException {
+    Failure(Exception cause) {
+      super(cause);
+    }
+  }
+}

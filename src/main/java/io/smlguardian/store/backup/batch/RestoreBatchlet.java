@@ -1,0 +1,56 @@
+package io.smlguardian.store.backup.batch;
+
+import io.smlguardian.store.backup.BackupId;
+import io.smlguardian.store.backup.RestoreReport;
+import io.smlguardian.store.backup.RestoreService;
+import jakarta.batch.api.AbstractBatchlet;
+import jakarta.batch.api.BatchProperty;
+import jakarta.batch.runtime.BatchStatus;
+import jakarta.batch.runtime.context.JobContext;
+import jakarta.batch.runtime.context.StepContext;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+/**
+ * The {@code restore} job's one step. Its report (records restored and skipped per collection)
+ * becomes the step's persistent data; a refusal or failure becomes the job's exit status, which
+ * says what was wrong and whether anything was written.
+ */
+@Named("restoreBatchlet")
+@Dependent
+public class RestoreBatchlet extends AbstractBatchlet {
+
+  @Inject JobContext job;
+  @Inject StepContext step;
+  @Inject RestoreService restores;
+
+  @Inject
+  @BatchProperty(name = "backupId")
+  String backupId;
+
+  @Inject
+  @BatchProperty(name = "replace")
+  String replace;
+
+  @Inject
+  @BatchProperty(name = "startedBy")
+  String startedBy;
+
+  @Override
+  public String process() throws Exception {
+    try {
+      RestoreReport report =
+          restores.restore(
+              BackupId.parse(backupId),
+              Boolean.parseBoolean(replace),
+              startedBy == null ? "batch" : startedBy);
+      step.setPersistentUserData(report.toJson().toString());
+      job.setExitStatus("COMPLETED " + report.restoredTotal() + " records restored");
+      return BatchStatus.COMPLETED.name();
+    } catch (Exception e) {
+      job.setExitStatus("FAILED: " + e.getMessage());
+      throw e;
+    }
+  }
+}

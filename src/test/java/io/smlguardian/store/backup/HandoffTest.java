@@ -1,0 +1,83 @@
+package io.smlguardian.store.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Batches handed to consumer threads: all consumed, and a consumer's failure reaches the caller.
+ */
+class HandoffTest {
+
+  private static final ExecutorService THREADS = Executors.newCachedThreadPool();
+
+  @AfterAll
+  static void stop() {
+    THREADS.shutdownNow();
+  }
+
+  @Test
+  void everyBatchIsConsumedOnceWhateverTheThreads() throws IOException {
+    for (int consumers : List.of(1, 2, 3)) {
+      ConcurrentLinkedQueue<Integer> consumed = new ConcurrentLinkedQueue<>();
+      Handoff<Integer> handoff = new Handoff<>(THREADS, 2, consumers, consumed::add);
+      for (int i = 0; i < 1000; i++) {
+        handoff.put(i);
+      }
+      handoff.finish();
+
+      assertThat(consumed).hasSize(1000).doesNotHaveDuplicates();
+    }
+  }
+
+  @Test
+  void aConsumersFailureReachesTheCallerAsItWas() {
+    Handoff<Integer> handoff =
+        new Handoff<>(
+            THREADS,
+            2,
+            2,
+            batch -> {
+              if (batch == 7) {
+                throw new IOException("disk full at batch 7");
+              }
+            });
+
+    assertThatThrownBy(
+            () -> {
+              for (int i = 0; i < 1000; i++) {
+                handoff.put(i);
+              }
+              handoff.finish();
+            })
+        .isInstanceOf(IOException.class)
+        .hasMessage("disk full at batch 7");
+  }
+
+  @Test
+  void withoutAnExecutorTheCallerConsumes() throws IOException {
+    Thread caller = Thread.currentThread();
+    Handoff<Integer> handoff =
+        new Handoff<>(null, 2, 1, batch -> assertThat(Thread.currentThread()).isSameAs(caller));
+    handoff.put(1);
+    handoff.finish();
+    assertThatThrownBy(
+            () ->
+                new Handoff<Integer>(
+                        null,
+                        2,
+                        1,
+                        batch -> {
+                          throw new IllegalStateException("bad batch");
+                        })
+                    .put(1))
+        .hasMessage("bad batch");
+  }
+}
