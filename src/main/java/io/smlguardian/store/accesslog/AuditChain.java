@@ -91,11 +91,18 @@ public class AuditChain {
     try {
       self().create(chain);
     } catch (RuntimeException raced) {
-      // Created by a concurrent first access: lock that one below.
+      // Created by a concurrent first access: lock that one below. Or this very transaction
+      // deleted the chain's head (a reset), so that no other may write that key until it ends:
+      // then it is made here, below.
     }
     return store
         .findForUpdate(HEADS, AuditChainHead.idOf(chain))
-        .orElseThrow(() -> new IllegalStateException("audit chain " + chain + " was not created"));
+        .orElseGet(
+            () -> {
+              AuditChainHead head = new AuditChainHead(chain);
+              store.insert(HEADS, List.of(head));
+              return head;
+            });
   }
 
   @Transactional(Transactional.TxType.REQUIRES_NEW)

@@ -2,6 +2,7 @@ package io.smlguardian.store.jpa;
 
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.FieldDefinition;
+import io.smlguardian.store.collection.FieldType;
 import io.smlguardian.store.collection.StoredRecord;
 import jakarta.json.Json;
 import jakarta.json.JsonReaderFactory;
@@ -37,12 +38,20 @@ final class JdbcTable<E extends StoredRecord> {
   private static final JsonReaderFactory JSON = Json.createReaderFactory(Map.of());
 
   private final CollectionDescriptor<E> collection;
+
+  /**
+   * SQLite's encoding, as {@link SQLitePlatform} writes it for EclipseLink: times as INTEGER
+   * microseconds since the epoch, uuids as text.
+   */
+  private final boolean sqlite;
+
   private final String table;
   private final List<FieldDefinition> fields;
   private final List<String> columns;
 
-  private JdbcTable(CollectionDescriptor<E> collection) {
+  private JdbcTable(CollectionDescriptor<E> collection, boolean sqlite) {
     this.collection = collection;
+    this.sqlite = sqlite;
     Table mapped = collection.entityClass().getAnnotation(Table.class);
     if (mapped == null || mapped.name().isBlank()) {
       throw new IllegalStateException(collection.entityClass() + " names no @Table");
@@ -63,8 +72,9 @@ final class JdbcTable<E extends StoredRecord> {
             .toList();
   }
 
-  static <E extends StoredRecord> JdbcTable<E> of(CollectionDescriptor<E> collection) {
-    return new JdbcTable<>(collection);
+  static <E extends StoredRecord> JdbcTable<E> of(
+      CollectionDescriptor<E> collection, boolean sqlite) {
+    return new JdbcTable<>(collection, sqlite);
   }
 
   /** Every row, in no particular order (a sequential scan, streamed by the fetch size). */
@@ -106,7 +116,11 @@ final class JdbcTable<E extends StoredRecord> {
     return index;
   }
 
-  private static Object value(ResultSet row, int index, FieldDefinition field) throws SQLException {
+  private Object value(ResultSet row, int index, FieldDefinition field) throws SQLException {
+    if (sqlite && field.type() == FieldType.TIME) {
+      long micros = row.getLong(index);
+      return row.wasNull() ? null : SQLitePlatform.fromMicros(micros);
+    }
     switch (field.type()) {
       case TEXT:
         return row.getString(index);
@@ -140,10 +154,18 @@ final class JdbcTable<E extends StoredRecord> {
     }
   }
 
-  private static void bind(PreparedStatement statement, int index, FieldDefinition field, Object v)
+  private void bind(PreparedStatement statement, int index, FieldDefinition field, Object v)
       throws SQLException {
     if (v == null) {
       statement.setNull(index, Types.NULL);
+      return;
+    }
+    if (sqlite && field.type() == FieldType.TIME) {
+      statement.setLong(index, SQLitePlatform.toMicros((Instant) v));
+      return;
+    }
+    if (sqlite && field.type() == FieldType.UUID) {
+      statement.setString(index, v.toString());
       return;
     }
     switch (field.type()) {

@@ -337,7 +337,9 @@ public class JpaRecordStore implements RecordStore {
 
   @SuppressWarnings("unchecked")
   private <E extends StoredRecord> JdbcTable<E> table(CollectionDescriptor<E> collection) {
-    return (JdbcTable<E>) tables.computeIfAbsent(collection.name(), n -> JdbcTable.of(collection));
+    return (JdbcTable<E>)
+        tables.computeIfAbsent(
+            collection.name(), n -> JdbcTable.of(collection, backend.equals("sqlite")));
   }
 
   /** A repeatable-read local transaction on one connection; rolled back at close (it only read). */

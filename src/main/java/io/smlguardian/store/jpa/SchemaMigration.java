@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.output.MigrateResult;
 
 /**
@@ -39,15 +40,20 @@ public class SchemaMigration {
    */
   public String migrate() {
     String location = location();
-    MigrateResult result =
+    Flyway flyway =
         Flyway.configure(SchemaMigration.class.getClassLoader())
             .dataSource(dataSource)
             // The database's own scripts, and those written in SQL all three databases share.
             .locations(location, COMMON)
             .failOnMissingLocations(true) // no scripts found must stop the start, not pass it
-            .load()
-            .migrate();
-    schemaVersion = result.targetSchemaVersion != null ? result.targetSchemaVersion : "none";
+            .load();
+    MigrateResult result = flyway.migrate();
+    // A schema already up to date migrates to no target: its version is then the current one.
+    MigrationInfo current = flyway.info().current();
+    schemaVersion =
+        result.targetSchemaVersion != null
+            ? result.targetSchemaVersion
+            : current != null ? current.getVersion().getVersion() : "none";
     LOG.info(
         "Schema at version "
             + schemaVersion
