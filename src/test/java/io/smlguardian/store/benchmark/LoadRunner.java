@@ -1,0 +1,113 @@
+package io.smlguardian.store.benchmark;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.HdrHistogram.Histogram;
+
+/**
+ * A closed-loop load harness: a number of client threads, each calling one operation again and
+ * again, every call waiting for the previous one's answer. Each client first makes its warm-up
+ * calls (not measured: they let the JIT compile and the pools fill), then all clients wait for each
+ * other and make a fixed number of measured calls. Every measured call's latency goes into an
+ * HdrHistogram; throughput is measured calls over the wall time from the common start to the last
+ * client's end. Nothing here asserts on time: the figures are printed for people to read.
+ */
+final class LoadRunner {
+
+  /** The longest latency the histograms record (longer calls are clamped to it). */
+  private static final long MAX_LATENCY_NANOS = 60_000_000_000L;
+
+  /** One client's calls; it may keep state of its own (a connection, its records' versions). */
+  interface Client extends AutoCloseable {
+
+    /**
+     * Makes one call and checks its answer.
+     *
+     * @param call the call's number within this client, from 0 (warm-up calls first)
+     */
+    void call(int call) throws Exception;
+
+    @Override
+    default void close() throws Exception {}
+  }
+
+  /** Makes the client of each thread, in that thread. */
+  interface Clients {
+    Client open(int client) throws Exception;
+  }
+
+  /** What one run measured. */
+  record Figures(String operation, int clients, long calls, double seconds, Histogram latency) {
+
+    double callsPerSecond() {
+      return calls / seconds;
+    }
+
+    double p50Millis() {
+      return latency.getValueAtPercentile(50) / 1e6;
+    }
+
+    double p99Millis() {
+      return latency.getValueAtPercentile(99) / 1e6;
+    }
+  }
+
+  private LoadRunner() {}
+
+  /**
+   * Runs {@code clients} clients, each making {@code warmup / clients} warm-up calls and then
+   * {@code calls / clients} measured ones (both rounded up).
+   *
+   * @throws IllegalStateException with the first failure of any client
+   */
+  static Figures run(String operation, int clients, int warmup, int calls, Clients factory)
+      throws InterruptedException {
+    int warmupPerClient = (warmup + clients - 1) / clients;
+    int callsPerClient = (calls + clients - 1) / clients;
+    Histogram total = new Histogram(MAX_LATENCY_NANOS, 3);
+    AtomicLong start = new AtomicLong();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    CyclicBarrier measuring = new CyclicBarrier(clients, () -> start.set(System.nanoTime()));
+    List<Thread> threads = new ArrayList<>();
+    for (int c = 0; c < clients; c++) {
+      int index = c;
+      Thread thread =
+          new Thread(
+              () -> {
+                Histogram mine = new Histogram(MAX_LATENCY_NANOS, 3);
+                try (Client client = factory.open(index)) {
+                  for (int i = 0; i < warmupPerClient; i++) {
+                    client.call(i);
+                  }
+                  measuring.await();
+                  for (int i = 0; i < callsPerClient; i++) {
+                    long before = System.nanoTime();
+                    client.call(warmupPerClient + i);
+                    mine.recordValue(Math.min(System.nanoTime() - before, MAX_LATENCY_NANOS));
+                  }
+                } catch (Throwable e) {
+                  failure.compareAndSet(null, e);
+                  measuring.reset(); // releases the others, who then fail too
+                }
+                synchronized (total) {
+                  total.add(mine);
+                }
+              },
+              operation + "-client-" + c);
+      threads.add(thread);
+      thread.start();
+    }
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    double seconds = (System.nanoTime() - start.get()) / 1e9;
+    if (failure.get() != null) {
+      throw new IllegalStateException(
+          operation + " with " + clients + " clients failed: " + failure.get(), failure.get());
+    }
+    return new Figures(operation, clients, total.getTotalCount(), seconds, total);
+  }
+}
