@@ -90,8 +90,9 @@ public class RecordService {
     List<String> projection = parser.projection(collection, select);
     E record = existing(collection, id);
     CollectionAccess.checkOwner(scope, collection, record, "read");
-    audited(caller, collection, "read", List.of(record));
-    return view(collection, record, projection);
+    RecordView found = view(collection, record, projection);
+    audited(caller, collection, "read", List.of(record)); // last: see AuditTrail.accessed
+    return found;
   }
 
   /** One page of the records matching the query parameters (see {@link QueryParser}). */
@@ -107,9 +108,9 @@ public class RecordService {
             asked.offset(),
             asked.projection());
     List<? extends StoredRecord> found = store.find(descriptor, query);
-    audited(caller, descriptor, "query", found);
     List<JsonObject> items =
         found.stream().map(r -> mapper.toJson(descriptor, r, query.projection())).toList();
+    audited(caller, descriptor, "query", found); // last: see AuditTrail.accessed
     return new RecordPage(items, query.limit(), query.offset());
   }
 
