@@ -5,6 +5,7 @@ import io.smlguardian.store.security.Caller;
 import io.smlguardian.store.security.Callers;
 import io.smlguardian.store.security.Role;
 import jakarta.annotation.security.PermitAll;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -39,6 +40,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * Translates HTTP to {@link RecordService} calls and back; owns no logic of its own.
  */
 @Path("collections")
+@ApplicationScoped // one instance: injected once, not per request (the @Context fields are proxies)
 @PermitAll // to the container; AllowedRoles decide (see AuthorizationFilter)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Collections")
