@@ -109,6 +109,17 @@ public final class ApiBenchmark {
     api.awaitReady();
     long loadMillis = load();
     log("loaded " + users * PER_USER + " interactions in " + loadMillis + " ms");
+    // Every user has used the service before, as in a steady state: one query each, which also
+    // starts their audit chain. (A user's first access creates the chain's head in a transaction of
+    // its own, on a second pooled connection: fewer clients than the pool has connections.)
+    Figures firstAccess =
+        LoadRunner.run(
+            "first access of each user",
+            8,
+            0,
+            users,
+            c -> i -> api.get(PATH + "?userId=eq." + userPrefix + (i * 8 + c) + "&limit=1", 200));
+    log(describe(firstAccess));
 
     List<String[]> rows = new ArrayList<>();
     for (Operation operation : Operation.values()) {
@@ -122,7 +133,8 @@ public final class ApiBenchmark {
                 clients,
                 runWarmup,
                 runCalls,
-                httpClients(operation, clients, runWarmup, runCalls));
+                httpClients(operation, clients, runWarmup, runCalls),
+                api::serverCpuNanos);
         log(describe(http));
         Figures jdbc =
             LoadRunner.run(
@@ -483,7 +495,8 @@ public final class ApiBenchmark {
       String.format(Locale.ROOT, "%,.0f", jdbc.callsPerSecond()),
       millis(jdbc.p50Millis()),
       millis(jdbc.p99Millis()),
-      String.format(Locale.ROOT, "%.0f%%", 100 * http.callsPerSecond() / jdbc.callsPerSecond())
+      String.format(Locale.ROOT, "%.0f%%", 100 * http.callsPerSecond() / jdbc.callsPerSecond()),
+      millis(http.cpuMillisPerCall())
     };
   }
 
@@ -503,8 +516,8 @@ public final class ApiBenchmark {
             warmup));
     out.append(
         "| operation | clients | HTTP calls/s | HTTP p50 | HTTP p99 | JDBC calls/s | JDBC p50 |"
-            + " JDBC p99 | HTTP/JDBC calls/s |\n");
-    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            + " JDBC p99 | HTTP/JDBC calls/s | server CPU ms/call |\n");
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (String[] row : rows) {
       out.append("| ").append(String.join(" | ", row)).append(" |\n");
     }
@@ -518,7 +531,8 @@ public final class ApiBenchmark {
   private static String describe(Figures f) {
     return String.format(
         Locale.ROOT,
-        "%s, %d clients: %,d calls in %.2f s, %,.0f/s, p50 %.2f ms, p99 %.2f ms, max %.2f ms",
+        "%s, %d clients: %,d calls in %.2f s, %,.0f/s, p50 %.2f ms, p99 %.2f ms, max %.2f ms,"
+            + " server CPU %.2f ms/call",
         f.operation(),
         f.clients(),
         f.calls(),
@@ -526,7 +540,8 @@ public final class ApiBenchmark {
         f.callsPerSecond(),
         f.p50Millis(),
         f.p99Millis(),
-        f.latency().getMaxValue() / 1e6);
+        f.latency().getMaxValue() / 1e6,
+        f.cpuMillisPerCall());
   }
 
   private static void log(String message) {

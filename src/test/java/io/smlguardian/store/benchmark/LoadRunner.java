@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -39,8 +40,19 @@ final class LoadRunner {
     Client open(int client) throws Exception;
   }
 
-  /** What one run measured. */
-  record Figures(String operation, int clients, long calls, double seconds, Histogram latency) {
+  /**
+   * What one run measured.
+   *
+   * @param cpuNanos what the run's probe counted during the measured calls (e.g. the server's CPU
+   *     time), or -1 without a probe
+   */
+  record Figures(
+      String operation, int clients, long calls, double seconds, Histogram latency, long cpuNanos) {
+
+    /** The probe's count per measured call, in milliseconds (NaN without a probe). */
+    double cpuMillisPerCall() {
+      return cpuNanos < 0 ? Double.NaN : cpuNanos / 1e6 / calls;
+    }
 
     double callsPerSecond() {
       return calls / seconds;
@@ -65,12 +77,33 @@ final class LoadRunner {
    */
   static Figures run(String operation, int clients, int warmup, int calls, Clients factory)
       throws InterruptedException {
+    return run(operation, clients, warmup, calls, factory, null);
+  }
+
+  /**
+   * As {@link #run(String, int, int, int, Clients)}, reading the probe when the measured calls
+   * start and when they have all ended.
+   *
+   * @param probe a counter that only grows, such as a process's CPU time in nanoseconds
+   */
+  static Figures run(
+      String operation, int clients, int warmup, int calls, Clients factory, LongSupplier probe)
+      throws InterruptedException {
     int warmupPerClient = (warmup + clients - 1) / clients;
     int callsPerClient = (calls + clients - 1) / clients;
     Histogram total = new Histogram(MAX_LATENCY_NANOS, 3);
     AtomicLong start = new AtomicLong();
+    AtomicLong probeAtStart = new AtomicLong();
     AtomicReference<Throwable> failure = new AtomicReference<>();
-    CyclicBarrier measuring = new CyclicBarrier(clients, () -> start.set(System.nanoTime()));
+    CyclicBarrier measuring =
+        new CyclicBarrier(
+            clients,
+            () -> {
+              if (probe != null) {
+                probeAtStart.set(probe.getAsLong());
+              }
+              start.set(System.nanoTime());
+            });
     List<Thread> threads = new ArrayList<>();
     for (int c = 0; c < clients; c++) {
       int index = c;
@@ -108,6 +141,7 @@ final class LoadRunner {
       throw new IllegalStateException(
           operation + " with " + clients + " clients failed: " + failure.get(), failure.get());
     }
-    return new Figures(operation, clients, total.getTotalCount(), seconds, total);
+    long probed = probe == null ? -1 : probe.getAsLong() - probeAtStart.get();
+    return new Figures(operation, clients, total.getTotalCount(), seconds, total, probed);
   }
 }

@@ -1,11 +1,14 @@
 package io.smlguardian.store.benchmark;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The service's collection API as the benchmarks call it: java.net.http over HTTP/1.1 with
@@ -15,6 +18,8 @@ import java.time.Duration;
 final class ServiceCalls {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
+  private static final Pattern CPU_TIME =
+      Pattern.compile("(?m)^cpu_processCpuTime_seconds(?:\\{[^}]*\\})? ([0-9.Ee+]+)");
 
   private final HttpClient http =
       HttpClient.newBuilder()
@@ -78,11 +83,39 @@ final class ServiceCalls {
   }
 
   /**
+   * The server process's CPU time so far, in nanoseconds, from its MicroProfile Metrics ({@code
+   * cpu_processCpuTime_seconds}): what the server spent on a run, whatever else the machine ran.
+   */
+  long serverCpuNanos() {
+    try {
+      String metrics =
+          http.send(
+                  HttpRequest.newBuilder(URI.create(serverUrl() + "/metrics?scope=base")).build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      Matcher m = CPU_TIME.matcher(metrics);
+      if (!m.find()) {
+        throw new IllegalStateException("no cpu_processCpuTime_seconds in the server's /metrics");
+      }
+      return (long) (Double.parseDouble(m.group(1)) * 1e9);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private String serverUrl() {
+    return baseUrl.substring(0, baseUrl.lastIndexOf('/'));
+  }
+
+  /**
    * Waits until the server answers {@code /health/ready} with 200 (schema migrated, database
    * reachable), at most five minutes: servers start slowly on a loaded machine.
    */
   void awaitReady() throws InterruptedException {
-    URI ready = URI.create(baseUrl.substring(0, baseUrl.lastIndexOf('/')) + "/health/ready");
+    URI ready = URI.create(serverUrl() + "/health/ready");
     long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
     String last = "no answer";
     while (System.nanoTime() < deadline) {
