@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 
 /**
  * The same workload against each backend's server ({@code mvn -Pbenchmark-backends verify}; not a
@@ -94,127 +95,149 @@ public final class BackendBenchmark {
     return table(rows);
   }
 
+  /** One run: its figures, formatted. */
+  private interface Run {
+    Figures run() throws Exception;
+  }
+
+  /**
+   * Runs one measurement and formats its figures, or says why it failed: a backend that answers a
+   * call with an error gets that in its cell (e.g. MongoDB's 501 for a batch), and the others are
+   * still measured.
+   */
+  private static String cell(String backend, Run run, Function<Figures, String> format)
+      throws Exception {
+    try {
+      return format.apply(logged(backend, run.run()));
+    } catch (IllegalStateException e) {
+      if (e.getCause() instanceof ServiceCalls.UnexpectedAnswerException answer) {
+        log(backend + ": " + e.getMessage());
+        return (answer.status() == 501 ? "refused" : "failed") + " (" + answer.status() + ")";
+      }
+      throw e;
+    }
+  }
+
+  private static String rate(Figures f, int recordsPerCall) {
+    return String.format(Locale.ROOT, "%,.0f", f.callsPerSecond() * recordsPerCall);
+  }
+
+  private static String latencies(Figures f) {
+    return String.format(Locale.ROOT, "%.2f / %.2f", f.p50Millis(), f.p99Millis());
+  }
+
   /** One backend: inserts first (they make the data), then reads, then batches. */
   private List<String> measure(String backend, ServiceCalls api) throws Exception {
     List<String> ids = Collections.synchronizedList(new ArrayList<>());
-    Map<Integer, Figures> inserts = new LinkedHashMap<>();
+    Map<Integer, String> inserts = new LinkedHashMap<>();
     for (int clients : clientCounts) {
       inserts.put(
           clients,
-          logged(
+          cell(
               backend,
-              LoadRunner.run(
-                  "single insert",
-                  clients,
-                  warmup,
-                  calls,
-                  c -> {
-                    Random generator = new Random(clients * 1000L + c);
-                    return i ->
-                        ids.add(
-                            ServiceCalls.createdId(api.post(PATH, interaction(generator, i), 201)));
-                  })));
+              () ->
+                  LoadRunner.run(
+                      "single insert",
+                      clients,
+                      warmup,
+                      calls,
+                      c -> {
+                        Random generator = new Random(clients * 1000L + c);
+                        return i ->
+                            ids.add(
+                                ServiceCalls.createdId(
+                                    api.post(PATH, interaction(generator, i), 201)));
+                      }),
+              f -> rate(f, 1)));
     }
     List<String> allIds = List.copyOf(ids);
-    Map<Integer, Figures> finds = new LinkedHashMap<>();
-    Map<Integer, Figures> pages = new LinkedHashMap<>();
+    Map<Integer, String> finds = new LinkedHashMap<>();
     for (int clients : clientCounts) {
       finds.put(
           clients,
-          logged(
+          cell(
               backend,
-              LoadRunner.run(
-                  "find by id",
-                  clients,
-                  warmup,
-                  calls,
-                  c ->
-                      i ->
-                          api.get(
-                              PATH
-                                  + "/"
-                                  + allIds.get(ThreadLocalRandom.current().nextInt(allIds.size())),
-                              200))));
+              () ->
+                  LoadRunner.run(
+                      "find by id",
+                      clients,
+                      warmup,
+                      calls,
+                      c ->
+                          i ->
+                              api.get(
+                                  PATH
+                                      + "/"
+                                      + allIds.get(
+                                          ThreadLocalRandom.current().nextInt(allIds.size())),
+                                  200)),
+              BackendBenchmark::latencies));
     }
+    Map<Integer, String> pages = new LinkedHashMap<>();
     for (int clients : clientCounts) {
       pages.put(
           clients,
-          logged(
+          cell(
               backend,
-              LoadRunner.run(
-                  "page of 20",
-                  clients,
-                  warmup,
-                  calls,
-                  c ->
-                      i -> {
-                        ThreadLocalRandom random = ThreadLocalRandom.current();
-                        api.get(
-                            PATH
-                                + "?userId=eq."
-                                + userPrefix
-                                + random.nextInt(USERS)
-                                + "&type=eq."
-                                + TYPES.get(random.nextInt(TYPES.size()))
-                                + "&order=timestamp.desc&limit=20",
-                            200);
-                      })));
+              () ->
+                  LoadRunner.run(
+                      "page of 20",
+                      clients,
+                      warmup,
+                      calls,
+                      c ->
+                          i -> {
+                            ThreadLocalRandom random = ThreadLocalRandom.current();
+                            api.get(
+                                PATH
+                                    + "?userId=eq."
+                                    + userPrefix
+                                    + random.nextInt(USERS)
+                                    + "&type=eq."
+                                    + TYPES.get(random.nextInt(TYPES.size()))
+                                    + "&order=timestamp.desc&limit=20",
+                                200);
+                          }),
+              BackendBenchmark::latencies));
     }
     Map<Integer, String> batches = new LinkedHashMap<>();
     for (int clients : clientCounts) {
-      batches.put(clients, batchInserts(backend, api, clients));
+      batches.put(
+          clients,
+          cell(
+              backend,
+              () ->
+                  LoadRunner.run(
+                      "batch insert of 100",
+                      clients,
+                      Math.max(warmup / 10, clients),
+                      Math.max(calls / 10, clients),
+                      c -> {
+                        Random generator = new Random(-(clients * 1000L + c));
+                        return i -> {
+                          int user = generator.nextInt(USERS);
+                          StringBuilder body = new StringBuilder("[");
+                          for (int r = 0; r < BATCH; r++) {
+                            body.append(r == 0 ? "" : ",").append(interaction(generator, i, user));
+                          }
+                          api.post(PATH, body.append(']').toString(), 201);
+                        };
+                      }),
+              f -> rate(f, BATCH)));
     }
     List<String> rows = new ArrayList<>();
     for (int clients : clientCounts) {
       rows.add(
-          String.format(
-              Locale.ROOT,
-              "| %s | %d | %,.0f | %s | %.2f / %.2f | %.2f / %.2f |",
-              backend,
-              clients,
-              inserts.get(clients).callsPerSecond(),
+          String.join(
+              " | ",
+              "| " + backend,
+              Integer.toString(clients),
+              inserts.get(clients),
               batches.get(clients),
-              finds.get(clients).p50Millis(),
-              finds.get(clients).p99Millis(),
-              pages.get(clients).p50Millis(),
-              pages.get(clients).p99Millis()));
+              finds.get(clients),
+              pages.get(clients) + " |"));
     }
     return rows;
-  }
-
-  /** Records per second in batches of 100, or why the backend refused them. */
-  private String batchInserts(String backend, ServiceCalls api, int clients) throws Exception {
-    int batchCalls = Math.max(calls / 10, clients);
-    int batchWarmup = Math.max(warmup / 10, clients);
-    try {
-      Figures batches =
-          logged(
-              backend,
-              LoadRunner.run(
-                  "batch insert of 100",
-                  clients,
-                  batchWarmup,
-                  batchCalls,
-                  c -> {
-                    Random generator = new Random(-(clients * 1000L + c));
-                    return i -> {
-                      int user = generator.nextInt(USERS);
-                      StringBuilder body = new StringBuilder("[");
-                      for (int r = 0; r < BATCH; r++) {
-                        body.append(r == 0 ? "" : ",").append(interaction(generator, i, user));
-                      }
-                      api.post(PATH, body.append(']').toString(), 201);
-                    };
-                  }));
-      return String.format(Locale.ROOT, "%,.0f", batches.callsPerSecond() * BATCH);
-    } catch (IllegalStateException e) {
-      if (e.getCause() instanceof ServiceCalls.UnexpectedAnswerException refused
-          && refused.status() == 501) {
-        log(backend + " refuses batch inserts: " + refused.getMessage());
-        return "refused (501)";
-      }
-      throw e;
-    }
   }
 
   /** A generated interaction: the same sequence of records for a given generator seed. */

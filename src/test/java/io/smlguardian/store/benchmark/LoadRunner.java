@@ -2,7 +2,8 @@ package io.smlguardian.store.benchmark;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
@@ -94,16 +95,24 @@ final class LoadRunner {
     Histogram total = new Histogram(MAX_LATENCY_NANOS, 3);
     AtomicLong start = new AtomicLong();
     AtomicLong probeAtStart = new AtomicLong();
+    AtomicInteger arrived = new AtomicInteger();
     AtomicReference<Throwable> failure = new AtomicReference<>();
-    CyclicBarrier measuring =
-        new CyclicBarrier(
-            clients,
-            () -> {
+    // Every client arrives here once, after its warm-up or when it failed: the last one to arrive
+    // starts the clock, and then all go on (or, after a failure, stop).
+    CountDownLatch measuring = new CountDownLatch(clients);
+    Runnable arrive =
+        () -> {
+          try {
+            if (arrived.incrementAndGet() == clients) {
               if (probe != null) {
                 probeAtStart.set(probe.getAsLong());
               }
               start.set(System.nanoTime());
-            });
+            }
+          } finally {
+            measuring.countDown();
+          }
+        };
     List<Thread> threads = new ArrayList<>();
     for (int c = 0; c < clients; c++) {
       int index = c;
@@ -111,19 +120,24 @@ final class LoadRunner {
           new Thread(
               () -> {
                 Histogram mine = new Histogram(MAX_LATENCY_NANOS, 3);
+                boolean warm = false;
                 try (Client client = factory.open(index)) {
-                  for (int i = 0; i < warmupPerClient; i++) {
+                  for (int i = 0; i < warmupPerClient && failure.get() == null; i++) {
                     client.call(i);
                   }
+                  warm = true;
+                  arrive.run();
                   measuring.await();
-                  for (int i = 0; i < callsPerClient; i++) {
+                  for (int i = 0; i < callsPerClient && failure.get() == null; i++) {
                     long before = System.nanoTime();
                     client.call(warmupPerClient + i);
                     mine.recordValue(Math.min(System.nanoTime() - before, MAX_LATENCY_NANOS));
                   }
                 } catch (Throwable e) {
                   failure.compareAndSet(null, e);
-                  measuring.reset(); // releases the others, who then fail too
+                  if (!warm) {
+                    arrive.run();
+                  }
                 }
                 synchronized (total) {
                   total.add(mine);
