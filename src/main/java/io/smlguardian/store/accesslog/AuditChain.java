@@ -43,6 +43,15 @@ public class AuditChain {
     this.store = store;
   }
 
+  /**
+   * Appends entries of one chain in a short transaction of their own: for reads, which may be
+   * recorded just after the access, so that no reader holds the chain while it works on.
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public void appendAlone(String chain, List<AccessLog> entries) {
+    append(chain, entries);
+  }
+
   /** Appends entries of one chain in the caller's transaction, holding the chain until it ends. */
   @Transactional
   public void append(String chain, List<AccessLog> entries) {

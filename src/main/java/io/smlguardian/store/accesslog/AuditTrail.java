@@ -70,13 +70,13 @@ public class AuditTrail implements AccessRecorder {
                         true,
                         null))
             .toList();
-    // In the access's own transaction, as its last statements: a write that rolls back leaves no
-    // entry, and a read's entry commits with it, before its data is returned. The owners' chains
-    // are held only from here to that commit. (Reads used to append in a transaction of their
-    // own: each read then held two pooled connections at once, the second waited for while the
-    // first was held, and 16 concurrent reads on a pool of 10 waited on each other until the
-    // connection timeout.)
-    append(entries);
+    if (write) {
+      // In the write's transaction: a write that rolls back leaves no entry.
+      append(entries);
+    } else {
+      // Just after the read, before its data is returned: a reader never holds the chain.
+      byOwner(entries).forEach(chain::appendAlone);
+    }
   }
 
   /**
