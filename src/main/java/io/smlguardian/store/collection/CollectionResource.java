@@ -5,8 +5,8 @@ import io.smlguardian.store.security.Caller;
 import io.smlguardian.store.security.Callers;
 import io.smlguardian.store.security.Role;
 import jakarta.annotation.security.PermitAll;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -43,6 +43,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * Translates HTTP to {@link RecordService} calls and back; owns no logic of its own.
  */
 @Path("collections")
+@ApplicationScoped // one instance: injected once, not per request (the @Context fields are proxies)
 @PermitAll // to the container; AllowedRoles decide (see AuthorizationFilter)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Collections")
@@ -71,9 +72,9 @@ public class CollectionResource {
   @AllowedRoles({Role.USER, Role.SERVICE, Role.AUDITOR})
   @Operation(summary = "List the collections with their fields, query fields and retention")
   public JsonObject listCollections() {
-    JsonArrayBuilder all = Json.createArrayBuilder();
+    JsonArrayBuilder all = Jsonp.PROVIDER.createArrayBuilder();
     collections.all().forEach(c -> all.add(describe(c)));
-    return Json.createObjectBuilder().add("collections", all).build();
+    return Jsonp.PROVIDER.createObjectBuilder().add("collections", all).build();
   }
 
   @DELETE
@@ -112,10 +113,10 @@ public class CollectionResource {
     if (json.getValueType() == JsonValue.ValueType.ARRAY) {
       List<RecordView> stored =
           records.insertAll(caller(), collection, JsonBodies.objects(json.asJsonArray(), "record"));
-      JsonArrayBuilder items = Json.createArrayBuilder();
+      JsonArrayBuilder items = Jsonp.PROVIDER.createArrayBuilder();
       stored.forEach(v -> items.add(v.json()));
       return Response.status(Response.Status.CREATED)
-          .entity(Json.createObjectBuilder().add("items", items).build())
+          .entity(Jsonp.PROVIDER.createObjectBuilder().add("items", items).build())
           .build();
     }
     RecordView stored =
@@ -133,8 +134,9 @@ public class CollectionResource {
   @APIResponse(responseCode = "200", description = "{items: [...], limit, offset}")
   public JsonObject find(@PathParam("collection") String collection) {
     RecordPage page = records.find(caller(), collection, uri.getQueryParameters());
-    return Json.createObjectBuilder()
-        .add("items", Json.createArrayBuilder(page.items()))
+    return Jsonp.PROVIDER
+        .createObjectBuilder()
+        .add("items", Jsonp.PROVIDER.createArrayBuilder(page.items()))
         .add("limit", page.limit())
         .add("offset", page.offset())
         .build();
@@ -145,7 +147,8 @@ public class CollectionResource {
   @AllowedRoles({Role.USER, Role.SERVICE, Role.AUDITOR})
   @Operation(summary = "Count the records matching filters", description = QUERY_GRAMMAR)
   public JsonObject count(@PathParam("collection") String collection) {
-    return Json.createObjectBuilder()
+    return Jsonp.PROVIDER
+        .createObjectBuilder()
         .add("count", records.count(caller(), collection, uri.getQueryParameters()))
         .build();
   }
@@ -216,17 +219,19 @@ public class CollectionResource {
   }
 
   private static JsonObject describe(CollectionDescriptor<?> collection) {
-    JsonArrayBuilder fields = Json.createArrayBuilder();
+    JsonArrayBuilder fields = Jsonp.PROVIDER.createArrayBuilder();
     for (FieldDefinition field : collection.schema().fields()) {
       fields.add(
-          Json.createObjectBuilder()
+          Jsonp.PROVIDER
+              .createObjectBuilder()
               .add("name", field.name())
               .add("type", field.type().name().toLowerCase())
               .add("required", field.required())
               .add("access", field.access().name().toLowerCase())
               .add("query", collection.isQueryField(field.name())));
     }
-    return Json.createObjectBuilder()
+    return Jsonp.PROVIDER
+        .createObjectBuilder()
         .add("name", collection.name())
         .add("category", collection.category().label())
         .add("sensitive", collection.category().sensitive())

@@ -1,6 +1,5 @@
 package io.smlguardian.store.collection;
 
-import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -27,7 +26,7 @@ public enum FieldType {
 
     @Override
     JsonValue toJsonValue(Object value) {
-      return Json.createValue((String) value);
+      return Jsonp.PROVIDER.createValue((String) value);
     }
   },
   NUMBER(Double.class, "a number") {
@@ -47,7 +46,7 @@ public enum FieldType {
 
     @Override
     JsonValue toJsonValue(Object value) {
-      return Json.createValue((Double) value);
+      return Jsonp.PROVIDER.createValue((Double) value);
     }
 
     private static Double finite(double d) {
@@ -78,7 +77,7 @@ public enum FieldType {
 
     @Override
     JsonValue toJsonValue(Object value) {
-      return Json.createValue(((Number) value).longValue());
+      return Jsonp.PROVIDER.createValue(((Number) value).longValue());
     }
   },
   BOOLEAN(Boolean.class, "true or false") {
@@ -122,7 +121,7 @@ public enum FieldType {
 
     @Override
     JsonValue toJsonValue(Object value) {
-      return Json.createValue(value.toString());
+      return Jsonp.PROVIDER.createValue(value.toString());
     }
   },
   UUID(java.util.UUID.class, "a UUID") {
@@ -142,7 +141,7 @@ public enum FieldType {
 
     @Override
     JsonValue toJsonValue(Object value) {
-      return Json.createValue(value.toString());
+      return Jsonp.PROVIDER.createValue(value.toString());
     }
   },
   /** A free-form JSON document: any object, array or scalar. */

@@ -1,6 +1,5 @@
 package io.smlguardian.store.collection;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -21,7 +20,7 @@ public final class JsonBodies {
     if (body == null || body.isBlank()) {
       throw new InvalidRequestException("The request body is empty; a JSON document is expected.");
     }
-    try (var reader = Json.createReader(new StringReader(body))) {
+    try (var reader = Jsonp.PROVIDER.createReader(new StringReader(body))) {
       return reader.readValue();
     } catch (JsonException e) {
       throw new InvalidRequestException("The request body is not valid JSON: " + e.getMessage());

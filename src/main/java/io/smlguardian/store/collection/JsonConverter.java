@@ -1,6 +1,5 @@
 package io.smlguardian.store.collection;
 
-import jakarta.json.Json;
 import jakarta.json.JsonValue;
 import jakarta.persistence.AttributeConverter;
 import jakarta.persistence.Converter;
@@ -27,7 +26,7 @@ public class JsonConverter implements AttributeConverter<JsonValue, Object> {
     if (column == null) {
       return null;
     }
-    try (var reader = Json.createReader(new StringReader(column.toString()))) {
+    try (var reader = Jsonp.PROVIDER.createReader(new StringReader(column.toString()))) {
       return reader.readValue();
     }
   }

@@ -2,7 +2,6 @@ package io.smlguardian.store.collection;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
@@ -104,7 +103,7 @@ public class RecordMapper {
   /** The JSON view of a record: every field, or only those projected, in schema order. */
   public JsonObject toJson(
       CollectionDescriptor<?> collection, StoredRecord record, List<String> projection) {
-    JsonObjectBuilder json = Json.createObjectBuilder();
+    JsonObjectBuilder json = Jsonp.PROVIDER.createObjectBuilder();
     for (FieldDefinition field : collection.schema().fields()) {
       if (projection.isEmpty() || projection.contains(field.name())) {
         JsonValue value = field.type().toJson(field.read(record));

@@ -36,6 +36,7 @@ public class RecordService {
   private QueryParser parser;
   private int maxRecordsPerRequest;
   private AccessRecorder audit;
+  private RecordReads reads;
 
   protected RecordService() {}
 
@@ -45,11 +46,13 @@ public class RecordService {
       RecordStore store,
       RecordMapper mapper,
       CollectionConfig config,
-      AccessRecorder audit) {
+      AccessRecorder audit,
+      RecordReads reads) {
     this.collections = collections;
     this.store = store;
     this.mapper = mapper;
     this.audit = audit;
+    this.reads = reads;
     this.parser = new QueryParser(config.queryLimits());
     this.maxRecordsPerRequest = config.maxRecordsPerRequest();
   }
@@ -80,21 +83,25 @@ public class RecordService {
     return records.stream().map(r -> view(collection, r, List.of())).toList();
   }
 
+  /**
+   * One record by id. Not a transaction of its own: the read's ends before its audit entry is
+   * appended (see {@link RecordReads}).
+   */
+  @Transactional(Transactional.TxType.SUPPORTS)
   public RecordView find(Caller caller, String collection, UUID id, String select) {
-    return find(caller, collections.get(collection), id, select);
+    CollectionDescriptor<?> descriptor = collections.get(collection);
+    Optional<String> scope = CollectionAccess.ownerScope(caller, descriptor, "read");
+    List<String> projection = parser.projection(descriptor, select);
+    RecordReads.Read<RecordView> read = reads.byId(descriptor, id, scope, projection);
+    audited(caller, descriptor, "read", read.records());
+    return read.value();
   }
 
-  private <E extends StoredRecord> RecordView find(
-      Caller caller, CollectionDescriptor<E> collection, UUID id, String select) {
-    Optional<String> scope = CollectionAccess.ownerScope(caller, collection, "read");
-    List<String> projection = parser.projection(collection, select);
-    E record = existing(collection, id);
-    CollectionAccess.checkOwner(scope, collection, record, "read");
-    audited(caller, collection, "read", List.of(record));
-    return view(collection, record, projection);
-  }
-
-  /** One page of the records matching the query parameters (see {@link QueryParser}). */
+  /**
+   * One page of the records matching the query parameters (see {@link QueryParser}). Not a
+   * transaction of its own, as {@link #find(Caller, String, UUID, String)}.
+   */
+  @Transactional(Transactional.TxType.SUPPORTS)
   public RecordPage find(Caller caller, String collection, Map<String, List<String>> parameters) {
     CollectionDescriptor<?> descriptor = collections.get(collection);
     Optional<String> scope = CollectionAccess.ownerScope(caller, descriptor, "query");
@@ -106,11 +113,9 @@ public class RecordService {
             asked.limit(),
             asked.offset(),
             asked.projection());
-    List<? extends StoredRecord> found = store.find(descriptor, query);
-    audited(caller, descriptor, "query", found);
-    List<JsonObject> items =
-        found.stream().map(r -> mapper.toJson(descriptor, r, query.projection())).toList();
-    return new RecordPage(items, query.limit(), query.offset());
+    RecordReads.Read<List<JsonObject>> read = reads.page(descriptor, query);
+    audited(caller, descriptor, "query", read.records());
+    return new RecordPage(read.value(), query.limit(), query.offset());
   }
 
   public long count(Caller caller, String collection, Map<String, List<String>> filters) {

@@ -1,0 +1,565 @@
+package io.smlguardian.store.benchmark;
+
+import io.smlguardian.store.benchmark.LoadRunner.Client;
+import io.smlguardian.store.benchmark.LoadRunner.Figures;
+import io.smlguardian.store.testsupport.Database;
+import io.smlguardian.store.testsupport.TestTokens;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The collection API against raw JDBC on the same PostgreSQL, in one run ({@code mvn
+ * -Pbenchmark-api verify}; not a test). Loads {@code benchmark.users} users with 100 interactions
+ * each straight into PostgreSQL, then measures seven operations on the interactions collection at
+ * each number of clients in {@code benchmark.clients}: through the service over HTTP, and the same
+ * operation done by plain JDBC (one connection per client thread, the statements the store issues
+ * for it, without the audit trail and the rest of what the service adds). Prints one table and
+ * writes it to {@code benchmark.output}.
+ *
+ * <p>Each call picks a user at random; a batch holds 100 records of one user, as a client's flush
+ * of one user's session would send (records of many users in one request cost one audit entry per
+ * user, see the README).
+ *
+ * <p>The JDBC side issues what the JPA store issues for the operation: a single insert is one
+ * INSERT and a commit; a batch is 100 INSERTs as one JDBC batch in one transaction; find by id one
+ * SELECT; a page one SELECT ... ORDER BY ... LIMIT; an update reads the record and then updates it
+ * where id and version still match, in one transaction (a delete likewise); a count one SELECT
+ * COUNT. Reads run in auto-commit.
+ */
+public final class ApiBenchmark {
+
+  private static final String COLLECTION = "interactions";
+  private static final String PATH = "/api/collections/" + COLLECTION;
+  private static final List<String> TYPES = List.of("chat", "voice", "task", "reflection");
+  private static final int PER_USER = 100;
+  private static final int BATCH = 100;
+  private static final int UPDATE_RING = 20;
+  private static final String COLUMNS =
+      "id, created_at, version, user_id, session_id, type, response_time, agent_mode, timestamp";
+  private static final String INSERT =
+      "INSERT INTO interactions (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  private static final String BY_ID = "SELECT " + COLUMNS + " FROM interactions WHERE id = ?";
+  private static final String PAGE =
+      "SELECT "
+          + COLUMNS
+          + " FROM interactions WHERE user_id = ? AND type = ?"
+          + " ORDER BY timestamp DESC, id ASC LIMIT ? OFFSET ?";
+  private static final String UPDATE =
+      "UPDATE interactions SET response_time = ?, version = ? WHERE id = ? AND version = ?";
+  private static final String DELETE = "DELETE FROM interactions WHERE id = ? AND version = ?";
+  private static final String COUNT =
+      "SELECT COUNT(id) FROM interactions WHERE user_id = ? AND type = ?";
+
+  private final ServiceCalls api;
+  private final int users;
+  private final int calls;
+  private final int warmup;
+  private final List<Integer> clientCounts;
+  private final String userPrefix;
+  private final List<UUID> spareIds = new ArrayList<>();
+  private List<UUID> findIds;
+
+  private ApiBenchmark() {
+    api =
+        new ServiceCalls(
+            System.getProperty("guardian.baseUrl", "http://localhost:9080/guardian-store"),
+            TestTokens.token("api-benchmark", "service"));
+    users = Integer.getInteger("benchmark.users", 1000);
+    calls = Integer.getInteger("benchmark.calls", 2000);
+    warmup = Integer.getInteger("benchmark.warmup", 500);
+    clientCounts =
+        Arrays.stream(System.getProperty("benchmark.clients", "1,16").split(","))
+            .map(String::trim)
+            .map(Integer::valueOf)
+            .toList();
+    userPrefix = "bench-" + Long.toString(System.currentTimeMillis(), 36) + "-u";
+  }
+
+  public static void main(String[] args) throws Exception {
+    Path output = Path.of(System.getProperty("benchmark.output", "target/benchmark-api.md"));
+    BenchmarkOutcome.guarded(
+        Path.of(output + ".failed"),
+        () -> {
+          String table = new ApiBenchmark().run();
+          System.out.println();
+          System.out.println(table);
+          Files.createDirectories(output.toAbsolutePath().getParent());
+          Files.writeString(output, table);
+          log("table written to " + output);
+        });
+  }
+
+  private String run() throws Exception {
+    api.awaitReady();
+    long loadMillis = load();
+    log("loaded " + users * PER_USER + " interactions in " + loadMillis + " ms");
+    // Every user has used the service before, as in a steady state: one query each, which also
+    // starts their audit chain. (A user's first access creates the chain's head in a transaction of
+    // its own, on a second pooled connection: fewer clients than the pool has connections.)
+    Figures firstAccess =
+        LoadRunner.run(
+            "first access of each user",
+            8,
+            0,
+            users,
+            c -> i -> api.get(PATH + "?userId=eq." + userPrefix + (i * 8 + c) + "&limit=1", 200));
+    log(describe(firstAccess));
+
+    // A freshly started server compiles its hot paths during the first thousands of requests:
+    // every HTTP operation runs once through before anything is measured.
+    int serverWarmup = Integer.getInteger("benchmark.serverWarmup", 1000);
+    for (Operation operation : Operation.values()) {
+      int warmCalls = operation == Operation.BATCH_INSERT ? serverWarmup / 10 : serverWarmup;
+      log(
+          describe(
+              LoadRunner.run(
+                  operation.label + " http (server warm-up)",
+                  4,
+                  0,
+                  warmCalls,
+                  httpClients(operation, 4, 0, warmCalls))));
+    }
+
+    List<String[]> rows = new ArrayList<>();
+    for (Operation operation : Operation.values()) {
+      for (int clients : clientCounts) {
+        int runCalls = operation == Operation.BATCH_INSERT ? Math.max(calls / 10, clients) : calls;
+        int runWarmup =
+            operation == Operation.BATCH_INSERT ? Math.max(warmup / 10, clients) : warmup;
+        Figures http =
+            LoadRunner.run(
+                operation.label + " http",
+                clients,
+                runWarmup,
+                runCalls,
+                httpClients(operation, clients, runWarmup, runCalls),
+                api::serverCpuNanos);
+        log(describe(http));
+        Figures jdbc =
+            LoadRunner.run(
+                operation.label + " jdbc",
+                clients,
+                runWarmup,
+                runCalls,
+                jdbcClients(operation, clients, runWarmup, runCalls));
+        log(describe(jdbc));
+        rows.add(row(operation, http, jdbc));
+      }
+    }
+    return table(rows);
+  }
+
+  /** The seven operations of the table, in its order. */
+  private enum Operation {
+    INSERT("single insert"),
+    BATCH_INSERT("batch insert of 100"),
+    FIND_BY_ID("find by id"),
+    PAGE("filtered sorted page of 20"),
+    UPDATE("update (If-Match)"),
+    DELETE("delete (If-Match)"),
+    COUNT("count (filtered)");
+
+    final String label;
+
+    Operation(String label) {
+      this.label = label;
+    }
+  }
+
+  // ---- the service, over HTTP ----
+
+  private LoadRunner.Clients httpClients(
+      Operation operation, int clients, int runWarmup, int runCalls) {
+    return switch (operation) {
+      case INSERT -> c -> i -> api.post(PATH, interactionJson(randomUser()), 201);
+      case BATCH_INSERT ->
+          c ->
+              i -> {
+                String user = randomUser();
+                StringBuilder body = new StringBuilder("[");
+                for (int r = 0; r < BATCH; r++) {
+                  body.append(r == 0 ? "" : ",").append(interactionJson(user));
+                }
+                api.post(PATH, body.append(']').toString(), 201);
+              };
+      case FIND_BY_ID -> c -> i -> api.get(PATH + "/" + randomFindId(), 200);
+      case PAGE ->
+          c ->
+              i ->
+                  api.get(
+                      PATH
+                          + "?userId=eq."
+                          + randomUser()
+                          + "&type=eq."
+                          + randomType()
+                          + "&order=timestamp.desc&limit=20",
+                      200);
+      case COUNT ->
+          c ->
+              i ->
+                  api.get(
+                      PATH + "/count?userId=eq." + randomUser() + "&type=eq." + randomType(), 200);
+      case UPDATE -> {
+        List<List<UUID>> rings = take(clients, UPDATE_RING);
+        yield c -> {
+          List<UUID> ring = rings.get(c);
+          long[] versions = new long[ring.size()];
+          Arrays.fill(versions, 1);
+          return i -> {
+            int slot = i % ring.size();
+            versions[slot] =
+                ServiceCalls.version(
+                    api.patch(
+                        PATH + "/" + ring.get(slot),
+                        "{\"responseTime\":" + (i % 1000) + "}",
+                        versions[slot],
+                        200));
+          };
+        };
+      }
+      case DELETE -> {
+        List<List<UUID>> victims = take(clients, perClient(runWarmup, runCalls, clients));
+        yield c -> i -> api.delete(PATH + "/" + victims.get(c).get(i), 1, 204);
+      }
+    };
+  }
+
+  // ---- raw JDBC, one connection per client ----
+
+  private LoadRunner.Clients jdbcClients(
+      Operation operation, int clients, int runWarmup, int runCalls) {
+    return switch (operation) {
+      case INSERT ->
+          c ->
+              new JdbcClient(false, INSERT) {
+                @Override
+                void call(int i, PreparedStatement[] statements) throws SQLException {
+                  bindInteraction(statements[0], randomUser());
+                  statements[0].executeUpdate();
+                }
+              };
+      case BATCH_INSERT ->
+          c ->
+              new JdbcClient(false, INSERT) {
+                @Override
+                void call(int i, PreparedStatement[] statements) throws SQLException {
+                  String user = randomUser();
+                  for (int r = 0; r < BATCH; r++) {
+                    bindInteraction(statements[0], user);
+                    statements[0].addBatch();
+                  }
+                  statements[0].executeBatch();
+                }
+              };
+      case FIND_BY_ID ->
+          c ->
+              new JdbcClient(true, BY_ID) {
+                @Override
+                void call(int i, PreparedStatement[] statements) throws SQLException {
+                  statements[0].setObject(1, randomFindId());
+                  expectRows(statements[0], 1);
+                }
+              };
+      case PAGE ->
+          c ->
+              new JdbcClient(true, PAGE) {
+                @Override
+                void call(int i, PreparedStatement[] statements) throws SQLException {
+                  statements[0].setString(1, randomUser());
+                  statements[0].setString(2, randomType());
+                  statements[0].setInt(3, 20);
+                  statements[0].setInt(4, 0);
+                  readAll(statements[0]);
+                }
+              };
+      case COUNT ->
+          c ->
+              new JdbcClient(true, COUNT) {
+                @Override
+                void call(int i, PreparedStatement[] statements) throws SQLException {
+                  statements[0].setString(1, randomUser());
+                  statements[0].setString(2, randomType());
+                  expectRows(statements[0], 1);
+                }
+              };
+      case UPDATE -> {
+        List<List<UUID>> rings = take(clients, UPDATE_RING);
+        yield c -> {
+          List<UUID> ring = rings.get(c);
+          long[] versions = new long[ring.size()];
+          Arrays.fill(versions, 1);
+          return new JdbcClient(false, BY_ID, UPDATE) {
+            @Override
+            void call(int i, PreparedStatement[] statements) throws SQLException {
+              int slot = i % ring.size();
+              statements[0].setObject(1, ring.get(slot));
+              expectRows(statements[0], 1);
+              statements[1].setDouble(1, i % 1000);
+              statements[1].setLong(2, versions[slot] + 1);
+              statements[1].setObject(3, ring.get(slot));
+              statements[1].setLong(4, versions[slot]);
+              if (statements[1].executeUpdate() != 1) {
+                throw new IllegalStateException("version conflict on " + ring.get(slot));
+              }
+              versions[slot]++;
+            }
+          };
+        };
+      }
+      case DELETE -> {
+        List<List<UUID>> victims = take(clients, perClient(runWarmup, runCalls, clients));
+        yield c ->
+            new JdbcClient(false, BY_ID, DELETE) {
+              @Override
+              void call(int i, PreparedStatement[] statements) throws SQLException {
+                UUID id = victims.get(c).get(i);
+                statements[0].setObject(1, id);
+                expectRows(statements[0], 1);
+                statements[1].setObject(1, id);
+                statements[1].setLong(2, 1);
+                if (statements[1].executeUpdate() != 1) {
+                  throw new IllegalStateException("version conflict on " + id);
+                }
+              }
+            };
+      }
+    };
+  }
+
+  /**
+   * A client thread's own connection and prepared statements (prepared once, as a statement cache
+   * would keep them); writes are committed one call at a time, reads run in auto-commit.
+   */
+  private abstract static class JdbcClient implements Client {
+    private final Connection connection;
+    private final PreparedStatement[] statements;
+    private final boolean read;
+
+    JdbcClient(boolean read, String... sql) throws SQLException {
+      this.read = read;
+      connection = Database.connect();
+      connection.setAutoCommit(read);
+      statements = new PreparedStatement[sql.length];
+      for (int s = 0; s < sql.length; s++) {
+        statements[s] = connection.prepareStatement(sql[s]);
+      }
+    }
+
+    abstract void call(int i, PreparedStatement[] statements) throws SQLException;
+
+    @Override
+    public void call(int i) throws SQLException {
+      call(i, statements);
+      if (!read) {
+        connection.commit();
+      }
+    }
+
+    @Override
+    public void close() throws SQLException {
+      connection.close();
+    }
+  }
+
+  private static void expectRows(PreparedStatement query, int expected) throws SQLException {
+    int rows = readAll(query);
+    if (rows != expected) {
+      throw new IllegalStateException("expected " + expected + " rows, got " + rows);
+    }
+  }
+
+  /** Reads every column of every row, as the service does to answer. */
+  private static int readAll(PreparedStatement query) throws SQLException {
+    int rows = 0;
+    try (ResultSet result = query.executeQuery()) {
+      int columns = result.getMetaData().getColumnCount();
+      while (result.next()) {
+        for (int c = 1; c <= columns; c++) {
+          result.getObject(c);
+        }
+        rows++;
+      }
+    }
+    return rows;
+  }
+
+  // ---- data ----
+
+  /**
+   * {@code users} users with 100 interactions each (25 of each type, timestamps one minute apart),
+   * written by one statement, then analysed so that the planner knows the table.
+   */
+  private long load() throws SQLException {
+    long start = System.currentTimeMillis();
+    try (Connection c = Database.connect();
+        Statement s = c.createStatement()) {
+      s.execute(
+          "INSERT INTO interactions ("
+              + COLUMNS
+              + ") SELECT gen_random_uuid(), now(), 1, '"
+              + userPrefix
+              + "' || (g / "
+              + PER_USER
+              + "), 's' || (g % 10), (ARRAY['chat','voice','task','reflection'])[1 + g % 4],"
+              + " g % 500, 'mirror', now() - g * interval '1 minute'"
+              + " FROM generate_series(0, "
+              + (users * PER_USER - 1)
+              + ") g");
+      s.execute("VACUUM ANALYZE interactions");
+      List<UUID> ids = new ArrayList<>(users * PER_USER);
+      try (ResultSet r =
+          s.executeQuery(
+              "SELECT id FROM interactions WHERE user_id LIKE '" + userPrefix + "%' ORDER BY id")) {
+        while (r.next()) {
+          ids.add(r.getObject(1, UUID.class));
+        }
+      }
+      Collections.shuffle(ids, new Random(42));
+      // Finds read a fixed fifth of the rows; updates and deletes take theirs from the rest.
+      findIds = List.copyOf(ids.subList(0, ids.size() / 5));
+      spareIds.addAll(ids.subList(ids.size() / 5, ids.size()));
+    }
+    return System.currentTimeMillis() - start;
+  }
+
+  /** Records no other run touches: {@code perClient} for each of the clients. */
+  private List<List<UUID>> take(int clients, int perClient) {
+    if (clients * perClient > spareIds.size()) {
+      throw new IllegalStateException(
+          "not enough loaded records for this run: raise benchmark.users");
+    }
+    List<List<UUID>> taken = new ArrayList<>();
+    for (int c = 0; c < clients; c++) {
+      List<UUID> mine = spareIds.subList(0, perClient);
+      taken.add(List.copyOf(mine));
+      mine.clear();
+    }
+    return taken;
+  }
+
+  private static int perClient(int runWarmup, int runCalls, int clients) {
+    return (runWarmup + clients - 1) / clients + (runCalls + clients - 1) / clients;
+  }
+
+  private UUID randomFindId() {
+    return findIds.get(ThreadLocalRandom.current().nextInt(findIds.size()));
+  }
+
+  private String randomUser() {
+    return userPrefix + ThreadLocalRandom.current().nextInt(users);
+  }
+
+  private static String randomType() {
+    return TYPES.get(ThreadLocalRandom.current().nextInt(TYPES.size()));
+  }
+
+  private String interactionJson(String user) {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    return "{\"userId\":\""
+        + user
+        + "\",\"sessionId\":\"s"
+        + random.nextInt(10)
+        + "\",\"type\":\""
+        + randomType()
+        + "\",\"responseTime\":"
+        + random.nextInt(500)
+        + ",\"agentMode\":\"mirror\",\"timestamp\":\""
+        + java.time.Instant.now()
+        + "\"}";
+  }
+
+  private void bindInteraction(PreparedStatement insert, String user) throws SQLException {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+    insert.setObject(1, UUID.randomUUID());
+    insert.setObject(2, now);
+    insert.setLong(3, 1);
+    insert.setString(4, user);
+    insert.setString(5, "s" + random.nextInt(10));
+    insert.setString(6, randomType());
+    insert.setDouble(7, random.nextInt(500));
+    insert.setString(8, "mirror");
+    insert.setObject(9, now);
+  }
+
+  // ---- the table ----
+
+  private static String[] row(Operation operation, Figures http, Figures jdbc) {
+    return new String[] {
+      operation.label,
+      Integer.toString(http.clients()),
+      String.format(Locale.ROOT, "%,.0f", http.callsPerSecond()),
+      millis(http.p50Millis()),
+      millis(http.p99Millis()),
+      String.format(Locale.ROOT, "%,.0f", jdbc.callsPerSecond()),
+      millis(jdbc.p50Millis()),
+      millis(jdbc.p99Millis()),
+      String.format(Locale.ROOT, "%.0f%%", 100 * http.callsPerSecond() / jdbc.callsPerSecond()),
+      millis(http.cpuMillisPerCall())
+    };
+  }
+
+  private String table(List<String[]> rows) throws SQLException {
+    StringBuilder out = new StringBuilder();
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "API benchmark, %s, %d cores, PostgreSQL %s on loopback, %,d interactions loaded;"
+                + " %,d measured calls per run after %,d warm-up calls (batches: a tenth);"
+                + " latencies in ms%n%n",
+            LocalDate.now(),
+            Runtime.getRuntime().availableProcessors(),
+            Database.single("SHOW server_version"),
+            users * PER_USER,
+            calls,
+            warmup));
+    out.append(
+        "| operation | clients | HTTP calls/s | HTTP p50 | HTTP p99 | JDBC calls/s | JDBC p50 |"
+            + " JDBC p99 | HTTP/JDBC calls/s | server CPU ms/call |\n");
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (String[] row : rows) {
+      out.append("| ").append(String.join(" | ", row)).append(" |\n");
+    }
+    return out.toString();
+  }
+
+  private static String millis(double value) {
+    return String.format(Locale.ROOT, "%.2f", value);
+  }
+
+  private static String describe(Figures f) {
+    return String.format(
+        Locale.ROOT,
+        "%s, %d clients: %,d calls in %.2f s, %,.0f/s, p50 %.2f ms, p99 %.2f ms, max %.2f ms,"
+            + " server CPU %.2f ms/call",
+        f.operation(),
+        f.clients(),
+        f.calls(),
+        f.seconds(),
+        f.callsPerSecond(),
+        f.p50Millis(),
+        f.p99Millis(),
+        f.latency().getMaxValue() / 1e6,
+        f.cpuMillisPerCall());
+  }
+
+  private static void log(String message) {
+    System.out.println("[api-benchmark] " + message);
+  }
+}

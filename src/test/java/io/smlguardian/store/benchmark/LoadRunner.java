@@ -1,0 +1,161 @@
+package io.smlguardian.store.benchmark;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+import org.HdrHistogram.Histogram;
+
+/**
+ * A closed-loop load harness: a number of client threads, each calling one operation again and
+ * again, every call waiting for the previous one's answer. Each client first makes its warm-up
+ * calls (not measured: they let the JIT compile and the pools fill), then all clients wait for each
+ * other and make a fixed number of measured calls. Every measured call's latency goes into an
+ * HdrHistogram; throughput is measured calls over the wall time from the common start to the last
+ * client's end. Nothing here asserts on time: the figures are printed for people to read.
+ */
+final class LoadRunner {
+
+  /** The longest latency the histograms record (longer calls are clamped to it). */
+  private static final long MAX_LATENCY_NANOS = 60_000_000_000L;
+
+  /** One client's calls; it may keep state of its own (a connection, its records' versions). */
+  interface Client extends AutoCloseable {
+
+    /**
+     * Makes one call and checks its answer.
+     *
+     * @param call the call's number within this client, from 0 (warm-up calls first)
+     */
+    void call(int call) throws Exception;
+
+    @Override
+    default void close() throws Exception {}
+  }
+
+  /** Makes the client of each thread, in that thread. */
+  interface Clients {
+    Client open(int client) throws Exception;
+  }
+
+  /**
+   * What one run measured.
+   *
+   * @param cpuNanos what the run's probe counted during the measured calls (e.g. the server's CPU
+   *     time), or -1 without a probe
+   */
+  record Figures(
+      String operation, int clients, long calls, double seconds, Histogram latency, long cpuNanos) {
+
+    /** The probe's count per measured call, in milliseconds (NaN without a probe). */
+    double cpuMillisPerCall() {
+      return cpuNanos < 0 ? Double.NaN : cpuNanos / 1e6 / calls;
+    }
+
+    double callsPerSecond() {
+      return calls / seconds;
+    }
+
+    double p50Millis() {
+      return latency.getValueAtPercentile(50) / 1e6;
+    }
+
+    double p99Millis() {
+      return latency.getValueAtPercentile(99) / 1e6;
+    }
+  }
+
+  private LoadRunner() {}
+
+  /**
+   * Runs {@code clients} clients, each making {@code warmup / clients} warm-up calls and then
+   * {@code calls / clients} measured ones (both rounded up).
+   *
+   * @throws IllegalStateException with the first failure of any client
+   */
+  static Figures run(String operation, int clients, int warmup, int calls, Clients factory)
+      throws InterruptedException {
+    return run(operation, clients, warmup, calls, factory, null);
+  }
+
+  /**
+   * As {@link #run(String, int, int, int, Clients)}, reading the probe when the measured calls
+   * start and when they have all ended.
+   *
+   * @param probe a counter that only grows, such as a process's CPU time in nanoseconds
+   */
+  static Figures run(
+      String operation, int clients, int warmup, int calls, Clients factory, LongSupplier probe)
+      throws InterruptedException {
+    int warmupPerClient = (warmup + clients - 1) / clients;
+    int callsPerClient = (calls + clients - 1) / clients;
+    Histogram total = new Histogram(MAX_LATENCY_NANOS, 3);
+    AtomicLong start = new AtomicLong();
+    AtomicLong probeAtStart = new AtomicLong();
+    AtomicInteger arrived = new AtomicInteger();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    // Every client arrives here once, after its warm-up or when it failed: the last one to arrive
+    // starts the clock, and then all go on (or, after a failure, stop).
+    CountDownLatch measuring = new CountDownLatch(clients);
+    Runnable arrive =
+        () -> {
+          try {
+            if (arrived.incrementAndGet() == clients) {
+              if (probe != null) {
+                probeAtStart.set(probe.getAsLong());
+              }
+              start.set(System.nanoTime());
+            }
+          } finally {
+            measuring.countDown();
+          }
+        };
+    List<Thread> threads = new ArrayList<>();
+    for (int c = 0; c < clients; c++) {
+      int index = c;
+      Thread thread =
+          new Thread(
+              () -> {
+                Histogram mine = new Histogram(MAX_LATENCY_NANOS, 3);
+                boolean warm = false;
+                try (Client client = factory.open(index)) {
+                  for (int i = 0; i < warmupPerClient && failure.get() == null; i++) {
+                    client.call(i);
+                  }
+                  warm = true;
+                  arrive.run();
+                  measuring.await();
+                  for (int i = 0; i < callsPerClient && failure.get() == null; i++) {
+                    long before = System.nanoTime();
+                    client.call(warmupPerClient + i);
+                    mine.recordValue(Math.min(System.nanoTime() - before, MAX_LATENCY_NANOS));
+                  }
+                } catch (Throwable e) {
+                  failure.compareAndSet(null, e);
+                  if (!warm) {
+                    arrive.run();
+                  }
+                }
+                synchronized (total) {
+                  total.add(mine);
+                }
+              },
+              operation + "-client-" + c);
+      threads.add(thread);
+      thread.start();
+    }
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    double seconds = (System.nanoTime() - start.get()) / 1e9;
+    if (failure.get() != null) {
+      throw new IllegalStateException(
+          operation + " with " + clients + " clients failed: " + failure.get(), failure.get());
+    }
+    long probed = probe == null ? -1 : probe.getAsLong() - probeAtStart.get();
+    return new Figures(operation, clients, total.getTotalCount(), seconds, total, probed);
+  }
+}
