@@ -92,9 +92,10 @@ public class CollectionResource {
               + " MEMORY_RESET_ENABLED=true only.");
     }
     Map<String, Long> cleared = reset.clearAll(caller());
-    JsonObjectBuilder counts = Json.createObjectBuilder();
+    JsonObjectBuilder counts = Jsonp.PROVIDER.createObjectBuilder();
     cleared.forEach(counts::add);
-    return Json.createObjectBuilder()
+    return Jsonp.PROVIDER
+        .createObjectBuilder()
         .add("cleared", counts)
         .add("total", cleared.values().stream().mapToLong(Long::longValue).sum())
         .build();
