@@ -1,5 +1,6 @@
 package io.smlguardian.store.backup;
 
+import io.smlguardian.store.platform.Settings;
 import jakarta.enterprise.concurrent.CronTrigger;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -96,8 +97,8 @@ public class BackupConfig {
         Path.of(setting.apply(DIR).map(String::trim).orElse("backups"))
             .toAbsolutePath()
             .normalize();
-    this.enabled = flag(setting, ENABLED, false, problems);
-    this.compression = flag(setting, COMPRESSION, true, problems);
+    this.enabled = Settings.flag(setting, ENABLED, false, problems);
+    this.compression = Settings.flag(setting, COMPRESSION, true, problems);
     String frequencyText = setting.apply(FREQUENCY).map(String::trim).orElse("daily");
     try {
       this.frequency = Frequency.valueOf(frequencyText.toUpperCase(Locale.ROOT));
@@ -229,24 +230,5 @@ public class BackupConfig {
       return null;
     }
     return new SecretKeySpec(bytes, "AES");
-  }
-
-  private static boolean flag(
-      Function<String, Optional<String>> setting,
-      String name,
-      boolean defaultValue,
-      List<String> problems) {
-    Optional<String> value = setting.apply(name).map(v -> v.trim().toLowerCase(Locale.ROOT));
-    if (value.isEmpty()) {
-      return defaultValue;
-    }
-    return switch (value.get()) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> {
-        problems.add(name + "=" + value.get() + " must be true or false");
-        yield defaultValue;
-      }
-    };
   }
 }

@@ -2,6 +2,7 @@ package io.smlguardian.store.retention;
 
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.CollectionRegistry;
+import io.smlguardian.store.platform.Settings;
 import jakarta.enterprise.concurrent.CronTrigger;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -77,7 +78,7 @@ public class RetentionConfig {
       ZoneId zone) {
     List<String> problems = new ArrayList<>();
     this.policies = policies(collections, setting, problems);
-    this.enabled = flag(setting, ENABLED, true, problems);
+    this.enabled = Settings.flag(setting, ENABLED, true, problems);
     this.schedule = setting.apply(SCHEDULE).map(String::trim).orElse("0 3 * * *");
     this.zone = zone;
     try {
@@ -179,25 +180,6 @@ public class RetentionConfig {
               collection.name(), collection.timeField(), period, value.isPresent(), variable));
     }
     return List.copyOf(policies);
-  }
-
-  private static boolean flag(
-      Function<String, Optional<String>> setting,
-      String name,
-      boolean defaultValue,
-      List<String> problems) {
-    Optional<String> value = setting.apply(name).map(v -> v.trim().toLowerCase(Locale.ROOT));
-    if (value.isEmpty()) {
-      return defaultValue;
-    }
-    return switch (value.get()) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> {
-        problems.add(name + "=" + value.get() + " must be true or false");
-        yield defaultValue;
-      }
-    };
   }
 
   private static int number(

@@ -2,6 +2,7 @@ package io.smlguardian.store.backup;
 
 import io.smlguardian.store.testsupport.Api;
 import io.smlguardian.store.testsupport.Database;
+import io.smlguardian.store.testsupport.Samples;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
@@ -38,19 +39,7 @@ import java.util.Locale;
  */
 public final class BackupBenchmark {
 
-  private static final List<String> TABLES =
-      List.of(
-          "legal_holds",
-          "user_keys",
-          "audit_chains",
-          "memories",
-          "dream_cycles",
-          "profile_snapshots",
-          "emotional_states",
-          "interactions",
-          "sessions",
-          "access_logs",
-          "metrics");
+  private static final List<String> TABLES = Samples.BACKUP_TABLES;
 
   private BackupBenchmark() {}
 

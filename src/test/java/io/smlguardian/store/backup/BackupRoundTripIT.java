@@ -42,20 +42,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BackupRoundTripIT {
 
-  /** Every table a backup holds. */
-  private static final List<String> TABLES =
-      List.of(
-          "legal_holds",
-          "user_keys",
-          "audit_chains",
-          "memories",
-          "dream_cycles",
-          "profile_snapshots",
-          "emotional_states",
-          "interactions",
-          "sessions",
-          "access_logs",
-          "metrics");
+  private static final List<String> TABLES = Samples.BACKUP_TABLES;
 
   private static final BackupClient POSTGRESQL = BackupClient.ofServerUnderTest();
   private static final Api.Client OFFICER =

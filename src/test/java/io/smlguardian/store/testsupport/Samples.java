@@ -22,6 +22,16 @@ public final class Samples {
           "access_logs",
           "metrics");
 
+  /**
+   * Every table a backup holds: the store's own (data keys, legal holds, audit chain heads), then
+   * the eight collections.
+   */
+  public static final List<String> BACKUP_TABLES =
+      java.util.stream.Stream.concat(
+              java.util.stream.Stream.of("legal_holds", "user_keys", "audit_chains"),
+              COLLECTIONS.stream())
+          .toList();
+
   /** The collections callers write through the API: all but the audit trail, the store's own. */
   public static final List<String> WRITABLE =
       COLLECTIONS.stream().filter(c -> !c.equals("access_logs")).toList();
