@@ -3,6 +3,7 @@ package io.smlguardian.store.accesslog;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.DataCategory;
 import io.smlguardian.store.collection.RecordStore;
+import io.smlguardian.store.collection.VersionConflictException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -37,6 +38,13 @@ public class AuditChain {
           "createdAt",
           List.of("chain"));
 
+  /**
+   * How often an append on a store without transactions links its entries again after losing the
+   * head to a concurrent one, before it gives up (as a version conflict): each loss means another
+   * append went in, so this bounds the wait only under a storm of appends to one chain.
+   */
+  private static final int MAX_ATTEMPTS = 100;
+
   private RecordStore store;
 
   protected AuditChain() {}
@@ -55,17 +63,35 @@ public class AuditChain {
     append(chain, entries);
   }
 
-  /** Appends entries of one chain in the caller's transaction, holding the chain until it ends. */
+  /**
+   * Appends entries of one chain in the caller's transaction, holding the chain until it ends.
+   *
+   * <p>The head moves first, then the entries go in. On a transactional store the head is locked
+   * when read, so nothing else moves it meanwhile. On one without transactions (MongoDB), the read
+   * locks nothing: when a concurrent append moved the head first, this one's update loses on the
+   * head's version and changes nothing, and the entries are linked again after the new head. So no
+   * two entries ever take one position; what a crash between the two writes can leave is a head
+   * past entries never written, which verification reports as missing entries.
+   */
   @Transactional
   public void append(String chain, List<AccessLog> entries) {
-    AuditChainHead head =
-        store.findForUpdate(HEADS, AuditChainHead.idOf(chain)).orElseGet(() -> created(chain));
-    for (AccessLog entry : entries) {
-      entry.link(head.seq(), head.hash());
-      head.advance(entry);
+    for (int attempt = 1; ; attempt++) {
+      AuditChainHead head =
+          store.findForUpdate(HEADS, AuditChainHead.idOf(chain)).orElseGet(() -> created(chain));
+      for (AccessLog entry : entries) {
+        entry.link(head.seq(), head.hash());
+        head.advance(entry);
+      }
+      try {
+        store.update(HEADS, head);
+        break;
+      } catch (VersionConflictException lost) {
+        if (store.supportsAtomicWrites() || attempt == MAX_ATTEMPTS) {
+          throw lost;
+        }
+      }
     }
     store.insert(AccessLogs.COLLECTION, entries);
-    store.update(HEADS, head);
   }
 
   /**
