@@ -11,6 +11,8 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 
@@ -30,6 +32,15 @@ public class RecordStores {
   @Resource(lookup = "jdbc/guardian")
   private DataSource dataSource;
 
+  /**
+   * SQLite's snapshots (a backup's one read of the whole store) take a connection of their own
+   * (sqlite.xml), not the API's only one: WAL keeps the reader's snapshot while the API goes on
+   * writing, and the backup's audit receipt has a connection to write with. (Liberty keeps a
+   * connection taken outside a transaction until the batch step ends, even once closed.) The other
+   * backends' pools have connections to spare.
+   */
+  private static final String SQLITE_SNAPSHOTS = "jdbc/guardianSnapshot";
+
   @Inject private BackendConfig config;
   @Inject private CollectionRegistry collections;
   @Inject private MetricRegistry metrics;
@@ -46,7 +57,20 @@ public class RecordStores {
       return MongoRecordStore.connect(config.mongoUri(), collections.all());
     }
     return new JpaRecordStore(
-        em, dataSource, backend.configName(), backend.nestedTransactions(), backend.ephemeral());
+        em,
+        dataSource,
+        backend == Backend.SQLITE ? lookup(SQLITE_SNAPSHOTS) : dataSource,
+        backend.configName(),
+        backend.nestedTransactions(),
+        backend.ephemeral());
+  }
+
+  private static DataSource lookup(String name) {
+    try {
+      return InitialContext.doLookup(name);
+    } catch (NamingException e) {
+      throw new IllegalStateException(name + " is not configured: " + e.getMessage(), e);
+    }
   }
 
   void close(@Disposes RecordStore store) throws Exception {

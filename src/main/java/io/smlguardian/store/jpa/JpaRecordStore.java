@@ -64,6 +64,7 @@ public class JpaRecordStore implements RecordStore {
   private final Map<String, JdbcTable<?>> tables = new ConcurrentHashMap<>();
   private final EntityManager em;
   private final DataSource dataSource;
+  private final DataSource snapshots;
   private final String backend;
   private final boolean nestedTransactions;
   private final boolean ephemeral;
@@ -71,6 +72,8 @@ public class JpaRecordStore implements RecordStore {
   /**
    * @param em the container-managed entity manager of the {@code guardian} unit
    * @param dataSource the same unit's datasource, for {@link #ping()}
+   * @param snapshots where {@link #openSnapshot()} takes its connection: the same datasource, or
+   *     one of its own on the same database
    * @param backend the backend's name, as {@code DB_BACKEND} gives it
    * @param nestedTransactions whether a transaction may open another meanwhile (not on SQLite)
    * @param ephemeral whether the database lives only as long as the server (memory)
@@ -78,11 +81,13 @@ public class JpaRecordStore implements RecordStore {
   public JpaRecordStore(
       EntityManager em,
       DataSource dataSource,
+      DataSource snapshots,
       String backend,
       boolean nestedTransactions,
       boolean ephemeral) {
     this.em = em;
     this.dataSource = dataSource;
+    this.snapshots = snapshots;
     this.backend = backend;
     this.nestedTransactions = nestedTransactions;
     this.ephemeral = ephemeral;
@@ -286,7 +291,7 @@ public class JpaRecordStore implements RecordStore {
   @Override
   public RecordSnapshot openSnapshot() {
     try {
-      return new JdbcSnapshot(dataSource.getConnection());
+      return new JdbcSnapshot(snapshots.getConnection());
     } catch (SQLException e) {
       throw new IllegalStateException(backend + ": cannot open a snapshot: " + e.getMessage(), e);
     }

@@ -25,7 +25,6 @@ import java.util.zip.ZipFile;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
 /**
  * Backups over HTTP on every backend: who may manage them; a backup listed with the seed's
@@ -37,13 +36,6 @@ import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
  * would damage them. The build's memory server encrypts its backups, so there this runs on
  * encrypted archives.
  */
-@DisabledIfSystemProperty(
-    named = "guardian.backend",
-    matches = "sqlite",
-    disabledReason =
-        "not yet on SQLite: the backup's snapshot connection stays with the batchlet after it is"
-            + " closed (Liberty's local transaction containment), and with SQLite's pool of one"
-            + " connection the job's audit receipt then waits for it until the pool times out")
 class BackupApiIT {
 
   private static final BackupClient SERVER = BackupClient.ofServerUnderTest();

@@ -30,10 +30,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Backup and restore against what PostgreSQL itself holds: a seeded store backed up, wiped with SQL
  * and restored has every row of every table back, byte for byte (a checksum per table); the same
- * backup restores into the memory (H2) and MongoDB servers with every record equal through the API;
- * an encrypted backup (the memory server's) is refused by this server, which lacks its key, with
- * nothing changed; a user erased after a backup stays erased when it is restored, and records past
- * their retention are not brought back.
+ * backup restores into the SQLite, memory (H2) and MongoDB servers with every record equal through
+ * the API, and a SQLite server's backup moves its store into PostgreSQL; an encrypted backup (the
+ * memory server's) is refused by this server, which lacks its key, with nothing changed; a user
+ * erased after a backup stays erased when it is restored, and records past their retention are not
+ * brought back.
  *
  * <p>Runs in the postgresql run only, where the other servers are up but have not been tested yet
  * (their stores are empty), so the first restore there goes into an empty store.
@@ -101,8 +102,7 @@ class BackupRoundTripIT {
   @Test
   @Order(2)
   void aBackupRestoresIntoTheOtherBackendsWithEveryRecordEqual() {
-    Assumptions.assumeFalse(
-        Boolean.getBoolean("guardian.backends.skip"), "the other backends' servers are not up");
+    Assumptions.assumeFalse(otherServers().isEmpty(), "the other backends' servers are not up");
     String user = "move-" + UUID.randomUUID();
     seed(List.of(user));
     JsonObject backup = POSTGRESQL.backUp();
@@ -110,7 +110,7 @@ class BackupRoundTripIT {
     byte[] archive = POSTGRESQL.download(id);
     assertThat((long) archive.length).isEqualTo(backup.getJsonNumber("size").longValue());
 
-    for (String property : List.of("guardian.memory.baseUrl", "guardian.mongodb.baseUrl")) {
+    for (String property : otherServers()) {
       BackupClient target = new BackupClient(System.getProperty(property));
       Api.Reply uploaded = target.upload(id, archive);
       assertThat(uploaded.status()).as(uploaded.toString()).isEqualTo(201);
@@ -225,6 +225,70 @@ class BackupRoundTripIT {
     assertThat(keptAfter).isEqualTo(keptBefore);
     JsonObject chain = AUDITOR.get("/api/audit/chains/" + erased + "/verification").object();
     assertThat(chain.getBoolean("valid")).as(chain.toString()).isTrue();
+  }
+
+  /**
+   * The README's move of a development store: a backup of the SQLite server, restored with replace
+   * into PostgreSQL, gives PostgreSQL every record of it, and the audit chains carried along still
+   * verify (their hashes cover every time to the microsecond, which SQLite keeps as integers).
+   */
+  @Test
+  @Order(5)
+  void aSqliteStoreMovesIntoPostgresqlWhole() {
+    Assumptions.assumeFalse(Boolean.getBoolean("guardian.sqlite.skip"), "no sqlite server");
+    BackupClient sqlite = new BackupClient(System.getProperty("guardian.sqlite.baseUrl"));
+    String user = "dev-" + UUID.randomUUID();
+    for (String collection : Samples.WRITABLE) {
+      sqlite.insert(collection, Samples.record(collection, user));
+      sqlite.insert(collection, Samples.record(collection, user));
+    }
+    Map<String, List<JsonObject>> onSqlite = new LinkedHashMap<>();
+    for (String collection : Samples.WRITABLE) {
+      if (!collection.equals("metrics")) {
+        onSqlite.put(collection, sqlite.recordsOf(collection, user));
+      }
+    }
+    JsonObject backup = sqlite.backUp();
+    String id = backup.getString("backupId");
+    assertThat(backup.getString("backend")).isEqualTo("sqlite");
+
+    Api.Reply uploaded = POSTGRESQL.upload(id, sqlite.download(id));
+    assertThat(uploaded.status()).as(uploaded.toString()).isEqualTo(201);
+    JsonObject restore = POSTGRESQL.restore(id, true);
+
+    assertThat(restore.getString("status")).as(restore.toString()).isEqualTo("COMPLETED");
+    JsonObject result = restore.getJsonObject("result");
+    JsonObject skipped = result.getJsonObject("skipped");
+    for (String collection : Samples.COLLECTIONS) {
+      assertThat(count(result.getJsonObject("restored"), collection))
+          .as(collection)
+          .isEqualTo(
+              count(backup.getJsonObject("counts"), collection)
+                  - count(skipped.getJsonObject("erased"), collection)
+                  - count(skipped.getJsonObject("expired"), collection));
+    }
+    for (var entry : onSqlite.entrySet()) {
+      assertThat(POSTGRESQL.recordsOf(entry.getKey(), user))
+          .as(entry.getKey())
+          .isEqualTo(entry.getValue())
+          .hasSize(2);
+    }
+    JsonObject chain = AUDITOR.get("/api/audit/chains/" + user + "/verification").object();
+    assertThat(chain.getBoolean("valid")).as(chain.toString()).isTrue();
+    assertThat(chain.getJsonNumber("entries").longValue()).isGreaterThan(onSqlite.size());
+  }
+
+  /** The base URL properties of the other backends' servers that are up in this build. */
+  private static List<String> otherServers() {
+    List<String> servers = new java.util.ArrayList<>();
+    if (!Boolean.getBoolean("guardian.sqlite.skip")) {
+      servers.add("guardian.sqlite.baseUrl");
+    }
+    if (!Boolean.getBoolean("guardian.backends.skip")) {
+      servers.add("guardian.memory.baseUrl");
+      servers.add("guardian.mongodb.baseUrl");
+    }
+    return servers;
   }
 
   private static void seed(List<String> users) {
