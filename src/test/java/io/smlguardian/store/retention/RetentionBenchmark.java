@@ -36,12 +36,14 @@ public final class RetentionBenchmark {
   /**
    * @param seconds the job's run, from start to end (all eight partitions, listener, receipt)
    * @param partitionSeconds the time the job spent on interactions
+   * @param statementSeconds the part of it spent in the store's reads and deletes
    */
   private record Purge(
       int chunkSize,
       long rows,
       double seconds,
       double partitionSeconds,
+      double statementSeconds,
       double longestStatementMillis) {}
 
   public static void main(String[] args) throws Exception {
@@ -95,6 +97,7 @@ public final class RetentionBenchmark {
                       .toMillis()
                   / 1000.0,
               interactions.getJsonNumber("durationMillis").longValue() / 1000.0,
+              interactions.getJsonNumber("statementMillis").longValue() / 1000.0,
               run.getJsonNumber("longestStatementMillis").doubleValue());
       purges.add(purge);
       log(
@@ -159,6 +162,13 @@ public final class RetentionBenchmark {
           purge.partitionSeconds(),
           partitionRate,
           100 * partitionRate / deleteRate);
+      System.out.printf(
+          Locale.ROOT,
+          "| ... of which its reads and deletes | %,d | %.2f | %,.0f | %.0f%% | |%n",
+          purge.rows(),
+          purge.statementSeconds(),
+          purge.rows() / purge.statementSeconds(),
+          100 * purge.rows() / purge.statementSeconds() / deleteRate);
     }
     System.out.printf(
         Locale.ROOT,

@@ -12,6 +12,8 @@ import java.io.Serializable;
  * @param purgedThisRun purged by this run
  * @param longestStatementMillis the slowest single read or delete of the collection
  * @param durationMillis the time this run spent on the collection
+ * @param statementMillis the part of it spent in the store's reads and deletes (the rest went to
+ *     the chunks' transactions and checkpoints, and the code between)
  */
 public record CollectionPurge(
     String collection,
@@ -19,7 +21,8 @@ public record CollectionPurge(
     long purged,
     long purgedThisRun,
     double longestStatementMillis,
-    long durationMillis)
+    long durationMillis,
+    long statementMillis)
     implements Serializable {
 
   static CollectionPurge of(PurgeProgress progress) {
@@ -29,12 +32,13 @@ public record CollectionPurge(
         progress.purged(),
         progress.purgedThisRun(),
         progress.longestStatementNanos() / 1_000_000.0,
-        progress.elapsedMillis());
+        progress.elapsedMillis(),
+        progress.statementNanosThisRun() / 1_000_000);
   }
 
   /** The same collection as carried over into a restarted run that has not reached it yet. */
   CollectionPurge carriedOver() {
-    return new CollectionPurge(collection, cutoff, purged, 0, 0, 0);
+    return new CollectionPurge(collection, cutoff, purged, 0, 0, 0, 0);
   }
 
   public JsonObject toJson() {
@@ -44,6 +48,7 @@ public record CollectionPurge(
         .add("purgedThisRun", purgedThisRun)
         .add("longestStatementMillis", Math.round(longestStatementMillis * 1000) / 1000.0)
         .add("durationMillis", durationMillis)
+        .add("statementMillis", statementMillis)
         .build();
   }
 }

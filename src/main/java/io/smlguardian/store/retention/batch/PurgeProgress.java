@@ -19,6 +19,7 @@ public final class PurgeProgress implements Serializable {
   private long purged;
   private long purgedThisRun;
   private long longestStatementNanos;
+  private long statementNanosThisRun;
   private long openedAtMillis;
   private long elapsedMillis;
 
@@ -36,6 +37,7 @@ public final class PurgeProgress implements Serializable {
     this.purged = other.purged;
     this.purgedThisRun = other.purgedThisRun;
     this.longestStatementNanos = other.longestStatementNanos;
+    this.statementNanosThisRun = other.statementNanosThisRun;
     this.openedAtMillis = other.openedAtMillis;
     this.elapsedMillis = System.currentTimeMillis() - other.openedAtMillis;
   }
@@ -49,6 +51,7 @@ public final class PurgeProgress implements Serializable {
   PurgeProgress resumed() {
     PurgeProgress resumed = new PurgeProgress(this);
     resumed.purgedThisRun = 0;
+    resumed.statementNanosThisRun = 0;
     resumed.openedAtMillis = System.currentTimeMillis();
     resumed.elapsedMillis = 0;
     return resumed;
@@ -74,6 +77,7 @@ public final class PurgeProgress implements Serializable {
 
   void statement(long nanos) {
     longestStatementNanos = Math.max(longestStatementNanos, nanos);
+    statementNanosThisRun += nanos;
   }
 
   public String collection() {
@@ -101,6 +105,11 @@ public final class PurgeProgress implements Serializable {
 
   public long longestStatementNanos() {
     return longestStatementNanos;
+  }
+
+  /** The time this run spent in the store's reads and deletes (the rest went to the chunks). */
+  public long statementNanosThisRun() {
+    return statementNanosThisRun;
   }
 
   public long elapsedMillis() {
