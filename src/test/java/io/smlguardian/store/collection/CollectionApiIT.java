@@ -91,7 +91,9 @@ class CollectionApiIT {
   @DisabledIfSystemProperty(
       named = "guardian.backend",
       matches = "mongodb",
-      disabledReason = "mongodb refuses inserts of several records: no transactions")
+      disabledReason =
+          "mongodb refuses inserts of several records (no transactions): that 501 is"
+              + " tested there instead, by severalRecordsAreRefusedWithoutTransactions")
   @ParameterizedTest
   @FieldSource("COLLECTIONS")
   void insertManyStoresAllInOneRequestAndFindsThemByQuery(String collection) {
@@ -150,7 +152,9 @@ class CollectionApiIT {
   @DisabledIfSystemProperty(
       named = "guardian.backend",
       matches = "mongodb",
-      disabledReason = "mongodb refuses inserts of several records: no transactions")
+      disabledReason =
+          "mongodb refuses inserts of several records (no transactions): that 501 is"
+              + " tested there instead, by severalRecordsAreRefusedWithoutTransactions")
   @ParameterizedTest
   @FieldSource("COLLECTIONS")
   void insertManyWithOneInvalidRecordStoresNone(String collection) {

@@ -48,7 +48,9 @@ class AtomicApiIT {
   @DisabledIfSystemProperty(
       named = "guardian.backend",
       matches = "mongodb",
-      disabledReason = "mongodb refuses atomic requests of several operations: no transactions")
+      disabledReason =
+          "mongodb refuses atomic requests of several operations (no transactions):"
+              + " that 501 is tested there instead, by severalOperationsAreRefusedWithoutTransactions")
   @Test
   void allOperationsOverSeveralCollectionsCommitTogether() {
     String user = "atomic-" + UUID.randomUUID();
@@ -100,7 +102,9 @@ class AtomicApiIT {
   @DisabledIfSystemProperty(
       named = "guardian.backend",
       matches = "mongodb",
-      disabledReason = "mongodb refuses atomic requests of several operations: no transactions")
+      disabledReason =
+          "mongodb refuses atomic requests of several operations (no transactions):"
+              + " that 501 is tested there instead, by severalOperationsAreRefusedWithoutTransactions")
   @Test
   void aFailingOperationRollsBackTheOnesBeforeIt() {
     String user = "atomic-" + UUID.randomUUID();
@@ -143,7 +147,9 @@ class AtomicApiIT {
   @DisabledIfSystemProperty(
       named = "guardian.backend",
       matches = "mongodb",
-      disabledReason = "mongodb refuses atomic requests of several operations: no transactions")
+      disabledReason =
+          "mongodb refuses atomic requests of several operations (no transactions):"
+              + " that 501 is tested there instead, by severalOperationsAreRefusedWithoutTransactions")
   @Test
   void anInvalidRecordInTheMiddleRollsBackAndIsNamed() {
     String user = "atomic-" + UUID.randomUUID();
