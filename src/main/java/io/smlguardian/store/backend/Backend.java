@@ -33,6 +33,17 @@ public enum Backend {
     return this != SQLITE;
   }
 
+  /**
+   * The datasource a backup's snapshot reads through. SQLite's is a connection of its own
+   * (jdbc/guardianSnapshot, sqlite.xml), not the API's only one: WAL keeps the reader's snapshot
+   * while the API goes on writing, and the backup's audit receipt has a connection to write with
+   * (Liberty keeps a connection taken outside a transaction until the batch step ends, even once
+   * closed). The other backends' pools have connections to spare.
+   */
+  public String snapshotDataSource() {
+    return this == SQLITE ? "jdbc/guardianSnapshot" : "jdbc/guardian";
+  }
+
   /** Whether the data lives only as long as the server, so that nothing is lost by a reset. */
   public boolean ephemeral() {
     return this == MEMORY;

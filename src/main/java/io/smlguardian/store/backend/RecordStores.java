@@ -32,15 +32,6 @@ public class RecordStores {
   @Resource(lookup = "jdbc/guardian")
   private DataSource dataSource;
 
-  /**
-   * SQLite's snapshots (a backup's one read of the whole store) take a connection of their own
-   * (sqlite.xml), not the API's only one: WAL keeps the reader's snapshot while the API goes on
-   * writing, and the backup's audit receipt has a connection to write with. (Liberty keeps a
-   * connection taken outside a transaction until the batch step ends, even once closed.) The other
-   * backends' pools have connections to spare.
-   */
-  private static final String SQLITE_SNAPSHOTS = "jdbc/guardianSnapshot";
-
   @Inject private BackendConfig config;
   @Inject private CollectionRegistry collections;
   @Inject private MetricRegistry metrics;
@@ -59,7 +50,7 @@ public class RecordStores {
     return new JpaRecordStore(
         em,
         dataSource,
-        backend == Backend.SQLITE ? lookup(SQLITE_SNAPSHOTS) : dataSource,
+        lookup(backend.snapshotDataSource()),
         backend.configName(),
         backend.nestedTransactions(),
         backend.ephemeral());
