@@ -6,6 +6,7 @@ import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.StorageSize;
 import io.smlguardian.store.collection.StoredRecord;
 import io.smlguardian.store.collection.TimeKey;
+import io.smlguardian.store.collection.TimeKeyRange;
 import io.smlguardian.store.collection.query.Filter;
 import io.smlguardian.store.collection.query.RecordQuery;
 import java.time.Duration;
@@ -83,6 +84,11 @@ public class MeasuredRecordStore implements RecordStore, AutoCloseable {
   }
 
   @Override
+  public long count(CollectionDescriptor<?> collection, List<Filter> filters, TimeKeyRange range) {
+    return timed(collection, "count", () -> store.count(collection, filters, range));
+  }
+
+  @Override
   public <E extends StoredRecord> void update(CollectionDescriptor<E> collection, E record) {
     timed(collection, "update", () -> store.update(collection, record));
   }
@@ -95,6 +101,13 @@ public class MeasuredRecordStore implements RecordStore, AutoCloseable {
   @Override
   public long deleteMatching(CollectionDescriptor<?> collection, List<Filter> filters) {
     return timed(collection, "deleteMatching", () -> store.deleteMatching(collection, filters));
+  }
+
+  @Override
+  public long deleteMatching(
+      CollectionDescriptor<?> collection, List<Filter> filters, TimeKeyRange range) {
+    return timed(
+        collection, "deleteMatching", () -> store.deleteMatching(collection, filters, range));
   }
 
   @Override

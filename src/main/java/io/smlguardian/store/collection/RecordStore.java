@@ -27,7 +27,12 @@ public interface RecordStore {
   /** The records matching the query, in its order, one page. */
   <E extends StoredRecord> List<E> find(CollectionDescriptor<E> collection, RecordQuery query);
 
-  long count(CollectionDescriptor<?> collection, List<Filter> filters);
+  default long count(CollectionDescriptor<?> collection, List<Filter> filters) {
+    return count(collection, filters, TimeKeyRange.ALL);
+  }
+
+  /** The number of records matching the filters within a range of the collection's time order. */
+  long count(CollectionDescriptor<?> collection, List<Filter> filters, TimeKeyRange range);
 
   /**
    * Writes the changes made to a record found by {@link #findById}, provided nobody changed it
@@ -38,8 +43,16 @@ public interface RecordStore {
   /** Deletes a record found by {@link #findById}, provided nobody changed it since. */
   <E extends StoredRecord> void delete(CollectionDescriptor<E> collection, E record);
 
-  /** Deletes every record matching the filters at once (erasure, retention); returns how many. */
-  long deleteMatching(CollectionDescriptor<?> collection, List<Filter> filters);
+  /** Deletes every record matching the filters at once (erasure, reset); returns how many. */
+  default long deleteMatching(CollectionDescriptor<?> collection, List<Filter> filters) {
+    return deleteMatching(collection, filters, TimeKeyRange.ALL);
+  }
+
+  /**
+   * Deletes the records matching the filters within a range of the collection's time order, in one
+   * statement (retention deletes a bounded range at a time); returns how many.
+   */
+  long deleteMatching(CollectionDescriptor<?> collection, List<Filter> filters, TimeKeyRange range);
 
   /**
    * Whether several writes within the caller's transaction take effect all or none. A store that
@@ -87,7 +100,7 @@ public interface RecordStore {
    * order (time field, then id, ascending); empty when fewer remain. A bulk job walks a collection
    * by such keys (keyset paging): the records between two of them are one bounded range, and it
    * resumes after the last key it finished however many records it deleted meanwhile. Records
-   * without a time are left out.
+   * without a time are left out. One query, over the index on (time field, id) where there is one.
    */
   Optional<TimeKey> timeKeyAt(
       CollectionDescriptor<?> collection, List<Filter> filters, TimeKey after, int position);

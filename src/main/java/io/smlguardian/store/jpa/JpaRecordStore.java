@@ -6,9 +6,9 @@ import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.StorageSize;
 import io.smlguardian.store.collection.StoredRecord;
 import io.smlguardian.store.collection.TimeKey;
+import io.smlguardian.store.collection.TimeKeyRange;
 import io.smlguardian.store.collection.VersionConflictException;
 import io.smlguardian.store.collection.query.Filter;
-import io.smlguardian.store.collection.query.FilterOperator;
 import io.smlguardian.store.collection.query.RecordQuery;
 import io.smlguardian.store.collection.query.SortOrder;
 import jakarta.persistence.EntityManager;
@@ -127,11 +127,11 @@ public class JpaRecordStore implements RecordStore {
   }
 
   @Override
-  public long count(CollectionDescriptor<?> collection, List<Filter> filters) {
+  public long count(CollectionDescriptor<?> collection, List<Filter> filters, TimeKeyRange range) {
     CriteriaBuilder cb = em.getCriteriaBuilder();
     CriteriaQuery<Long> criteria = cb.createQuery(Long.class);
     Root<?> root = criteria.from(collection.entityClass());
-    criteria.select(cb.count(root)).where(predicates(cb, root, filters));
+    criteria.select(cb.count(root)).where(where(cb, root, filters, collection.timeField(), range));
     return em.createQuery(criteria).getSingleResult();
   }
 
@@ -150,46 +150,25 @@ public class JpaRecordStore implements RecordStore {
    * One bulk DELETE, within the caller's transaction; the database's own count of what it removed.
    */
   @Override
-  public long deleteMatching(CollectionDescriptor<?> collection, List<Filter> filters) {
-    return deleteAll(collection.entityClass(), filters);
+  public long deleteMatching(
+      CollectionDescriptor<?> collection, List<Filter> filters, TimeKeyRange range) {
+    return deleteAll(collection.entityClass(), filters, collection.timeField(), range);
   }
 
-  /**
-   * With an index on the time field (every collection has one), each of the (at most two) queries
-   * is one index range: first the rest of the records at the given key's instant, by id, then the
-   * records after that instant.
-   */
   @Override
   public Optional<TimeKey> timeKeyAt(
       CollectionDescriptor<?> collection, List<Filter> filters, TimeKey after, int position) {
     if (position < 1) {
       throw new IllegalArgumentException("position must be at least 1");
     }
-    String time = collection.timeField();
-    int remaining = position;
-    List<Filter> later = new ArrayList<>(filters);
-    if (after != null) {
-      List<Filter> sameInstant = new ArrayList<>(filters);
-      sameInstant.add(new Filter(time, FilterOperator.EQ, false, List.of(after.time())));
-      sameInstant.add(new Filter("id", FilterOperator.GT, false, List.of(after.id())));
-      Optional<TimeKey> found = timeKeyAt(collection.entityClass(), time, sameInstant, remaining);
-      if (found.isPresent()) {
-        return found;
-      }
-      remaining -= (int) count(collection, sameInstant);
-      later.add(new Filter(time, FilterOperator.GT, false, List.of(after.time())));
-    }
-    return timeKeyAt(collection.entityClass(), time, later, remaining);
-  }
-
-  private <E> Optional<TimeKey> timeKeyAt(
-      Class<E> entityClass, String timeField, List<Filter> filters, int position) {
     CriteriaBuilder cb = em.getCriteriaBuilder();
     CriteriaQuery<Object[]> criteria = cb.createQuery(Object[].class);
-    Root<E> root = criteria.from(entityClass);
-    Expression<Instant> time = root.get(timeField);
+    Root<?> root = criteria.from(collection.entityClass());
+    Expression<Instant> time = root.get(collection.timeField());
     Expression<UUID> id = root.get("id");
-    List<Predicate> where = new ArrayList<>(List.of(predicates(cb, root, filters)));
+    List<Predicate> where =
+        new ArrayList<>(
+            List.of(where(cb, root, filters, collection.timeField(), TimeKeyRange.after(after))));
     where.add(cb.isNotNull(time));
     criteria
         .multiselect(time, id)
@@ -205,11 +184,12 @@ public class JpaRecordStore implements RecordStore {
         .map(row -> new TimeKey((Instant) row[0], (UUID) row[1]));
   }
 
-  private <E> int deleteAll(Class<E> entityClass, List<Filter> filters) {
+  private <E> int deleteAll(
+      Class<E> entityClass, List<Filter> filters, String timeField, TimeKeyRange range) {
     CriteriaBuilder cb = em.getCriteriaBuilder();
     CriteriaDelete<E> delete = cb.createCriteriaDelete(entityClass);
     Root<E> root = delete.from(entityClass);
-    delete.where(predicates(cb, root, filters));
+    delete.where(where(cb, root, filters, timeField, range));
     Query query = em.createQuery(delete);
     // Under JDBC batch writing (on for inserts of many records) EclipseLink would queue this
     // statement in the batch and report 1 row, whatever it deleted: run it on its own instead.
@@ -413,6 +393,44 @@ public class JpaRecordStore implements RecordStore {
 
   private static Predicate[] predicates(CriteriaBuilder cb, Root<?> root, List<Filter> filters) {
     return filters.stream().map(f -> predicate(cb, root, f)).toArray(Predicate[]::new);
+  }
+
+  /** The filters' predicates and the range's. */
+  private static Predicate[] where(
+      CriteriaBuilder cb,
+      Root<?> root,
+      List<Filter> filters,
+      String timeField,
+      TimeKeyRange range) {
+    List<Predicate> where = new ArrayList<>(List.of(predicates(cb, root, filters)));
+    where.addAll(inRange(cb, root, timeField, range));
+    return where.toArray(Predicate[]::new);
+  }
+
+  /**
+   * A range of the (time, id) order as predicates an index on (time, id) answers as one index
+   * range: the bounds on the time alone delimit the scan, and the id decides only among the records
+   * at a bound's own instant. (Standard JPA has no row-value comparison.)
+   */
+  private static List<Predicate> inRange(
+      CriteriaBuilder cb, Root<?> root, String timeField, TimeKeyRange range) {
+    List<Predicate> where = new ArrayList<>();
+    if (!range.bounded()) {
+      return where; // also for collections without a time field
+    }
+    Expression<Instant> time = root.get(timeField);
+    Expression<UUID> id = root.get("id");
+    TimeKey after = range.after();
+    if (after != null) {
+      where.add(cb.greaterThanOrEqualTo(time, after.time()));
+      where.add(cb.or(cb.greaterThan(time, after.time()), cb.greaterThan(id, after.id())));
+    }
+    TimeKey upTo = range.upTo();
+    if (upTo != null) {
+      where.add(cb.lessThanOrEqualTo(time, upTo.time()));
+      where.add(cb.or(cb.lessThan(time, upTo.time()), cb.lessThanOrEqualTo(id, upTo.id())));
+    }
+    return where;
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

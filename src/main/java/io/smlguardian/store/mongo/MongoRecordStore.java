@@ -25,6 +25,7 @@ import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.StorageSize;
 import io.smlguardian.store.collection.StoredRecord;
 import io.smlguardian.store.collection.TimeKey;
+import io.smlguardian.store.collection.TimeKeyRange;
 import io.smlguardian.store.collection.VersionConflictException;
 import io.smlguardian.store.collection.query.Filter;
 import io.smlguardian.store.collection.query.RecordQuery;
@@ -173,8 +174,8 @@ public class MongoRecordStore implements RecordStore, AutoCloseable {
   }
 
   @Override
-  public long count(CollectionDescriptor<?> collection, List<Filter> filters) {
-    return documents(collection).countDocuments(where(collection, filters));
+  public long count(CollectionDescriptor<?> collection, List<Filter> filters, TimeKeyRange range) {
+    return documents(collection).countDocuments(where(collection, filters, range));
   }
 
   @Override
@@ -217,8 +218,9 @@ public class MongoRecordStore implements RecordStore, AutoCloseable {
   }
 
   @Override
-  public long deleteMatching(CollectionDescriptor<?> collection, List<Filter> filters) {
-    return documents(collection).deleteMany(where(collection, filters)).getDeletedCount();
+  public long deleteMatching(
+      CollectionDescriptor<?> collection, List<Filter> filters, TimeKeyRange range) {
+    return documents(collection).deleteMany(where(collection, filters, range)).getDeletedCount();
   }
 
   /**
@@ -269,11 +271,7 @@ public class MongoRecordStore implements RecordStore, AutoCloseable {
     return value != null && value.isNumber() ? value.asNumber().longValue() : 0;
   }
 
-  /**
-   * One query over the time index: the rest of the given key's instant by id, or later instants.
-   * Ids are canonical UUID text, whose lexical order is the unsigned byte order PostgreSQL's uuid
-   * sorts by, so both backends walk a collection in the same order.
-   */
+  /** One query over the time index: the rest of the given key's instant by id, then later ones. */
   @Override
   public Optional<TimeKey> timeKeyAt(
       CollectionDescriptor<?> collection, List<Filter> filters, TimeKey after, int position) {
@@ -281,21 +279,11 @@ public class MongoRecordStore implements RecordStore, AutoCloseable {
       throw new IllegalArgumentException("position must be at least 1");
     }
     String time = key(collection.timeField());
-    List<Bson> conditions = new ArrayList<>();
-    conditions.add(where(collection, filters));
-    conditions.add(Filters.ne(time, null));
-    if (after != null) {
-      BsonValue afterTime = RecordDocuments.toBson(FieldType.TIME, after.time());
-      conditions.add(
-          Filters.or(
-              Filters.gt(time, afterTime),
-              Filters.and(
-                  Filters.eq(time, afterTime),
-                  Filters.gt(ID, new BsonString(after.id().toString())))));
-    }
     BsonDocument found =
         documents(collection)
-            .find(Filters.and(conditions))
+            .find(
+                Filters.and(
+                    where(collection, filters, TimeKeyRange.after(after)), Filters.ne(time, null)))
             .projection(Projections.include(time, ID))
             .sort(Sorts.ascending(time, ID))
             .skip(position - 1)
@@ -371,13 +359,49 @@ public class MongoRecordStore implements RecordStore, AutoCloseable {
   }
 
   private static Bson where(CollectionDescriptor<?> collection, List<Filter> filters) {
-    List<Bson> conditions = filters.stream().map(f -> condition(collection, f)).toList();
+    return where(collection, filters, TimeKeyRange.ALL);
+  }
+
+  private static Bson where(
+      CollectionDescriptor<?> collection, List<Filter> filters, TimeKeyRange range) {
+    List<Bson> conditions =
+        new ArrayList<>(filters.stream().map(f -> condition(collection, f)).toList());
+    if (range.bounded()) {
+      conditions.addAll(inRange(key(collection.timeField()), range));
+    }
     // MongoDB refuses an empty $and.
     return switch (conditions.size()) {
       case 0 -> Filters.empty();
       case 1 -> conditions.get(0);
       default -> Filters.and(conditions);
     };
+  }
+
+  /**
+   * A range of the (time, id) order: the bounds on the time alone delimit an index scan on the
+   * time, and the id decides only among the documents at a bound's own instant. Ids are canonical
+   * UUID text, whose lexical order is the unsigned byte order PostgreSQL's uuid sorts by, so every
+   * backend walks a collection in the same order.
+   */
+  private static List<Bson> inRange(String time, TimeKeyRange range) {
+    List<Bson> conditions = new ArrayList<>();
+    TimeKey after = range.after();
+    if (after != null) {
+      BsonValue afterTime = RecordDocuments.toBson(FieldType.TIME, after.time());
+      conditions.add(Filters.gte(time, afterTime));
+      conditions.add(
+          Filters.or(
+              Filters.gt(time, afterTime), Filters.gt(ID, new BsonString(after.id().toString()))));
+    }
+    TimeKey upTo = range.upTo();
+    if (upTo != null) {
+      BsonValue upToTime = RecordDocuments.toBson(FieldType.TIME, upTo.time());
+      conditions.add(Filters.lte(time, upToTime));
+      conditions.add(
+          Filters.or(
+              Filters.lt(time, upToTime), Filters.lte(ID, new BsonString(upTo.id().toString()))));
+    }
+    return conditions;
   }
 
   private static Bson condition(CollectionDescriptor<?> collection, Filter filter) {

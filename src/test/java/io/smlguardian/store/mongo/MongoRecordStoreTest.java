@@ -15,6 +15,7 @@ import io.smlguardian.store.collection.RecordMapper;
 import io.smlguardian.store.collection.StorageSize;
 import io.smlguardian.store.collection.StoredRecord;
 import io.smlguardian.store.collection.TimeKey;
+import io.smlguardian.store.collection.TimeKeyRange;
 import io.smlguardian.store.collection.VersionConflictException;
 import io.smlguardian.store.collection.query.Filter;
 import io.smlguardian.store.collection.query.QueryLimits;
@@ -351,6 +352,17 @@ class MongoRecordStoreTest {
     assertThat(store.timeKeyAt(c, expired, expected.get(3), 2)).isEmpty();
     assertThat(store.timeKeyAt(c, List.of(), null, 7)).isPresent();
     assertThat(store.timeKeyAt(c, List.of(), null, 8)).isEmpty();
+
+    // Ranges of that order, as the purge counts and deletes them: the tie at -3 s is cut by id.
+    TimeKeyRange second = new TimeKeyRange(expected.get(1), expected.get(3));
+    assertThat(store.count(c, expired, new TimeKeyRange(null, expected.get(1)))).isEqualTo(2);
+    assertThat(store.count(c, expired, second)).isEqualTo(2);
+    assertThat(store.deleteMatching(c, expired, second)).as(c.name()).isEqualTo(2);
+    assertThat(store.findById(c, expected.get(2).id())).isEmpty();
+    assertThat(store.findById(c, expected.get(1).id())).isPresent();
+    assertThat(store.deleteMatching(c, expired, TimeKeyRange.after(expected.get(3)))).isEqualTo(1);
+    assertThat(store.count(c, expired)).isEqualTo(2);
+    assertThat(store.count(c, List.of())).isEqualTo(4);
   }
 
   // --- queries -------------------------------------------------------------------------------

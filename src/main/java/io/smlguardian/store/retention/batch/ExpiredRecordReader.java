@@ -4,6 +4,7 @@ import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.CollectionRegistry;
 import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.TimeKey;
+import io.smlguardian.store.collection.TimeKeyRange;
 import io.smlguardian.store.collection.query.Filter;
 import io.smlguardian.store.collection.query.FilterOperator;
 import io.smlguardian.store.privacy.LegalHolds;
@@ -73,7 +74,7 @@ public class ExpiredRecordReader extends AbstractItemReader {
     long started = System.nanoTime();
     Optional<TimeKey> end = store.timeKeyAt(descriptor, expired, progress.last(), size);
     progress.statement(System.nanoTime() - started);
-    KeyRange range = new KeyRange(progress.last(), end.orElse(null));
+    TimeKeyRange range = new TimeKeyRange(progress.last(), end.orElse(null));
     progress.read(range);
     return range;
   }

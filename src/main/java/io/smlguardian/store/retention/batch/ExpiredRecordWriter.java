@@ -3,6 +3,7 @@ package io.smlguardian.store.retention.batch;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.CollectionRegistry;
 import io.smlguardian.store.collection.RecordStore;
+import io.smlguardian.store.collection.TimeKeyRange;
 import io.smlguardian.store.collection.query.Filter;
 import io.smlguardian.store.privacy.LegalHolds;
 import jakarta.batch.api.BatchProperty;
@@ -13,15 +14,13 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.io.Serializable;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Deletes one chunk's range of expired records, in the chunk's transaction (the batch runtime's,
- * never one of its own): the records strictly between its first and last instants as one time
- * range, and those at a boundary instant by id, each statement bounded by the chunk size. The
- * cutoff is checked again in each, so a record whose time changed since it was read is kept. In a
- * dry run it counts the same records instead.
+ * never one of its own), with one statement bounded by the chunk size. The cutoff is checked again
+ * in it, so a record whose time changed since it was read is kept. In a dry run it counts the same
+ * records instead.
  */
 @Named
 @Dependent
@@ -58,16 +57,15 @@ public class ExpiredRecordWriter extends AbstractItemWriter {
   @Override
   public void writeItems(List<Object> ranges) {
     PurgeProgress progress = (PurgeProgress) step.getTransientUserData();
-    for (Object range : ranges) {
-      for (List<Filter> part : ((KeyRange) range).filters(descriptor.timeField())) {
-        List<Filter> filters = new ArrayList<>(expired);
-        filters.addAll(part);
-        long started = System.nanoTime();
-        long matched =
-            dry ? store.count(descriptor, filters) : store.deleteMatching(descriptor, filters);
-        progress.statement(System.nanoTime() - started);
-        progress.purged(matched);
-      }
+    for (Object item : ranges) {
+      TimeKeyRange range = (TimeKeyRange) item;
+      long started = System.nanoTime();
+      long matched =
+          dry
+              ? store.count(descriptor, expired, range)
+              : store.deleteMatching(descriptor, expired, range);
+      progress.statement(System.nanoTime() - started);
+      progress.purged(matched);
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.smlguardian.store.retention.batch;
 
 import io.smlguardian.store.collection.TimeKey;
+import io.smlguardian.store.collection.TimeKeyRange;
 import java.io.Serializable;
 
 /**
@@ -57,11 +58,11 @@ public final class PurgeProgress implements Serializable {
     return resumed;
   }
 
-  void read(KeyRange range) {
-    if (range.to() == null) {
+  void read(TimeKeyRange range) {
+    if (range.upTo() == null) {
       finished = true; // the open-ended last range
     } else {
-      last = range.to();
+      last = range.upTo();
     }
   }
 

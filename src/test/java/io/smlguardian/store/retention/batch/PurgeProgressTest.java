@@ -3,6 +3,7 @@ package io.smlguardian.store.retention.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.smlguardian.store.collection.TimeKey;
+import io.smlguardian.store.collection.TimeKeyRange;
 import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,7 @@ class PurgeProgressTest {
   void aRestartedRunCountsItsOwnRecordsAndTimeFromWhereTheLastStopped() {
     PurgeProgress first = new PurgeProgress("interactions", CUTOFF);
     TimeKey stoppedAt = new TimeKey(Instant.parse("2026-08-01T00:00:00Z"), UUID.randomUUID());
-    first.read(new KeyRange(null, stoppedAt));
+    first.read(new TimeKeyRange(null, stoppedAt));
     first.statement(7_000_000);
     first.purged(10_000);
 
