@@ -31,8 +31,8 @@ import org.eclipse.microprofile.config.Config;
  *   <li>{@code RETENTION_ENABLED} ({@code true}): whether the schedule runs the purge.
  *   <li>{@code RETENTION_SCHEDULE} ({@code 0 3 * * *}, daily at 03:00 server time): a cron
  *       expression as Jakarta Concurrency's {@link CronTrigger} reads it.
- *   <li>{@code RETENTION_CHUNK_SIZE} ({@code 10000}): records per chunk (its bounded deletes and
- *       one transaction).
+ *   <li>{@code RETENTION_CHUNK_SIZE} ({@code 50000}): records per chunk (its bounded delete and one
+ *       transaction).
  *   <li>{@code RETENTION_THREADS} ({@code 2}): collections purged at the same time.
  * </ul>
  */
@@ -45,6 +45,13 @@ public class RetentionConfig {
   static final String CHUNK_SIZE = "RETENTION_CHUNK_SIZE";
   static final String THREADS = "RETENTION_THREADS";
   static final int MAX_CHUNK_SIZE = 100_000;
+
+  /**
+   * Chunks of 50,000 keep every statement far under the 1 s bound (about 50 ms on PostgreSQL in the
+   * retention benchmark) while the per-chunk costs (the key read, the commit, the batch runtime's
+   * checkpoint) stay small beside the deletes: at 10,000 they cost a third of the rate.
+   */
+  static final int DEFAULT_CHUNK_SIZE = 50_000;
 
   private static final Logger LOG = Logger.getLogger(RetentionConfig.class.getName());
 
@@ -92,7 +99,7 @@ public class RetentionConfig {
               + " \"0 3 * * *\"): "
               + e.getMessage());
     }
-    this.chunkSize = number(setting, CHUNK_SIZE, 10_000, MAX_CHUNK_SIZE, problems);
+    this.chunkSize = number(setting, CHUNK_SIZE, DEFAULT_CHUNK_SIZE, MAX_CHUNK_SIZE, problems);
     this.threads = number(setting, THREADS, 2, 8, problems);
     if (!problems.isEmpty()) {
       throw new InvalidRetentionConfigException(problems);

@@ -54,7 +54,7 @@ class RetentionConfigTest {
     assertThat(config.policy("access_logs").period()).isEqualTo(Period.ofYears(7));
     assertThat(config.enabled()).isTrue();
     assertThat(config.schedule()).isEqualTo("0 3 * * *");
-    assertThat(config.chunkSize()).isEqualTo(10_000);
+    assertThat(config.chunkSize()).isEqualTo(50_000);
     assertThat(config.threads()).isEqualTo(2);
   }
 

@@ -24,7 +24,9 @@ import java.util.Optional;
  * at most the chunk size, in time order (time field, then id), one range per chunk: each read is
  * one bounded index range after the last key read (keyset paging), never scans what was deleted
  * before it, and follows the order records were written in. Its checkpoint is the {@link
- * PurgeProgress}, whose last key is where a restarted run resumes.
+ * PurgeProgress}, whose last key is where a restarted run resumes (a checkpoint of another
+ * collection, were the partitions mapped otherwise, is ignored: the purge starts over, which
+ * deletes nothing twice).
  */
 @Named
 @Dependent
@@ -59,7 +61,7 @@ public class ExpiredRecordReader extends AbstractItemReader {
     expired = expired(descriptor, Instant.parse(cutoff), holds.heldUsers());
     size = Integer.parseInt(chunkSize);
     progress =
-        checkpoint instanceof PurgeProgress saved
+        checkpoint instanceof PurgeProgress saved && saved.collection().equals(collection)
             ? saved.resumed()
             : new PurgeProgress(collection, cutoff);
     step.setTransientUserData(progress);

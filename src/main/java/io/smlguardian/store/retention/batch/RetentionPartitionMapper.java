@@ -12,15 +12,22 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
 /**
- * One partition per collection, in the registry's order (so a restart maps the same partitions),
- * each with its collection and cutoff. The cutoffs come from the job parameters when the launcher
- * fixed them; a run started without them (e.g. through the batch management API) computes them from
- * the policies as of now.
+ * One partition per collection, each with its collection and cutoff. The cutoffs come from the job
+ * parameters when the launcher fixed them; a run started without them (e.g. through the batch
+ * management API) computes them from the policies as of now.
+ *
+ * <p>The collections with the latest cutoff (the shortest period: interactions, sessions) go first,
+ * since that is where most records fall due: with fewer threads than collections, the biggest
+ * purges start at once instead of after the small ones. Ties keep the registry's order. The order
+ * follows the cutoffs alone, so a restart, which reuses them, maps the same partitions (a reader
+ * handed another collection's checkpoint starts that collection afresh, see {@link
+ * ExpiredRecordReader}).
  */
 @Named
 @Dependent
@@ -41,14 +48,16 @@ public class RetentionPartitionMapper implements PartitionMapper {
   public PartitionPlan mapPartitions() {
     Map<String, Instant> fixed = PurgeJob.parseCutoffs(cutoffs);
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    List<RetentionPolicy> policies = config.policies();
-    Properties[] partitions = new Properties[policies.size()];
+    Map<String, Instant> due = new LinkedHashMap<>();
+    for (RetentionPolicy policy : config.policies()) {
+      due.put(policy.collection(), fixed.getOrDefault(policy.collection(), policy.cutoff(now)));
+    }
+    List<Map.Entry<String, Instant>> latestFirst = latestCutoffFirst(due);
+    Properties[] partitions = new Properties[latestFirst.size()];
     for (int i = 0; i < partitions.length; i++) {
-      RetentionPolicy policy = policies.get(i);
-      Instant cutoff = fixed.getOrDefault(policy.collection(), policy.cutoff(now));
       partitions[i] = new Properties();
-      partitions[i].setProperty("collection", policy.collection());
-      partitions[i].setProperty("cutoff", cutoff.toString());
+      partitions[i].setProperty("collection", latestFirst.get(i).getKey());
+      partitions[i].setProperty("cutoff", latestFirst.get(i).getValue().toString());
       partitions[i].setProperty("executionId", Long.toString(job.getExecutionId()));
     }
     PartitionPlanImpl plan = new PartitionPlanImpl();
@@ -59,5 +68,12 @@ public class RetentionPartitionMapper implements PartitionMapper {
             : Math.max(1, Math.min(partitions.length, Integer.parseInt(threads))));
     plan.setPartitionProperties(partitions);
     return plan;
+  }
+
+  /** The collections and their cutoffs, the latest cutoff first; ties in the given order. */
+  static List<Map.Entry<String, Instant>> latestCutoffFirst(Map<String, Instant> cutoffs) {
+    return cutoffs.entrySet().stream()
+        .sorted(Map.Entry.<String, Instant>comparingByValue().reversed())
+        .toList();
   }
 }
