@@ -15,8 +15,11 @@ import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -25,7 +28,9 @@ import java.util.Set;
  * (default 1,000,000), half of them expired, with one generate_series statement; runs the purge job
  * through the server's operations endpoint; reloads the same rows; deletes the expired half with
  * one {@code DELETE ... WHERE timestamp < cutoff}; prints both rates and the longest single
- * statement of the purge (as the job measured it).
+ * statement of the purge (as the job measured it). Each measurement is taken {@code
+ * benchmark.repeats} times (default 3) on freshly loaded rows, and the median is printed: one
+ * DELETE of half a million rows varies by a third from run to run on this machine.
  */
 public final class RetentionBenchmark {
 
@@ -40,16 +45,20 @@ public final class RetentionBenchmark {
    */
   private record Purge(
       int chunkSize,
+      Instant cutoff,
       long rows,
       double seconds,
       double partitionSeconds,
       double statementSeconds,
       double longestStatementMillis) {}
 
+  private record PlainDelete(long rows, double seconds) {}
+
   public static void main(String[] args) throws Exception {
     // exec:java runs this in its own class loader, which DriverManager's service lookup misses.
     Class.forName("org.postgresql.Driver");
     int rows = Integer.getInteger("benchmark.rows", 1_000_000);
+    int repeats = Integer.getInteger("benchmark.repeats", 3);
     List<Integer> chunkSizes =
         Arrays.stream(System.getProperty("benchmark.chunkSizes", "1000,10000,50000").split(","))
             .map(String::trim)
@@ -58,86 +67,56 @@ public final class RetentionBenchmark {
     Api.awaitReady();
     Api.Client operator = Api.as(TestTokens.token("benchmark", "operator"));
 
-    // A first, unmeasured purge of a small load: a freshly started server's first run would
-    // otherwise time its own JIT compilation (and the first chunk size would pay for it).
-    log("warm-up: a purge of 20,000 interactions");
-    load(20_000);
-    Api.Reply warmUp = operator.post("/api/retention/runs", "");
-    if (warmUp.status() != 202) {
-      throw new IllegalStateException("could not start the warm-up purge: " + warmUp);
+    // Unmeasured purges first, of 100 chunks each: a freshly started server's first runs would
+    // otherwise time the JIT compiling the purge's code (a server that has run for a day has
+    // compiled it), and the first chunk size measured would pay for it.
+    for (int i = 1; i <= 2; i++) {
+      log("warm-up " + i + ": a purge of 200,000 interactions in chunks of 1,000");
+      load(200_000);
+      Api.Reply warmUp = operator.post("/api/retention/runs?chunkSize=1000", "");
+      if (warmUp.status() != 202) {
+        throw new IllegalStateException("could not start the warm-up purge: " + warmUp);
+      }
+      await(operator, warmUp.object().getJsonNumber("executionId").longValue());
     }
-    await(operator, warmUp.object().getJsonNumber("executionId").longValue());
 
-    // The purge, through the server's job, once per chunk size, each on freshly loaded rows.
-    List<Purge> purges = new ArrayList<>();
+    // Each round: the purge, through the server's job, once per chunk size, then one plain
+    // DELETE, each on freshly loaded rows; rounds interleave so that both see the same machine.
+    Map<Integer, List<Purge>> purgesByChunkSize = new LinkedHashMap<>();
+    List<PlainDelete> deletes = new ArrayList<>();
     long expired = 0;
-    Instant cutoff = null;
-    for (int chunkSize : chunkSizes) {
-      log("loading " + rows + " interactions, half expired");
-      long loadMillis = load(rows);
-      expired = count("timestamp < now() - interval '90 days'");
-      log("loaded in " + loadMillis + " ms; " + expired + " expired");
-      Api.Reply started = operator.post("/api/retention/runs?chunkSize=" + chunkSize, "");
-      if (started.status() != 202) {
-        throw new IllegalStateException("could not start the purge: " + started);
+    for (int round = 1; round <= repeats; round++) {
+      Instant cutoff = null;
+      for (int chunkSize : chunkSizes) {
+        expired = load(rows);
+        Purge purge = purge(operator, chunkSize);
+        purgesByChunkSize.computeIfAbsent(chunkSize, size -> new ArrayList<>()).add(purge);
+        cutoff = purge.cutoff();
       }
-      JsonObject run = await(operator, started.object().getJsonNumber("executionId").longValue());
-      if (!run.getString("status").equals("COMPLETED")) {
-        throw new IllegalStateException("the purge did not complete: " + run);
-      }
-      JsonObject interactions = run.getJsonObject("collections").getJsonObject("interactions");
-      cutoff = Instant.parse(interactions.getString("cutoff"));
-      Purge purge =
-          new Purge(
-              chunkSize,
-              interactions.getJsonNumber("purged").longValue(),
-              Duration.between(
-                          Instant.parse(run.getString("start")),
-                          Instant.parse(run.getString("end")))
-                      .toMillis()
-                  / 1000.0,
-              interactions.getJsonNumber("durationMillis").longValue() / 1000.0,
-              interactions.getJsonNumber("statementMillis").longValue() / 1000.0,
-              run.getJsonNumber("longestStatementMillis").doubleValue());
-      purges.add(purge);
-      log(
-          "purge, chunks of "
-              + chunkSize
-              + ": "
-              + purge.rows()
-              + " rows in "
-              + purge.seconds()
-              + " s; "
-              + count("timestamp < '" + cutoff + "'")
-              + " expired left");
+      load(rows);
+      deletes.add(plainDelete(cutoff));
     }
-
-    // The same rows again, and one plain DELETE.
-    log("reloading");
-    load(rows);
-    long deleted;
-    double deleteSeconds;
-    try (Connection connection = Database.connect();
-        PreparedStatement delete =
-            connection.prepareStatement("DELETE FROM interactions WHERE timestamp < ?")) {
-      delete.setTimestamp(1, Timestamp.from(cutoff));
-      long began = System.nanoTime();
-      deleted = delete.executeUpdate();
-      deleteSeconds = (System.nanoTime() - began) / 1e9;
-    }
-    log("plain DELETE: " + deleted + " rows in " + deleteSeconds + " s");
     cleanUp();
+    List<Purge> purges =
+        purgesByChunkSize.values().stream()
+            .map(runs -> median(runs, Comparator.comparingDouble(Purge::seconds)))
+            .toList();
+    PlainDelete plain = median(deletes, Comparator.comparingDouble(PlainDelete::seconds));
+    long deleted = plain.rows();
+    double deleteSeconds = plain.seconds();
 
     double deleteRate = deleted / deleteSeconds;
     System.out.println();
     System.out.printf(
         Locale.ROOT,
-        "Retention benchmark, %s, %d cores, PostgreSQL %s, %,d interactions (%,d expired)%n",
+        "Retention benchmark, %s, %d cores, PostgreSQL %s, %,d interactions (%,d expired),"
+            + " median of %d runs each%n",
         LocalDate.now(),
         Runtime.getRuntime().availableProcessors(),
         Database.single("SHOW server_version"),
         rows,
-        expired);
+        expired,
+        repeats);
     System.out.println(
         "| method | rows deleted | seconds | rows/s | % of plain DELETE"
             + " | longest statement |");
@@ -182,12 +161,75 @@ public final class RetentionBenchmark {
             + " 1000 ms.");
   }
 
+  /** One run of the job with the given chunk size, on the rows loaded last. */
+  private static Purge purge(Api.Client operator, int chunkSize) throws InterruptedException {
+    Api.Reply started = operator.post("/api/retention/runs?chunkSize=" + chunkSize, "");
+    if (started.status() != 202) {
+      throw new IllegalStateException("could not start the purge: " + started);
+    }
+    JsonObject run = await(operator, started.object().getJsonNumber("executionId").longValue());
+    if (!run.getString("status").equals("COMPLETED")) {
+      throw new IllegalStateException("the purge did not complete: " + run);
+    }
+    JsonObject interactions = run.getJsonObject("collections").getJsonObject("interactions");
+    Purge purge =
+        new Purge(
+            chunkSize,
+            Instant.parse(interactions.getString("cutoff")),
+            interactions.getJsonNumber("purged").longValue(),
+            Duration.between(
+                        Instant.parse(run.getString("start")), Instant.parse(run.getString("end")))
+                    .toMillis()
+                / 1000.0,
+            interactions.getJsonNumber("durationMillis").longValue() / 1000.0,
+            interactions.getJsonNumber("statementMillis").longValue() / 1000.0,
+            run.getJsonNumber("longestStatementMillis").doubleValue());
+    log(
+        "purge, chunks of "
+            + chunkSize
+            + ": "
+            + purge.rows()
+            + " rows in "
+            + purge.seconds()
+            + " s (interactions "
+            + purge.partitionSeconds()
+            + " s); "
+            + count("timestamp < '" + purge.cutoff() + "'")
+            + " expired left");
+    return purge;
+  }
+
+  /** One DELETE of the rows loaded last that are before the cutoff. */
+  private static PlainDelete plainDelete(Instant cutoff) throws SQLException {
+    try (Connection connection = Database.connect();
+        PreparedStatement delete =
+            connection.prepareStatement("DELETE FROM interactions WHERE timestamp < ?")) {
+      delete.setTimestamp(1, Timestamp.from(cutoff));
+      long began = System.nanoTime();
+      long deleted = delete.executeUpdate();
+      PlainDelete plain = new PlainDelete(deleted, (System.nanoTime() - began) / 1e9);
+      log("plain DELETE: " + deleted + " rows in " + plain.seconds() + " s");
+      return plain;
+    }
+  }
+
+  private static <T> T median(List<T> runs, Comparator<T> order) {
+    List<T> sorted = new ArrayList<>(runs);
+    sorted.sort(order);
+    return sorted.get(sorted.size() / 2);
+  }
+
   /**
    * Replaces the benchmark's rows: every other one 91 to 190 days old (expired under the default 90
    * days), the rest up to 89 days old; spread over 1000 users and 5000 sessions. The table is then
-   * compacted and analysed, so both deletes start from the same state.
+   * compacted, vacuumed and analysed, so both deletes start from the same state: the state
+   * autovacuum leaves a table in long before its rows expire (VACUUM FULL alone would leave the
+   * visibility map empty, which no table that has lived 90 days has).
+   *
+   * @return how many of them are expired
    */
   private static long load(int rows) throws SQLException {
+    log("loading " + rows + " interactions, half expired");
     long began = System.nanoTime();
     try (Connection connection = Database.connect();
         Statement statement = connection.createStatement()) {
@@ -204,9 +246,12 @@ public final class RetentionBenchmark {
               + " FROM generate_series(1, "
               + rows
               + ") AS i");
-      statement.execute("VACUUM FULL ANALYZE interactions");
+      statement.execute("VACUUM FULL interactions");
+      statement.execute("VACUUM ANALYZE interactions");
     }
-    return (System.nanoTime() - began) / 1_000_000;
+    long expired = count("timestamp < now() - interval '90 days'");
+    log("loaded in " + (System.nanoTime() - began) / 1_000_000 + " ms; " + expired + " expired");
+    return expired;
   }
 
   private static void cleanUp() throws SQLException {
