@@ -123,7 +123,7 @@ public final class ApiBenchmark {
 
     // A freshly started server compiles its hot paths during the first thousands of requests:
     // every HTTP operation runs once through before anything is measured.
-    int serverWarmup = Integer.getInteger("benchmark.serverWarmup", 1000);
+    int serverWarmup = Integer.getInteger("benchmark.serverWarmup", 5000);
     for (Operation operation : Operation.values()) {
       int warmCalls = operation == Operation.BATCH_INSERT ? serverWarmup / 10 : serverWarmup;
       log(
