@@ -55,15 +55,6 @@ public class AuditChain {
   }
 
   /**
-   * Appends entries of one chain in a short transaction of their own: for reads, which may be
-   * recorded just after the access, so that no reader holds the chain while it works on.
-   */
-  @Transactional(Transactional.TxType.REQUIRES_NEW)
-  public void appendAlone(String chain, List<AccessLog> entries) {
-    append(chain, entries);
-  }
-
-  /**
    * Appends entries of one chain in the caller's transaction, holding the chain until it ends.
    *
    * <p>The head moves first, then the entries go in. On a transactional store the head is locked
@@ -92,14 +83,6 @@ public class AuditChain {
       }
     }
     store.insert(AccessLogs.COLLECTION, entries);
-  }
-
-  /**
-   * Whether entries of a read may be appended in a transaction of their own ({@link #appendAlone})
-   * while the read's is open; where not (SQLite), they go in the read's transaction.
-   */
-  public boolean appendsAlone() {
-    return store.supportsNestedTransactions();
   }
 
   /**

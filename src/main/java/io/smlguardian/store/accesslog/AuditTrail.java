@@ -74,16 +74,9 @@ public class AuditTrail implements AccessRecorder {
                         true,
                         null))
             .toList();
-    if (write) {
-      // In the write's transaction: a write that rolls back leaves no entry.
-      append(entries);
-    } else if (chain.appendsAlone()) {
-      // Just after the read, before its data is returned: a reader never holds the chain.
-      byOwner(entries).forEach(chain::appendAlone);
-    } else {
-      // In the read's transaction (SQLite), which holds the database's only writer anyway.
-      append(entries);
-    }
+    // In the access's transaction, as its last step: a write that rolls back leaves no entry, and
+    // a read holds its owners' chains only from here to its commit.
+    append(entries);
   }
 
   /**

@@ -84,10 +84,11 @@ public class RecordService {
   }
 
   /**
-   * One record by id. Not a transaction of its own: the read's ends before its audit entry is
-   * appended (see {@link RecordReads}).
+   * One record by id, read and recorded in the audit trail in one transaction: the chain's head is
+   * locked only from the append, the read's last step, to the commit just after it. (Within a
+   * caller's transaction, as for writes, the chain stays locked until that one ends; no endpoint
+   * reads within one.)
    */
-  @Transactional(Transactional.TxType.SUPPORTS)
   public RecordView find(Caller caller, String collection, UUID id, String select) {
     CollectionDescriptor<?> descriptor = collections.get(collection);
     Optional<String> scope = CollectionAccess.ownerScope(caller, descriptor, "read");
@@ -98,10 +99,9 @@ public class RecordService {
   }
 
   /**
-   * One page of the records matching the query parameters (see {@link QueryParser}). Not a
-   * transaction of its own, as {@link #find(Caller, String, UUID, String)}.
+   * One page of the records matching the query parameters (see {@link QueryParser}), read and
+   * recorded in one transaction, as {@link #find(Caller, String, UUID, String)}.
    */
-  @Transactional(Transactional.TxType.SUPPORTS)
   public RecordPage find(Caller caller, String collection, Map<String, List<String>> parameters) {
     CollectionDescriptor<?> descriptor = collections.get(collection);
     Optional<String> scope = CollectionAccess.ownerScope(caller, descriptor, "query");

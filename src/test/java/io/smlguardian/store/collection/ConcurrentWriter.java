@@ -36,20 +36,24 @@ public class ConcurrentWriter {
   public record Outcome(Long committedVersion, RuntimeException failure) {}
 
   @Inject RecordService records;
+  @Inject RecordStore store;
+  @Inject CollectionRegistry collections;
 
   @Resource UserTransaction transaction;
 
   /**
-   * Reads the record through the service (so this transaction's persistence context holds the
-   * version it saw), waits until the other writer has read too, then updates the strength expecting
-   * that version, and commits.
+   * Reads the record (so this transaction's persistence context holds the version it saw), waits
+   * until the other writer has read too, then updates the strength through the service expecting
+   * that version, and commits. The read goes to the store: the service's read would append to the
+   * owner's audit chain and hold it until this transaction ends, and the other writer's read would
+   * wait for it.
    */
   @Asynchronous
   public Future<Outcome> readThenUpdate(
       UUID id, long expectedVersion, double strength, CyclicBarrier bothHaveRead) throws Exception {
     transaction.begin();
     try {
-      long seen = records.find(SERVICE, "memories", id, null).version();
+      long seen = store.findById(collections.get("memories"), id).orElseThrow().getVersion();
       if (seen != expectedVersion) {
         throw new IllegalStateException("read version " + seen + ", not " + expectedVersion);
       }
