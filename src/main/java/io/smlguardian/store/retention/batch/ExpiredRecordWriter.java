@@ -18,8 +18,9 @@ import java.util.List;
 
 /**
  * Deletes one chunk's range of expired records, in the chunk's transaction (the batch runtime's,
- * never one of its own), with one statement bounded by the chunk size. The cutoff is checked again
- * in it, so a record whose time changed since it was read is kept. In a dry run it counts the same
+ * never one of its own), with one statement bounded by the chunk size (the last range is
+ * open-ended, and held fewer records than that when it was read). The cutoff is checked again in
+ * it, so a record whose time changed since it was read is kept. In a dry run it counts the same
  * records instead.
  */
 @Named
