@@ -11,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -29,8 +30,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * each straight into PostgreSQL, then measures seven operations on the interactions collection at
  * each number of clients in {@code benchmark.clients}: through the service over HTTP, and the same
  * operation done by plain JDBC (one connection per client thread, the statements the store issues
- * for it, without the audit trail and the rest of what the service adds). Prints one table and
- * writes it to {@code benchmark.output}.
+ * for it, without the audit trail and the rest of what the service adds). It also measures two
+ * requests that touch no database (a static file, and an API call that needs no store): what any
+ * request costs here, which bounds every operation's HTTP/JDBC ratio from above. Prints the tables
+ * and writes them to {@code benchmark.output}.
  *
  * <p>Each call picks a user at random; a batch holds 100 records of one user, as a client's flush
  * of one user's session would send (records of many users in one request cost one audit entry per
@@ -136,12 +139,29 @@ public final class ApiBenchmark {
                   httpClients(operation, 4, 0, warmCalls))));
     }
 
+    // What a request costs with no database in it, measured like the operations: the ceiling of
+    // any operation's HTTP/JDBC ratio on this machine (see floorRequests).
+    List<Figures> floors = new ArrayList<>();
+    for (FloorRequest floor : FloorRequest.values()) {
+      log(
+          describe(
+              LoadRunner.run(floor.label + " (server warm-up)", 4, 0, serverWarmup, floor(floor))));
+      for (int clients : clientCounts) {
+        awaitQuietServer();
+        Figures figures =
+            LoadRunner.run(floor.label, clients, warmup, calls, floor(floor), api::serverCpuNanos);
+        log(describe(figures));
+        floors.add(figures);
+      }
+    }
+
     List<String[]> rows = new ArrayList<>();
     for (Operation operation : Operation.values()) {
       for (int clients : clientCounts) {
         int runCalls = operation == Operation.BATCH_INSERT ? Math.max(calls / 10, clients) : calls;
         int runWarmup =
             operation == Operation.BATCH_INSERT ? Math.max(warmup / 10, clients) : warmup;
+        awaitQuietServer();
         Figures http =
             LoadRunner.run(
                 operation.label + " http",
@@ -159,10 +179,47 @@ public final class ApiBenchmark {
                 runCalls,
                 jdbcClients(operation, clients, runWarmup, runCalls));
         log(describe(jdbc));
-        rows.add(row(operation, http, jdbc));
+        rows.add(row(operation, http, jdbc, apiFloor(floors, clients)));
       }
     }
-    return table(rows);
+    return table(rows, floors);
+  }
+
+  /**
+   * Two requests that touch no database: a static file of the WAR (the web container alone), and
+   * the collection list of the API (the same token verification, role check, JAX-RS dispatch and
+   * JSON answer as every operation, without the store). No operation can be cheaper than the
+   * second, so its calls/s divided by an operation's JDBC calls/s bounds that operation's ratio.
+   */
+  private enum FloorRequest {
+    STATIC_FILE("static file (no database)", "/console/console.css"),
+    API_NO_DATABASE("API call without the database", "/api/collections");
+
+    final String label;
+    final String path;
+
+    FloorRequest(String label, String path) {
+      this.label = label;
+      this.path = path;
+    }
+  }
+
+  private LoadRunner.Clients floor(FloorRequest request) {
+    return c -> i -> api.get(request.path, 200);
+  }
+
+  private static Figures apiFloor(List<Figures> floors, int clients) {
+    return floors.stream()
+        .filter(f -> f.operation().equals(FloorRequest.API_NO_DATABASE.label))
+        .filter(f -> f.clients() == clients)
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** Lets the server finish compiling before a measured run (at most a minute). */
+  private void awaitQuietServer() throws InterruptedException {
+    Duration waited = api.awaitQuiet(Duration.ofMinutes(1));
+    log(String.format(Locale.ROOT, "server quiet after %.1f s", waited.toMillis() / 1000.0));
   }
 
   /** The seven operations of the table, in its order. */
@@ -500,7 +557,7 @@ public final class ApiBenchmark {
 
   // ---- the table ----
 
-  private static String[] row(Operation operation, Figures http, Figures jdbc) {
+  private static String[] row(Operation operation, Figures http, Figures jdbc, Figures apiFloor) {
     return new String[] {
       operation.label,
       Integer.toString(http.clients()),
@@ -510,12 +567,18 @@ public final class ApiBenchmark {
       String.format(Locale.ROOT, "%,.0f", jdbc.callsPerSecond()),
       millis(jdbc.p50Millis()),
       millis(jdbc.p99Millis()),
-      String.format(Locale.ROOT, "%.0f%%", 100 * http.callsPerSecond() / jdbc.callsPerSecond()),
-      millis(http.cpuMillisPerCall())
+      percent(http.callsPerSecond() / jdbc.callsPerSecond()),
+      millis(http.cpuMillisPerCall()),
+      millis(http.clientCpuMillisPerCall()) + " / " + millis(jdbc.clientCpuMillisPerCall()),
+      percent(apiFloor.callsPerSecond() / jdbc.callsPerSecond())
     };
   }
 
-  private String table(List<String[]> rows) throws SQLException {
+  private static String percent(double ratio) {
+    return String.format(Locale.ROOT, "%.0f%%", 100 * ratio);
+  }
+
+  private String table(List<String[]> rows, List<Figures> floors) throws SQLException {
     StringBuilder out = new StringBuilder();
     out.append(
         String.format(
@@ -531,10 +594,30 @@ public final class ApiBenchmark {
             warmup));
     out.append(
         "| operation | clients | HTTP calls/s | HTTP p50 | HTTP p99 | JDBC calls/s | JDBC p50 |"
-            + " JDBC p99 | HTTP/JDBC calls/s | server CPU ms/call |\n");
-    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            + " JDBC p99 | HTTP/JDBC calls/s | server CPU ms/call | load generator CPU ms/call,"
+            + " HTTP / JDBC | ceiling: no-database API call/JDBC |\n");
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (String[] row : rows) {
       out.append("| ").append(String.join(" | ", row)).append(" |\n");
+    }
+    out.append("\nRequests without the database (the ceiling column divides the second one's")
+        .append(" calls/s by the operation's JDBC calls/s at the same number of clients):\n\n");
+    out.append(
+        "| request | clients | calls/s | p50 | p99 | server CPU ms/call | load generator CPU"
+            + " ms/call |\n");
+    out.append("|---|---:|---:|---:|---:|---:|---:|\n");
+    for (Figures floor : floors) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %d | %,.0f | %s | %s | %s | %s |%n",
+              floor.operation(),
+              floor.clients(),
+              floor.callsPerSecond(),
+              millis(floor.p50Millis()),
+              millis(floor.p99Millis()),
+              millis(floor.cpuMillisPerCall()),
+              millis(floor.clientCpuMillisPerCall())));
     }
     return out.toString();
   }
@@ -547,7 +630,7 @@ public final class ApiBenchmark {
     return String.format(
         Locale.ROOT,
         "%s, %d clients: %,d calls in %.2f s, %,.0f/s, p50 %.2f ms, p99 %.2f ms, max %.2f ms,"
-            + " server CPU %.2f ms/call",
+            + " server CPU %.2f ms/call, load generator CPU %.2f ms/call",
         f.operation(),
         f.clients(),
         f.calls(),
@@ -556,7 +639,8 @@ public final class ApiBenchmark {
         f.p50Millis(),
         f.p99Millis(),
         f.latency().getMaxValue() / 1e6,
-        f.cpuMillisPerCall());
+        f.cpuMillisPerCall(),
+        f.clientCpuMillisPerCall());
   }
 
   private static void log(String message) {

@@ -46,13 +46,26 @@ final class LoadRunner {
    *
    * @param cpuNanos what the run's probe counted during the measured calls (e.g. the server's CPU
    *     time), or -1 without a probe
+   * @param clientCpuNanos the CPU time this process (the load generator) spent during the measured
+   *     calls: on a machine it shares with the server, CPU the server did not get
    */
   record Figures(
-      String operation, int clients, long calls, double seconds, Histogram latency, long cpuNanos) {
+      String operation,
+      int clients,
+      long calls,
+      double seconds,
+      Histogram latency,
+      long cpuNanos,
+      long clientCpuNanos) {
 
     /** The probe's count per measured call, in milliseconds (NaN without a probe). */
     double cpuMillisPerCall() {
       return cpuNanos < 0 ? Double.NaN : cpuNanos / 1e6 / calls;
+    }
+
+    /** The load generator's CPU time per measured call, in milliseconds. */
+    double clientCpuMillisPerCall() {
+      return clientCpuNanos / 1e6 / calls;
     }
 
     double callsPerSecond() {
@@ -95,6 +108,7 @@ final class LoadRunner {
     Histogram total = new Histogram(MAX_LATENCY_NANOS, 3);
     AtomicLong start = new AtomicLong();
     AtomicLong probeAtStart = new AtomicLong();
+    AtomicLong clientCpuAtStart = new AtomicLong();
     AtomicInteger arrived = new AtomicInteger();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     // Every client arrives here once, after its warm-up or when it failed: the last one to arrive
@@ -107,6 +121,7 @@ final class LoadRunner {
               if (probe != null) {
                 probeAtStart.set(probe.getAsLong());
               }
+              clientCpuAtStart.set(ownCpuNanos());
               start.set(System.nanoTime());
             }
           } finally {
@@ -151,11 +166,20 @@ final class LoadRunner {
       thread.join();
     }
     double seconds = (System.nanoTime() - start.get()) / 1e9;
+    long clientCpu = ownCpuNanos() - clientCpuAtStart.get();
     if (failure.get() != null) {
       throw new IllegalStateException(
           operation + " with " + clients + " clients failed: " + failure.get(), failure.get());
     }
     long probed = probe == null ? -1 : probe.getAsLong() - probeAtStart.get();
-    return new Figures(operation, clients, total.getTotalCount(), seconds, total, probed);
+    return new Figures(
+        operation, clients, total.getTotalCount(), seconds, total, probed, clientCpu);
+  }
+
+  /** This process's CPU time so far, all threads (the JDK's process CPU clock). */
+  private static long ownCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 }
