@@ -142,7 +142,7 @@ public final class ApiBenchmark {
     }
 
     // What a request costs with no database in it, measured like the operations: the ceiling of
-    // any operation's HTTP/JDBC ratio on this machine (see floorRequests).
+    // any operation's HTTP/JDBC ratio on this machine (see FloorRequest).
     List<Figures> floors = new ArrayList<>();
     for (FloorRequest floor : FloorRequest.values()) {
       log(
