@@ -53,16 +53,35 @@ public class AccessLog extends OwnedRecord {
   @Column(name = "operation", length = 256)
   private String operation;
 
-  /** Position in the owner's hash chain, from 1. */
+  /**
+   * The block of the ledger that sealed this entry, or null while it waits for the sealer (and for
+   * entries of the legacy per-user chains, which carry {@code seq} instead).
+   */
+  @Column(name = "block_no")
+  private Long block;
+
+  /** The entry's place in its block, from 0: the order the block's hash covers. */
+  @Column(name = "block_pos")
+  private Long position;
+
+  /**
+   * HMAC of the entry's canonical form under the audit key, made when the entry is written: an
+   * entry altered or forged in the database, without the key, no longer matches it.
+   */
+  @Size(max = 64)
+  @Column(name = "mac", length = 64, updatable = false)
+  private String mac;
+
+  /** Legacy: position in the owner's hash chain, from 1 (entries written before the ledger). */
   @Column(name = "seq")
   private Long seq;
 
-  /** The hash of the previous entry of the chain ({@link AuditChain#GENESIS} for the first). */
+  /** Legacy: the hash of the previous entry of the owner's chain. */
   @Size(max = 64)
   @Column(name = "prev_hash", length = 64)
   private String prevHash;
 
-  /** SHA-256 of the previous hash and this entry's content: altering either breaks the chain. */
+  /** Legacy: unkeyed SHA-256 of the previous hash and this entry's content. */
   @Size(max = 64)
   @Column(name = "hash", length = 64)
   private String hash;
@@ -89,29 +108,65 @@ public class AccessLog extends OwnedRecord {
       boolean success,
       String reason) {
     super(userId);
-    this.principal = principal;
-    this.accessType = accessType;
-    this.collection = collection;
-    this.operation = operation;
+    this.principal = fitted(principal, 256);
+    this.accessType = fitted(accessType, 64);
+    this.collection = fitted(collection, 64);
+    this.operation = fitted(operation, 256);
     this.timestamp = timestamp;
-    this.ipAddress = ipAddress;
+    this.ipAddress = fitted(ipAddress, 64);
     this.success = success;
-    this.reason = reason == null || reason.length() <= 1000 ? reason : reason.substring(0, 1000);
+    this.reason = fitted(reason, 1000);
+    assignIdentity();
   }
 
-  /** Links this entry after the one with the given position and hash. */
-  void link(long previousSeq, String previousHash) {
-    assignIdentity();
-    this.seq = previousSeq + 1;
-    this.prevHash = previousHash;
-    this.hash = AuditChain.hash(previousHash, canonical());
+  /** What marks a value cut to fit its column: the entry is kept, and says it is not whole. */
+  static final String TRUNCATED = "...[truncated]";
+
+  private static String fitted(String value, int max) {
+    return value == null || value.length() <= max
+        ? value
+        : value.substring(0, max - TRUNCATED.length()) + TRUNCATED;
+  }
+
+  /** Makes the entry's MAC, for the version it is written at (1: entries are never updated). */
+  void seal(AuditKey key) {
+    this.mac = key.mac(AuditKey.ENTRY, canonical(WRITTEN_VERSION));
+  }
+
+  /** Whether the entry, as stored now, still matches the MAC it was written with. */
+  boolean authentic(AuditKey key) {
+    return mac != null && mac.equals(key.mac(AuditKey.ENTRY, canonical(getVersion())));
+  }
+
+  /** The version every store gives a record at its insert. */
+  static final long WRITTEN_VERSION = 1;
+
+  /**
+   * Everything an entry says, its identity, creation time and version included, in a fixed order
+   * and an unambiguous form (see {@link Canonical}): what the MAC covers.
+   */
+  byte[] canonical(long version) {
+    return new Canonical("guardian-audit-entry/1")
+        .add(getId().toString())
+        .add(getCreatedAt())
+        .add(version)
+        .add(getUserId())
+        .add(principal)
+        .add(accessType)
+        .add(collection)
+        .add(operation)
+        .add(timestamp)
+        .add(ipAddress)
+        .add(success)
+        .add(reason)
+        .bytes();
   }
 
   /**
-   * Everything an entry says, in a fixed order and unambiguous form: what the hash covers. A change
-   * to any of it, made anywhere but through the chain, no longer matches the hash.
+   * The legacy chain's form of the entry (unkeyed, field-separated), kept to verify entries written
+   * before the ledger.
    */
-  String canonical() {
+  String legacyCanonical() {
     return String.join(
         "\u001f",
         String.valueOf(getId()),
@@ -125,6 +180,34 @@ public class AccessLog extends OwnedRecord {
         String.valueOf(success),
         String.valueOf(reason),
         String.valueOf(seq));
+  }
+
+  Long block() {
+    return block;
+  }
+
+  Long position() {
+    return position;
+  }
+
+  String mac() {
+    return mac;
+  }
+
+  Instant timestamp() {
+    return timestamp;
+  }
+
+  String operation() {
+    return operation;
+  }
+
+  String principal() {
+    return principal;
+  }
+
+  boolean succeeded() {
+    return success;
   }
 
   Long seq() {

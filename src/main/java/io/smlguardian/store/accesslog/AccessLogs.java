@@ -20,7 +20,14 @@ public class AccessLogs {
           Period.ofYears(7),
           "timestamp",
           List.of(
-              "accessType", "ipAddress", "success", "principal", "collection", "operation", "seq"));
+              "accessType",
+              "ipAddress",
+              "success",
+              "principal",
+              "collection",
+              "operation",
+              "seq",
+              "block"));
 
   private AccessLogs() {}
 }

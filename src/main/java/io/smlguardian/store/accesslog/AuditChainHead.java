@@ -1,5 +1,7 @@
 package io.smlguardian.store.accesslog;
 
+import io.smlguardian.store.collection.CollectionDescriptor;
+import io.smlguardian.store.collection.DataCategory;
 import io.smlguardian.store.collection.StoredRecord;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -8,16 +10,32 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.nio.charset.StandardCharsets;
+import java.time.Period;
+import java.util.List;
 import java.util.UUID;
 
 /**
- * The end of one hash chain of the audit trail (one chain per user whose data was accessed): the
- * position and hash of its last entry. Appending locks it, so entries of one chain are linked one
- * after the other; removing the last entries of a chain shows as a head that points past them.
+ * Legacy: the end of one per-user hash chain of the audit trail as it was before the ledger (the
+ * position and hash of its last entry). No entry is appended to these chains any more; they are
+ * kept, and carried by backups, so that the entries written before the ledger still verify,
+ * removals from their ends included.
  */
 @Entity
 @Table(name = "audit_chains")
 public class AuditChainHead extends StoredRecord {
+
+  /** The legacy chains' heads: kept through the store and carried by backups; no API collection. */
+  public static final CollectionDescriptor<AuditChainHead> HEADS =
+      new CollectionDescriptor<>(
+          "audit_chains",
+          AuditChainHead.class,
+          DataCategory.AUDIT_LOG,
+          Period.ZERO,
+          "createdAt",
+          List.of("chain"));
+
+  /** The previous hash of every legacy chain's first entry. */
+  static final String GENESIS = "0".repeat(64);
 
   @NotBlank
   @Size(max = 128)
@@ -35,13 +53,6 @@ public class AuditChainHead extends StoredRecord {
 
   protected AuditChainHead() {}
 
-  AuditChainHead(String chain) {
-    super(idOf(chain));
-    this.chain = chain;
-    this.seq = 0L;
-    this.hash = AuditChain.GENESIS;
-  }
-
   /** A chain's head has a fixed id derived from the chain, so it can be found and locked by id. */
   static UUID idOf(String chain) {
     return UUID.nameUUIDFromBytes(("audit-chain/" + chain).getBytes(StandardCharsets.UTF_8));
@@ -57,10 +68,5 @@ public class AuditChainHead extends StoredRecord {
 
   String hash() {
     return hash;
-  }
-
-  void advance(AccessLog entry) {
-    this.seq = entry.seq();
-    this.hash = entry.hash();
   }
 }

@@ -2,26 +2,35 @@ package io.smlguardian.store.accesslog;
 
 import io.smlguardian.store.collection.AccessRecorder;
 import io.smlguardian.store.collection.CollectionDescriptor;
+import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.StoreCleared;
 import io.smlguardian.store.security.Caller;
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
-import jakarta.transaction.Transactional;
+import jakarta.transaction.Status;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
-import java.util.SortedMap;
-import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 /**
- * Writes the audit trail: every access to user data, in the transaction of the access (see {@link
- * AccessRecorder}), and every refusal. A refusal is recorded in a transaction of its own: the
- * refused request's transaction rolls back, and its audit entry must not.
+ * Writes the audit trail: one entry for every access, durable before the access is answered, with
+ * no lock taken. Each entry carries a MAC under the audit key from the moment it is written; the
+ * {@link AuditSealer} links entries into blocks later, off the request path.
+ *
+ * <ul>
+ *   <li>A write's entries go into the write's own transaction: a write that rolls back leaves no
+ *       entry (its failure is recorded as a refusal instead), and one that commits never lacks its
+ *       entry.
+ *   <li>A read's entries, and every refusal's, go through the {@link AuditGroupCommit}: concurrent
+ *       requests share one transaction, and each waits for it to commit. A refusal is never written
+ *       in the refused request's transaction, which rolls back.
+ * </ul>
  */
 @ApplicationScoped
 public class AuditTrail implements AccessRecorder {
@@ -31,36 +40,110 @@ public class AuditTrail implements AccessRecorder {
 
   private static final Set<String> WRITES = Set.of("insert", "update", "delete", "write");
 
-  private AuditChain chain;
+  private RecordStore store;
+  private AuditKey key;
+  private AuditGroupCommit groupCommit;
+  private AuditDigests digests;
+
+  @Resource private TransactionSynchronizationRegistry transactions;
 
   protected AuditTrail() {}
 
   @Inject
-  public AuditTrail(AuditChain chain) {
-    this.chain = chain;
+  public AuditTrail(
+      RecordStore store, AuditKey key, AuditGroupCommit groupCommit, AuditDigests digests) {
+    this.store = store;
+    this.key = key;
+    this.groupCommit = groupCommit;
+    this.digests = digests;
   }
 
-  /** Records an entry that a privacy or operations action composed itself. */
+  /**
+   * Records an entry that a privacy or operations action composed itself: in the caller's
+   * transaction when there is one (it commits or rolls back with the action), else in a shared
+   * commit.
+   */
   public void record(AccessLog entry) {
-    append(List.of(entry));
+    record(List.of(entry));
   }
 
-  /** Appends entries, each to its owner's chain, owners in a fixed order (no lock cycles). */
-  private void append(List<AccessLog> entries) {
-    byOwner(entries).forEach(chain::append);
+  private void record(List<AccessLog> entries) {
+    markRecorded();
+    entries.forEach(e -> e.seal(key));
+    if (inTransaction()) {
+      store.insert(AccessLogs.COLLECTION, entries);
+    } else {
+      groupCommit.commit(entries);
+    }
   }
 
-  private static SortedMap<String, List<AccessLog>> byOwner(List<AccessLog> entries) {
-    return new TreeMap<>(entries.stream().collect(Collectors.groupingBy(AccessLog::getUserId)));
+  /** Records entries in a shared commit of their own, whatever transaction the caller is in. */
+  private void recordApart(AccessLog entry) {
+    markRecorded();
+    entry.seal(key);
+    groupCommit.commit(List.of(entry));
+  }
+
+  /**
+   * Whether the request on this thread has made its entries: set by every recording, so that {@link
+   * AuditedRequests} records only the requests nothing else did.
+   */
+  private static final ThreadLocal<boolean[]> REQUEST_RECORDED = new ThreadLocal<>();
+
+  /** A request of the API begins on this thread: nothing of it is recorded yet. */
+  void beginRequest() {
+    REQUEST_RECORDED.set(new boolean[1]);
+  }
+
+  /** The request on this thread ends: answers whether it made its entries. */
+  boolean endRequest() {
+    boolean[] recorded = REQUEST_RECORDED.get();
+    REQUEST_RECORDED.remove();
+    return recorded != null && recorded[0];
+  }
+
+  private static void markRecorded() {
+    boolean[] recorded = REQUEST_RECORDED.get();
+    if (recorded != null) {
+      recorded[0] = true;
+    }
+  }
+
+  /**
+   * Records a request of the API that nothing else recorded (see {@link AuditedRequests}): a
+   * success as an access to the store's own data, a failure as a refusal of unknown whose data.
+   *
+   * @param operation the HTTP method and path
+   * @param status the response's status
+   * @param reason why it failed, or null
+   */
+  void requested(Caller caller, String operation, int status, String reason) {
+    boolean succeeded = status < 400;
+    recordApart(
+        new AccessLog(
+            succeeded ? STORE_OWNER : AccessLog.UNKNOWN_USER,
+            caller.subject(),
+            operation.matches("(POST|PUT|PATCH|DELETE) .*") ? "write" : "read",
+            null,
+            operation,
+            now(),
+            caller.address(),
+            succeeded,
+            reason));
+  }
+
+  private boolean inTransaction() {
+    return transactions.getTransactionStatus() == Status.STATUS_ACTIVE;
   }
 
   @Override
   public void accessed(
       Caller caller, CollectionDescriptor<?> collection, String operation, Set<String> owners) {
-    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    Instant now = now();
     boolean write = WRITES.contains(operation);
-    List<AccessLog> entries =
-        owners.stream()
+    Set<String> whose = owners.isEmpty() ? Set.of(STORE_OWNER) : owners;
+    record(
+        whose.stream()
             .map(
                 owner ->
                     new AccessLog(
@@ -73,97 +156,90 @@ public class AuditTrail implements AccessRecorder {
                         caller.address(),
                         true,
                         null))
-            .toList();
-    // In the access's transaction, as its last step: a write that rolls back leaves no entry, and
-    // a read holds its owners' chains only from here to its commit.
-    append(entries);
+            .toList());
   }
 
   /**
-   * Records a refused access.
+   * Records a refused or failed access, in a shared commit of its own: the refused request's
+   * transaction, if any, rolls back, and the entry must not.
    *
    * @param owner whose data was asked for, or null when not known
    * @param collection the collection asked for, or null
    * @param operation what was attempted: an operation name or the HTTP method and path
    */
-  @Transactional(Transactional.TxType.REQUIRES_NEW)
   public void refused(
       Caller caller, String owner, String collection, String operation, String reason) {
     String accessType =
         WRITES.contains(operation) || operation.matches("(POST|PUT|PATCH|DELETE) .*")
             ? "write"
             : "read";
-    append(
-        List.of(
-            new AccessLog(
-                owner == null ? AccessLog.UNKNOWN_USER : owner,
-                caller.subject(),
-                accessType,
-                collection,
-                operation,
-                Instant.now().truncatedTo(ChronoUnit.MICROS),
-                caller.address(),
-                false,
-                reason)));
+    recordApart(
+        new AccessLog(
+            owner == null ? AccessLog.UNKNOWN_USER : owner,
+            caller.subject(),
+            accessType,
+            collection,
+            operation,
+            now(),
+            caller.address(),
+            false,
+            reason));
   }
 
   /**
    * After a reset of the store (memory, when enabled), which removed the trail with everything
-   * else: the chains start anew, and the new trail's first entry says who reset the store and what
+   * else: the ledger starts anew, and the new trail's first entry says who reset the store and what
    * it removed.
    */
   void storeCleared(@Observes StoreCleared reset) {
-    chain.clear();
+    store.deleteMatching(AuditBlock.BLOCKS, List.of());
+    store.deleteMatching(AuditLedgerState.LEDGER, List.of());
+    store.deleteMatching(AuditChainHead.HEADS, List.of());
+    // The digests anchor the ledger's new start, or the sealer would stop at a ledger shorter
+    // than the last digest.
+    digests.rebase(new AuditSealer.LedgerState(0, AuditBlock.GENESIS, 0, key.id()), "reset");
     JsonObjectBuilder removed = Json.createObjectBuilder();
     reset.cleared().forEach(removed::add);
-    append(
-        List.of(
-            new AccessLog(
-                STORE_OWNER,
-                reset.by().subject(),
-                "reset",
-                null,
-                "reset",
-                Instant.now().truncatedTo(ChronoUnit.MICROS),
-                reset.by().address(),
-                true,
-                removed.build().toString())));
+    record(
+        new AccessLog(
+            STORE_OWNER,
+            reset.by().subject(),
+            "reset",
+            null,
+            "reset",
+            now(),
+            reset.by().address(),
+            true,
+            removed.build().toString()));
   }
 
   /**
-   * Records a retention run's receipt, in a transaction of its own (a batch job's listener has
-   * none, and the receipt must outlive a failed run).
+   * Records a retention run's receipt, apart from any transaction (a batch job's listener has none,
+   * and the receipt must outlive a failed run).
    *
    * @param principal who started the run: an operator, or the scheduler
    * @param operation the job, e.g. {@code retention-purge}
    * @param completed whether the run completed
    * @param receipt what the run did, as JSON: per collection the cutoff, count and duration
    */
-  @Transactional(Transactional.TxType.REQUIRES_NEW)
   public void retentionRun(String principal, String operation, boolean completed, String receipt) {
     operationRun("retention", principal, operation, completed, receipt);
   }
 
   /**
    * Records the receipt of an operations job that concerns the store as a whole (retention, backup,
-   * restore), in a transaction of its own, owned by {@link #STORE_OWNER}.
+   * restore), apart from any transaction, owned by {@link #STORE_OWNER}.
    *
    * @param accessType what kind of job: retention, backup, restore
    */
-  @Transactional(Transactional.TxType.REQUIRES_NEW)
   public void operationRun(
       String accessType, String principal, String operation, boolean completed, String receipt) {
-    append(
-        List.of(
-            new AccessLog(
-                STORE_OWNER,
-                principal,
-                accessType,
-                null,
-                operation,
-                Instant.now().truncatedTo(ChronoUnit.MICROS),
-                null,
-                completed,
-                receipt)));
+    recordApart(
+        new AccessLog(
+            STORE_OWNER, principal, accessType, null, operation, now(), null, completed, receipt));
+  }
+
+  private static Instant now() {
+    return Instant.now().truncatedTo(ChronoUnit.MICROS);
   }
 }

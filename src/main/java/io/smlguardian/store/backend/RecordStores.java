@@ -1,5 +1,6 @@
 package io.smlguardian.store.backend;
 
+import io.smlguardian.store.accesslog.LedgerStore;
 import io.smlguardian.store.collection.CollectionRegistry;
 import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.jpa.JpaRecordStore;
@@ -21,7 +22,8 @@ import org.eclipse.microprofile.metrics.MetricRegistry;
  * jdbc/guardian datasource for sqlite, memory and postgresql, the MongoDB driver for mongodb. The
  * stores themselves are not beans, so this producer is the only candidate for a RecordStore
  * injection point. Whichever it is, it comes wrapped in a {@link MeasuredRecordStore}, which times
- * every operation for the metrics endpoint.
+ * every operation for the metrics endpoint. The same backend store also serves the audit ledger's
+ * one primitive of its own ({@link LedgerStore}).
  */
 @ApplicationScoped
 public class RecordStores {
@@ -36,13 +38,29 @@ public class RecordStores {
   @Inject private CollectionRegistry collections;
   @Inject private MetricRegistry metrics;
 
+  private RecordStore backendStore;
+
   @Produces
   @ApplicationScoped
   RecordStore recordStore() {
     return new MeasuredRecordStore(backendStore(), metrics);
   }
 
-  private RecordStore backendStore() {
+  /** The audit ledger's primitive, from the same backend store. */
+  @Produces
+  @ApplicationScoped
+  LedgerStore ledgerStore() {
+    return (LedgerStore) backendStore();
+  }
+
+  private synchronized RecordStore backendStore() {
+    if (backendStore == null) {
+      backendStore = connectedStore();
+    }
+    return backendStore;
+  }
+
+  private RecordStore connectedStore() {
     Backend backend = config.backend();
     if (backend == Backend.MONGODB) {
       return MongoRecordStore.connect(config.mongoUri(), collections.all());

@@ -1,6 +1,8 @@
 package io.smlguardian.store.backup;
 
-import io.smlguardian.store.accesslog.AuditChain;
+import io.smlguardian.store.accesslog.AuditBlock;
+import io.smlguardian.store.accesslog.AuditChainHead;
+import io.smlguardian.store.accesslog.AuditLedgerState;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.CollectionRegistry;
 import io.smlguardian.store.encryption.UserKeys;
@@ -13,9 +15,9 @@ import java.util.List;
 /**
  * What a backup holds, in the order it is written and restored: the store's own tables first (legal
  * holds, which the restore must know before it judges expired records; users' wrapped data keys,
- * without which sealed fields never open again; the audit chains' heads, without which restored
- * chains no longer verify), then every collection of the registry. One list, so that backup and
- * restore treat all of them by one mechanism.
+ * without which sealed fields never open again; the audit ledger's blocks and state, and the legacy
+ * chains' heads, without which the restored trail no longer verifies), then every collection of the
+ * registry. One list, so that backup and restore treat all of them by one mechanism.
  */
 @ApplicationScoped
 public class BackupContents {
@@ -29,7 +31,9 @@ public class BackupContents {
     List<CollectionDescriptor<?>> contents = new ArrayList<>();
     contents.add(LegalHolds.HOLDS);
     contents.add(UserKeys.KEYS);
-    contents.add(AuditChain.HEADS);
+    contents.add(AuditChainHead.HEADS);
+    contents.add(AuditBlock.BLOCKS);
+    contents.add(AuditLedgerState.LEDGER);
     contents.addAll(collections.all());
     this.all = List.copyOf(contents);
   }

@@ -35,6 +35,7 @@ public class BackupJobs {
   static final String STARTED_BY = "startedBy";
   static final String BACKUP_ID = "backupId";
   static final String REPLACE = "replace";
+  static final String FORCE = "force";
 
   private static final Logger LOG = Logger.getLogger(BackupJobs.class.getName());
 
@@ -89,12 +90,14 @@ public class BackupJobs {
     return executionId;
   }
 
-  public synchronized long startRestore(BackupId id, boolean replace, String startedBy) {
+  public synchronized long startRestore(
+      BackupId id, boolean replace, boolean force, String startedBy) {
     refuseOverlap();
     Properties parameters = new Properties();
     parameters.setProperty(STARTED_BY, startedBy);
     parameters.setProperty(BACKUP_ID, id.value());
     parameters.setProperty(REPLACE, Boolean.toString(replace));
+    parameters.setProperty(FORCE, Boolean.toString(force));
     long executionId = operator().start(RESTORE, parameters);
     LOG.info(
         () ->
@@ -103,6 +106,7 @@ public class BackupJobs {
                 + " of "
                 + id
                 + (replace ? " (replace)" : "")
+                + (force ? " (force)" : "")
                 + " started by "
                 + startedBy);
     return executionId;

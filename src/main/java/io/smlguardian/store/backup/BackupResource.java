@@ -161,16 +161,19 @@ public class BackupResource {
       description =
           "Starts the restore job; 202 with the job. Refused at once (nothing changes) when the"
               + " backup is unreadable (422), encrypted without this server's key (409), or the"
-              + " store is not empty and replace is not true (409). The job recomputes every"
+              + " store is not empty and replace is not true (409), or the archive's audit ledger"
+              + " ends before the latest audit digest and force is not true (409). The job"
+              + " recomputes every"
               + " checksum before it writes anything.")
   public Response restore(
       @PathParam("backupId") String backupId,
-      @QueryParam("replace") @DefaultValue("false") boolean replace) {
+      @QueryParam("replace") @DefaultValue("false") boolean replace,
+      @QueryParam("force") @DefaultValue("false") boolean force) {
     return answer(
         () -> {
           BackupId id = BackupId.parse(backupId);
-          restores.precheck(id, replace);
-          return started(jobs.startRestore(id, replace, caller()));
+          restores.precheck(id, replace, force);
+          return started(jobs.startRestore(id, replace, force, caller()));
         });
   }
 

@@ -1,5 +1,6 @@
 package io.smlguardian.store.backup;
 
+import io.smlguardian.store.accesslog.AuditLedger;
 import io.smlguardian.store.accesslog.AuditTrail;
 import io.smlguardian.store.backend.StoreStartup;
 import io.smlguardian.store.collection.CollectionDescriptor;
@@ -35,6 +36,7 @@ public class BackupService {
   private BackupArchives archives;
   private BackupConfig config;
   private AuditTrail audit;
+  private AuditLedger auditLedger;
 
   /** Encodes and compresses while the snapshot reads on (two cores at work, not one). */
   @Resource ManagedExecutorService executor;
@@ -48,13 +50,15 @@ public class BackupService {
       BackupContents contents,
       BackupArchives archives,
       BackupConfig config,
-      AuditTrail audit) {
+      AuditTrail audit,
+      AuditLedger auditLedger) {
     this.store = store;
     this.startup = startup;
     this.contents = contents;
     this.archives = archives;
     this.config = config;
     this.audit = audit;
+    this.auditLedger = auditLedger;
   }
 
   /**
@@ -68,6 +72,8 @@ public class BackupService {
     BackupId id = BackupId.at(Instant.now());
     Path partial = archives.partial(id);
     Manifest manifest;
+    // The archive then holds at least what this digest anchors: restoring it rolls nothing back.
+    auditLedger.anchor("backup " + id);
     try {
       try (RecordSnapshot snapshot = store.openSnapshot();
           ArchiveWriter writer =

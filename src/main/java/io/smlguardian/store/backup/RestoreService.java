@@ -1,5 +1,8 @@
 package io.smlguardian.store.backup;
 
+import io.smlguardian.store.accesslog.AccessLogs;
+import io.smlguardian.store.accesslog.AuditLedger;
+import io.smlguardian.store.accesslog.AuditLedgerState;
 import io.smlguardian.store.accesslog.AuditTrail;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.DataCategory;
@@ -38,8 +41,9 @@ import javax.crypto.SecretKey;
  * per transaction, leaving out the records of users erased after those records were written (the
  * {@link ErasureLedger}: erasure outlives the backups taken before it) and records whose retention
  * has run out (unless their owner is under legal hold, as the purge would keep them). The audit
- * trail is not erased per user (it is exempt from erasure), and keeps its hash chains whole with
- * their heads. The restore's receipt goes to the audit trail.
+ * trail is not erased per user (it is exempt from erasure), and is either kept as the store holds
+ * it or loaded whole from the archive, never rolled back unnoticed (see {@link AuditLedger}). The
+ * restore's receipt goes to the audit trail.
  */
 @ApplicationScoped
 public class RestoreService {
@@ -60,6 +64,7 @@ public class RestoreService {
   private ErasureLedger ledger;
   private RetentionConfig retention;
   private AuditTrail audit;
+  private AuditLedger auditLedger;
 
   /** Inserts pages while the archive is decoded on (two cores at work, not one). */
   @Resource ManagedExecutorService executor;
@@ -74,7 +79,8 @@ public class RestoreService {
       StoreLoader loader,
       ErasureLedger ledger,
       RetentionConfig retention,
-      AuditTrail audit) {
+      AuditTrail audit,
+      AuditLedger auditLedger) {
     this.archives = archives;
     this.contents = contents;
     this.config = config;
@@ -82,6 +88,7 @@ public class RestoreService {
     this.ledger = ledger;
     this.retention = retention;
     this.audit = audit;
+    this.auditLedger = auditLedger;
   }
 
   /**
@@ -90,12 +97,48 @@ public class RestoreService {
    *
    * @throws BackupException when the restore cannot go ahead
    */
-  public void precheck(BackupId id, boolean replace) {
+  public void precheck(BackupId id, boolean replace, boolean force) {
     ArchiveReader reader = open(id);
-    reader.requireKey(config.key());
+    SecretKey key = reader.requireKey(config.key());
     checkFields(reader.manifest());
     if (!replace) {
       requireEmpty();
+    }
+    try {
+      refuseRollback(id, auditPlan(reader, key), force);
+    } catch (IOException e) {
+      throw BackupException.unusable(
+          "Backup " + id + " cannot be read; nothing was restored: " + e.getMessage());
+    }
+  }
+
+  /**
+   * The audit trail's part of the restore (see {@link AuditLedger}), from the archive's ledger
+   * state.
+   */
+  private AuditLedger.RestorePlan auditPlan(ArchiveReader reader, SecretKey key)
+      throws IOException {
+    List<AuditLedgerState> archived = new ArrayList<>();
+    for (Manifest.Entry entry : reader.manifest().entries()) {
+      if (entry.collection().equals(AuditLedgerState.LEDGER.name())) {
+        reader.readRecords(entry, AuditLedgerState.LEDGER, key, archived::add);
+      }
+    }
+    return auditLedger.planRestore(archived.stream().findFirst());
+  }
+
+  /** A restore that would lose audit blocks anchored by a digest goes ahead only when forced. */
+  private static void refuseRollback(BackupId id, AuditLedger.RestorePlan plan, boolean force) {
+    if (plan.rollsBack() && !force) {
+      throw BackupException.conflict(
+          "Restoring backup "
+              + id
+              + " would roll the audit ledger back from block "
+              + plan.anchoredBlock()
+              + " (its latest digest) to block "
+              + plan.archivedBlock()
+              + ", losing the audit entries sealed in between; nothing was restored. Restore with"
+              + " force=true to accept that loss, which the restored ledger then records.");
     }
   }
 
@@ -107,7 +150,8 @@ public class RestoreService {
    * @throws IOException when writing failed midway (the store then holds part of the backup; a
    *     rerun with replace restores it whole)
    */
-  public RestoreReport restore(BackupId id, boolean replace, String startedBy) throws IOException {
+  public RestoreReport restore(BackupId id, boolean replace, boolean force, String startedBy)
+      throws IOException {
     long began = System.nanoTime();
     RestoreReport report = new RestoreReport(id.value(), replace);
     try {
@@ -126,18 +170,46 @@ public class RestoreService {
       if (!replace) {
         requireEmpty();
       }
+      AuditLedger.RestorePlan plan = auditPlan(reader, key);
+      refuseRollback(id, plan, force);
       Map<String, Instant> erasures = ledger.erasures();
       Map<String, Instant> cutoffs = cutoffs(Instant.now());
-      if (replace) {
-        for (CollectionDescriptor<?> collection : contents.all()) {
-          report.wiped(collection.name(), loader.wipe(collection));
+      auditLedger.pauseSealing();
+      try {
+        if (!plan.keepCurrent()) {
+          auditLedger.clearForLoad(replace).forEach(report::wiped);
         }
+        if (replace) {
+          for (CollectionDescriptor<?> collection : contents.all()) {
+            if (!AuditLedger.holds(collection)) {
+              report.wiped(collection.name(), loader.wipe(collection));
+            }
+          }
+        }
+        Set<String> held = new HashSet<>();
+        for (Manifest.Entry entry : manifest.entries()) {
+          CollectionDescriptor<?> collection = contents.named(entry.collection()).orElseThrow();
+          if (!(plan.keepCurrent() && AuditLedger.holds(collection))) {
+            load(reader, entry, collection, key, erasures, cutoffs, held, report, r -> true);
+          } else if (collection == AccessLogs.COLLECTION) {
+            // The store's trail is kept; of the archive's, only what it lacks is added.
+            load(
+                reader,
+                entry,
+                collection,
+                key,
+                erasures,
+                cutoffs,
+                held,
+                report,
+                auditLedger::missingFromTrail);
+          }
+        }
+      } finally {
+        auditLedger.resumeSealing();
       }
-      Set<String> held = new HashSet<>();
-      for (Manifest.Entry entry : manifest.entries()) {
-        CollectionDescriptor<?> collection = contents.named(entry.collection()).orElseThrow();
-        load(reader, entry, collection, key, erasures, cutoffs, held, report);
-      }
+      LOG.info(() -> "Restore of " + id + ": " + plan.describe());
+      auditLedger.restored(plan, startedBy, id.value());
     } catch (IOException | RuntimeException e) {
       report.durationMs((System.nanoTime() - began) / 1_000_000);
       audit.operationRun(
@@ -165,7 +237,8 @@ public class RestoreService {
       Map<String, Instant> erasures,
       Map<String, Instant> cutoffs,
       Set<String> held,
-      RestoreReport report)
+      RestoreReport report,
+      java.util.function.Predicate<StoredRecord> wanted)
       throws IOException {
     boolean erasable = collection.owned() && collection.category() != DataCategory.AUDIT_LOG;
     Instant cutoff = cutoffs.get(collection.name());
@@ -188,6 +261,9 @@ public class RestoreService {
           collection,
           key,
           record -> {
+            if (!wanted.test(record)) {
+              return;
+            }
             String owner = record instanceof OwnedRecord owned ? owned.getUserId() : null;
             Instant erasedAt = owner == null ? null : erasures.get(owner);
             if (erasable && erasedAt != null && erasedAt.isAfter(record.getCreatedAt())) {
@@ -263,8 +339,13 @@ public class RestoreService {
     }
   }
 
+  /**
+   * The store must hold no records. Its audit trail does not count: the requests of the restore
+   * itself (an upload, a refused first try) are recorded there before it runs.
+   */
   private void requireEmpty() {
-    Map<String, Long> counts = loader.counts(contents.all());
+    Map<String, Long> counts =
+        loader.counts(contents.all().stream().filter(c -> !AuditLedger.holds(c)).toList());
     Map<String, Long> present =
         counts.entrySet().stream()
             .filter(e -> e.getValue() > 0)

@@ -4,9 +4,10 @@ import io.smlguardian.store.security.Caller;
 import java.util.Set;
 
 /**
- * Records accesses to user data in the audit trail, within the transaction of the access itself: an
- * access that rolls back leaves no entry, and an entry never goes missing for one that committed.
- * The kernel calls it; the audit trail implements it.
+ * Records accesses in the audit trail, durably before the access is answered: a write's entries in
+ * the write's own transaction (a write that rolls back leaves no entry, and an entry never goes
+ * missing for one that committed), a read's once its reading transaction has ended. The kernel
+ * calls it; the audit trail implements it.
  */
 public interface AccessRecorder {
 
@@ -15,8 +16,8 @@ public interface AccessRecorder {
    *
    * @param caller who accessed
    * @param collection where
-   * @param operation read, query, insert, update or delete
-   * @param owners whose data: one entry is written per owner
+   * @param operation read, query, count, insert, update or delete
+   * @param owners whose data: one entry is written per owner; none means the store's own
    */
   void accessed(
       Caller caller, CollectionDescriptor<?> collection, String operation, Set<String> owners);

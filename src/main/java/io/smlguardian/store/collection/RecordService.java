@@ -79,29 +79,30 @@ public class RecordService {
     List<E> records = bodies.stream().map(body -> mapper.newRecord(collection, body)).toList();
     records.forEach(r -> CollectionAccess.checkOwner(scope, collection, r, "insert"));
     store.insert(collection, records);
-    audited(caller, collection, "insert", records);
+    audited(caller, collection, "insert", records, scope);
     return records.stream().map(r -> view(collection, r, List.of())).toList();
   }
 
   /**
-   * One record by id, read and recorded in the audit trail in one transaction: the chain's head is
-   * locked only from the append, the read's last step, to the commit just after it. (Within a
-   * caller's transaction, as for writes, the chain stays locked until that one ends; no endpoint
-   * reads within one.)
+   * One record by id. The read is a short transaction of its own (or the caller's), and its audit
+   * entry is committed after it, with other requests' entries (see the audit trail): a read locks
+   * nothing, and holds no connection while it waits for its entry to be durable.
    */
+  @Transactional(Transactional.TxType.SUPPORTS)
   public RecordView find(Caller caller, String collection, UUID id, String select) {
     CollectionDescriptor<?> descriptor = collections.get(collection);
     Optional<String> scope = CollectionAccess.ownerScope(caller, descriptor, "read");
     List<String> projection = parser.projection(descriptor, select);
     RecordReads.Read<RecordView> read = reads.byId(descriptor, id, scope, projection);
-    audited(caller, descriptor, "read", read.records());
+    audited(caller, descriptor, "read", read.records(), scope);
     return read.value();
   }
 
   /**
    * One page of the records matching the query parameters (see {@link QueryParser}), read and
-   * recorded in one transaction, as {@link #find(Caller, String, UUID, String)}.
+   * recorded as {@link #find(Caller, String, UUID, String)}.
    */
+  @Transactional(Transactional.TxType.SUPPORTS)
   public RecordPage find(Caller caller, String collection, Map<String, List<String>> parameters) {
     CollectionDescriptor<?> descriptor = collections.get(collection);
     Optional<String> scope = CollectionAccess.ownerScope(caller, descriptor, "query");
@@ -114,14 +115,18 @@ public class RecordService {
             asked.offset(),
             asked.projection());
     RecordReads.Read<List<JsonObject>> read = reads.page(descriptor, query);
-    audited(caller, descriptor, "query", read.records());
+    audited(caller, descriptor, "query", read.records(), scope);
     return new RecordPage(read.value(), query.limit(), query.offset());
   }
 
+  /** A count reveals no record, but is an access like any other: recorded as one. */
+  @Transactional(Transactional.TxType.SUPPORTS)
   public long count(Caller caller, String collection, Map<String, List<String>> filters) {
     CollectionDescriptor<?> descriptor = collections.get(collection);
     Optional<String> scope = CollectionAccess.ownerScope(caller, descriptor, "count");
-    return store.count(descriptor, confined(parser.filters(descriptor, filters), scope));
+    long count = reads.count(descriptor, confined(parser.filters(descriptor, filters), scope));
+    audited(caller, descriptor, "count", List.of(), scope);
+    return count;
   }
 
   /** The filters, plus one on the owner when the caller may see only one owner's records. */
@@ -157,7 +162,7 @@ public class RecordService {
     checkVersion(collection, record, expectedVersion);
     mapper.applyChanges(collection, record, changes);
     store.update(collection, record);
-    audited(caller, collection, "update", List.of(record));
+    audited(caller, collection, "update", List.of(record), scope);
     return view(collection, record, List.of());
   }
 
@@ -177,23 +182,29 @@ public class RecordService {
     CollectionAccess.checkOwner(scope, collection, record, "delete");
     checkVersion(collection, record, expectedVersion);
     store.delete(collection, record);
-    audited(caller, collection, "delete", List.of(record));
+    audited(caller, collection, "delete", List.of(record), scope);
   }
 
   /**
-   * Records the access in the audit trail, one entry per owner whose records it touched. Counts,
-   * which reveal no record, and unowned collections (metrics) are not user data.
+   * Records the access in the audit trail: one entry per owner whose records it touched. An access
+   * that touched none (an empty page, a count, an unowned collection) is recorded once, for the
+   * owner it was confined to, or for the store as a whole.
    */
   private void audited(
       Caller caller,
       CollectionDescriptor<?> collection,
       String operation,
-      List<? extends StoredRecord> records) {
-    if (!collection.owned() || records.isEmpty()) {
-      return;
-    }
+      List<? extends StoredRecord> records,
+      Optional<String> scope) {
     java.util.Set<String> owners = new java.util.TreeSet<>();
-    records.forEach(r -> owners.add(((OwnedRecord) r).getUserId()));
+    for (StoredRecord record : records) {
+      if (record instanceof OwnedRecord owned) {
+        owners.add(owned.getUserId());
+      }
+    }
+    if (owners.isEmpty()) {
+      scope.ifPresent(owners::add);
+    }
     audit.accessed(caller, collection, operation, owners);
   }
 

@@ -1,5 +1,6 @@
 package io.smlguardian.store.jpa;
 
+import io.smlguardian.store.accesslog.LedgerStore;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.RecordSnapshot;
 import io.smlguardian.store.collection.RecordStore;
@@ -50,7 +51,7 @@ import org.eclipse.persistence.queries.ModifyQuery;
  * <p>Not a CDI bean itself: the backend selection constructs it, with the container's
  * transaction-scoped entity manager.
  */
-public class JpaRecordStore implements RecordStore {
+public class JpaRecordStore implements RecordStore, LedgerStore {
 
   /**
    * Rows per multi-row INSERT of a restore: 100 rows of at most 15 columns stay far below every
@@ -97,6 +98,52 @@ public class JpaRecordStore implements RecordStore {
   public <E extends StoredRecord> void insert(CollectionDescriptor<E> collection, List<E> records) {
     records.forEach(em::persist);
     em.flush(); // assigns versions now, and reports constraint failures to this caller
+  }
+
+  /**
+   * One JDBC batch of UPDATEs on the datasource's connection, which joins the caller's transaction:
+   * the version stays as it was (a JPA update would advance it), and so the entries' MACs hold.
+   */
+  @Override
+  public long placeInBlock(long block, List<UUID> entries) {
+    String sql =
+        "UPDATE "
+            + LedgerStore.ENTRIES
+            + " SET block_no = ?, block_pos = ? WHERE id = ? AND block_no IS NULL";
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement update = connection.prepareStatement(sql)) {
+      for (int position = 0; position < entries.size(); position++) {
+        update.setLong(1, block);
+        update.setLong(2, position);
+        if (backend.equals("sqlite")) {
+          update.setString(3, entries.get(position).toString());
+        } else {
+          update.setObject(3, entries.get(position));
+        }
+        update.addBatch();
+      }
+      long placed = 0;
+      for (int count : update.executeBatch()) {
+        placed += count == Statement.SUCCESS_NO_INFO ? 1 : count;
+      }
+      return placed;
+    } catch (SQLException e) {
+      throw new IllegalStateException("placing audit entries failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public long unplaceAll() {
+    try (Connection connection = dataSource.getConnection();
+        Statement update = connection.createStatement()) {
+      return update.executeUpdate(
+          "UPDATE "
+              + LedgerStore.ENTRIES
+              + " SET block_no = NULL, block_pos = NULL WHERE block_no > 0");
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "taking audit entries out of blocks failed: " + e.getMessage(), e);
+    }
   }
 
   @Override

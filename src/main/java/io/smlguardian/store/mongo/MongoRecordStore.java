@@ -11,11 +11,16 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.Updates;
+import com.mongodb.client.model.WriteModel;
 import com.mongodb.management.JMXConnectionPoolListener;
+import io.smlguardian.store.accesslog.LedgerStore;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.FieldDefinition;
 import io.smlguardian.store.collection.FieldType;
@@ -38,6 +43,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.bson.BsonDocument;
 import org.bson.BsonInt64;
+import org.bson.BsonNull;
 import org.bson.BsonString;
 import org.bson.BsonValue;
 import org.bson.conversions.Bson;
@@ -65,7 +71,7 @@ import org.bson.conversions.Bson;
  *
  * <p>The store has no CDI wiring of its own: whoever selects the backend constructs it.
  */
-public class MongoRecordStore implements RecordStore, AutoCloseable {
+public class MongoRecordStore implements RecordStore, LedgerStore, AutoCloseable {
 
   private final MongoDatabase database;
   private final MongoClient ownedClient;
@@ -340,6 +346,41 @@ public class MongoRecordStore implements RecordStore, AutoCloseable {
     if (ownedClient != null) {
       ownedClient.close();
     }
+  }
+
+  /**
+   * One unordered bulk write of conditional updates: an entry already in a block keeps it, so a
+   * sealer that runs again after a crash places only what is still unplaced.
+   */
+  @Override
+  public long placeInBlock(long block, List<UUID> entries) {
+    if (entries.isEmpty()) {
+      return 0;
+    }
+    List<WriteModel<BsonDocument>> placements = new ArrayList<>();
+    for (int i = 0; i < entries.size(); i++) {
+      placements.add(
+          new UpdateOneModel<>(
+              Filters.and(byId(entries.get(i)), Filters.eq("block", BsonNull.VALUE)),
+              Updates.combine(
+                  Updates.set("block", new BsonInt64(block)),
+                  Updates.set("position", new BsonInt64(i)))));
+    }
+    return database
+        .getCollection(LedgerStore.ENTRIES, BsonDocument.class)
+        .bulkWrite(placements, new BulkWriteOptions().ordered(false))
+        .getModifiedCount();
+  }
+
+  @Override
+  public long unplaceAll() {
+    return database
+        .getCollection(LedgerStore.ENTRIES, BsonDocument.class)
+        .updateMany(
+            Filters.gt("block", new BsonInt64(0)),
+            Updates.combine(
+                Updates.set("block", BsonNull.VALUE), Updates.set("position", BsonNull.VALUE)))
+        .getModifiedCount();
   }
 
   private MongoCollection<BsonDocument> documents(CollectionDescriptor<?> collection) {

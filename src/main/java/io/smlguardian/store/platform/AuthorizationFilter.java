@@ -1,6 +1,7 @@
 package io.smlguardian.store.platform;
 
 import io.smlguardian.store.accesslog.AuditTrail;
+import io.smlguardian.store.accesslog.AuditUnavailableException;
 import io.smlguardian.store.security.AllowedRoles;
 import io.smlguardian.store.security.Caller;
 import io.smlguardian.store.security.Callers;
@@ -79,8 +80,17 @@ public class AuthorizationFilter implements ContainerRequestFilter {
       String detail) {
     try {
       audit.refused(caller, null, null, operation, detail);
-    } catch (RuntimeException e) {
+    } catch (AuditUnavailableException e) {
+      // No access is answered unrecorded: not even a refusal.
       LOG.log(Level.SEVERE, "Could not record a refused access in the audit trail", e);
+      context.abortWith(
+          jakarta.ws.rs.core.Response.fromResponse(
+                  Problem.response(
+                      Status.SERVICE_UNAVAILABLE,
+                      "The request could not be recorded in the audit trail; retry shortly."))
+              .header("Retry-After", "1")
+              .build());
+      return;
     }
     context.abortWith(
         status == Status.UNAUTHORIZED

@@ -1,6 +1,7 @@
 package io.smlguardian.store.platform;
 
 import io.smlguardian.store.accesslog.AuditTrail;
+import io.smlguardian.store.accesslog.AuditUnavailableException;
 import io.smlguardian.store.collection.AtomicWritesUnsupportedException;
 import io.smlguardian.store.collection.InvalidRequestException;
 import io.smlguardian.store.collection.RecordNotFoundException;
@@ -48,10 +49,33 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
 
   @Override
   public Response toResponse(Throwable thrown) {
+    try {
+      return problemFor(thrown);
+    } catch (AuditUnavailableException unrecorded) {
+      return unrecorded(unrecorded);
+    }
+  }
+
+  /** No access is answered unrecorded: a refusal that cannot be recorded is a 503, like a read. */
+  private static Response unrecorded(AuditUnavailableException e) {
+    LOG.log(Level.SEVERE, "An access could not be recorded in the audit trail", e);
+    return Response.fromResponse(
+            Problem.response(
+                Status.SERVICE_UNAVAILABLE,
+                "The access could not be recorded in the audit trail, so it was not carried out"
+                    + " or answered; retry shortly."))
+        .header("Retry-After", "1")
+        .build();
+  }
+
+  private Response problemFor(Throwable thrown) {
+    if (thrown instanceof AuditUnavailableException unrecorded) {
+      return unrecorded(unrecorded);
+    }
     if (thrown instanceof AtomicOperationException failed) {
       JsonObjectBuilder extensions =
           Json.createObjectBuilder().add("operationIndex", failed.index());
-      Response cause = toResponse(failed.getCause());
+      Response cause = problemFor(failed.getCause());
       return Problem.response(
           Status.fromStatusCode(cause.getStatus()),
           failed.getMessage() + " Nothing was committed.",
@@ -67,7 +91,6 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
       if (status.getStatusCode() == 403) {
         // @RolesAllowed refused the caller's roles for this endpoint.
         String operation = request.getMethod() + " " + request.getRequestURI();
-        audited(null, null, operation, "roles not allowed for this endpoint");
         return Problem.response(
             status,
             "Your roles do not allow " + operation + ".",
@@ -82,16 +105,13 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
       return Problem.response(Status.FORBIDDEN, denied.getMessage() + ".");
     }
     if (known instanceof InvalidRequestException invalid) {
-      failed(invalid.getMessage());
       return Problem.response(
           Status.BAD_REQUEST, invalid.getMessage(), invalid.errors(), Json.createObjectBuilder());
     }
     if (known instanceof UnknownCollectionException || known instanceof RecordNotFoundException) {
-      failed(known.getMessage());
       return Problem.response(Status.NOT_FOUND, known.getMessage());
     }
     if (known instanceof VersionConflictException) {
-      failed(known.getMessage());
       return Problem.response(
           Status.PRECONDITION_FAILED,
           known.getMessage() + " Read it again and retry with its current ETag.");
@@ -132,20 +152,14 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
   }
 
   /**
-   * Records an access that failed (bad input, no such record, a lost race) in the audit trail: who
-   * tried what, and why it failed. Whose data is not known here.
+   * Records a refusal whose owner or collection is known here in the audit trail, before it is
+   * answered. Every other failure is recorded, with its detail, by the audit trail's net under
+   * every request ({@code AuditedRequests}).
+   *
+   * @throws AuditUnavailableException when it cannot be recorded (answered as 503)
    */
-  private void failed(String reason) {
-    audited(null, null, request.getMethod() + " " + request.getRequestURI(), reason);
-  }
-
-  /** Records a refusal in the audit trail; a failure to do so must not hide the refusal. */
   private void audited(String owner, String collection, String operation, String reason) {
-    try {
-      audit.refused(Callers.of(security, request), owner, collection, operation, reason);
-    } catch (RuntimeException e) {
-      LOG.log(Level.SEVERE, "Could not record a refused access in the audit trail", e);
-    }
+    audit.refused(Callers.of(security, request), owner, collection, operation, reason);
   }
 
   private static List<String> errorsOf(Throwable cause) {

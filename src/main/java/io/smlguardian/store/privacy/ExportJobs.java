@@ -1,5 +1,7 @@
 package io.smlguardian.store.privacy;
 
+import io.smlguardian.store.accesslog.AccessLog;
+import io.smlguardian.store.accesslog.AuditTrail;
 import io.smlguardian.store.security.Caller;
 import jakarta.batch.operations.JobOperator;
 import jakarta.batch.operations.NoSuchJobExecutionException;
@@ -11,6 +13,8 @@ import jakarta.ws.rs.NotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.Properties;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -26,13 +30,16 @@ public class ExportJobs {
   static final String JOB = "user-export";
 
   private Path directory;
+  private AuditTrail audit;
 
   protected ExportJobs() {}
 
   @Inject
   public ExportJobs(
-      @ConfigProperty(name = "EXPORT_DIR", defaultValue = "exports") String directory) {
+      @ConfigProperty(name = "EXPORT_DIR", defaultValue = "exports") String directory,
+      AuditTrail audit) {
     this.directory = Path.of(directory).toAbsolutePath();
+    this.audit = audit;
   }
 
   /** Starts an export of the user's data; returns the job execution id. */
@@ -40,7 +47,20 @@ public class ExportJobs {
     Properties parameters = new Properties();
     parameters.setProperty("userId", userId);
     parameters.setProperty("requestedBy", officer.subject());
-    return operator().start(JOB, parameters);
+    long execution = operator().start(JOB, parameters);
+    // Recorded when it starts, not only when it ends: an export that fails is an access too.
+    audit.record(
+        new AccessLog(
+            userId,
+            officer.subject(),
+            "export",
+            null,
+            "export job " + execution + " started",
+            Instant.now().truncatedTo(ChronoUnit.MICROS),
+            officer.address(),
+            true,
+            null));
+    return execution;
   }
 
   /** The export job's execution, or 404 when there is none of that id. */

@@ -80,6 +80,25 @@ public class ExportService {
     return new Page(json, records.size() == PAGE ? last : null);
   }
 
+  /**
+   * Records that an export starts, before its first byte is sent: an export that fails midway is an
+   * access too.
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public void recordStart(Caller officer, String userId, String format) {
+    audit.record(
+        new AccessLog(
+            userId,
+            officer.subject(),
+            "export",
+            null,
+            "export " + format + " started",
+            Instant.now().truncatedTo(ChronoUnit.MICROS),
+            officer.address(),
+            true,
+            null));
+  }
+
   /** Records that the export happened, with what it contained. */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public void recordExport(Caller officer, String userId, String format, String counts) {

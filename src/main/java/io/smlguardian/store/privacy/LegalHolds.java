@@ -1,5 +1,7 @@
 package io.smlguardian.store.privacy;
 
+import io.smlguardian.store.accesslog.AccessLog;
+import io.smlguardian.store.accesslog.AuditTrail;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.DataCategory;
 import io.smlguardian.store.collection.OwnedRecord;
@@ -14,7 +16,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import java.time.Instant;
 import java.time.Period;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 
@@ -37,12 +41,14 @@ public class LegalHolds {
           List.of());
 
   private RecordStore store;
+  private AuditTrail audit;
 
   protected LegalHolds() {}
 
   @Inject
-  public LegalHolds(RecordStore store) {
+  public LegalHolds(RecordStore store, AuditTrail audit) {
     this.store = store;
+    this.audit = audit;
   }
 
   /** A reset of the store (memory, when enabled) releases every hold with the records. */
@@ -88,17 +94,38 @@ public class LegalHolds {
                   store.insert(HOLDS, List.of(placed));
                   return placed;
                 });
+    audit.record(entry(officer, userId, "hold placed", hold.reason()));
     return new View(userId, hold.reason(), hold.placedBy(), hold.getCreatedAt());
+  }
+
+  /** The audit entry of a hold placed or released, in the same transaction as the change. */
+  private static AccessLog entry(Caller officer, String userId, String operation, String reason) {
+    return new AccessLog(
+        userId,
+        officer.subject(),
+        "write",
+        HOLDS.name(),
+        operation,
+        Instant.now().truncatedTo(ChronoUnit.MICROS),
+        officer.address(),
+        true,
+        reason);
   }
 
   /** A hold as the API shows it. */
   public record View(String userId, String reason, String placedBy, java.time.Instant placedAt) {}
 
-  /** Releases the hold; returns whether there was one. */
-  public boolean release(String userId) {
-    return store.deleteMatching(
-            HOLDS,
-            List.of(new Filter(OwnedRecord.OWNER_FIELD, FilterOperator.EQ, false, List.of(userId))))
-        > 0;
+  /** Releases the hold; returns whether there was one (only a release is recorded). */
+  public boolean release(Caller officer, String userId) {
+    boolean released =
+        store.deleteMatching(
+                HOLDS,
+                List.of(
+                    new Filter(OwnedRecord.OWNER_FIELD, FilterOperator.EQ, false, List.of(userId))))
+            > 0;
+    if (released) {
+      audit.record(entry(officer, userId, "hold released", null));
+    }
+    return released;
   }
 }

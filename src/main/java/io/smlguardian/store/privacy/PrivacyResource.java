@@ -3,6 +3,7 @@ package io.smlguardian.store.privacy;
 import io.smlguardian.store.collection.InvalidRequestException;
 import io.smlguardian.store.collection.JsonBodies;
 import io.smlguardian.store.security.AllowedRoles;
+import io.smlguardian.store.security.Caller;
 import io.smlguardian.store.security.Callers;
 import io.smlguardian.store.security.Role;
 import jakarta.annotation.security.PermitAll;
@@ -70,7 +71,11 @@ public class PrivacyResource {
   public Response export(
       @PathParam("userId") String userId,
       @QueryParam("format") @DefaultValue("json") String format) {
-    UserDataExport export = new UserDataExport(exports, Callers.of(security, request), userId);
+    Caller officer = Callers.of(security, request);
+    UserDataExport export = new UserDataExport(exports, officer, userId);
+    if (format.equals("json") || format.equals("zip")) {
+      exports.recordStart(officer, userId, format);
+    }
     return switch (format) {
       case "json" ->
           Response.ok((StreamingOutput) export::writeJson, MediaType.APPLICATION_JSON).build();
@@ -161,7 +166,7 @@ public class PrivacyResource {
   @Path("users/{userId}/hold")
   @Operation(summary = "Release a user's legal hold")
   public Response releaseHold(@PathParam("userId") String userId) {
-    if (!holds.release(userId)) {
+    if (!holds.release(Callers.of(security, request), userId)) {
       throw new NotFoundException("User " + userId + " is not under legal hold.");
     }
     return Response.noContent().build();

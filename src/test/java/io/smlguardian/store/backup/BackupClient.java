@@ -32,18 +32,24 @@ final class BackupClient {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
   private final String baseUrl;
+  private final String operatorName = "it-operator-" + UUID.randomUUID();
   private final Api.Client operator;
   private final Api.Client service;
 
   BackupClient(String baseUrl) {
     this.baseUrl = baseUrl;
-    this.operator = Api.as(TestTokens.token("it-operator-" + UUID.randomUUID(), "operator"));
+    this.operator = Api.as(TestTokens.token(operatorName, "operator"));
     this.service = Api.as(TestTokens.token("it-service-" + UUID.randomUUID(), "service"));
   }
 
   /** The server the tests run against. */
   static BackupClient ofServerUnderTest() {
     return new BackupClient(Api.BASE_URL);
+  }
+
+  /** The operator's name: the principal of the audit entries of its requests. */
+  String operatorName() {
+    return operatorName;
   }
 
   String baseUrl() {
@@ -79,12 +85,25 @@ final class BackupClient {
 
   /** Starts a restore; the reply is the job (202) or why it was refused. */
   Api.Reply startRestore(String backupId, boolean replace) {
-    return post("/api/backups/" + backupId + "/restore" + (replace ? "?replace=true" : ""));
+    return startRestore(backupId, replace, false);
+  }
+
+  /**
+   * Starts a restore that may roll the audit ledger back (force) when the archive's ends before the
+   * server's latest digest.
+   */
+  Api.Reply startRestore(String backupId, boolean replace, boolean force) {
+    return post(
+        "/api/backups/" + backupId + "/restore?replace=" + replace + (force ? "&force=true" : ""));
   }
 
   /** Restores and waits; returns the ended job. */
   JsonObject restore(String backupId, boolean replace) {
-    Api.Reply started = startRestore(backupId, replace);
+    return restore(backupId, replace, false);
+  }
+
+  JsonObject restore(String backupId, boolean replace, boolean force) {
+    Api.Reply started = startRestore(backupId, replace, force);
     assertThat(started.status()).as(started.toString()).isEqualTo(202);
     return await(started.object().getJsonNumber("executionId").longValue());
   }

@@ -172,7 +172,7 @@ class RetentionApiIT {
     Seeded seeded = seed();
     Map<String, Long> rowsBefore = new HashMap<>();
     for (String collection : Samples.COLLECTIONS) {
-      rowsBefore.put(collection, Database.rows(collection));
+      rowsBefore.put(collection, rowsBesidesTheOperatorsRequests(collection));
     }
 
     Api.Reply started = start("?dryRun=true");
@@ -187,7 +187,7 @@ class RetentionApiIT {
       assertThat(counts.getJsonNumber("purged").longValue()).as(collection).isEqualTo(3);
       assertThat(existing(collection, seeded.expired().get(collection))).isEqualTo(3);
       long receipts = collection.equals("access_logs") ? 1 : 0;
-      assertThat(Database.rows(collection))
+      assertThat(rowsBesidesTheOperatorsRequests(collection))
           .as(collection)
           .isEqualTo(rowsBefore.get(collection) + receipts);
     }
@@ -349,6 +349,21 @@ class RetentionApiIT {
     assertThat(existing("emotional_states", List.of(ids.get(0)))).isZero();
   }
 
+  /**
+   * The table's rows, but for the audit entries of this test's own requests (the run started, its
+   * status polled): every access is recorded, and what a dry run must not change is the rest.
+   */
+  private static long rowsBesidesTheOperatorsRequests(String table) {
+    if (!table.equals("access_logs")) {
+      return Database.rows(table);
+    }
+    return (Long)
+        Database.single(
+            "SELECT count(*) FROM access_logs"
+                + " WHERE NOT (principal = ? AND access_type IN ('read', 'write'))",
+            OPERATOR_NAME);
+  }
+
   /** The access type of the audit entries seed() puts in. */
   private static final String SEEDED_ACCESS = "retention-test";
 
@@ -373,16 +388,19 @@ class RetentionApiIT {
               cutoff.plus(2, ChronoUnit.DAYS),
               now.minus(1, ChronoUnit.HOURS));
       if (collection.equals("access_logs")) {
-        // The audit trail is written by the store alone: its old entries are put in with SQL.
+        // The audit trail is written by the store alone: its old entries are put in with SQL, as
+        // entries of the legacy segment (block 0), which retention purges by time. The ledger's
+        // sealed blocks go whole (AuditLedgerTest): none here is old enough.
         List<String> ids = new java.util.ArrayList<>();
         for (Instant time : times) {
           ids.add(
               String.valueOf(
                   Database.single(
                       "INSERT INTO access_logs (id, created_at, version, user_id, access_type,"
-                          + " timestamp, success) VALUES (gen_random_uuid(), now(), 1, ?, '"
+                          + " timestamp, success, block_no) VALUES (gen_random_uuid(), now(), 1,"
+                          + " ?, '"
                           + SEEDED_ACCESS
-                          + "', ?, true) RETURNING id::text",
+                          + "', ?, true, 0) RETURNING id::text",
                       user,
                       Timestamp.from(time))));
         }

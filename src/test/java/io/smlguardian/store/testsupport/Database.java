@@ -50,6 +50,24 @@ public final class Database {
     }
   }
 
+  /** Runs the statements in one transaction: all take effect, or none. */
+  public static void transaction(String... statements) {
+    try (Connection connection = connect()) {
+      connection.setAutoCommit(false);
+      try (java.sql.Statement statement = connection.createStatement()) {
+        for (String sql : statements) {
+          statement.execute(sql);
+        }
+        connection.commit();
+      } catch (SQLException e) {
+        connection.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** How many rows the whole table has. */
   public static long rows(String table) {
     // table names come from the tests' own constants, never from input

@@ -48,6 +48,14 @@ public final class SecondServer implements AutoCloseable {
         Files.readString(bootstrap)
             .replaceAll("(?m)^HTTP_PORT=.*$", "HTTP_PORT=" + httpPort)
             .replaceAll("(?m)^HTTPS_PORT=.*$", "HTTPS_PORT=" + freePort());
+    // A bootstrap property outranks the environment: one the test sets is set there instead.
+    for (Map.Entry<String, String> variable : environment.entrySet()) {
+      properties =
+          properties.replaceAll(
+              "(?m)^" + java.util.regex.Pattern.quote(variable.getKey()) + "=.*$",
+              java.util.regex.Matcher.quoteReplacement(
+                  variable.getKey() + "=" + variable.getValue()));
+    }
     Files.writeString(bootstrap, properties);
     StringBuilder env = new StringBuilder();
     Path serverEnv = directory.resolve("server.env");
@@ -87,6 +95,34 @@ public final class SecondServer implements AutoCloseable {
     }
     throw new IllegalStateException(
         "none of " + List.of(markers) + " in " + log + " within " + timeout);
+  }
+
+  /** Kills the server's JVM at once (SIGKILL), as a crash would: nothing runs on its way out. */
+  public void kill() throws IOException {
+    Path pid = WLP.resolve("usr/servers/.pid").resolve(name + ".pid");
+    long id = Long.parseLong(Files.readString(pid).trim());
+    ProcessHandle.of(id)
+        .ifPresent(
+            process -> {
+              process.destroyForcibly();
+              process.onExit().join();
+            });
+  }
+
+  /** Starts the server again (after {@link #kill}), with these variables set anew. */
+  public void restart(Map<String, String> environment) throws IOException, InterruptedException {
+    Path serverEnv = directory.resolve("server.env");
+    StringBuilder env = new StringBuilder();
+    for (String line : Files.readAllLines(serverEnv)) {
+      String key = line.contains("=") ? line.substring(0, line.indexOf('=')) : line;
+      if (!environment.containsKey(key)) {
+        env.append(line).append('\n');
+      }
+    }
+    environment.forEach((key, value) -> env.append(key).append('=').append(value).append('\n'));
+    Files.writeString(serverEnv, env);
+    Files.deleteIfExists(directory.resolve("logs/messages.log"));
+    command("start");
   }
 
   /** Stops the server and removes its copy. */

@@ -77,6 +77,10 @@ public final class Tokens {
     byte[] master = new byte[32];
     new java.security.SecureRandom().nextBytes(master);
     Files.writeString(dir.resolve("master.key"), Base64.getEncoder().encodeToString(master));
+    // The development audit key that seals the audit ledger (AUDIT_KEY_FILE).
+    byte[] audit = new byte[32];
+    new java.security.SecureRandom().nextBytes(audit);
+    Files.writeString(dir.resolve("audit.key"), Base64.getEncoder().encodeToString(audit));
   }
 
   /**

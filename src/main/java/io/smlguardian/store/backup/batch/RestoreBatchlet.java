@@ -34,6 +34,10 @@ public class RestoreBatchlet extends AbstractBatchlet {
   String replace;
 
   @Inject
+  @BatchProperty(name = "force")
+  String force;
+
+  @Inject
   @BatchProperty(name = "startedBy")
   String startedBy;
 
@@ -44,6 +48,7 @@ public class RestoreBatchlet extends AbstractBatchlet {
           restores.restore(
               BackupId.parse(backupId),
               Boolean.parseBoolean(replace),
+              Boolean.parseBoolean(force),
               startedBy == null ? "batch" : startedBy);
       step.setPersistentUserData(report.toJson().toString());
       job.setExitStatus("COMPLETED " + report.restoredTotal() + " records restored");

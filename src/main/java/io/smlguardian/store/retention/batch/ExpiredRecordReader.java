@@ -1,7 +1,9 @@
 package io.smlguardian.store.retention.batch;
 
+import io.smlguardian.store.accesslog.AuditLedger;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.CollectionRegistry;
+import io.smlguardian.store.collection.DataCategory;
 import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.TimeKey;
 import io.smlguardian.store.collection.TimeKeyRange;
@@ -49,6 +51,7 @@ public class ExpiredRecordReader extends AbstractItemReader {
   String chunkSize;
 
   @Inject LegalHolds holds;
+  @Inject AuditLedger auditLedger;
 
   private CollectionDescriptor<?> descriptor;
   private List<Filter> expired;
@@ -58,7 +61,7 @@ public class ExpiredRecordReader extends AbstractItemReader {
   @Override
   public void open(Serializable checkpoint) {
     descriptor = collections.get(collection);
-    expired = expired(descriptor, Instant.parse(cutoff), holds.heldUsers());
+    expired = expired(descriptor, Instant.parse(cutoff), holds.heldUsers(), auditLedger, true);
     size = Integer.parseInt(chunkSize);
     progress =
         checkpoint instanceof PurgeProgress saved && saved.collection().equals(collection)
@@ -88,11 +91,22 @@ public class ExpiredRecordReader extends AbstractItemReader {
 
   /**
    * The records past the cutoff, but for those of users under legal hold, which are kept whatever
-   * their age.
+   * their age. In the audit trail, only the entries of the ledger's blocks retired by this cutoff
+   * (see {@link AuditLedger#retireBlocksBefore}): whole blocks go, so that what remains verifies.
+   *
+   * @param dryRun whether blocks are only counted, not retired
    */
   static List<Filter> expired(
-      CollectionDescriptor<?> collection, Instant cutoff, List<String> heldUsers) {
+      CollectionDescriptor<?> collection,
+      Instant cutoff,
+      List<String> heldUsers,
+      AuditLedger auditLedger,
+      boolean dryRun) {
     List<Filter> filters = new java.util.ArrayList<>();
+    if (collection.category() == DataCategory.AUDIT_LOG) {
+      long retired = auditLedger.retireBlocksBefore(cutoff, dryRun);
+      filters.add(new Filter("block", FilterOperator.LTE, false, List.of(retired)));
+    }
     filters.add(new Filter(collection.timeField(), FilterOperator.LT, false, List.of(cutoff)));
     if (collection.owned() && !heldUsers.isEmpty()) {
       filters.add(

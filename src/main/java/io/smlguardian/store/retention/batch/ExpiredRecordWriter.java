@@ -1,5 +1,6 @@
 package io.smlguardian.store.retention.batch;
 
+import io.smlguardian.store.accesslog.AuditLedger;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.CollectionRegistry;
 import io.smlguardian.store.collection.RecordStore;
@@ -31,6 +32,7 @@ public class ExpiredRecordWriter extends AbstractItemWriter {
   @Inject RecordStore store;
   @Inject StepContext step;
   @Inject LegalHolds holds;
+  @Inject AuditLedger auditLedger;
 
   @Inject
   @BatchProperty(name = "collection")
@@ -51,8 +53,10 @@ public class ExpiredRecordWriter extends AbstractItemWriter {
   @Override
   public void open(Serializable checkpoint) {
     descriptor = collections.get(collection);
-    expired = ExpiredRecordReader.expired(descriptor, Instant.parse(cutoff), holds.heldUsers());
     dry = Boolean.parseBoolean(dryRun);
+    expired =
+        ExpiredRecordReader.expired(
+            descriptor, Instant.parse(cutoff), holds.heldUsers(), auditLedger, dry);
   }
 
   @Override

@@ -1,0 +1,89 @@
+package io.smlguardian.store.accesslog;
+
+import io.smlguardian.store.security.Callers;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.stream.JsonParsingException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.container.ContainerResponseFilter;
+import jakarta.ws.rs.container.PreMatching;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.ext.Provider;
+import java.io.StringReader;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The audit trail's net under every request of the API: a request that no part of the service
+ * recorded itself (a backup listed, a hold placed, an export's file fetched, a path that does not
+ * exist, a body that does not parse...) is recorded here, once, before its response is sent.
+ * Requests the service records with more to say (whose data, which collection: reads, writes,
+ * erasures, refusals by role) are left to it, so that every request makes its entries exactly once.
+ */
+@Provider
+@PreMatching
+@Priority(Priorities.AUTHENTICATION - 100)
+@ApplicationScoped
+public class AuditedRequests implements ContainerRequestFilter, ContainerResponseFilter {
+
+  private static final Logger LOG = Logger.getLogger(AuditedRequests.class.getName());
+
+  @Inject AuditTrail trail;
+  @Context HttpServletRequest request;
+
+  @Override
+  public void filter(ContainerRequestContext requested) {
+    trail.beginRequest();
+  }
+
+  @Override
+  public void filter(ContainerRequestContext requested, ContainerResponseContext response) {
+    if (trail.endRequest()) {
+      return;
+    }
+    int status = response.getStatus();
+    try {
+      trail.requested(
+          Callers.of(requested.getSecurityContext(), request),
+          request.getMethod() + " " + request.getRequestURI(),
+          status,
+          status >= 400 ? status + ": " + detail(response.getEntity()) : null);
+    } catch (AuditUnavailableException e) {
+      LOG.log(Level.SEVERE, "A request could not be recorded in the audit trail", e);
+      response.setStatus(503);
+      response.getHeaders().putSingle("Retry-After", "1");
+      response.getHeaders().putSingle("Content-Type", "application/problem+json");
+      response.setEntity(
+          Json.createObjectBuilder()
+              .add("type", "about:blank")
+              .add("title", "Service Unavailable")
+              .add("status", 503)
+              .add(
+                  "detail",
+                  "The request could not be recorded in the audit trail, so it is not answered;"
+                      + " retry shortly.")
+              .build()
+              .toString());
+    }
+  }
+
+  /** A problem's detail, when the response is one. */
+  private static String detail(Object entity) {
+    if (entity instanceof String text && text.startsWith("{")) {
+      try {
+        JsonObject problem = Json.createReader(new StringReader(text)).readObject();
+        return problem.getString("detail", problem.getString("title", ""));
+      } catch (JsonParsingException | ClassCastException e) {
+        return "";
+      }
+    }
+    return entity instanceof JsonObject json ? json.getString("detail", "") : "";
+  }
+}
