@@ -18,16 +18,20 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The collection API against raw JDBC on the same PostgreSQL, in one run ({@code mvn
  * -Pbenchmark-api verify}; not a test). Loads {@code benchmark.users} users with 100 interactions
- * each straight into PostgreSQL, then measures seven operations on the interactions collection at
+ * each straight into PostgreSQL, then measures eight operations on the interactions collection at
  * each number of clients in {@code benchmark.clients}: through the service over HTTP, and the same
  * operation done by plain JDBC (one connection per client thread, the statements the store issues
  * for it, without the audit trail and the rest of what the service adds). It also measures two
@@ -36,14 +40,24 @@ import java.util.concurrent.ThreadLocalRandom;
  * and writes them to {@code benchmark.output}.
  *
  * <p>Each call picks a user at random; a batch holds 100 records of one user, as a client's flush
- * of one user's session would send (records of many users in one request cost one audit entry per
- * user, see the README).
+ * of one user's session would send. The bulk holds 100 records of 100 different users, as an import
+ * or a relay of many users' records would send: the request that records an access for each of 100
+ * users at once, which is what it measures beside the batch (the JDBC side writes the same rows
+ * either way).
+ *
+ * <p>Before the operations, every user's first access is measured (one query each): users meet it,
+ * and it reads rows no query has read yet through caches that have not seen the user. After them,
+ * find by id at 16 clients is measured alone and then while a flood of unauthenticated requests (no
+ * token, answered 401; {@code benchmark.floodRequests}, 20,000 by default, over 64 connections of
+ * their own) runs: what callers without credentials cost the authenticated ones. The project's
+ * target is a p99 with the flood within twice the p99 without; the table prints both and their
+ * ratio, and asserts nothing.
  *
  * <p>The JDBC side issues what the JPA store issues for the operation: a single insert is one
- * INSERT and a commit; a batch is 100 INSERTs as one JDBC batch in one transaction; find by id one
- * SELECT; a page one SELECT ... ORDER BY ... LIMIT; an update reads the record and then updates it
- * where id and version still match, in one transaction (a delete likewise); a count one SELECT
- * COUNT. Reads run in auto-commit.
+ * INSERT and a commit; a batch is 100 INSERTs as one JDBC batch in one transaction (the bulk
+ * likewise, a different user on each row); find by id one SELECT; a page one SELECT ... ORDER BY
+ * ... LIMIT; an update reads the record and then updates it where id and version still match, in
+ * one transaction (a delete likewise); a count one SELECT COUNT. Reads run in auto-commit.
  */
 public final class ApiBenchmark {
 
@@ -53,6 +67,16 @@ public final class ApiBenchmark {
   private static final int PER_USER = 100;
   private static final int BATCH = 100;
   private static final int UPDATE_RING = 20;
+
+  /** The authenticated clients of the flood case, as at the table's higher number of clients. */
+  private static final int FLOODED_CLIENTS = 16;
+
+  /** The flood's concurrent connections, each a client thread sending in a closed loop. */
+  private static final int FLOOD_CONNECTIONS = 64;
+
+  /** The flood's request in logs and the table: find by id without a token. */
+  private static final String UNAUTHENTICATED = "unauthenticated find by id (401)";
+
   private static final String COLUMNS =
       "id, created_at, version, user_id, session_id, type, response_time, agent_mode, timestamp";
   private static final String INSERT =
@@ -73,6 +97,7 @@ public final class ApiBenchmark {
   private final int users;
   private final int calls;
   private final int warmup;
+  private final int floodRequests;
   private final List<Integer> clientCounts;
   private final String userPrefix;
   private final List<UUID> spareIds = new ArrayList<>();
@@ -86,6 +111,7 @@ public final class ApiBenchmark {
     users = Integer.getInteger("benchmark.users", 1000);
     calls = Integer.getInteger("benchmark.calls", 2000);
     warmup = Integer.getInteger("benchmark.warmup", 500);
+    floodRequests = Integer.getInteger("benchmark.floodRequests", 20000);
     clientCounts =
         Arrays.stream(System.getProperty("benchmark.clients", "1,16").split(","))
             .map(String::trim)
@@ -112,9 +138,11 @@ public final class ApiBenchmark {
     api.awaitReady();
     long loadMillis = load();
     log("loaded " + users * PER_USER + " interactions in " + loadMillis + " ms");
-    // Every user has used the service before, as in a steady state: one query each, which also
-    // starts their audit chain. (A user's first access creates the chain's head in a transaction of
-    // its own, on a second pooled connection: fewer clients than the pool has connections.)
+    // Each user's first request (one query each), measured as a case of its own: every user meets
+    // it, on rows no query has read yet and through caches that have not seen the user. It runs
+    // before the server's warm-up, which would otherwise touch every user first, so its latencies
+    // include a server that is still compiling. It also leaves every user having used the service
+    // before, the steady state in which the operations below are measured.
     Figures firstAccess =
         LoadRunner.run(
             "first access of each user",
@@ -130,7 +158,7 @@ public final class ApiBenchmark {
     // after 15,000, see the README).
     int serverWarmup = Integer.getInteger("benchmark.serverWarmup", 15000);
     for (Operation operation : Operation.values()) {
-      int warmCalls = operation == Operation.BATCH_INSERT ? serverWarmup / 10 : serverWarmup;
+      int warmCalls = operation.hundredRecords ? serverWarmup / 10 : serverWarmup;
       log(
           describe(
               LoadRunner.run(
@@ -160,9 +188,8 @@ public final class ApiBenchmark {
     List<String[]> rows = new ArrayList<>();
     for (Operation operation : Operation.values()) {
       for (int clients : clientCounts) {
-        int runCalls = operation == Operation.BATCH_INSERT ? Math.max(calls / 10, clients) : calls;
-        int runWarmup =
-            operation == Operation.BATCH_INSERT ? Math.max(warmup / 10, clients) : warmup;
+        int runCalls = operation.hundredRecords ? Math.max(calls / 10, clients) : calls;
+        int runWarmup = operation.hundredRecords ? Math.max(warmup / 10, clients) : warmup;
         awaitQuietServer();
         Figures http =
             LoadRunner.run(
@@ -184,8 +211,86 @@ public final class ApiBenchmark {
         rows.add(row(operation, http, jdbc, apiFloor(floors, clients)));
       }
     }
-    return table(rows, floors);
+    return table(rows, floors, flood(serverWarmup));
   }
+
+  /**
+   * Find by id over HTTP at {@link #FLOODED_CLIENTS} clients, measured as in the table, first alone
+   * and then while {@link #FLOOD_CONNECTIONS} more clients of their own send {@code floodRequests}
+   * requests without a token (answered 401) as fast as they are answered: whether requests that the
+   * server refuses still take the cores from those it serves. The flood is a fixed number of
+   * requests; how much of the flooded run's measured calls it lasted through is printed with it
+   * (raise {@code benchmark.floodRequests} when it ended early).
+   */
+  private FloodFigures flood(int serverWarmup) throws Exception {
+    ServiceCalls anonymous = new ServiceCalls(api.baseUrl(), null);
+    LoadRunner.Clients unauthenticated =
+        c -> i -> anonymous.get(PATH + "/" + UUID.randomUUID(), 401);
+    // The refused request runs unmeasured first too, like every other request of this benchmark.
+    log(
+        describe(
+            LoadRunner.run(
+                UNAUTHENTICATED + " (server warm-up)", 4, 0, serverWarmup, unauthenticated)));
+    String findById = Operation.FIND_BY_ID.label + " http";
+
+    awaitQuietServer();
+    Figures alone =
+        LoadRunner.run(
+            findById + ", alone",
+            FLOODED_CLIENTS,
+            warmup,
+            calls,
+            httpClients(Operation.FIND_BY_ID, FLOODED_CLIENTS, warmup, calls));
+    log(describe(alone));
+
+    awaitQuietServer();
+    AtomicLong floodEnd = new AtomicLong();
+    FutureTask<Figures> flood =
+        new FutureTask<>(
+            () -> {
+              try {
+                return LoadRunner.run(
+                    UNAUTHENTICATED, FLOOD_CONNECTIONS, 0, floodRequests, unauthenticated);
+              } finally {
+                floodEnd.set(System.nanoTime());
+              }
+            });
+    new Thread(flood, "unauthenticated-flood").start();
+    Figures during =
+        LoadRunner.run(
+            findById + ", during the flood",
+            FLOODED_CLIENTS,
+            warmup,
+            calls,
+            httpClients(Operation.FIND_BY_ID, FLOODED_CLIENTS, warmup, calls));
+    long duringEnd = System.nanoTime();
+    log(describe(during));
+    Figures flooded = flood.get();
+    log(describe(flooded));
+
+    // Both runs' measured calls end about when their run returns; each lasted its figures' seconds.
+    long duringStart = duringEnd - (long) (during.seconds() * 1e9);
+    long floodStart = floodEnd.get() - (long) (flooded.seconds() * 1e9);
+    double overlap =
+        (Math.min(duringEnd, floodEnd.get()) - Math.max(duringStart, floodStart)) / 1e9;
+    double coverage = Math.max(0, Math.min(1, overlap / during.seconds()));
+    if (coverage < 1) {
+      log(
+          String.format(
+              Locale.ROOT,
+              "the flood lasted through only %.0f%% of the flooded run: raise"
+                  + " benchmark.floodRequests",
+              100 * coverage));
+    }
+    return new FloodFigures(alone, during, flooded, coverage);
+  }
+
+  /**
+   * The flood case's runs.
+   *
+   * @param coverage the share of the flooded run's measured time during which the flood ran
+   */
+  private record FloodFigures(Figures alone, Figures during, Figures flood, double coverage) {}
 
   /**
    * Two requests that touch no database: a static file of the WAR (the web container alone), and
@@ -224,20 +329,28 @@ public final class ApiBenchmark {
     log(String.format(Locale.ROOT, "server quiet after %.1f s", waited.toMillis() / 1000.0));
   }
 
-  /** The seven operations of the table, in its order. */
+  /** The eight operations of the table, in its order. */
   private enum Operation {
-    INSERT("single insert"),
-    BATCH_INSERT("batch insert of 100"),
-    FIND_BY_ID("find by id"),
-    PAGE("filtered sorted page of 20"),
-    UPDATE("update (If-Match)"),
-    DELETE("delete (If-Match)"),
-    COUNT("count (filtered)");
+    INSERT("single insert", false),
+    BATCH_INSERT("batch insert of 100", true),
+    BULK_INSERT("bulk of 100, 100 users", true),
+    FIND_BY_ID("find by id", false),
+    PAGE("filtered sorted page of 20", false),
+    UPDATE("update (If-Match)", false),
+    DELETE("delete (If-Match)", false),
+    COUNT("count (filtered)", false);
 
     final String label;
 
-    Operation(String label) {
+    /**
+     * Whether each call carries 100 records: such an operation makes a tenth of the calls (and of
+     * the warm-up calls), which still write as many records as the others' calls do.
+     */
+    final boolean hundredRecords;
+
+    Operation(String label, boolean hundredRecords) {
       this.label = label;
+      this.hundredRecords = hundredRecords;
     }
   }
 
@@ -254,6 +367,15 @@ public final class ApiBenchmark {
                 StringBuilder body = new StringBuilder("[");
                 for (int r = 0; r < BATCH; r++) {
                   body.append(r == 0 ? "" : ",").append(interactionJson(user));
+                }
+                api.post(PATH, body.append(']').toString(), 201);
+              };
+      case BULK_INSERT ->
+          c ->
+              i -> {
+                StringBuilder body = new StringBuilder("[");
+                for (String user : randomUsers(BATCH)) {
+                  body.append(body.length() == 1 ? "" : ",").append(interactionJson(user));
                 }
                 api.post(PATH, body.append(']').toString(), 201);
               };
@@ -320,6 +442,18 @@ public final class ApiBenchmark {
                 void call(int i, PreparedStatement[] statements) throws SQLException {
                   String user = randomUser();
                   for (int r = 0; r < BATCH; r++) {
+                    bindInteraction(statements[0], user);
+                    statements[0].addBatch();
+                  }
+                  statements[0].executeBatch();
+                }
+              };
+      case BULK_INSERT ->
+          c ->
+              new JdbcClient(false, INSERT) {
+                @Override
+                void call(int i, PreparedStatement[] statements) throws SQLException {
+                  for (String user : randomUsers(BATCH)) {
                     bindInteraction(statements[0], user);
                     statements[0].addBatch();
                   }
@@ -524,6 +658,19 @@ public final class ApiBenchmark {
     return userPrefix + ThreadLocalRandom.current().nextInt(users);
   }
 
+  /** {@code count} different users, drawn at random. */
+  private List<String> randomUsers(int count) {
+    if (count > users) {
+      throw new IllegalStateException(
+          "a bulk of " + count + " users needs as many loaded users: raise benchmark.users");
+    }
+    Set<String> drawn = new LinkedHashSet<>();
+    while (drawn.size() < count) {
+      drawn.add(randomUser());
+    }
+    return List.copyOf(drawn);
+  }
+
   private static String randomType() {
     return TYPES.get(ThreadLocalRandom.current().nextInt(TYPES.size()));
   }
@@ -580,14 +727,15 @@ public final class ApiBenchmark {
     return String.format(Locale.ROOT, "%.0f%%", 100 * ratio);
   }
 
-  private String table(List<String[]> rows, List<Figures> floors) throws SQLException {
+  private String table(List<String[]> rows, List<Figures> floors, FloodFigures flood)
+      throws SQLException {
     StringBuilder out = new StringBuilder();
     out.append(
         String.format(
             Locale.ROOT,
             "API benchmark, %s, %d cores, PostgreSQL %s on loopback, %,d interactions loaded;"
-                + " %,d measured calls per run after %,d warm-up calls (batches: a tenth);"
-                + " latencies in ms%n%n",
+                + " %,d measured calls per run after %,d warm-up calls (batch and bulk of 100:"
+                + " a tenth); latencies in ms%n%n",
             LocalDate.now(),
             Runtime.getRuntime().availableProcessors(),
             Database.single("SHOW server_version"),
@@ -621,6 +769,38 @@ public final class ApiBenchmark {
               millis(floor.cpuMillisPerCall()),
               millis(floor.clientCpuMillisPerCall())));
     }
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%nFind by id alone and during a flood of %,d unauthenticated requests (random ids, no"
+                + " token, answered 401) over %d connections of their own; the project's target:"
+                + " p99 during the flood within 2x of p99 alone:%n%n",
+            flood.flood().calls(),
+            FLOOD_CONNECTIONS));
+    out.append("| run | clients | calls/s | p50 | p99 |\n");
+    out.append("|---|---:|---:|---:|---:|\n");
+    for (Figures run : List.of(flood.alone(), flood.during(), flood.flood())) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %d | %,.0f | %s | %s |%n",
+              run.operation(),
+              run.clients(),
+              run.callsPerSecond(),
+              millis(run.p50Millis()),
+              millis(run.p99Millis())));
+    }
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%nDuring the flood / alone: p99 %.2fx (target: within 2x), p50 %.2fx, calls/s %s."
+                + " The flood ran at %,.0f requests/s and lasted through %s of the flooded run's"
+                + " measured time.%n",
+            flood.during().p99Millis() / flood.alone().p99Millis(),
+            flood.during().p50Millis() / flood.alone().p50Millis(),
+            percent(flood.during().callsPerSecond() / flood.alone().callsPerSecond()),
+            flood.flood().callsPerSecond(),
+            percent(flood.coverage())));
     return out.toString();
   }
 

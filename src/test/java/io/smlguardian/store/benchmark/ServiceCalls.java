@@ -24,8 +24,9 @@ import org.apache.hc.core5.util.Timeout;
 
 /**
  * The service's collection API as the benchmarks call it: HTTP/1.1 with keep-alive (a pool with a
- * connection for each concurrent caller, reused from call to call), a bearer token on every
- * request, and every answer read in full and checked for the expected status.
+ * connection for each concurrent caller, reused from call to call), a bearer token on every request
+ * (none at all when made without one: how a caller without credentials reaches the API), and every
+ * answer read in full and checked for the expected status.
  *
  * <p>The client is Apache HttpClient's minimal classic one: blocking calls, no redirects, retries,
  * cookies or authentication schemes. The load generator runs on the same cores as the server, so
@@ -70,7 +71,8 @@ final class ServiceCalls {
 
   /**
    * @param baseUrl the application's URL, e.g. {@code http://localhost:9080/guardian-store}
-   * @param token a bearer token with the {@code service} role
+   * @param token a bearer token with the {@code service} role, or null to send requests without an
+   *     {@code Authorization} header
    */
   ServiceCalls(String baseUrl, String token) {
     this.baseUrl = baseUrl;
@@ -180,7 +182,9 @@ final class ServiceCalls {
   }
 
   private <R extends HttpUriRequestBase> R authorized(R request) {
-    request.setHeader("Authorization", "Bearer " + token);
+    if (token != null) {
+      request.setHeader("Authorization", "Bearer " + token);
+    }
     return request;
   }
 
