@@ -44,6 +44,7 @@ public class AuditTrail implements AccessRecorder {
   private AuditKey key;
   private AuditGroupCommit groupCommit;
   private AuditDigests digests;
+  @Inject private AnonymousRefusals anonymousRefusals;
 
   @Resource private TransactionSynchronizationRegistry transactions;
 
@@ -184,6 +185,39 @@ public class AuditTrail implements AccessRecorder {
             caller.address(),
             false,
             reason));
+  }
+
+  /**
+   * Records a request without a valid token: on its own, durably, while its address has made few
+   * this minute; else only counted, and recorded in aggregate when the minute is over (see {@link
+   * AnonymousRefusals}).
+   */
+  public void unauthenticated(Caller caller, String operation, String reason) {
+    if (anonymousRefusals.counted(caller.address(), Instant.now())) {
+      markRecorded();
+      return;
+    }
+    refused(caller, null, null, operation, reason);
+  }
+
+  /** The aggregate entry of an address's requests without a token in one minute. */
+  void unauthenticatedInAggregate(String address, Instant minute, long more) {
+    recordApart(
+        new AccessLog(
+            AccessLog.UNKNOWN_USER,
+            "anonymous",
+            "read",
+            null,
+            "requests without a valid token, in aggregate",
+            minute.plus(1, ChronoUnit.MINUTES).minusNanos(1000),
+            address,
+            false,
+            more
+                + " more requests without a valid token from "
+                + address
+                + " in the minute from "
+                + minute
+                + " (beyond those recorded on their own)"));
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.smlguardian.store.accesslog;
 
+import io.smlguardian.store.collection.MetadataOnly;
 import io.smlguardian.store.security.Callers;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,6 +15,7 @@ import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.container.PreMatching;
+import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.ext.Provider;
 import java.io.StringReader;
@@ -26,6 +28,8 @@ import java.util.logging.Logger;
  * exist, a body that does not parse...) is recorded here, once, before its response is sent.
  * Requests the service records with more to say (whose data, which collection: reads, writes,
  * erasures, refusals by role) are left to it, so that every request makes its entries exactly once.
+ * The successes of a {@link MetadataOnly} method (the collections' schema) are no access to data
+ * and are not recorded.
  */
 @Provider
 @PreMatching
@@ -37,6 +41,7 @@ public class AuditedRequests implements ContainerRequestFilter, ContainerRespons
 
   @Inject AuditTrail trail;
   @Context HttpServletRequest request;
+  @Context ResourceInfo resource;
 
   @Override
   public void filter(ContainerRequestContext requested) {
@@ -49,6 +54,9 @@ public class AuditedRequests implements ContainerRequestFilter, ContainerRespons
       return;
     }
     int status = response.getStatus();
+    if (status < 400 && metadataOnly()) {
+      return;
+    }
     try {
       trail.requested(
           Callers.of(requested.getSecurityContext(), request),
@@ -72,6 +80,12 @@ public class AuditedRequests implements ContainerRequestFilter, ContainerRespons
               .build()
               .toString());
     }
+  }
+
+  /** Whether the request went to a method that answers metadata alone (see MetadataOnly). */
+  private boolean metadataOnly() {
+    java.lang.reflect.Method method = resource.getResourceMethod();
+    return method != null && method.isAnnotationPresent(MetadataOnly.class);
   }
 
   /** A problem's detail, when the response is one. */

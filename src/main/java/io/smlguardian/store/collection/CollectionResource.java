@@ -70,6 +70,7 @@ public class CollectionResource {
 
   @GET
   @AllowedRoles({Role.USER, Role.SERVICE, Role.AUDITOR})
+  @MetadataOnly
   @Operation(summary = "List the collections with their fields, query fields and retention")
   public JsonObject listCollections() {
     JsonArrayBuilder all = Jsonp.PROVIDER.createArrayBuilder();

@@ -9,9 +9,12 @@ import io.smlguardian.store.collection.query.Filter;
 import io.smlguardian.store.collection.query.FilterOperator;
 import io.smlguardian.store.collection.query.RecordQuery;
 import io.smlguardian.store.collection.query.SortOrder;
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.transaction.Status;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.security.SecureRandom;
 import java.time.Period;
 import java.util.Base64;
@@ -31,6 +34,11 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>Unwrapped keys are cached by key id (bounded). {@link #destroy} evicts this instance's cache;
  * the keys are gone from the database at once, so no other instance can load them again.
+ *
+ * <p>A user's current key (the one new data is sealed with) is looked up once per transaction:
+ * sealing a batch of one user's records looked it up and unwrapped it once per record (a query and
+ * an AES-GCM open each). It is kept with the transaction, never beyond it, so no erasure or restore
+ * elsewhere can leave it stale.
  */
 @ApplicationScoped
 public class UserKeys {
@@ -62,6 +70,8 @@ public class UserKeys {
             }
           });
 
+  @Resource private TransactionSynchronizationRegistry transactions;
+
   protected UserKeys() {}
 
   @Inject
@@ -75,9 +85,19 @@ public class UserKeys {
 
   /** The key the user's new data is sealed with: their oldest, created on first use. */
   DataKey current(String userId) {
+    boolean inTransaction =
+        transactions != null && transactions.getTransactionStatus() == Status.STATUS_ACTIVE;
+    String resource = "guardian-current-key/" + userId;
+    if (inTransaction && transactions.getResource(resource) instanceof DataKey known) {
+      return known;
+    }
     List<UserKey> keys = store.find(KEYS, keysOf(userId, 1));
     UserKey key = keys.isEmpty() ? create(userId) : keys.get(0);
-    return new DataKey(key.getId(), unwrap(key));
+    DataKey current = new DataKey(key.getId(), unwrap(key));
+    if (inTransaction) {
+      transactions.putResource(resource, current);
+    }
+    return current;
   }
 
   /**

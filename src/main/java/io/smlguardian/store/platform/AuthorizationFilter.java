@@ -79,7 +79,11 @@ public class AuthorizationFilter implements ContainerRequestFilter {
       String operation,
       String detail) {
     try {
-      audit.refused(caller, null, null, operation, detail);
+      if (status == Status.UNAUTHORIZED) {
+        audit.unauthenticated(caller, operation, detail); // in aggregate under a flood
+      } else {
+        audit.refused(caller, null, null, operation, detail);
+      }
     } catch (AuditUnavailableException e) {
       // No access is answered unrecorded: not even a refusal.
       LOG.log(Level.SEVERE, "Could not record a refused access in the audit trail", e);

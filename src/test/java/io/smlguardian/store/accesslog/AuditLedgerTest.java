@@ -109,6 +109,23 @@ class AuditLedgerTest {
   }
 
   @Test
+  void requestsWithoutATokenAreRecordedOneByOneUpToTheShareOfTheirAddressAndMinute() {
+    AnonymousRefusals refusals = new AnonymousRefusals(3);
+    Instant minute = T0.plusSeconds(5);
+
+    List<Boolean> counted = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      counted.add(refusals.counted("10.0.0.9", minute.plusSeconds(i)));
+    }
+
+    assertThat(counted).containsExactly(false, false, false, true, true);
+    assertThat(refusals.counted("10.0.0.10", minute)).as("another address").isFalse();
+    assertThat(refusals.counted("10.0.0.9", minute.plusSeconds(60)))
+        .as("the next minute")
+        .isFalse();
+  }
+
+  @Test
   void theCanonicalFormIsUnambiguous() {
     byte[] nullReason = new Canonical("t").add((String) null).bytes();
     byte[] textNull = new Canonical("t").add("null").bytes();
