@@ -5,8 +5,6 @@ import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.StoredRecord;
 import io.smlguardian.store.collection.query.Filter;
 import io.smlguardian.store.collection.query.FilterOperator;
-import io.smlguardian.store.collection.query.RecordQuery;
-import io.smlguardian.store.collection.query.SortOrder;
 import io.smlguardian.store.security.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -246,16 +244,7 @@ public class AuditLedger {
 
     /** The blocks from one number to another, in order (at most a day of sealing per call). */
     public List<AuditBlock> blocksFrom(long first, long last) {
-      return store.find(
-          AuditBlock.BLOCKS,
-          new RecordQuery(
-              List.of(
-                  new Filter("number", FilterOperator.GTE, false, List.of(first)),
-                  new Filter("number", FilterOperator.LTE, false, List.of(last))),
-              List.of(SortOrder.asc("number")),
-              100_000,
-              0,
-              List.of()));
+      return store.find(AuditBlock.BLOCKS, LedgerQueries.blocks(first, last, 100_000));
     }
 
     /**

@@ -2,10 +2,6 @@ package io.smlguardian.store.accesslog;
 
 import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.VersionConflictException;
-import io.smlguardian.store.collection.query.Filter;
-import io.smlguardian.store.collection.query.FilterOperator;
-import io.smlguardian.store.collection.query.RecordQuery;
-import io.smlguardian.store.collection.query.SortOrder;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
@@ -17,7 +13,6 @@ import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -285,27 +280,11 @@ public class AuditSealer {
     }
 
     private List<AccessLog> unsealed(int limit) {
-      return store.find(
-          AccessLogs.COLLECTION,
-          new RecordQuery(
-              List.of(
-                  new Filter("block", FilterOperator.IS, false, Arrays.asList((Object) null)),
-                  new Filter("mac", FilterOperator.IS, true, Arrays.asList((Object) null))),
-              List.of(SortOrder.asc("timestamp"), SortOrder.asc("id")),
-              limit,
-              0,
-              List.of()));
+      return store.find(AccessLogs.COLLECTION, LedgerQueries.unsealedOldestFirst(limit));
     }
 
     private List<AccessLog> placedIn(long block) {
-      return store.find(
-          AccessLogs.COLLECTION,
-          new RecordQuery(
-              List.of(new Filter("block", FilterOperator.EQ, false, List.of(block))),
-              List.of(SortOrder.asc("position")),
-              Integer.MAX_VALUE,
-              0,
-              List.of()));
+      return store.find(AccessLogs.COLLECTION, LedgerQueries.entriesOf(block));
     }
 
     /** The entries whose MAC holds; the others are left out of every block, and logged. */

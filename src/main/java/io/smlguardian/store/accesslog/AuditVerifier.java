@@ -483,32 +483,17 @@ public class AuditVerifier {
     }
 
     public List<AuditBlock> blocksFrom(long number) {
-      return store.find(
-          AuditBlock.BLOCKS,
-          new RecordQuery(
-              List.of(new Filter("number", FilterOperator.GTE, false, List.of(number))),
-              List.of(SortOrder.asc("number")),
-              PAGE,
-              0,
-              List.of()));
+      return store.find(AuditBlock.BLOCKS, LedgerQueries.blocks(number, Long.MAX_VALUE, PAGE));
     }
 
     public List<AccessLog> entriesOf(long block) {
-      return store.find(
-          AccessLogs.COLLECTION,
-          new RecordQuery(
-              List.of(new Filter("block", FilterOperator.EQ, false, List.of(block))),
-              List.of(SortOrder.asc("position")),
-              Integer.MAX_VALUE,
-              0,
-              List.of()));
+      return store.find(AccessLogs.COLLECTION, LedgerQueries.entriesOf(block));
     }
 
     public List<AccessLog> unsealedAfter(AccessLog after) {
-      List<Filter> filters = new ArrayList<>();
-      filters.add(new Filter("block", FilterOperator.IS, false, Arrays.asList((Object) null)));
-      filters.add(new Filter("mac", FilterOperator.IS, true, Arrays.asList((Object) null)));
-      return store.find(AccessLogs.COLLECTION, afterPage(filters, after));
+      return store.find(
+          AccessLogs.COLLECTION,
+          afterPage(List.of(LedgerQueries.isNull("block"), LedgerQueries.isNotNull("mac")), after));
     }
 
     /** Entries outside every block with neither a MAC nor a legacy chain position (forged). */
@@ -517,9 +502,9 @@ public class AuditVerifier {
           AccessLogs.COLLECTION,
           new RecordQuery(
               List.of(
-                  new Filter("block", FilterOperator.IS, false, Arrays.asList((Object) null)),
-                  new Filter("mac", FilterOperator.IS, false, Arrays.asList((Object) null)),
-                  new Filter("seq", FilterOperator.IS, false, Arrays.asList((Object) null))),
+                  LedgerQueries.isNull("block"),
+                  LedgerQueries.isNull("mac"),
+                  LedgerQueries.isNull("seq")),
               List.of(SortOrder.asc("id")),
               PAGE,
               0,
