@@ -50,6 +50,7 @@ public final class Tokens {
       }
       writeBatchAdminPassword(dir);
       writeBackupKey(dir);
+      writeAuditKey(dir);
     } else if (args.length >= 3 && args[0].equals("mint")) {
       Path dir = args.length > 3 ? Path.of(args[3]) : DEFAULT_KEYS;
       List<String> roles = List.of(args[1].split(","));
@@ -77,10 +78,22 @@ public final class Tokens {
     byte[] master = new byte[32];
     new java.security.SecureRandom().nextBytes(master);
     Files.writeString(dir.resolve("master.key"), Base64.getEncoder().encodeToString(master));
-    // The development audit key that seals the audit ledger (AUDIT_KEY_FILE).
-    byte[] audit = new byte[32];
-    new java.security.SecureRandom().nextBytes(audit);
-    Files.writeString(dir.resolve("audit.key"), Base64.getEncoder().encodeToString(audit));
+  }
+
+  /**
+   * The development key of the audit ledger's MACs (AUDIT_KEY_FILE), kept once written: a new one
+   * would leave the ledger already sealed unverifiable. Written apart from the key pair, so that a
+   * key directory from before the ledger gets one too.
+   */
+  public static void writeAuditKey(Path dir) throws IOException {
+    Path file = dir.resolve("audit.key");
+    if (Files.exists(file)) {
+      return;
+    }
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    Files.createDirectories(dir);
+    Files.writeString(file, Base64.getEncoder().encodeToString(key));
   }
 
   /**
