@@ -69,44 +69,55 @@ public class AuditTrail implements AccessRecorder {
   }
 
   private void record(List<AccessLog> entries) {
-    markRecorded();
     entries.forEach(e -> e.seal(key));
     if (inTransaction()) {
+      // Counts only if the request succeeds: a transaction that rolls back takes the entry along.
+      markRecorded(IN_TRANSACTION);
       store.insert(AccessLogs.COLLECTION, entries);
     } else {
+      markRecorded(COMMITTED);
       groupCommit.commit(entries);
     }
   }
 
   /** Records entries in a shared commit of their own, whatever transaction the caller is in. */
   private void recordApart(AccessLog entry) {
-    markRecorded();
+    markRecorded(COMMITTED);
     entry.seal(key);
     groupCommit.commit(List.of(entry));
   }
 
   /**
-   * Whether the request on this thread has made its entries: set by every recording, so that {@link
-   * AuditedRequests} records only the requests nothing else did.
+   * What the request on this thread has recorded, so that {@link AuditedRequests} records only the
+   * requests nothing else did: entries committed on their own ({@link #COMMITTED}), and entries in
+   * the request's own transaction ({@link #IN_TRANSACTION}), which count only when the request
+   * succeeded (a failed one rolled them back).
    */
   private static final ThreadLocal<boolean[]> REQUEST_RECORDED = new ThreadLocal<>();
 
+  private static final int COMMITTED = 0;
+  private static final int IN_TRANSACTION = 1;
+
   /** A request of the API begins on this thread: nothing of it is recorded yet. */
   void beginRequest() {
-    REQUEST_RECORDED.set(new boolean[1]);
+    REQUEST_RECORDED.set(new boolean[2]);
   }
 
-  /** The request on this thread ends: answers whether it made its entries. */
-  boolean endRequest() {
+  /**
+   * The request on this thread ends: answers whether it made its entries.
+   *
+   * @param succeeded whether it is answered with success (its transaction, if any, committed)
+   */
+  boolean endRequest(boolean succeeded) {
     boolean[] recorded = REQUEST_RECORDED.get();
     REQUEST_RECORDED.remove();
-    return recorded != null && recorded[0];
+    return recorded != null && (recorded[COMMITTED] || (succeeded && recorded[IN_TRANSACTION]));
   }
 
-  private static void markRecorded() {
+  private static void markRecorded(int how) {
     boolean[] recorded = REQUEST_RECORDED.get();
     if (recorded != null) {
-      recorded[0] = true;
+      recorded[how] = true;
     }
   }
 
@@ -194,7 +205,7 @@ public class AuditTrail implements AccessRecorder {
    */
   public void unauthenticated(Caller caller, String operation, String reason) {
     if (anonymousRefusals.counted(caller.address(), Instant.now())) {
-      markRecorded();
+      markRecorded(COMMITTED); // counted, and recorded in aggregate
       return;
     }
     refused(caller, null, null, operation, reason);

@@ -50,11 +50,8 @@ public class AuditedRequests implements ContainerRequestFilter, ContainerRespons
 
   @Override
   public void filter(ContainerRequestContext requested, ContainerResponseContext response) {
-    if (trail.endRequest()) {
-      return;
-    }
     int status = response.getStatus();
-    if (status < 400 && metadataOnly()) {
+    if (trail.endRequest(status < 400) || (status < 400 && metadataOnly())) {
       return;
     }
     try {

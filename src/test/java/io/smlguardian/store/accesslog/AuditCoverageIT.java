@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.smlguardian.store.testsupport.Api;
 import io.smlguardian.store.testsupport.Samples;
 import io.smlguardian.store.testsupport.TestTokens;
+import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -168,6 +169,39 @@ class AuditCoverageIT {
         AccessLog.UNKNOWN_USER,
         "GET " + CONTEXT + "/api/privacy/exports/987654321",
         false);
+  }
+
+  @Test
+  void aFailedAtomicRequestMakesOneEntryThoughItsFirstWriteHadRecordedOne() {
+    String user = "cov-" + UUID.randomUUID();
+    JsonObject request =
+        Json.createObjectBuilder()
+            .add(
+                "operations",
+                Json.createArrayBuilder()
+                    .add(
+                        Json.createObjectBuilder()
+                            .add("op", "insert")
+                            .add("collection", "memories")
+                            .add("record", Samples.record("memories", user)))
+                    .add(
+                        Json.createObjectBuilder()
+                            .add("op", "delete")
+                            .add("collection", "memories")
+                            .add("id", UUID.randomUUID().toString())))
+            .build();
+    String principal = "it-cov-atomic-" + UUID.randomUUID();
+
+    Api.Reply reply = Api.as(TestTokens.token(principal, "service")).post("/api/atomic", request);
+
+    // 404 for the missing record where the insert rolled back with it; 501 on mongodb, which
+    // refuses several writes before any (no transactions).
+    assertThat(reply.status()).as(reply.toString()).isIn(404, 501);
+    JsonArray entries = entriesOf(principal);
+    assertThat(entries).hasSize(1);
+    assertThat(entries.getJsonObject(0).getBoolean("success")).isFalse();
+    assertThat(entries.getJsonObject(0).getString("operation"))
+        .isEqualTo("POST " + CONTEXT + "/api/atomic");
   }
 
   @Test
