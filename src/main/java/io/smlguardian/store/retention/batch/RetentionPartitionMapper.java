@@ -1,5 +1,6 @@
 package io.smlguardian.store.retention.batch;
 
+import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.retention.RetentionConfig;
 import io.smlguardian.store.retention.RetentionPolicy;
 import jakarta.batch.api.BatchProperty;
@@ -36,6 +37,13 @@ public class RetentionPartitionMapper implements PartitionMapper {
   @Inject RetentionConfig config;
   @Inject JobContext job;
 
+  /**
+   * A store of one connection (SQLite) purges one collection at a time, whatever the threads asked
+   * for: a second partition would only wait for that connection inside its own chunk transaction,
+   * holding a batch thread, until a chunk of the first one (up to 50,000 deletes) had committed.
+   */
+  @Inject RecordStore store;
+
   @Inject
   @BatchProperty(name = PurgeJob.CUTOFFS)
   String cutoffs;
@@ -62,12 +70,15 @@ public class RetentionPartitionMapper implements PartitionMapper {
     }
     PartitionPlanImpl plan = new PartitionPlanImpl();
     plan.setPartitions(partitions.length);
-    plan.setThreads(
-        threads == null || threads.isBlank()
-            ? config.threads()
-            : Math.max(1, Math.min(partitions.length, Integer.parseInt(threads))));
+    plan.setThreads(store.supportsNestedTransactions() ? requestedThreads(partitions.length) : 1);
     plan.setPartitionProperties(partitions);
     return plan;
+  }
+
+  private int requestedThreads(int partitions) {
+    return threads == null || threads.isBlank()
+        ? config.threads()
+        : Math.max(1, Math.min(partitions, Integer.parseInt(threads)));
   }
 
   /** The collections and their cutoffs, the latest cutoff first; ties in the given order. */
