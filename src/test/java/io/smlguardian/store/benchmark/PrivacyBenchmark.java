@@ -200,11 +200,7 @@ public final class PrivacyBenchmark {
   }
 
   private static long usedHeap(HttpClient http) throws Exception {
-    String metrics =
-        http.send(
-                HttpRequest.newBuilder(URI.create(SERVER + "/metrics?scope=base")).build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
+    String metrics = Api.metrics(SERVER, "?scope=base");
     Matcher m = USED_HEAP.matcher(metrics);
     if (!m.find()) {
       throw new IllegalStateException("no used heap in /metrics");
