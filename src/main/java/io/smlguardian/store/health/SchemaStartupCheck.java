@@ -16,10 +16,7 @@ public class SchemaStartupCheck implements HealthCheck {
 
   @Override
   public HealthCheckResponse call() {
-    return HealthCheckResponse.named("schema")
-        .status(startup.completed())
-        .withData("backend", startup.backend().configName())
-        .withData("version", String.valueOf(startup.schemaVersion()))
-        .build();
+    // Status only: the answer is anonymous (the backend is in /api/status, for operators).
+    return HealthCheckResponse.named("schema").status(startup.completed()).build();
   }
 }

@@ -2,8 +2,11 @@ package io.smlguardian.store.platform;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** Builds RFC 9457 problem details: a title per status, a detail that says what to fix. */
@@ -44,5 +47,28 @@ public final class Problem {
         .type(PROBLEM_JSON)
         .entity(body.build().toString())
         .build();
+  }
+
+  /**
+   * Writes a problem where there is no REST runtime around the answer: the servlet container's own
+   * errors and the servlet filters in front of the API.
+   *
+   * @param extensions further members, e.g. an incident id
+   */
+  public static void write(
+      HttpServletResponse response, int status, String detail, JsonObjectBuilder extensions)
+      throws IOException {
+    Response.Status known = Response.Status.fromStatusCode(status);
+    String title =
+        known != null ? known.getReasonPhrase() : status >= 500 ? "Server Error" : "Error";
+    JsonObjectBuilder body =
+        extensions.add("type", "about:blank").add("title", title).add("status", status);
+    if (detail != null) {
+      body.add("detail", detail);
+    }
+    response.setStatus(status);
+    response.setContentType(MEDIA_TYPE);
+    response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+    response.getWriter().write(body.build().toString());
   }
 }

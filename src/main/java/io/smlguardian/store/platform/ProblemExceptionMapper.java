@@ -97,7 +97,11 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
             List.of(),
             Json.createObjectBuilder());
       }
-      return Problem.response(status, web.getMessage());
+      Response problem = Problem.response(status, detailOf(web, status.getStatusCode()));
+      String allow = web.getResponse().getHeaderString("Allow");
+      return allow == null
+          ? problem
+          : Response.fromResponse(problem).header("Allow", allow).build();
     }
     Throwable known = knownCause(thrown);
     if (known instanceof AccessDeniedException denied) {
@@ -160,6 +164,35 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
    */
   private void audited(String owner, String collection, String operation, String reason) {
     audit.refused(Callers.of(security, request), owner, collection, operation, reason);
+  }
+
+  /**
+   * The REST runtime's own refusals (no such path, method or media type) carry its internal message
+   * ids and implementation details: they are answered in the caller's terms instead. The
+   * application's own exceptions say what to fix and are kept.
+   */
+  private String detailOf(WebApplicationException web, int status) {
+    String message = web.getMessage();
+    if (message == null || !message.startsWith("RESTEASY")) {
+      return message;
+    }
+    String path = request.getRequestURI();
+    return switch (status) {
+      case 404 -> "Nothing is served at " + path + ".";
+      case 405 ->
+          request.getMethod()
+              + " is not allowed on "
+              + path
+              + "; the Allow header lists the methods that are.";
+      case 406 -> "None of the media types in the Accept header can be produced by " + path + ".";
+      case 415 ->
+          "The content type "
+              + request.getContentType()
+              + " is not accepted by "
+              + path
+              + " (see the OpenAPI document).";
+      default -> "The request was refused.";
+    };
   }
 
   private static List<String> errorsOf(Throwable cause) {

@@ -52,7 +52,7 @@ public final class PrivacyBenchmark {
     load(warm, 1000);
     download(http, token, warm, new AtomicLong());
 
-    long heapBefore = usedHeap(http);
+    long heapBefore = usedHeap();
     AtomicLong peak = new AtomicLong(heapBefore);
     AtomicBoolean exporting = new AtomicBoolean(true);
     Thread sampler =
@@ -60,7 +60,7 @@ public final class PrivacyBenchmark {
             () -> {
               while (exporting.get()) {
                 try {
-                  peak.accumulateAndGet(usedHeap(http), Math::max);
+                  peak.accumulateAndGet(usedHeap(), Math::max);
                   Thread.sleep(50);
                 } catch (Exception e) {
                   return;
@@ -199,12 +199,8 @@ public final class PrivacyBenchmark {
     }
   }
 
-  private static long usedHeap(HttpClient http) throws Exception {
-    String metrics =
-        http.send(
-                HttpRequest.newBuilder(URI.create(SERVER + "/metrics?scope=base")).build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
+  private static long usedHeap() {
+    String metrics = Api.metrics(SERVER, "?scope=base");
     Matcher m = USED_HEAP.matcher(metrics);
     if (!m.find()) {
       throw new IllegalStateException("no used heap in /metrics");

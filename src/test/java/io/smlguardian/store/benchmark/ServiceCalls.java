@@ -1,7 +1,7 @@
 package io.smlguardian.store.benchmark;
 
+import io.smlguardian.store.testsupport.Api;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -123,16 +123,12 @@ final class ServiceCalls {
    * cpu_processCpuTime_seconds}): what the server spent on a run, whatever else the machine ran.
    */
   long serverCpuNanos() {
-    try {
-      String metrics = send(new HttpGet(serverUrl() + "/metrics?scope=base"), 200).body();
-      Matcher m = CPU_TIME.matcher(metrics);
-      if (!m.find()) {
-        throw new IllegalStateException("no cpu_processCpuTime_seconds in the server's /metrics");
-      }
-      return (long) (Double.parseDouble(m.group(1)) * 1e9);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    String metrics = Api.metrics(serverUrl(), "?scope=base");
+    Matcher m = CPU_TIME.matcher(metrics);
+    if (!m.find()) {
+      throw new IllegalStateException("no cpu_processCpuTime_seconds in the server's /metrics");
     }
+    return (long) (Double.parseDouble(m.group(1)) * 1e9);
   }
 
   /**

@@ -16,13 +16,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
 /**
- * The Prometheus scrape on whichever backend the server runs: it is served without credentials on
- * plain HTTP, and holds the store's timers per backend, collection and operation, the REST
+ * The Prometheus scrape on whichever backend the server runs: it is served on HTTPS to operators'
+ * tokens only, and holds the store's timers per backend, collection and operation, the REST
  * endpoints' request timers, the connection pool's figures and the batch jobs' outcomes.
  */
 class MetricsIT {
 
-  private static final String METRICS = Api.SERVER_URL + "/metrics";
+  private static final String METRICS = Api.SERVER_HTTPS_URL + "/metrics";
   private static final String STORE_TIMER = "guardian_store_operation_seconds_count";
   private static final String EXECUTIONS = "guardian_batch_job_executions_total";
 
@@ -33,13 +33,28 @@ class MetricsIT {
   private final PurgeRuns purges = new PurgeRuns(operator);
 
   @Test
-  void theScrapeIsPrometheusTextWithoutCredentials() {
-    Api.Reply reply = Api.anonymous().get(METRICS);
+  void theScrapeIsPrometheusTextForOperators() {
+    Api.Reply reply = operator.get(METRICS);
 
     assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
     assertThat(reply.contentType()).startsWith("text/plain");
     assertThat(reply.raw().body()).contains("# TYPE " + STORE_TIMER.replace("_count", "") + " ");
     new PrometheusText(reply.raw().body()); // every line parses
+  }
+
+  @Test
+  void nobodyElseReadsTheMetrics() {
+    Api.Reply anonymous = Api.anonymous().get(METRICS);
+    Api.Reply service = Api.get(METRICS);
+    Api.Reply plainHttp = operator.get(Api.SERVER_URL + "/metrics");
+
+    assertThat(anonymous.status()).as(anonymous.toString()).isEqualTo(401);
+    assertThat(service.status()).as(service.toString()).isEqualTo(403);
+    assertThat(anonymous.raw().body() + service.raw().body()).doesNotContain("# TYPE");
+    // Plain HTTP is sent to HTTPS: a token never needs to travel in clear.
+    assertThat(plainHttp.status()).isEqualTo(302);
+    assertThat(plainHttp.header("Location")).startsWith("https://");
+    assertThat(plainHttp.raw().body()).doesNotContain("# TYPE");
   }
 
   @Test
@@ -137,8 +152,8 @@ class MetricsIT {
     return scrape();
   }
 
-  private static PrometheusText scrape() {
-    Api.Reply reply = Api.anonymous().get(METRICS);
+  private PrometheusText scrape() {
+    Api.Reply reply = operator.get(METRICS);
     assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
     return new PrometheusText(reply.raw().body());
   }

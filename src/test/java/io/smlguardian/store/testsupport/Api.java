@@ -27,8 +27,19 @@ public final class Api {
   /** The server root, where MicroProfile Health and OpenAPI live. */
   public static final String SERVER_URL = BASE_URL.substring(0, BASE_URL.lastIndexOf('/'));
 
+  /** The server root on its HTTPS port, where /metrics is served. */
+  public static final String SERVER_HTTPS_URL =
+      "https://localhost:" + System.getProperty("guardian.https.port", "9443");
+
   private static final HttpClient CLIENT =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+  /**
+   * For https:// URLs: the servers the build starts present Liberty's self-signed certificate for
+   * localhost, made when the server was created, so the tests trust whatever certificate the server
+   * on localhost presents.
+   */
+  private static final HttpClient TLS_CLIENT = tlsClient();
 
   private Api() {}
 
@@ -171,6 +182,25 @@ public final class Api {
     throw new IllegalStateException("the service did not become ready at " + SERVER_URL);
   }
 
+  /**
+   * The Prometheus scrape of the server at {@code serverUrl} (its root on plain HTTP), read as an
+   * operator: {@code /metrics} is served on HTTPS only, and its plain HTTP address redirects there.
+   *
+   * @param query e.g. {@code ?scope=base}, or empty
+   */
+  public static String metrics(String serverUrl, String query) {
+    Reply redirect = anonymous().get(serverUrl + "/metrics" + query);
+    if (redirect.status() != 302) {
+      throw new IllegalStateException("/metrics on plain HTTP did not redirect: " + redirect);
+    }
+    Reply scrape =
+        as(TestTokens.token("metrics-reader", "operator")).get(redirect.header("Location"));
+    if (scrape.status() != 200) {
+      throw new IllegalStateException("/metrics refused an operator: " + scrape);
+    }
+    return scrape.raw().body();
+  }
+
   /** Encodes one query parameter value (filters contain reserved characters such as commas). */
   public static String q(String value) {
     return URLEncoder.encode(value, StandardCharsets.UTF_8);
@@ -182,15 +212,48 @@ public final class Api {
 
   private static Reply send(HttpRequest.Builder request) {
     try {
-      HttpResponse<String> response =
-          CLIENT.send(
-              request.timeout(Duration.ofSeconds(30)).build(),
-              HttpResponse.BodyHandlers.ofString());
+      HttpRequest built = request.timeout(Duration.ofSeconds(30)).build();
+      HttpClient client = built.uri().getScheme().equals("https") ? TLS_CLIENT : CLIENT;
+      HttpResponse<String> response = client.send(built, HttpResponse.BodyHandlers.ofString());
       return new Reply(response.statusCode(), response);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static HttpClient tlsClient() {
+    try {
+      javax.net.ssl.SSLContext trustAll = javax.net.ssl.SSLContext.getInstance("TLS");
+      trustAll.init(
+          null,
+          new javax.net.ssl.TrustManager[] {
+            new javax.net.ssl.X509TrustManager() {
+              @Override
+              public void checkClientTrusted(
+                  java.security.cert.X509Certificate[] chain, String authType) {}
+
+              @Override
+              public void checkServerTrusted(
+                  java.security.cert.X509Certificate[] chain, String authType) {}
+
+              @Override
+              public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+              }
+            }
+          },
+          new java.security.SecureRandom());
+      javax.net.ssl.SSLParameters parameters = new javax.net.ssl.SSLParameters();
+      parameters.setEndpointIdentificationAlgorithm(null);
+      return HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(10))
+          .sslContext(trustAll)
+          .sslParameters(parameters)
+          .build();
+    } catch (java.security.GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
   }

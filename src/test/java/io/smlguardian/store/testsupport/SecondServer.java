@@ -28,26 +28,42 @@ public final class SecondServer implements AutoCloseable {
   private final String name;
   private final Path directory;
   private final int httpPort;
+  private final int httpsPort;
 
-  private SecondServer(String name, Path directory, int httpPort) {
+  private SecondServer(String name, Path directory, int httpPort, int httpsPort) {
     this.name = name;
     this.directory = directory;
     this.httpPort = httpPort;
+    this.httpsPort = httpsPort;
   }
 
   /** Copies the test server under {@code name} and starts it with {@code environment} added. */
   public static SecondServer start(String name, Map<String, String> environment)
       throws IOException, InterruptedException {
+    return start(name, environment, List.of());
+  }
+
+  /**
+   * As {@link #start(String, Map)}, without some of the configuration drop-ins the build added
+   * (e.g. {@code development.xml}: a server configured as in production).
+   */
+  public static SecondServer start(
+      String name, Map<String, String> environment, List<String> withoutDropins)
+      throws IOException, InterruptedException {
     Path template = WLP.resolve("usr/servers").resolve(TEMPLATE);
     Path directory = WLP.resolve("usr/servers").resolve(name);
     deleteTree(directory);
     copyTree(template, directory);
+    for (String dropin : withoutDropins) {
+      Files.delete(directory.resolve("configDropins/overrides").resolve(dropin));
+    }
     int httpPort = freePort();
+    int httpsPort = freePort();
     Path bootstrap = directory.resolve("bootstrap.properties");
     String properties =
         Files.readString(bootstrap)
             .replaceAll("(?m)^HTTP_PORT=.*$", "HTTP_PORT=" + httpPort)
-            .replaceAll("(?m)^HTTPS_PORT=.*$", "HTTPS_PORT=" + freePort());
+            .replaceAll("(?m)^HTTPS_PORT=.*$", "HTTPS_PORT=" + httpsPort);
     // A bootstrap property outranks the environment: one the test sets is set there instead.
     for (Map.Entry<String, String> variable : environment.entrySet()) {
       properties =
@@ -57,6 +73,26 @@ public final class SecondServer implements AutoCloseable {
                   variable.getKey() + "=" + variable.getValue()));
     }
     Files.writeString(bootstrap, properties);
+    // So does a variable the build set in a configuration drop-in (liberty.var.*, development.xml).
+    try (Stream<Path> dropins = Files.list(directory.resolve("configDropins/overrides"))) {
+      for (Path dropin : (Iterable<Path>) dropins::iterator) {
+        String xml = Files.readString(dropin);
+        for (Map.Entry<String, String> variable : environment.entrySet()) {
+          xml =
+              xml.replaceAll(
+                  "<variable name=\""
+                      + java.util.regex.Pattern.quote(variable.getKey())
+                      + "\" value=\"[^\"]*\"",
+                  java.util.regex.Matcher.quoteReplacement(
+                      "<variable name=\""
+                          + variable.getKey()
+                          + "\" value=\""
+                          + variable.getValue()
+                          + "\""));
+        }
+        Files.writeString(dropin, xml);
+      }
+    }
     StringBuilder env = new StringBuilder();
     Path serverEnv = directory.resolve("server.env");
     if (Files.exists(serverEnv)) {
@@ -64,7 +100,7 @@ public final class SecondServer implements AutoCloseable {
     }
     environment.forEach((key, value) -> env.append(key).append('=').append(value).append('\n'));
     Files.writeString(serverEnv, env);
-    SecondServer server = new SecondServer(name, directory, httpPort);
+    SecondServer server = new SecondServer(name, directory, httpPort, httpsPort);
     server.command("start");
     return server;
   }
@@ -72,6 +108,11 @@ public final class SecondServer implements AutoCloseable {
   /** Base URL of the application on this server. */
   public String baseUrl() {
     return "http://localhost:" + httpPort + "/guardian-store";
+  }
+
+  /** Base URL of the application on this server's HTTPS port. */
+  public String httpsBaseUrl() {
+    return "https://localhost:" + httpsPort + "/guardian-store";
   }
 
   /**
