@@ -128,11 +128,7 @@ public class BackupJobs {
               + " finish, then restore again with replace=true if needed.");
     }
     try {
-      jobs.call(
-          operator -> {
-            operator.stop(executionId);
-            return null;
-          });
+      jobs.run(operator -> operator.stop(executionId));
     } catch (JobExecutionNotRunningException e) {
       throw BackupException.conflict("Backup job " + executionId + " is not running.");
     }

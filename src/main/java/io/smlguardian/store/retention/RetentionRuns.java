@@ -95,11 +95,7 @@ public class RetentionRuns {
   public void stop(long executionId) {
     run(executionId);
     try {
-      jobs.call(
-          operator -> {
-            operator.stop(executionId);
-            return null;
-          });
+      jobs.run(operator -> operator.stop(executionId));
     } catch (JobExecutionNotRunningException e) {
       throw RetentionRunException.conflict("Retention run " + executionId + " is not running.");
     }

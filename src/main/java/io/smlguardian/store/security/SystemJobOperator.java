@@ -8,6 +8,7 @@ import jakarta.batch.runtime.BatchRuntime;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -40,5 +41,10 @@ public class SystemJobOperator {
   /** Runs one call, or several, of the operator as the store's batch identity. */
   public <T> T call(Function<JobOperator, T> operation) {
     return operation.apply(BatchRuntime.getJobOperator());
+  }
+
+  /** Runs one call of the operator that answers nothing (a stop), as the batch identity. */
+  public void run(Consumer<JobOperator> operation) {
+    operation.accept(BatchRuntime.getJobOperator());
   }
 }

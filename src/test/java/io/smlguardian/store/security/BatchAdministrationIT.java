@@ -122,6 +122,38 @@ class BatchAdministrationIT {
     assertRefusedByTheJob(Instant.now().minus(5, ChronoUnit.DAYS), "is later than its policy");
   }
 
+  @Test
+  void aRestoreWithAFlagThatIsNeitherTrueNorFalseIsRefusedByTheJob() {
+    // Read as false before, silently; a path as backup id was refused already.
+    JsonObject flag =
+        awaitEnd(
+            submitted(
+                "restore", "\"backupId\":\"gs-20261126T061500Z-k3j4h5g6\",\"replace\":\"yes\""));
+    JsonObject path = awaitEnd(submitted("restore", "\"backupId\":\"../../data/sml_guardian\""));
+
+    assertThat(flag.getString("batchStatus")).isEqualTo("FAILED");
+    assertThat(flag.getString("exitStatus")).contains("replace='yes' must be true or false");
+    assertThat(path.getString("batchStatus")).isEqualTo("FAILED");
+    assertThat(path.getString("exitStatus")).contains("is not a backup id");
+    assertThat(surviving()).isEqualTo(KEPT.size());
+  }
+
+  @Test
+  void anExportForAUserIdThatIsNotOneIsRefusedByTheJobAndByTheApi() {
+    JsonObject blank = awaitEnd(submitted("user-export", "\"requestedBy\":\"po\""));
+    JsonObject control =
+        awaitEnd(submitted("user-export", "\"userId\":\"a\\u0000b\",\"requestedBy\":\"po\""));
+    Api.Reply api =
+        Api.as(TestTokens.token("it-po", "privacy-officer"))
+            .post("/api/privacy/users/a%01b/exports", "");
+
+    assertThat(blank.getString("batchStatus")).isEqualTo("FAILED");
+    assertThat(blank.getString("exitStatus")).isEqualTo("REFUSED: userId is required");
+    assertThat(control.getString("batchStatus")).isEqualTo("FAILED");
+    assertThat(control.getString("exitStatus")).contains("userId='a\\u0000b' is not an identity");
+    assertThat(api.status()).as(api.toString()).isEqualTo(400);
+  }
+
   private static void assertRefusedByTheJob(Instant cutoff, String reason) {
     RUNS.awaitNoRun();
     HttpResponse<String> submitted =
@@ -145,10 +177,42 @@ class BatchAdministrationIT {
   }
 
   private static String submission(String parameters) {
+    return submission("retention-purge", parameters);
+  }
+
+  private static String submission(String job, String parameters) {
     return "{\"applicationName\":\"guardian-store\",\"moduleName\":\"guardian-store.war\","
-        + "\"jobXMLName\":\"retention-purge\",\"jobParameters\":{"
+        + "\"jobXMLName\":\""
+        + job
+        + "\",\"jobParameters\":{"
         + parameters
         + "}}";
+  }
+
+  /** Submits the job as an operator; returns its instance id. */
+  private static long submitted(String job, String parameters) {
+    HttpResponse<String> submitted =
+        BatchRestApi.post(
+            "/jobinstances", BatchRestApi.bearer(OPERATOR), submission(job, parameters));
+    assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(201);
+    return instanceId(submitted);
+  }
+
+  /** The instance's latest execution as the REST API shows it, once it has ended. */
+  private static JsonObject awaitEnd(long instanceId) {
+    Instant deadline = Instant.now().plusSeconds(120);
+    while (Instant.now().isBefore(deadline)) {
+      HttpResponse<String> executions =
+          BatchRestApi.get(
+              "/jobinstances/" + instanceId + "/jobexecutions", BatchRestApi.bearer(OPERATOR));
+      JsonArray found = array(executions.body());
+      if (!found.isEmpty()
+          && PurgeRuns.ENDED.contains(found.getJsonObject(0).getString("batchStatus"))) {
+        return found.getJsonObject(0);
+      }
+      sleep();
+    }
+    throw new AssertionError("job instance " + instanceId + " did not end");
   }
 
   private static long instanceId(HttpResponse<String> submitted) {
