@@ -1,19 +1,21 @@
 package io.smlguardian.store.backup;
 
+import io.smlguardian.store.security.SystemJobOperator;
 import jakarta.batch.operations.JobExecutionNotRunningException;
 import jakarta.batch.operations.JobOperator;
 import jakarta.batch.operations.NoSuchJobExecutionException;
-import jakarta.batch.runtime.BatchRuntime;
 import jakarta.batch.runtime.JobExecution;
 import jakarta.batch.runtime.JobInstance;
 import jakarta.batch.runtime.StepExecution;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.logging.Logger;
 
@@ -21,7 +23,8 @@ import java.util.logging.Logger;
  * Starts and lists runs of the {@code backup} and {@code restore} jobs through Jakarta Batch's
  * {@link JobOperator}. Backups and restores never overlap, with themselves or each other: a start
  * while one runs is refused (the check and the start are one step for every caller of this
- * instance). No transaction is open here: the jobs open their own.
+ * instance). No transaction is open here: the jobs open their own. The calls go through {@link
+ * SystemJobOperator}, as the store's batch identity, whoever asks.
  */
 @ApplicationScoped
 public class BackupJobs {
@@ -38,6 +41,8 @@ public class BackupJobs {
   static final String FORCE = "force";
 
   private static final Logger LOG = Logger.getLogger(BackupJobs.class.getName());
+
+  @Inject SystemJobOperator jobs;
 
   /**
    * One run of either job.
@@ -85,7 +90,7 @@ public class BackupJobs {
     refuseOverlap();
     Properties parameters = new Properties();
     parameters.setProperty(STARTED_BY, startedBy);
-    long executionId = operator().start(BACKUP, parameters);
+    long executionId = jobs.call(operator -> operator.start(BACKUP, parameters));
     LOG.info(() -> "Backup job " + executionId + " started by " + startedBy);
     return executionId;
   }
@@ -98,7 +103,7 @@ public class BackupJobs {
     parameters.setProperty(BACKUP_ID, id.value());
     parameters.setProperty(REPLACE, Boolean.toString(replace));
     parameters.setProperty(FORCE, Boolean.toString(force));
-    long executionId = operator().start(RESTORE, parameters);
+    long executionId = jobs.call(operator -> operator.start(RESTORE, parameters));
     LOG.info(
         () ->
             "Restore job "
@@ -123,7 +128,7 @@ public class BackupJobs {
               + " finish, then restore again with replace=true if needed.");
     }
     try {
-      operator().stop(executionId);
+      jobs.run(operator -> operator.stop(executionId));
     } catch (JobExecutionNotRunningException e) {
       throw BackupException.conflict("Backup job " + executionId + " is not running.");
     }
@@ -131,7 +136,10 @@ public class BackupJobs {
 
   /** The most recent runs of both jobs, newest first. */
   public List<Run> runs(int max) {
-    JobOperator operator = operator();
+    return jobs.call(operator -> runs(operator, max));
+  }
+
+  private static List<Run> runs(JobOperator operator, int max) {
     List<Run> runs = new ArrayList<>();
     for (String job : List.of(BACKUP, RESTORE)) {
       if (!operator.getJobNames().contains(job)) {
@@ -149,14 +157,19 @@ public class BackupJobs {
 
   /** One run; 404 when no backup or restore job has that execution id. */
   public Run run(long executionId) {
-    JobOperator operator = operator();
     try {
-      JobExecution execution = operator.getJobExecution(executionId);
-      if (!BACKUP.equals(execution.getJobName()) && !RESTORE.equals(execution.getJobName())) {
-        throw BackupException.notFound(
-            "No backup or restore job has execution id " + executionId + ".");
-      }
-      return view(operator, execution);
+      return jobs.call(
+              operator -> {
+                JobExecution execution = operator.getJobExecution(executionId);
+                return BACKUP.equals(execution.getJobName())
+                        || RESTORE.equals(execution.getJobName())
+                    ? Optional.of(view(operator, execution))
+                    : Optional.<Run>empty();
+              })
+          .orElseThrow(
+              () ->
+                  BackupException.notFound(
+                      "No backup or restore job has execution id " + executionId + "."));
     } catch (NoSuchJobExecutionException e) {
       throw BackupException.notFound(
           "No backup or restore job has execution id " + executionId + ".");
@@ -164,12 +177,13 @@ public class BackupJobs {
   }
 
   private void refuseOverlap() {
-    JobOperator operator = operator();
     for (String job : List.of(BACKUP, RESTORE)) {
-      if (!operator.getJobNames().contains(job)) {
-        continue;
-      }
-      List<Long> running = operator.getRunningExecutions(job);
+      List<Long> running =
+          jobs.call(
+              operator ->
+                  operator.getJobNames().contains(job)
+                      ? operator.getRunningExecutions(job)
+                      : List.of());
       if (!running.isEmpty()) {
         throw BackupException.conflict(
             "A "
@@ -199,9 +213,5 @@ public class BackupJobs {
         execution.getStartTime(),
         execution.getEndTime(),
         result);
-  }
-
-  private static JobOperator operator() {
-    return BatchRuntime.getJobOperator();
   }
 }

@@ -1,13 +1,14 @@
 package io.smlguardian.store.ops;
 
+import io.smlguardian.store.security.SystemJobOperator;
 import jakarta.batch.operations.JobOperator;
 import jakarta.batch.operations.NoSuchJobException;
-import jakarta.batch.runtime.BatchRuntime;
 import jakarta.batch.runtime.JobExecution;
 import jakarta.batch.runtime.JobInstance;
 import jakarta.batch.runtime.Metric;
 import jakarta.batch.runtime.StepExecution;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,7 +23,8 @@ import java.util.TreeSet;
 /**
  * Every batch job's executions, read from the job repository through {@link JobOperator}, whatever
  * the job: retention-purge, user-export, backup, restore and any job added later appear without a
- * change here. Reads only; starting jobs is each feature's own business.
+ * change here. Reads only; starting jobs is each feature's own business. The reads go through
+ * {@link SystemJobOperator}: the metrics poll that calls them has no caller.
  */
 @ApplicationScoped
 public class BatchJobs {
@@ -33,9 +35,11 @@ public class BatchJobs {
   /** The job whose latest execution is the "last purge". */
   public static final String PURGE_JOB = "retention-purge";
 
+  @Inject SystemJobOperator jobs;
+
   /** The names of the jobs that have run (or been started) since the repository began. */
   public Set<String> jobNames() {
-    return new TreeSet<>(operator().getJobNames());
+    return new TreeSet<>(jobs.call(JobOperator::getJobNames));
   }
 
   /**
@@ -58,7 +62,11 @@ public class BatchJobs {
    * execution to its instance), newest first; none when the job never ran.
    */
   public List<JobRun> recent(String job, int instances, boolean withSteps) {
-    JobOperator operator = operator();
+    return jobs.call(operator -> recent(operator, job, instances, withSteps));
+  }
+
+  private static List<JobRun> recent(
+      JobOperator operator, String job, int instances, boolean withSteps) {
     List<JobRun> runs = new ArrayList<>();
     try {
       for (JobInstance instance : operator.getJobInstances(job, 0, instances)) {
@@ -106,9 +114,5 @@ public class BatchJobs {
 
   private static Instant instant(Date date) {
     return date == null ? null : date.toInstant();
-  }
-
-  private static JobOperator operator() {
-    return BatchRuntime.getJobOperator();
   }
 }

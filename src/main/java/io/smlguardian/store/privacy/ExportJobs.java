@@ -3,12 +3,13 @@ package io.smlguardian.store.privacy;
 import io.smlguardian.store.accesslog.AccessLog;
 import io.smlguardian.store.accesslog.AuditTrail;
 import io.smlguardian.store.security.Caller;
-import jakarta.batch.operations.JobOperator;
+import io.smlguardian.store.security.JobParameters;
+import io.smlguardian.store.security.SystemJobOperator;
 import jakarta.batch.operations.NoSuchJobExecutionException;
-import jakarta.batch.runtime.BatchRuntime;
 import jakarta.batch.runtime.JobExecution;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.NotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +23,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Large exports as a Jakarta Batch job ({@code user-export}): started here, watched here, and their
  * file fetched here when done. A file's name derives from the job execution id alone, so no request
- * text ever becomes part of a path.
+ * text ever becomes part of a path. The job calls go through {@link SystemJobOperator}: privacy
+ * officers hold no batch role of their own.
  */
 @ApplicationScoped
 public class ExportJobs {
@@ -31,23 +33,34 @@ public class ExportJobs {
 
   private Path directory;
   private AuditTrail audit;
+  private SystemJobOperator jobs;
 
   protected ExportJobs() {}
 
   @Inject
   public ExportJobs(
       @ConfigProperty(name = "EXPORT_DIR", defaultValue = "exports") String directory,
-      AuditTrail audit) {
+      AuditTrail audit,
+      SystemJobOperator jobs) {
     this.directory = Path.of(directory).toAbsolutePath();
     this.audit = audit;
+    this.jobs = jobs;
   }
 
-  /** Starts an export of the user's data; returns the job execution id. */
+  /**
+   * Starts an export of the user's data; returns the job execution id. A user id that the job would
+   * refuse is refused here, with a 400, before any job starts.
+   */
   public long start(Caller officer, String userId) {
+    try {
+      JobParameters.identity("userId", userId);
+    } catch (IllegalArgumentException e) {
+      throw new BadRequestException(e.getMessage());
+    }
     Properties parameters = new Properties();
     parameters.setProperty("userId", userId);
     parameters.setProperty("requestedBy", officer.subject());
-    long execution = operator().start(JOB, parameters);
+    long execution = jobs.call(operator -> operator.start(JOB, parameters));
     // Recorded when it starts, not only when it ends: an export that fails is an access too.
     audit.record(
         new AccessLog(
@@ -66,7 +79,7 @@ public class ExportJobs {
   /** The export job's execution, or 404 when there is none of that id. */
   public JobExecution execution(long executionId) {
     try {
-      JobExecution execution = operator().getJobExecution(executionId);
+      JobExecution execution = jobs.call(operator -> operator.getJobExecution(executionId));
       if (!JOB.equals(execution.getJobName())) {
         throw new NotFoundException("No export job " + executionId + ".");
       }
@@ -78,7 +91,7 @@ public class ExportJobs {
 
   /** Whose data the export holds. */
   public String userOf(long executionId) {
-    return operator().getParameters(executionId).getProperty("userId");
+    return jobs.call(operator -> operator.getParameters(executionId)).getProperty("userId");
   }
 
   /** The finished export's file, if the job completed. */
@@ -93,9 +106,5 @@ public class ExportJobs {
 
   Path directory() throws IOException {
     return Files.createDirectories(directory);
-  }
-
-  private static JobOperator operator() {
-    return BatchRuntime.getJobOperator();
   }
 }

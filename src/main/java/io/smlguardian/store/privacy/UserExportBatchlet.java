@@ -1,6 +1,7 @@
 package io.smlguardian.store.privacy;
 
 import io.smlguardian.store.security.Caller;
+import io.smlguardian.store.security.JobParameters;
 import io.smlguardian.store.security.Role;
 import jakarta.batch.api.AbstractBatchlet;
 import jakarta.batch.api.BatchProperty;
@@ -17,7 +18,9 @@ import java.util.Set;
 /**
  * Writes one user's export ZIP into the export directory: into a temporary file first, moved into
  * place only when complete, so a file that exists is always a whole export. A restarted job simply
- * writes it again.
+ * writes it again. Its parameters are checked first, whoever started the job (the batch REST API
+ * too): a user id and an officer's name of the records' own bounds (see {@link
+ * JobParameters#identity}); the file's name comes from the execution id alone, never from them.
  */
 @Named("userExportBatchlet")
 @Dependent
@@ -37,12 +40,24 @@ public class UserExportBatchlet extends AbstractBatchlet {
 
   @Override
   public String process() throws Exception {
+    String user;
+    Caller officer;
+    try {
+      user = JobParameters.identity("userId", userId);
+      officer =
+          new Caller(
+              JobParameters.identity("requestedBy", requestedBy),
+              Set.of(Role.PRIVACY_OFFICER),
+              null);
+    } catch (IllegalArgumentException e) {
+      job.setExitStatus("REFUSED: " + e.getMessage());
+      throw e;
+    }
     Path directory = jobs.directory();
     Path target = jobs.fileOf(job.getExecutionId());
     Path partial = Files.createTempFile(directory, "export-", ".part");
-    Caller officer = new Caller(requestedBy, Set.of(Role.PRIVACY_OFFICER), null);
     try (OutputStream out = Files.newOutputStream(partial)) {
-      new UserDataExport(exports, officer, userId).writeZip(out);
+      new UserDataExport(exports, officer, user).writeZip(out);
     }
     Files.move(
         partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -44,14 +44,19 @@ public class RetentionConfig {
   static final String SCHEDULE = "RETENTION_SCHEDULE";
   static final String CHUNK_SIZE = "RETENTION_CHUNK_SIZE";
   static final String THREADS = "RETENTION_THREADS";
-  static final int MAX_CHUNK_SIZE = 100_000;
+
+  /** The most records per chunk, also for a run started through the batch REST API. */
+  public static final int MAX_CHUNK_SIZE = 100_000;
+
+  /** The most collections purged at the same time. */
+  public static final int MAX_THREADS = 8;
 
   /**
    * Chunks of 50,000 keep every statement far under the 1 s bound (about 50 ms on PostgreSQL in the
    * retention benchmark) while the per-chunk costs (the key read, the commit, the batch runtime's
    * checkpoint) stay small beside the deletes: at 10,000 they cost a third of the rate.
    */
-  static final int DEFAULT_CHUNK_SIZE = 50_000;
+  public static final int DEFAULT_CHUNK_SIZE = 50_000;
 
   private static final Logger LOG = Logger.getLogger(RetentionConfig.class.getName());
 
@@ -100,7 +105,7 @@ public class RetentionConfig {
               + e.getMessage());
     }
     this.chunkSize = number(setting, CHUNK_SIZE, DEFAULT_CHUNK_SIZE, MAX_CHUNK_SIZE, problems);
-    this.threads = number(setting, THREADS, 2, 8, problems);
+    this.threads = number(setting, THREADS, 2, MAX_THREADS, problems);
     if (!problems.isEmpty()) {
       throw new InvalidRetentionConfigException(problems);
     }

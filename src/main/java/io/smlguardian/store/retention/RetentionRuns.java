@@ -3,13 +3,13 @@ package io.smlguardian.store.retention;
 import io.smlguardian.store.retention.batch.LiveTotals;
 import io.smlguardian.store.retention.batch.PurgeJob;
 import io.smlguardian.store.retention.batch.PurgeTotals;
+import io.smlguardian.store.security.SystemJobOperator;
 import jakarta.batch.operations.JobExecutionAlreadyCompleteException;
 import jakarta.batch.operations.JobExecutionNotMostRecentException;
 import jakarta.batch.operations.JobExecutionNotRunningException;
 import jakarta.batch.operations.JobOperator;
 import jakarta.batch.operations.JobRestartException;
 import jakarta.batch.operations.NoSuchJobExecutionException;
-import jakarta.batch.runtime.BatchRuntime;
 import jakarta.batch.runtime.JobExecution;
 import jakarta.batch.runtime.JobInstance;
 import jakarta.batch.runtime.StepExecution;
@@ -22,6 +22,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.logging.Logger;
 
@@ -29,7 +30,8 @@ import java.util.logging.Logger;
  * Starts, stops, restarts and lists runs of the retention job through Jakarta Batch's {@link
  * JobOperator}. Two runs never overlap: a start or restart while one is in progress is refused (the
  * check and the start are one step for every caller of this instance, and the job's listener
- * refuses any other overlapping start). No transaction is open here: the job runs in its own.
+ * refuses any other overlapping start). No transaction is open here: the job runs in its own. The
+ * calls go through {@link SystemJobOperator}, as the store's batch identity, whoever asks.
  */
 @ApplicationScoped
 public class RetentionRuns {
@@ -41,13 +43,15 @@ public class RetentionRuns {
 
   private RetentionConfig config;
   private LiveTotals live;
+  private SystemJobOperator jobs;
 
   protected RetentionRuns() {}
 
   @Inject
-  public RetentionRuns(RetentionConfig config, LiveTotals live) {
+  public RetentionRuns(RetentionConfig config, LiveTotals live, SystemJobOperator jobs) {
     this.config = config;
     this.live = live;
+    this.jobs = jobs;
   }
 
   /**
@@ -74,7 +78,7 @@ public class RetentionRuns {
     parameters.setProperty(PurgeJob.CHUNK_SIZE, Integer.toString(chunk));
     parameters.setProperty(PurgeJob.THREADS, Integer.toString(config.threads()));
     parameters.setProperty(PurgeJob.STARTED_BY, startedBy);
-    long executionId = operator().start(PurgeJob.NAME, parameters);
+    long executionId = jobs.call(operator -> operator.start(PurgeJob.NAME, parameters));
     LOG.info(
         () ->
             "Retention run "
@@ -91,7 +95,7 @@ public class RetentionRuns {
   public void stop(long executionId) {
     run(executionId);
     try {
-      operator().stop(executionId);
+      jobs.run(operator -> operator.stop(executionId));
     } catch (JobExecutionNotRunningException e) {
       throw RetentionRunException.conflict("Retention run " + executionId + " is not running.");
     }
@@ -107,10 +111,10 @@ public class RetentionRuns {
   public synchronized long restart(long executionId, String startedBy) {
     run(executionId);
     refuseOverlap();
-    Properties parameters = operator().getParameters(executionId);
+    Properties parameters = jobs.call(operator -> operator.getParameters(executionId));
     parameters.setProperty(PurgeJob.STARTED_BY, startedBy);
     try {
-      return operator().restart(executionId, parameters);
+      return jobs.call(operator -> operator.restart(executionId, parameters));
     } catch (JobExecutionAlreadyCompleteException e) {
       throw RetentionRunException.conflict(
           "Retention run " + executionId + " completed; there is nothing to restart.");
@@ -127,7 +131,10 @@ public class RetentionRuns {
 
   /** The most recent runs, newest first. */
   public List<RetentionRun> runs(int max) {
-    JobOperator operator = operator();
+    return jobs.call(operator -> runs(operator, max));
+  }
+
+  private List<RetentionRun> runs(JobOperator operator, int max) {
     List<RetentionRun> runs = new ArrayList<>();
     if (!operator.getJobNames().contains(PurgeJob.NAME)) {
       return runs;
@@ -143,23 +150,31 @@ public class RetentionRuns {
   }
 
   public RetentionRun run(long executionId) {
-    JobOperator operator = operator();
     try {
-      JobExecution execution = operator.getJobExecution(executionId);
-      if (!PurgeJob.NAME.equals(execution.getJobName())) {
-        throw RetentionRunException.notFound(executionId);
-      }
-      return view(operator, execution, operator.getJobInstance(executionId).getInstanceId());
+      return jobs.call(
+              operator -> {
+                JobExecution execution = operator.getJobExecution(executionId);
+                return PurgeJob.NAME.equals(execution.getJobName())
+                    ? Optional.of(
+                        view(
+                            operator,
+                            execution,
+                            operator.getJobInstance(executionId).getInstanceId()))
+                    : Optional.<RetentionRun>empty();
+              })
+          .orElseThrow(() -> RetentionRunException.notFound(executionId));
     } catch (NoSuchJobExecutionException e) {
       throw RetentionRunException.notFound(executionId);
     }
   }
 
   private void refuseOverlap() {
-    if (!operator().getJobNames().contains(PurgeJob.NAME)) {
-      return; // never run since the server started
-    }
-    List<Long> running = operator().getRunningExecutions(PurgeJob.NAME);
+    List<Long> running =
+        jobs.call(
+            operator ->
+                operator.getJobNames().contains(PurgeJob.NAME)
+                    ? operator.getRunningExecutions(PurgeJob.NAME)
+                    : List.of()); // never run since the server started
     if (!running.isEmpty()) {
       throw RetentionRunException.conflict(
           "A retention run is in progress (execution "
@@ -193,9 +208,5 @@ public class RetentionRuns {
 
   private static Instant instant(java.util.Date date) {
     return date == null ? null : date.toInstant();
-  }
-
-  private static JobOperator operator() {
-    return BatchRuntime.getJobOperator();
   }
 }

@@ -40,7 +40,7 @@ public final class SecondServer implements AutoCloseable {
   /** Copies the test server under {@code name} and starts it with {@code environment} added. */
   public static SecondServer start(String name, Map<String, String> environment)
       throws IOException, InterruptedException {
-    return start(name, environment, List.of());
+    return start(name, environment, Map.of(), List.of());
   }
 
   /**
@@ -50,12 +50,46 @@ public final class SecondServer implements AutoCloseable {
   public static SecondServer start(
       String name, Map<String, String> environment, List<String> withoutDropins)
       throws IOException, InterruptedException {
+    return start(name, environment, Map.of(), withoutDropins);
+  }
+
+  /**
+   * As {@link #start(String, Map)}, with {@code variables} set as server variables, which outrank
+   * those the build sets for its servers (such as RETENTION_SCHEDULE): the environment cannot
+   * change those.
+   */
+  public static SecondServer start(
+      String name, Map<String, String> environment, Map<String, String> variables)
+      throws IOException, InterruptedException {
+    return start(name, environment, variables, List.of());
+  }
+
+  private static SecondServer start(
+      String name,
+      Map<String, String> environment,
+      Map<String, String> variables,
+      List<String> withoutDropins)
+      throws IOException, InterruptedException {
     Path template = WLP.resolve("usr/servers").resolve(TEMPLATE);
     Path directory = WLP.resolve("usr/servers").resolve(name);
     deleteTree(directory);
     copyTree(template, directory);
     for (String dropin : withoutDropins) {
       Files.delete(directory.resolve("configDropins/overrides").resolve(dropin));
+    }
+    if (!variables.isEmpty()) {
+      // Override files are read in name order, each over the ones before: after the build's.
+      StringBuilder xml = new StringBuilder("<server>\n");
+      variables.forEach(
+          (key, value) ->
+              xml.append("  <variable name=\"")
+                  .append(key)
+                  .append("\" value=\"")
+                  .append(value)
+                  .append("\"/>\n"));
+      Path overrides = directory.resolve("configDropins/overrides");
+      Files.createDirectories(overrides);
+      Files.writeString(overrides.resolve("zz-second-server.xml"), xml.append("</server>\n"));
     }
     int httpPort = freePort();
     int httpsPort = freePort();

@@ -48,7 +48,6 @@ public final class Tokens {
         writeKeyPair(dir);
         System.out.println("[dev-keys] new key pair in " + dir);
       }
-      writeBatchAdminPassword(dir);
       writeBackupKey(dir);
       writeAuditKey(dir);
     } else if (args.length >= 3 && args[0].equals("mint")) {
@@ -110,25 +109,6 @@ public final class Tokens {
     new java.security.SecureRandom().nextBytes(key);
     Files.createDirectories(dir);
     Files.writeString(file, Base64.getEncoder().encodeToString(key));
-  }
-
-  /**
-   * The batch REST API operator's password for the build's server (BATCH_ADMIN_PASSWORD), as a file
-   * in the Liberty variable source directory {@code <dir>/variables}; kept once written.
-   */
-  public static void writeBatchAdminPassword(Path dir) throws IOException {
-    Path file = batchAdminPasswordFile(dir);
-    if (Files.exists(file)) {
-      return;
-    }
-    byte[] secret = new byte[18];
-    new java.security.SecureRandom().nextBytes(secret);
-    Files.createDirectories(file.getParent());
-    Files.writeString(file, Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
-  }
-
-  public static Path batchAdminPasswordFile(Path dir) {
-    return dir.resolve("variables").resolve("BATCH_ADMIN_PASSWORD");
   }
 
   public static PrivateKey readPrivateKey(Path dir) throws GeneralSecurityException, IOException {

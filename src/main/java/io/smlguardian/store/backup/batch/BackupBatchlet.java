@@ -3,6 +3,7 @@ package io.smlguardian.store.backup.batch;
 import io.smlguardian.store.backup.ArchiveStoppedException;
 import io.smlguardian.store.backup.BackupService;
 import io.smlguardian.store.backup.BackupSummary;
+import io.smlguardian.store.security.JobParameters;
 import jakarta.batch.api.AbstractBatchlet;
 import jakarta.batch.api.BatchProperty;
 import jakarta.batch.runtime.BatchStatus;
@@ -15,7 +16,8 @@ import jakarta.inject.Named;
 /**
  * The {@code backup} job's one step: the whole store into one archive. Its summary (the seed's
  * backupId, size and timestamp, and the counts) becomes the step's persistent data, where the jobs
- * endpoint finds it. A stop request abandons the archive between two records.
+ * endpoint finds it. A stop request abandons the archive between two records. Its one parameter,
+ * the starter's name, is checked here, whoever started the job.
  */
 @Named("backupBatchlet")
 @Dependent
@@ -35,7 +37,7 @@ public class BackupBatchlet extends AbstractBatchlet {
   public String process() throws Exception {
     try {
       BackupSummary summary =
-          backups.backUp(startedBy == null ? "batch" : startedBy, () -> stopping);
+          backups.backUp(JobParameters.starter("startedBy", startedBy, "batch"), () -> stopping);
       step.setPersistentUserData(summary.toJson().toString());
       job.setExitStatus("COMPLETED " + summary.backupId() + ", " + summary.size() + " bytes");
       return BatchStatus.COMPLETED.name();

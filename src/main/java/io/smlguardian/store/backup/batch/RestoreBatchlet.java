@@ -3,6 +3,7 @@ package io.smlguardian.store.backup.batch;
 import io.smlguardian.store.backup.BackupId;
 import io.smlguardian.store.backup.RestoreReport;
 import io.smlguardian.store.backup.RestoreService;
+import io.smlguardian.store.security.JobParameters;
 import jakarta.batch.api.AbstractBatchlet;
 import jakarta.batch.api.BatchProperty;
 import jakarta.batch.runtime.BatchStatus;
@@ -15,7 +16,10 @@ import jakarta.inject.Named;
 /**
  * The {@code restore} job's one step. Its report (records restored and skipped per collection)
  * becomes the step's persistent data; a refusal or failure becomes the job's exit status, which
- * says what was wrong and whether anything was written.
+ * says what was wrong and whether anything was written. Its parameters are checked here, whoever
+ * started the job (the batch REST API too): a backup id of the strict pattern (never a path), flags
+ * that are exactly true or false, a starter's name; the restore service then refuses an archive
+ * that does not exist or does not verify, before writing anything.
  */
 @Named("restoreBatchlet")
 @Dependent
@@ -47,9 +51,9 @@ public class RestoreBatchlet extends AbstractBatchlet {
       RestoreReport report =
           restores.restore(
               BackupId.parse(backupId),
-              Boolean.parseBoolean(replace),
-              Boolean.parseBoolean(force),
-              startedBy == null ? "batch" : startedBy);
+              JobParameters.flag("replace", replace, false),
+              JobParameters.flag("force", force, false),
+              JobParameters.starter("startedBy", startedBy, "batch"));
       step.setPersistentUserData(report.toJson().toString());
       job.setExitStatus("COMPLETED " + report.restoredTotal() + " records restored");
       return BatchStatus.COMPLETED.name();

@@ -1,28 +1,31 @@
 package io.smlguardian.store.retention.batch;
 
 import io.smlguardian.store.accesslog.AuditTrail;
+import io.smlguardian.store.retention.RetentionConfig;
+import io.smlguardian.store.security.JobParameters;
+import io.smlguardian.store.security.SystemJobOperator;
 import jakarta.batch.api.BatchProperty;
 import jakarta.batch.api.listener.JobListener;
-import jakarta.batch.operations.JobOperator;
 import jakarta.batch.operations.NoSuchJobException;
-import jakarta.batch.runtime.BatchRuntime;
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
-import jakarta.batch.runtime.JobInstance;
 import jakarta.batch.runtime.context.JobContext;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.json.Json;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Before a run: refuses to overlap another run of the job, whoever started it (the operations
- * endpoint and the scheduler check first; this also covers the batch management API). After a run,
- * whatever its outcome: writes the receipt to the audit trail and sets the exit status.
+ * Before a run, whoever started it (the operations endpoint and the scheduler check first; this
+ * also covers the server's batch REST API): refuses parameters that break the policies (see {@link
+ * PurgeParameters}: no cutoff later than its policy allows) and refuses to overlap another run of
+ * the job. A refusal fails the job before its step, so nothing is purged. After a run, whatever its
+ * outcome: writes the receipt to the audit trail and sets the exit status.
  */
 @Named
 @Dependent
@@ -33,6 +36,8 @@ public class RetentionJobListener implements JobListener {
   @Inject JobContext job;
   @Inject AuditTrail audit;
   @Inject LiveTotals live;
+  @Inject SystemJobOperator jobs;
+  @Inject RetentionConfig config;
 
   @Inject
   @BatchProperty(name = PurgeJob.STARTED_BY)
@@ -42,20 +47,30 @@ public class RetentionJobListener implements JobListener {
   @BatchProperty(name = PurgeJob.DRY_RUN)
   String dryRun;
 
-  @Inject
-  @BatchProperty(name = PurgeJob.AS_OF)
-  String asOf;
-
   private long startedAt;
-  private boolean overlapped;
+  private PurgeParameters checked;
+
+  /** Why the run was refused before it began, if it was. */
+  private String refused;
 
   @Override
   public void beforeJob() {
     startedAt = System.currentTimeMillis();
-    live.begin(job.getExecutionId(), previousExecution());
+    long current = job.getExecutionId();
+    live.begin(current, previousExecution());
+    try {
+      checked =
+          PurgeParameters.check(
+              jobs.call(operator -> operator.getParameters(current)),
+              config.policies(),
+              Instant.now());
+    } catch (IllegalArgumentException e) {
+      refused = e.getMessage();
+      throw e;
+    }
     List<Long> others = otherRunningExecutions();
     if (!others.isEmpty()) {
-      overlapped = true;
+      refused = "another run was in progress";
       throw new IllegalStateException(
           "Another retention run is in progress (execution " + others + "); runs never overlap.");
     }
@@ -63,7 +78,7 @@ public class RetentionJobListener implements JobListener {
 
   @Override
   public void afterJob() {
-    boolean dry = Boolean.parseBoolean(dryRun);
+    boolean dry = checked == null ? Boolean.parseBoolean(dryRun) : checked.dryRun();
     PurgeTotals totals = live.of(job.getExecutionId()).orElseGet(PurgeTotals::new);
     String status = outcome();
     var receipt =
@@ -72,15 +87,15 @@ public class RetentionJobListener implements JobListener {
             .add("status", status)
             .add("dryRun", dry)
             .add("durationMs", System.currentTimeMillis() - startedAt);
-    if (asOf != null && !asOf.isBlank()) {
-      receipt.add("asOf", asOf);
+    if (checked != null && checked.asOf() != null) {
+      receipt.add("asOf", checked.asOf().toString());
     }
-    if (overlapped) {
-      receipt.add("refused", "another run was in progress");
+    if (refused != null) {
+      receipt.add("refused", refused);
     }
     totals.toReceiptJson().build().forEach(receipt::add);
     String reason = receipt.build().toString();
-    String principal = startedBy == null || startedBy.isBlank() ? "batch-api" : startedBy;
+    String principal = checked == null ? starter() : checked.startedBy();
     try {
       audit.retentionRun(
           principal,
@@ -91,14 +106,16 @@ public class RetentionJobListener implements JobListener {
       LOG.log(Level.SEVERE, "Could not write the retention receipt to the audit trail", e);
     }
     job.setExitStatus(
-        (dry ? "DRY RUN: would purge " : "purged ") + totals.purgedThisRun() + " records");
+        refused != null
+            ? exitStatus("REFUSED: " + refused)
+            : (dry ? "DRY RUN: would purge " : "purged ") + totals.purgedThisRun() + " records");
     LOG.info(() -> "Retention run " + job.getExecutionId() + " " + status + ": " + reason);
   }
 
   /** In afterJob the runtime has not yet settled the final status; this is what it will be. */
   private String outcome() {
     BatchStatus status = job.getBatchStatus();
-    if (overlapped) {
+    if (refused != null) {
       return BatchStatus.FAILED.name();
     }
     return switch (status) {
@@ -108,22 +125,39 @@ public class RetentionJobListener implements JobListener {
     };
   }
 
+  /** Who the parameters say started the run, when they are not all valid. */
+  private String starter() {
+    try {
+      return JobParameters.starter(PurgeJob.STARTED_BY, startedBy, PurgeParameters.UNNAMED_STARTER);
+    } catch (IllegalArgumentException e) {
+      return PurgeParameters.UNNAMED_STARTER;
+    }
+  }
+
+  /** The job repository keeps exit statuses of limited length. */
+  private static String exitStatus(String text) {
+    return text.length() > 500 ? text.substring(0, 500) + "..." : text;
+  }
+
   /** The run this one restarts, if it is a restart. */
   private Optional<Long> previousExecution() {
-    JobOperator operator = BatchRuntime.getJobOperator();
-    JobInstance instance = operator.getJobInstance(job.getExecutionId());
-    return operator.getJobExecutions(instance).stream()
-        .map(JobExecution::getExecutionId)
-        .filter(id -> id < job.getExecutionId())
-        .max(Long::compare);
+    long current = job.getExecutionId();
+    return jobs.call(
+        operator ->
+            operator.getJobExecutions(operator.getJobInstance(current)).stream()
+                .map(JobExecution::getExecutionId)
+                .filter(id -> id < current)
+                .max(Long::compare));
   }
 
   private List<Long> otherRunningExecutions() {
-    JobOperator operator = BatchRuntime.getJobOperator();
+    long current = job.getExecutionId();
     try {
-      return operator.getRunningExecutions(PurgeJob.NAME).stream()
-          .filter(id -> id != job.getExecutionId())
-          .toList();
+      return jobs.call(
+          operator ->
+              operator.getRunningExecutions(PurgeJob.NAME).stream()
+                  .filter(id -> id != current)
+                  .toList());
     } catch (NoSuchJobException e) { // cannot be: this run is one
       return List.of();
     }
