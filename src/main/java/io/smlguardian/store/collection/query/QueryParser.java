@@ -58,8 +58,8 @@ public final class QueryParser {
     for (Map.Entry<String, List<String>> param : params.entrySet()) {
       String name = param.getKey();
       switch (name) {
-        case LIMIT -> limit = limit(single(param));
-        case OFFSET -> offset = nonNegative(OFFSET, single(param));
+        case LIMIT -> limit = integer(LIMIT, single(param), 1, limits.maxLimit());
+        case OFFSET -> offset = offset(single(param));
         case ORDER -> order = order(collection, single(param));
         case SELECT -> projection = projection(collection, single(param));
         default -> param.getValue().forEach(v -> filters.add(filter(collection, name, v)));
@@ -205,26 +205,48 @@ public final class QueryParser {
     return keys;
   }
 
-  private int limit(String text) {
-    int limit = nonNegative(LIMIT, text);
-    if (limit < 1 || limit > limits.maxLimit()) {
+  /**
+   * The offset, up to the configured depth: beyond it, the database would read and discard every
+   * record before the page. A client reads deeper by narrowing the query on the order's field
+   * instead, which an index serves at any depth.
+   */
+  private int offset(String text) {
+    int offset = integer(OFFSET, text, 0, Integer.MAX_VALUE);
+    if (offset > limits.maxOffset()) {
       throw new InvalidRequestException(
-          "limit must be between 1 and " + limits.maxLimit() + ", got " + limit + ".");
+          "offset must be an integer from 0 to "
+              + limits.maxOffset()
+              + ", got '"
+              + offset
+              + "'. To read deeper, continue from the last record of a page with a filter on the"
+              + " order's field instead, e.g. order=timestamp.desc&timestamp=lt.<its timestamp>.",
+          List.of(OFFSET + ": must be an integer from 0 to " + limits.maxOffset()));
     }
-    return limit;
+    return offset;
   }
 
-  private static int nonNegative(String name, String text) {
+  /**
+   * An integer request parameter from min to max: the one check of paging parameters (limit,
+   * offset) throughout the API, with a 400 that names the parameter for text that is no integer or
+   * is out of range, rather than the REST runtime's 404 for a typed parameter it cannot convert.
+   *
+   * @param text the parameter's value, or null when absent (then refused too)
+   */
+  public static int integer(String name, String text, int min, int max) {
     try {
       int value = Integer.parseInt(text);
-      if (value >= 0) {
+      if (value >= min && value <= max) {
         return value;
       }
     } catch (NumberFormatException e) {
       // reported below
     }
+    String range =
+        max == Integer.MAX_VALUE
+            ? "an integer of at least " + min
+            : "an integer from " + min + " to " + max;
     throw new InvalidRequestException(
-        name + " must be a non-negative integer, got '" + text + "'.");
+        name + " must be " + range + ", got '" + text + "'.", List.of(name + ": must be " + range));
   }
 
   private static String single(Map.Entry<String, List<String>> param) {
