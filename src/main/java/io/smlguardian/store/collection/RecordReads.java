@@ -48,7 +48,7 @@ public class RecordReads {
         store
             .findById(collection, id)
             .orElseThrow(() -> new RecordNotFoundException(collection, id));
-    CollectionAccess.checkOwner(scope, collection, record, "read");
+    CollectionAccess.checkStoredOwner(scope, collection, record, "read");
     RecordView view =
         new RecordView(
             record.getId(), record.getVersion(), mapper.toJson(collection, record, projection));
