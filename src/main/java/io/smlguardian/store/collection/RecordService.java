@@ -113,7 +113,8 @@ public class RecordService {
             asked.order(),
             asked.limit(),
             asked.offset(),
-            asked.projection());
+            asked.projection(),
+            asked.after());
     RecordReads.Read<List<JsonObject>> read = reads.page(descriptor, query);
     audited(caller, descriptor, "query", read.records(), scope);
     return new RecordPage(read.value(), query.limit(), query.offset());

@@ -240,7 +240,50 @@ class BadInputApiIT {
   void deepOffsetsAreBoundedAndTheRefusalSaysHowToReadDeeper() {
     assertThat(Api.get(MEMORIES + "?offset=10000&limit=1").status()).isEqualTo(200);
     JsonObject problem = assertRefused(Api.get(MEMORIES + "?offset=10001&limit=1"), 400, "offset");
-    assertThat(problem.getString("detail")).contains("10000").contains("=lt.");
+    assertThat(problem.getString("detail")).contains("10000").contains("after=<its id>");
+  }
+
+  @Test
+  void aCursorPagesThroughTheDefaultOrderAtAnyDepth() {
+    // Two records share an instant: the id orders them, and the cursor must not lose either.
+    for (String time :
+        List.of(
+            "2026-03-04T00:00:00Z",
+            "2026-03-02T00:00:00Z",
+            "2026-03-02T00:00:00Z",
+            "2026-03-03T00:00:00Z",
+            "2026-03-01T00:00:00Z")) {
+      assertThat(postRaw(memoryWith("timestamp", Json.createValue(time).toString())).status())
+          .isEqualTo(201);
+    }
+    String mine = MEMORIES + "?userId=eq." + Api.q(owner);
+    List<String> all = ids(Api.get(mine + "&limit=100"));
+    assertThat(all).hasSize(5);
+
+    List<String> paged = new java.util.ArrayList<>();
+    List<String> page = ids(Api.get(mine + "&limit=2"));
+    while (!page.isEmpty()) {
+      paged.addAll(page);
+      page = ids(Api.get(mine + "&limit=2&after=" + page.get(page.size() - 1)));
+    }
+    assertThat(paged).isEqualTo(all);
+
+    // The id of a record the caller may not read is refused as one that does not exist.
+    Client stranger = Api.as(TestTokens.token("stranger-" + UUID.randomUUID(), "user"));
+    String missing = UUID.randomUUID().toString();
+    JsonObject others =
+        assertRefused(stranger.get(MEMORIES + "?after=" + all.get(0)), 400, "after");
+    JsonObject absent = assertRefused(stranger.get(MEMORIES + "?after=" + missing), 400, "after");
+    assertThat(others.getString("detail").replace(all.get(0), "<id>"))
+        .isEqualTo(absent.getString("detail").replace(missing, "<id>"));
+    assertRefused(Api.get(mine + "&after=42"), 400, "after");
+    assertRefused(Api.get(mine + "&after=" + all.get(0) + "&order=strength"), 400, "after");
+    assertRefused(Api.get(mine + "&after=" + all.get(0) + "&offset=1"), 400, "after");
+  }
+
+  private static List<String> ids(Reply page) {
+    assertThat(page.status()).as(page.toString()).isEqualTo(200);
+    return page.items().stream().map(item -> item.asJsonObject().getString("id")).toList();
   }
 
   @Test

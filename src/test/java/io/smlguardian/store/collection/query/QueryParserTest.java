@@ -183,11 +183,39 @@ class QueryParserTest {
             e -> {
               assertThat(e.getMessage())
                   .contains("offset must be an integer from 0 to 50, got '51'")
+                  .contains("after=<its id>")
                   .contains("timestamp=lt.");
               assertThat(e.errors()).containsExactly("offset: must be an integer from 0 to 50");
             });
     assertThat(new QueryLimits(100, 1000, QueryLimits.DEFAULT_MAX_OFFSET).maxOffset())
         .isEqualTo(10_000);
+  }
+
+  @Test
+  void aCursorContinuesTheDefaultOrderFromARecordsId() {
+    java.util.UUID id = java.util.UUID.randomUUID();
+    RecordQuery query = parser.query(Memories.COLLECTION, params("after", id.toString()));
+    assertThat(query.after().id()).isEqualTo(id);
+    assertThat(query.after().time()).isNull(); // the service reads it from the record
+    assertThat(query.offset()).isZero();
+    assertThatThrownBy(() -> parser.query(Memories.COLLECTION, params("after", "42")))
+        .isInstanceOfSatisfying(
+            InvalidRequestException.class,
+            e -> assertThat(e.errors()).containsExactly("after: must be a record id"));
+    for (var combined :
+        List.of(
+            Map.of("after", List.of(id.toString()), "order", List.of("strength")),
+            Map.of("after", List.of(id.toString()), "offset", List.of("5")))) {
+      assertThatThrownBy(() -> parser.query(Memories.COLLECTION, combined))
+          .as(combined.toString())
+          .isInstanceOfSatisfying(
+              InvalidRequestException.class,
+              e ->
+                  assertThat(e.errors())
+                      .containsExactly("after: cannot be combined with order or offset"));
+    }
+    assertThatThrownBy(() -> parser.filters(Memories.COLLECTION, params("after", id.toString())))
+        .hasMessageContaining("does not apply here");
   }
 
   @Test
