@@ -1,6 +1,7 @@
 package io.smlguardian.store.accesslog;
 
 import io.smlguardian.store.collection.OwnedRecord;
+import io.smlguardian.store.security.ReservedIdentities;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Table;
@@ -18,7 +19,7 @@ import java.time.Instant;
 public class AccessLog extends OwnedRecord {
 
   /** The owner of an entry whose request was refused before it named whose data it wanted. */
-  public static final String UNKNOWN_USER = "unknown";
+  public static final String UNKNOWN_USER = ReservedIdentities.UNKNOWN;
 
   @NotBlank
   @Size(max = 64)

@@ -5,6 +5,7 @@ import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.StoreCleared;
 import io.smlguardian.store.security.Caller;
+import io.smlguardian.store.security.ReservedIdentities;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -36,7 +37,7 @@ import java.util.Set;
 public class AuditTrail implements AccessRecorder {
 
   /** The owner of entries about the store as a whole rather than one user's data. */
-  public static final String STORE_OWNER = "system";
+  public static final String STORE_OWNER = ReservedIdentities.SYSTEM;
 
   private static final Set<String> WRITES = Set.of("insert", "update", "delete", "write");
 
@@ -216,7 +217,7 @@ public class AuditTrail implements AccessRecorder {
     recordApart(
         new AccessLog(
             AccessLog.UNKNOWN_USER,
-            "anonymous",
+            ReservedIdentities.ANONYMOUS,
             "read",
             null,
             "requests without a valid token, in aggregate",

@@ -1,5 +1,6 @@
 package io.smlguardian.store.backup;
 
+import io.smlguardian.store.security.ReservedIdentities;
 import io.smlguardian.store.security.SystemJobOperator;
 import jakarta.batch.operations.JobExecutionNotRunningException;
 import jakarta.batch.operations.JobOperator;
@@ -33,7 +34,7 @@ public class BackupJobs {
   public static final String RESTORE = "restore";
 
   /** The startedBy of backups the schedule takes. */
-  public static final String SCHEDULER = "scheduler";
+  public static final String SCHEDULER = ReservedIdentities.SCHEDULER;
 
   static final String STARTED_BY = "startedBy";
   static final String BACKUP_ID = "backupId";

@@ -1,5 +1,6 @@
 package io.smlguardian.store.backup;
 
+import io.smlguardian.store.collection.query.QueryParser;
 import io.smlguardian.store.platform.Problem;
 import io.smlguardian.store.security.AllowedRoles;
 import io.smlguardian.store.security.Callers;
@@ -90,9 +91,9 @@ public class BackupResource {
   @GET
   @Path("jobs")
   @Operation(summary = "The most recent backup and restore jobs, newest first")
-  public JsonObject jobs(@QueryParam("limit") @DefaultValue("20") int limit) {
+  public JsonObject jobs(@QueryParam("limit") @DefaultValue("20") String limit) {
     JsonArrayBuilder items = Json.createArrayBuilder();
-    jobs.runs(Math.max(1, Math.min(limit, 200))).forEach(run -> items.add(run.toJson()));
+    jobs.runs(QueryParser.integer("limit", limit, 1, 200)).forEach(run -> items.add(run.toJson()));
     return Json.createObjectBuilder().add("items", items).build();
   }
 

@@ -52,8 +52,11 @@ final class CollectionAccess {
         "Your roles " + caller.roles() + " do not allow " + operation + " on " + collection.name());
   }
 
-  /** Refuses the operation on a record of another owner than the scope allows. */
-  static void checkOwner(
+  /**
+   * Refuses a new record of another owner than the scope allows: 403, as it reveals nothing that
+   * exists.
+   */
+  static void checkNewOwner(
       Optional<String> scope,
       CollectionDescriptor<?> collection,
       StoredRecord record,
@@ -68,6 +71,26 @@ final class CollectionAccess {
           collection.name(),
           operation,
           "A user may " + operation + " only their own records in " + collection.name());
+    }
+  }
+
+  /**
+   * Refuses the operation on a stored record of another owner than the scope allows, as if it did
+   * not exist: a 403 here would tell the caller that the id exists.
+   *
+   * @throws RecordNotFoundException naming the real owner, for the audit trail alone
+   */
+  static void checkStoredOwner(
+      Optional<String> scope,
+      CollectionDescriptor<?> collection,
+      StoredRecord record,
+      String operation) {
+    if (scope.isEmpty()) {
+      return;
+    }
+    String owner = record instanceof OwnedRecord owned ? owned.getUserId() : null;
+    if (!scope.get().equals(owner)) {
+      throw new RecordNotFoundException(collection, record.getId(), owner, operation);
     }
   }
 }

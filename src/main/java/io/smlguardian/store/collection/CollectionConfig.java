@@ -21,11 +21,12 @@ public class CollectionConfig {
   public CollectionConfig(
       @ConfigProperty(name = "QUERY_DEFAULT_LIMIT", defaultValue = "100") int defaultLimit,
       @ConfigProperty(name = "QUERY_MAX_LIMIT", defaultValue = "1000") int maxLimit,
+      @ConfigProperty(name = "QUERY_MAX_OFFSET", defaultValue = "10000") int maxOffset,
       @ConfigProperty(name = "MAX_RECORDS_PER_REQUEST", defaultValue = "1000")
           int maxRecordsPerRequest,
       @ConfigProperty(name = "MEMORY_RESET_ENABLED", defaultValue = "false")
           boolean memoryResetEnabled) {
-    this.queryLimits = new QueryLimits(defaultLimit, maxLimit);
+    this.queryLimits = new QueryLimits(defaultLimit, maxLimit, maxOffset);
     if (maxRecordsPerRequest < 1) {
       throw new IllegalArgumentException("MAX_RECORDS_PER_REQUEST must be at least 1");
     }

@@ -104,7 +104,7 @@ public enum FieldType {
     }
   },
   /** A point in time, written as ISO-8601 with an offset, kept to the microsecond. */
-  TIME(Instant.class, "an ISO-8601 instant such as 2026-01-31T12:00:00Z") {
+  TIME(Instant.class, "an ISO-8601 instant from year 0001 to 9999 such as 2026-01-31T12:00:00Z") {
     @Override
     Object fromJsonValue(JsonValue json) {
       return json instanceof JsonString s ? fromText(s.getString()) : null;
@@ -113,7 +113,8 @@ public enum FieldType {
     @Override
     Object fromText(String text) {
       try {
-        return Instant.parse(text).truncatedTo(ChronoUnit.MICROS);
+        Instant time = Instant.parse(text).truncatedTo(ChronoUnit.MICROS);
+        return time.isBefore(EARLIEST) || time.isAfter(LATEST) ? null : time;
       } catch (DateTimeParseException e) {
         return null;
       }
@@ -161,6 +162,16 @@ public enum FieldType {
       return (JsonValue) value;
     }
   };
+
+  /**
+   * The range of times every backend stores alike: the years of an ISO-8601 date without a sign,
+   * 0001 to 9999, which PostgreSQL's timestamptz, SQLite's text, H2 and MongoDB all hold. Java
+   * reads years up to a billion, signed, which some of them refuse or store so that they sort
+   * wrongly.
+   */
+  static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+
+  static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
 
   private final Class<?> javaType;
   private final String description;

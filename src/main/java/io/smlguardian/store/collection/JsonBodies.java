@@ -4,15 +4,37 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParser;
 import java.io.StringReader;
+import java.math.BigDecimal;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 
 /**
  * Parses request bodies. Resources take bodies as text and parse them here, so that malformed JSON
  * gets the same clear 400 problem everywhere instead of whatever the JSON provider throws.
+ *
+ * <p>Every body of the API (each collection's inserts and updates, bulk and atomic requests, the
+ * privacy endpoints) passes here, so this is also where values that no backend stores alike are
+ * refused, wherever they sit in the document, with the path of each: text with a NUL character
+ * (PostgreSQL's text and jsonb reject it, SQLite keeps it), numbers beyond what a double can hold
+ * (MongoDB cannot store all of them) and documents nested deeper than {@value #MAX_DEPTH} levels
+ * (the JSON provider gives up at 1,000, stores and encoders recurse).
  */
 public final class JsonBodies {
+
+  /** The deepest nesting of arrays and objects a request body may have. */
+  public static final int MAX_DEPTH = 64;
+
+  /** At most this many refused values are listed; a body with more is refused all the same. */
+  static final int MAX_ERRORS = 20;
+
+  /** Paths are cut to this length in messages (a path 64 levels deep can be long). */
+  private static final int MAX_PATH = 120;
+
+  private static final BigDecimal MAX_DOUBLE = new BigDecimal(Double.MAX_VALUE);
 
   private JsonBodies() {}
 
@@ -20,11 +42,134 @@ public final class JsonBodies {
     if (body == null || body.isBlank()) {
       throw new InvalidRequestException("The request body is empty; a JSON document is expected.");
     }
+    List<String> refused = refusedValues(body);
+    if (!refused.isEmpty()) {
+      throw new InvalidRequestException(
+          "The request body holds values that cannot be stored: "
+              + String.join("; ", refused)
+              + ".",
+          refused);
+    }
     try (var reader = Jsonp.PROVIDER.createReader(new StringReader(body))) {
       return reader.readValue();
     } catch (JsonException e) {
       throw new InvalidRequestException("The request body is not valid JSON: " + e.getMessage());
     }
+  }
+
+  /**
+   * The values of a JSON document that cannot be stored, each as "path: why" (the path as in {@code
+   * metadata.tags[2]}, {@code [0].type} for an element of a bulk insert), read as a stream before
+   * any tree is built, so that no depth or size of document costs more than one pass. Malformed
+   * JSON is left to the reader, which says where it is malformed.
+   */
+  static List<String> refusedValues(String body) {
+    List<String> refused = new ArrayList<>();
+    Deque<Step> path = new ArrayDeque<>();
+    try (JsonParser parser = Jsonp.PROVIDER.createParser(new StringReader(body))) {
+      while (parser.hasNext() && refused.size() < MAX_ERRORS) {
+        JsonParser.Event event = parser.next();
+        switch (event) {
+          case KEY_NAME -> {
+            path.peek().key = parser.getString();
+            if (hasNul(parser.getString())) {
+              refused.add(where(path) + ": the member name contains a NUL character (U+0000)");
+            }
+          }
+          case START_OBJECT, START_ARRAY -> {
+            nextElement(path);
+            if (path.size() >= MAX_DEPTH) {
+              refused.add(where(path) + ": nests deeper than " + MAX_DEPTH + " levels");
+              return refused; // nothing deeper is read
+            }
+            path.push(new Step(event == JsonParser.Event.START_ARRAY));
+          }
+          case END_OBJECT, END_ARRAY -> path.pop();
+          case VALUE_STRING -> {
+            nextElement(path);
+            if (hasNul(parser.getString())) {
+              refused.add(where(path) + ": contains a NUL character (U+0000)");
+            }
+          }
+          case VALUE_NUMBER -> {
+            nextElement(path);
+            String problem = numberProblem(parser);
+            if (problem != null) {
+              refused.add(where(path) + ": " + problem);
+            }
+          }
+          default -> nextElement(path);
+        }
+      }
+    } catch (RuntimeException malformed) {
+      // JsonParsingException, or the provider's own limits: the reader reports it.
+      return refused;
+    }
+    return refused;
+  }
+
+  /**
+   * Why a number cannot be stored, or null: beyond a double's range, either way (MongoDB keeps
+   * numbers as doubles or decimal128, whose range ends earlier than JSON's; PostgreSQL's would
+   * not), or beyond what the JSON provider reads at all.
+   */
+  private static String numberProblem(JsonParser parser) {
+    BigDecimal value;
+    try {
+      value = parser.getBigDecimal();
+    } catch (RuntimeException tooLong) { // exponent overflow, over 1,100 digits
+      return "the number is too long or too large to be read";
+    }
+    if (value.signum() == 0) {
+      return null;
+    }
+    BigDecimal magnitude = value.abs();
+    if (magnitude.compareTo(MAX_DOUBLE) > 0 || magnitude.doubleValue() == 0) {
+      return "the number is beyond the range of a double (about 4.9e-324 to 1.8e308)";
+    }
+    return null;
+  }
+
+  static boolean hasNul(String text) {
+    return text.indexOf('\0') >= 0;
+  }
+
+  /** One level of the path: an object (its current member) or an array (its current index). */
+  private static final class Step {
+    final boolean array;
+    String key;
+    int index = -1;
+
+    Step(boolean array) {
+      this.array = array;
+    }
+  }
+
+  /** A value begins: in an array, it is the next element. */
+  private static void nextElement(Deque<Step> path) {
+    Step current = path.peek();
+    if (current != null && current.array) {
+      current.index++;
+    }
+  }
+
+  /** The path of the current value, e.g. {@code metadata.tags[2]}; "the body" at the top. */
+  private static String where(Deque<Step> path) {
+    StringBuilder where = new StringBuilder();
+    var steps = path.descendingIterator();
+    while (steps.hasNext()) {
+      Step step = steps.next();
+      if (step.array) {
+        where.append('[').append(step.index).append(']');
+      } else if (step.key != null) {
+        where.append(where.length() == 0 ? "" : ".").append(step.key);
+      }
+    }
+    if (where.length() == 0) {
+      return "the body";
+    }
+    String shown = where.toString().replace("\0", "\\u0000");
+    return shown.length() <= MAX_PATH ? shown : shown.substring(0, MAX_PATH) + "...";
   }
 
   public static JsonObject object(String body) {

@@ -1,5 +1,6 @@
 package io.smlguardian.store.collection;
 
+import io.smlguardian.store.security.ReservedIdentities;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -18,11 +19,11 @@ import java.util.stream.Collectors;
  * Converts between the JSON of the API and entities, for every collection, from its schema.
  *
  * <p>This is the only code that writes entity fields. It refuses unknown fields, values of the
- * wrong type, generated fields and, on update, immutable ones; then it runs the entity's Bean
- * Validation constraints. All problems of one record are reported together, and a record with any
- * problem is never handed to a store. Protected fields (see {@link FieldProtection}) are sealed
- * before a record leaves here for a store and opened on their way out to a caller, so entities hold
- * sealed values only.
+ * wrong type, generated fields, an owner that is one of the store's {@link ReservedIdentities} and,
+ * on update, immutable ones; then it runs the entity's Bean Validation constraints. All problems of
+ * one record are reported together, and a record with any problem is never handed to a store.
+ * Protected fields (see {@link FieldProtection}) are sealed before a record leaves here for a store
+ * and opened on their way out to a caller, so entities hold sealed values only.
  */
 @ApplicationScoped
 public class RecordMapper {
@@ -55,6 +56,9 @@ public class RecordMapper {
                 }
               },
               () -> errors.add(entry.getKey() + ": no such field in " + collection.name()));
+    }
+    if (record instanceof OwnedRecord owned && ReservedIdentities.isReserved(owned.getUserId())) {
+      errors.add(OwnedRecord.OWNER_FIELD + ": is a name the store reserves for its own entries");
     }
     validate(collection, record, errors);
     // A new record is not managed yet: sealing after validation cannot flush anything.

@@ -1,11 +1,14 @@
 package io.smlguardian.store.collection;
 
 import io.smlguardian.store.collection.query.Filter;
+import io.smlguardian.store.collection.query.FilterOperator;
 import io.smlguardian.store.collection.query.RecordQuery;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -48,11 +51,40 @@ public class RecordReads {
         store
             .findById(collection, id)
             .orElseThrow(() -> new RecordNotFoundException(collection, id));
-    CollectionAccess.checkOwner(scope, collection, record, "read");
+    CollectionAccess.checkStoredOwner(scope, collection, record, "read");
     RecordView view =
         new RecordView(
             record.getId(), record.getVersion(), mapper.toJson(collection, record, projection));
     return new Read<>(view, List.of(record));
+  }
+
+  /**
+   * The place of an {@code after} cursor's record in the default order. It is looked up among the
+   * query's own records, whose filters confine it to what the caller may read: the id of a record
+   * the caller may not read is refused exactly like one that does not exist.
+   */
+  private TimeKey position(CollectionDescriptor<?> collection, RecordQuery query) {
+    UUID id = query.after().id();
+    List<Filter> at = new ArrayList<>(query.filters());
+    at.add(new Filter("id", FilterOperator.EQ, false, List.of(id)));
+    List<? extends StoredRecord> found =
+        store.find(collection, new RecordQuery(at, List.of(), 1, 0, List.of()));
+    Object time =
+        found.isEmpty()
+            ? null
+            : collection.schema().field(collection.timeField()).orElseThrow().read(found.get(0));
+    if (time == null) {
+      throw new InvalidRequestException(
+          "after: no record "
+              + id
+              + " among this query's records in "
+              + collection.name()
+              + " to continue from (it may have been deleted: continue with a filter on "
+              + collection.timeField()
+              + " instead).",
+          List.of("after: names no record of this query"));
+    }
+    return new TimeKey((Instant) time, id);
   }
 
   /** How many records match the filters (already confined to what the caller may read). */
@@ -62,7 +94,9 @@ public class RecordReads {
 
   /** The records of a query (already confined to what the caller may read), as JSON. */
   public Read<List<JsonObject>> page(CollectionDescriptor<?> collection, RecordQuery query) {
-    List<? extends StoredRecord> found = store.find(collection, query);
+    RecordQuery positioned =
+        query.after() == null ? query : query.resolved(position(collection, query));
+    List<? extends StoredRecord> found = store.find(collection, positioned);
     List<JsonObject> items =
         found.stream().map(r -> mapper.toJson(collection, r, query.projection())).toList();
     return new Read<>(items, found);

@@ -77,7 +77,7 @@ public class RecordService {
       requireAtomicWrites("an insert of several records");
     }
     List<E> records = bodies.stream().map(body -> mapper.newRecord(collection, body)).toList();
-    records.forEach(r -> CollectionAccess.checkOwner(scope, collection, r, "insert"));
+    records.forEach(r -> CollectionAccess.checkNewOwner(scope, collection, r, "insert"));
     store.insert(collection, records);
     audited(caller, collection, "insert", records, scope);
     return records.stream().map(r -> view(collection, r, List.of())).toList();
@@ -113,7 +113,8 @@ public class RecordService {
             asked.order(),
             asked.limit(),
             asked.offset(),
-            asked.projection());
+            asked.projection(),
+            asked.after());
     RecordReads.Read<List<JsonObject>> read = reads.page(descriptor, query);
     audited(caller, descriptor, "query", read.records(), scope);
     return new RecordPage(read.value(), query.limit(), query.offset());
@@ -158,7 +159,7 @@ public class RecordService {
       JsonObject changes) {
     Optional<String> scope = CollectionAccess.ownerScope(caller, collection, "update");
     E record = existing(collection, id);
-    CollectionAccess.checkOwner(scope, collection, record, "update");
+    CollectionAccess.checkStoredOwner(scope, collection, record, "update");
     checkVersion(collection, record, expectedVersion);
     mapper.applyChanges(collection, record, changes);
     store.update(collection, record);
@@ -179,7 +180,7 @@ public class RecordService {
       Caller caller, CollectionDescriptor<E> collection, UUID id, Long expectedVersion) {
     Optional<String> scope = CollectionAccess.ownerScope(caller, collection, "delete");
     E record = existing(collection, id);
-    CollectionAccess.checkOwner(scope, collection, record, "delete");
+    CollectionAccess.checkStoredOwner(scope, collection, record, "delete");
     checkVersion(collection, record, expectedVersion);
     store.delete(collection, record);
     audited(caller, collection, "delete", List.of(record), scope);

@@ -165,7 +165,11 @@ public class JpaRecordStore implements RecordStore, LedgerStore {
     CriteriaBuilder cb = em.getCriteriaBuilder();
     CriteriaQuery<E> criteria = cb.createQuery(collection.entityClass());
     Root<E> root = criteria.from(collection.entityClass());
-    criteria.select(root).where(predicates(cb, root, query.filters()));
+    List<Predicate> where = new ArrayList<>(List.of(predicates(cb, root, query.filters())));
+    if (query.after() != null) {
+      where.addAll(afterKey(cb, root, collection.timeField(), query.after()));
+    }
+    criteria.select(root).where(where.toArray(Predicate[]::new));
     criteria.orderBy(order(cb, root, collection, query.order()));
     return em.createQuery(criteria)
         .setFirstResult(query.offset())
@@ -478,6 +482,20 @@ public class JpaRecordStore implements RecordStore, LedgerStore {
       where.add(cb.or(cb.lessThan(time, upTo.time()), cb.lessThanOrEqualTo(id, upTo.id())));
     }
     return where;
+  }
+
+  /**
+   * The records after a key in the default order, newest first and then by id: the same instant
+   * with a greater id, or an earlier instant. As for a range, the bound on the time alone delimits
+   * an index scan.
+   */
+  private static List<Predicate> afterKey(
+      CriteriaBuilder cb, Root<?> root, String timeField, TimeKey after) {
+    Expression<Instant> time = root.get(timeField);
+    Expression<UUID> id = root.get("id");
+    return List.of(
+        cb.lessThanOrEqualTo(time, after.time()),
+        cb.or(cb.lessThan(time, after.time()), cb.greaterThan(id, after.id())));
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

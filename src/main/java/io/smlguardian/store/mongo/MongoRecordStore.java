@@ -170,8 +170,12 @@ public class MongoRecordStore implements RecordStore, LedgerStore, AutoCloseable
       return List.of(); // MongoDB would read limit 0 as "no limit"
     }
     List<E> records = new ArrayList<>();
+    Bson where = where(collection, query.filters());
+    if (query.after() != null) {
+      where = Filters.and(where, afterKey(key(collection.timeField()), query.after()));
+    }
     documents(collection)
-        .find(where(collection, query.filters()))
+        .find(where)
         .sort(order(collection, query.order()))
         .skip(query.offset())
         .limit(query.limit())
@@ -443,6 +447,18 @@ public class MongoRecordStore implements RecordStore, LedgerStore, AutoCloseable
               Filters.lt(time, upToTime), Filters.lte(ID, new BsonString(upTo.id().toString()))));
     }
     return conditions;
+  }
+
+  /**
+   * The documents after a key in the default order, newest first and then by id (the same as {@link
+   * #inRange}, the other way round in time).
+   */
+  private static Bson afterKey(String time, TimeKey after) {
+    BsonValue afterTime = RecordDocuments.toBson(FieldType.TIME, after.time());
+    return Filters.and(
+        Filters.lte(time, afterTime),
+        Filters.or(
+            Filters.lt(time, afterTime), Filters.gt(ID, new BsonString(after.id().toString()))));
   }
 
   private static Bson condition(CollectionDescriptor<?> collection, Filter filter) {

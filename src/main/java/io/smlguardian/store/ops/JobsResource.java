@@ -1,6 +1,6 @@
 package io.smlguardian.store.ops;
 
-import io.smlguardian.store.platform.Problem;
+import io.smlguardian.store.collection.query.QueryParser;
 import io.smlguardian.store.security.AllowedRoles;
 import io.smlguardian.store.security.Role;
 import jakarta.annotation.security.PermitAll;
@@ -14,7 +14,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.Response.Status;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -38,16 +37,7 @@ public class JobsResource {
               + " progress (the step metrics the batch runtime reports: read, write, commit"
               + " counts...). limit: 1 to 200, default 20.")
   public Response recent(@QueryParam("limit") @DefaultValue("20") String limit) {
-    int max;
-    try {
-      max = Integer.parseInt(limit);
-    } catch (NumberFormatException e) {
-      max = 0;
-    }
-    if (max < 1 || max > MAX_LIMIT) {
-      return Problem.response(
-          Status.BAD_REQUEST, "limit must be a whole number from 1 to " + MAX_LIMIT + ".");
-    }
+    int max = QueryParser.integer("limit", limit, 1, MAX_LIMIT);
     JsonArrayBuilder items = Json.createArrayBuilder();
     jobs.recent(max, true).forEach(run -> items.add(run.toJson()));
     return Response.ok(

@@ -5,6 +5,7 @@ import io.smlguardian.store.accesslog.AuditUnavailableException;
 import io.smlguardian.store.security.AllowedRoles;
 import io.smlguardian.store.security.Caller;
 import io.smlguardian.store.security.Callers;
+import io.smlguardian.store.security.ReservedIdentities;
 import io.smlguardian.store.security.Role;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,10 +26,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Admits a request only when its verified token carries one of the endpoint's {@link AllowedRoles}.
- * A request without a valid token gets 401 (after {@code UNAUTHENTICATED_DELAY_MS}), one with the
- * wrong roles 403, both as problem+json and both recorded in the audit trail. The token itself is
- * verified by the server's MicroProfile JWT support before this runs; an invalid or expired one
- * leaves no principal.
+ * A request without a valid token gets 401 (after {@code UNAUTHENTICATED_DELAY_MS}), as does one
+ * whose token names a {@link ReservedIdentities reserved identity}; one with the wrong roles 403,
+ * both as problem+json and both recorded in the audit trail. The token itself is verified by the
+ * server's MicroProfile JWT support before this runs; an invalid or expired one leaves no
+ * principal.
  */
 @Provider
 @ApplicationScoped
@@ -59,7 +61,7 @@ public class AuthorizationFilter implements ContainerRequestFilter {
       tarpit();
       refuse(
           context,
-          new Caller("anonymous", java.util.Set.of(), request.getRemoteAddr()),
+          new Caller(ReservedIdentities.ANONYMOUS, java.util.Set.of(), request.getRemoteAddr()),
           Status.UNAUTHORIZED,
           operation,
           "A valid bearer token is required: signed by the trusted key, from the configured"
@@ -67,6 +69,17 @@ public class AuthorizationFilter implements ContainerRequestFilter {
       return;
     }
     Caller caller = Callers.of(context.getSecurityContext(), request);
+    if (ReservedIdentities.isReserved(caller.subject())) {
+      // A validly signed token that names one of the store's own identities is still no caller:
+      // acting as "unknown" or "system" would reach every entry the store files under that name.
+      refuse(
+          context,
+          caller,
+          Status.UNAUTHORIZED,
+          operation,
+          "The token's subject is reserved for the store's own use and names no caller.");
+      return;
+    }
     List<Role> roles = allowed == null ? List.of() : Arrays.asList(allowed.value());
     if (roles.stream().noneMatch(caller::has)) {
       refuse(
@@ -102,7 +115,7 @@ public class AuthorizationFilter implements ContainerRequestFilter {
       String operation,
       String detail) {
     try {
-      if (status == Status.UNAUTHORIZED) {
+      if (context.getSecurityContext().getUserPrincipal() == null) {
         audit.unauthenticated(caller, operation, detail); // in aggregate under a flood
       } else {
         audit.refused(caller, null, null, operation, detail);

@@ -112,6 +112,14 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
       return Problem.response(
           Status.BAD_REQUEST, invalid.getMessage(), invalid.errors(), Json.createObjectBuilder());
     }
+    if (known instanceof RecordNotFoundException hidden && hidden.owner() != null) {
+      // Another owner's record: recorded as the refusal it is, answered as a missing record.
+      audited(
+          hidden.owner(),
+          hidden.collection(),
+          hidden.operation(),
+          "A user may " + hidden.operation() + " only their own records; answered as not found");
+    }
     if (known instanceof UnknownCollectionException || known instanceof RecordNotFoundException) {
       return Problem.response(Status.NOT_FOUND, known.getMessage());
     }

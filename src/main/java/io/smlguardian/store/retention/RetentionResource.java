@@ -1,5 +1,6 @@
 package io.smlguardian.store.retention;
 
+import io.smlguardian.store.collection.query.QueryParser;
 import io.smlguardian.store.platform.Problem;
 import io.smlguardian.store.security.AllowedRoles;
 import io.smlguardian.store.security.Callers;
@@ -89,12 +90,12 @@ public class RetentionResource {
               + " 409 while another run is in progress.")
   public Response start(
       @QueryParam("dryRun") @DefaultValue("false") boolean dryRun,
-      @QueryParam("chunkSize") Integer chunkSize) {
-    if (chunkSize != null && (chunkSize < 1 || chunkSize > RetentionConfig.MAX_CHUNK_SIZE)) {
-      return Problem.response(
-          Status.BAD_REQUEST,
-          "chunkSize must be from 1 to " + RetentionConfig.MAX_CHUNK_SIZE + ".");
-    }
+      @QueryParam("chunkSize") String chunkSizeText) {
+    // Read as text: a typed parameter the runtime cannot convert would be a 404, not a 400.
+    Integer chunkSize =
+        chunkSizeText == null
+            ? null
+            : QueryParser.integer("chunkSize", chunkSizeText, 1, RetentionConfig.MAX_CHUNK_SIZE);
     return accepted(() -> runs.start(caller(), dryRun, chunkSize));
   }
 
@@ -102,9 +103,9 @@ public class RetentionResource {
   @Path("runs")
   @AllowedRoles({Role.OPERATOR, Role.AUDITOR})
   @Operation(summary = "The most recent purge runs, newest first")
-  public JsonObject list(@QueryParam("limit") @DefaultValue("20") int limit) {
+  public JsonObject list(@QueryParam("limit") @DefaultValue("20") String limit) {
     JsonArrayBuilder items = Json.createArrayBuilder();
-    runs.runs(Math.max(1, Math.min(limit, 200))).forEach(run -> items.add(run.toJson()));
+    runs.runs(QueryParser.integer("limit", limit, 1, 200)).forEach(run -> items.add(run.toJson()));
     return Json.createObjectBuilder().add("items", items).build();
   }
 

@@ -3,6 +3,7 @@ package io.smlguardian.store.retention;
 import io.smlguardian.store.retention.batch.LiveTotals;
 import io.smlguardian.store.retention.batch.PurgeJob;
 import io.smlguardian.store.retention.batch.PurgeTotals;
+import io.smlguardian.store.security.ReservedIdentities;
 import io.smlguardian.store.security.SystemJobOperator;
 import jakarta.batch.operations.JobExecutionAlreadyCompleteException;
 import jakarta.batch.operations.JobExecutionNotMostRecentException;
@@ -37,7 +38,7 @@ import java.util.logging.Logger;
 public class RetentionRuns {
 
   /** The startedBy of runs the schedule starts. */
-  public static final String SCHEDULER = "scheduler";
+  public static final String SCHEDULER = ReservedIdentities.SCHEDULER;
 
   private static final Logger LOG = Logger.getLogger(RetentionRuns.class.getName());
 

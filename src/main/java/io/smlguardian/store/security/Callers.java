@@ -17,7 +17,7 @@ public final class Callers {
     String subject =
         principal instanceof JsonWebToken token && token.getSubject() != null
             ? token.getSubject()
-            : principal == null ? "anonymous" : principal.getName();
+            : principal == null ? ReservedIdentities.ANONYMOUS : principal.getName();
     Set<Role> roles = EnumSet.noneOf(Role.class);
     if (principal instanceof JsonWebToken token) {
       // A verified token's roles are its groups claim (MicroProfile JWT maps groups to roles one

@@ -118,9 +118,10 @@ class AuditCoverageIT {
     String id = memoryOf(owner);
     String missing = UUID.randomUUID().toString();
 
-    // 403: a user reaching for another user's record; the owner is known.
+    // 404: a user reaching for another user's record, answered as a missing one; the entry still
+    // names the owner.
     assertEntry(
-        onlyEntryOf("user", 403, c -> c.delete("/api/collections/memories/" + id, null)),
+        onlyEntryOf("user", 404, c -> c.delete("/api/collections/memories/" + id, null)),
         owner,
         "delete",
         false);

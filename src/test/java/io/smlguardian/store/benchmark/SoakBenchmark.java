@@ -402,7 +402,8 @@ public final class SoakBenchmark {
           .append(soak.backend)
           .append(", per minute:\n\n| minute | requests/s | p50 ms | p99 ms | max ms |\n")
           .append("|---:|---:|---:|---:|---:|\n");
-      for (int m = 0; m < soak.minutes.size(); m++) {
+      // Only the soak's own minutes: a job may still be polled for after them.
+      for (int m = 0; m < Math.min(soak.minutes.size(), minutes); m++) {
         Histogram latency = soak.minutes.get(m).latency;
         out.append(
             String.format(

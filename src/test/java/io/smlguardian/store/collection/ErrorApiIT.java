@@ -49,7 +49,7 @@ class ErrorApiIT {
     assertProblem(get(MEMORIES + "?patterns=eq.x"), 400, "cannot be used in a filter");
     assertProblem(get(MEMORIES + "?strength=gt"), 400, "Malformed filter");
     assertProblem(get(MEMORIES + "?strength=gt.high"), 400, "'high' is not a number");
-    assertProblem(get(MEMORIES + "?limit=100000"), 400, "limit must be between 1 and 1000");
+    assertProblem(get(MEMORIES + "?limit=100000"), 400, "limit must be an integer from 1 to 1000");
     assertProblem(get(MEMORIES + "?order=strength.sideways"), 400, "Malformed order key");
     assertProblem(get(MEMORIES + "?select=secret"), 400, "Unknown field 'secret'");
     assertProblem(get(MEMORIES + "/count?limit=1"), 400, "does not apply");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import jakarta.json.Json;
 import jakarta.json.JsonValue;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -45,7 +46,7 @@ class FieldTypeTest {
     assertThatThrownBy(() -> FieldType.BOOLEAN.fromJson(Json.createValue("true")))
         .hasMessage("must be true or false");
     assertThatThrownBy(() -> FieldType.TIME.fromJson(Json.createValue("2026-01-31")))
-        .hasMessageStartingWith("must be an ISO-8601 instant");
+        .hasMessageStartingWith("must be an ISO-8601 instant from year 0001 to 9999");
     assertThatThrownBy(() -> FieldType.UUID.fromJson(Json.createValue("nope")))
         .hasMessage("must be a UUID");
   }
@@ -77,5 +78,40 @@ class FieldTypeTest {
     assertThat(FieldType.forJavaType(JsonValue.class)).isEqualTo(FieldType.JSON);
     assertThatThrownBy(() -> FieldType.forJavaType(int.class))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void timesAreKeptToTheYearsEveryBackendStores() {
+    assertThat(FieldType.TIME.parse("0001-01-01T00:00:00Z"))
+        .isEqualTo(Instant.parse("0001-01-01T00:00:00Z"));
+    assertThat(FieldType.TIME.parse("9999-12-31T23:59:59.999999Z"))
+        .isEqualTo(Instant.parse("9999-12-31T23:59:59.999999Z"));
+    // Nanoseconds are cut to microseconds first, so the last nanosecond of 9999 is kept too.
+    assertThat(FieldType.TIME.parse("9999-12-31T23:59:59.999999999Z"))
+        .isEqualTo(Instant.parse("9999-12-31T23:59:59.999999Z"));
+    for (String outside :
+        List.of(
+            "+300000-01-01T00:00:00Z",
+            "+10000-01-01T00:00:00Z",
+            "0000-12-31T23:59:59Z",
+            "-0001-01-01T00:00:00Z",
+            "0001-01-01T00:00:00+01:00")) {
+      assertThatThrownBy(() -> FieldType.TIME.parse(outside))
+          .as(outside)
+          .hasMessageContaining("from year 0001 to 9999");
+      assertThatThrownBy(() -> FieldType.TIME.fromJson(Json.createValue(outside)))
+          .as(outside)
+          .hasMessageStartingWith("must be an ISO-8601 instant from year 0001 to 9999");
+    }
+  }
+
+  @Test
+  void numbersBeyondADoubleAreNoNumbers() {
+    assertThatThrownBy(
+            () -> FieldType.NUMBER.fromJson(Json.createValue(new java.math.BigDecimal("1e400"))))
+        .hasMessage("must be a number");
+    assertThatThrownBy(() -> FieldType.NUMBER.parse("1e400")).hasMessageContaining("not a number");
+    assertThatThrownBy(() -> FieldType.INTEGER.parse("9223372036854775808"))
+        .hasMessageContaining("not an integer");
   }
 }

@@ -151,7 +151,7 @@ class QueryApiIT {
                     io.smlguardian.store.testsupport.TestTokens.token(intruder, "user"))
                 .get("/api/collections/memories/" + memory)
                 .status())
-        .isEqualTo(403);
+        .isEqualTo(404); // another user's record is answered as a missing one
 
     Reply inserts =
         get("/api/collections/access_logs?userId=eq." + q(USER) + "&operation=eq.insert");

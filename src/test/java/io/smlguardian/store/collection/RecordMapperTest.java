@@ -146,4 +146,20 @@ class RecordMapperTest {
 
     assertThat(json.keySet()).containsExactly("type", "strength");
   }
+
+  @Test
+  void noRecordMayBeOwnedByAnIdentityTheStoreReserves() {
+    for (String reserved : List.of("unknown", "system", "anonymous", "scheduler", " System ")) {
+      JsonObject body = Samples.record("memories", reserved);
+      assertThatThrownBy(() -> mapper.newRecord(Memories.COLLECTION, body))
+          .as(reserved)
+          .isInstanceOfSatisfying(
+              InvalidRequestException.class,
+              e ->
+                  assertThat(e.errors())
+                      .containsExactly("userId: is a name the store reserves for its own entries"));
+    }
+    assertThat(mapper.newRecord(Memories.COLLECTION, Samples.record("memories", "systematic")))
+        .isNotNull();
+  }
 }

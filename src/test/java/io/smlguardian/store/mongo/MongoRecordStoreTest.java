@@ -71,7 +71,7 @@ class MongoRecordStoreTest {
           AccessLogs.COLLECTION,
           Metrics.COLLECTION);
 
-  private static final QueryParser PARSER = new QueryParser(new QueryLimits(50, 500));
+  private static final QueryParser PARSER = new QueryParser(new QueryLimits(50, 500, 10_000));
   private static final Instant T0 = Instant.parse("2026-11-20T10:00:00.000001Z");
 
   private static MongoServer server;

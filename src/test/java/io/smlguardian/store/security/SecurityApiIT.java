@@ -53,6 +53,23 @@ class SecurityApiIT {
     assertThat(reply.object().getInt("status")).isEqualTo(status);
   }
 
+  /**
+   * A refusal of another user's record is a 404 with the same body as for a missing id, the id
+   * alone differing.
+   */
+  private static void assertLikeMissing(Reply others, Reply missing, String othersId) {
+    assertRefused(others, 404);
+    assertRefused(missing, 404);
+    JsonObject shown = others.object();
+    JsonObject absent = missing.object();
+    assertThat(shown.keySet()).isEqualTo(absent.keySet());
+    assertThat(shown.getString("title")).isEqualTo(absent.getString("title"));
+    String missingId = absent.getString("detail").split(" ")[2];
+    assertThat(shown.getString("detail"))
+        .isEqualTo(absent.getString("detail").replace(missingId, othersId));
+    assertThat(others.header("Content-Type")).isEqualTo(missing.header("Content-Type"));
+  }
+
   /** Each endpoint family with a request that is valid for a caller allowed to make it. */
   private static Map<String, Function<Client, Reply>> families(String subject) {
     return Map.of(
@@ -198,10 +215,15 @@ class SecurityApiIT {
     String bobsId = bobsMemory.getString("id");
     String path = COLLECTIONS + "/memories/" + bobsId;
 
-    assertRefused(asAlice.get(path), 403);
-    assertRefused(
-        asAlice.patch(path, Json.createObjectBuilder().add("strength", 0.1).build(), null), 403);
-    assertRefused(asAlice.delete(path, null), 403);
+    // Bob's record is answered exactly as a missing one: nothing tells Alice that the id exists.
+    String missingPath = COLLECTIONS + "/memories/" + UUID.randomUUID();
+    assertLikeMissing(asAlice.get(path), asAlice.get(missingPath), bobsId);
+    assertLikeMissing(
+        asAlice.patch(path, Json.createObjectBuilder().add("strength", 0.1).build(), null),
+        asAlice.patch(missingPath, Json.createObjectBuilder().add("strength", 0.1).build(), null),
+        bobsId);
+    assertLikeMissing(asAlice.delete(path, null), asAlice.delete(missingPath, null), bobsId);
+    // A new record for Bob reveals nothing that exists: refused by role.
     assertRefused(asAlice.post(COLLECTIONS + "/memories", Samples.record("memories", bob)), 403);
     assertThat(
             asAlice.get(COLLECTIONS + "/memories?userId=eq." + bob).object().getJsonArray("items"))
@@ -231,13 +253,14 @@ class SecurityApiIT {
             .add("id", bobsId));
     JsonObject request = Json.createObjectBuilder().add("operations", operations).build();
     Reply atomic = asAlice.post("/api/atomic", request);
-    assertRefused(atomic, 403);
+    assertRefused(atomic, 404);
     assertThat(atomic.object().getInt("operationIndex"))
         .isEqualTo(request.getJsonArray("operations").size() - 1);
 
     assertThat(Api.get(path).object()).isEqualTo(bobsMemory);
     assertThat(asAlice.get(COLLECTIONS + "/memories/count").object().getInt("count")).isZero();
-    assertThat(auditEntries(alice)).isEqualTo(6);
+    // Her 6 accesses to Bob's record and her 3 to a missing one, each refused and recorded.
+    assertThat(auditEntries(alice)).isEqualTo(9);
     var entries =
         AUDITOR
             .get(COLLECTIONS + "/access_logs?principal=eq." + alice + "&userId=eq." + bob)

@@ -4,12 +4,14 @@ import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.FieldDefinition;
 import io.smlguardian.store.collection.FieldType;
 import io.smlguardian.store.collection.InvalidRequestException;
+import io.smlguardian.store.collection.TimeKey;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
@@ -23,7 +25,8 @@ import java.util.stream.Collectors;
  *       in.(...)} may be double-quoted to contain commas. A field may be filtered more than once:
  *       {@code strength=gte.0.2&strength=lt.0.8}.
  *   <li>{@code order=field[.asc|.desc],...}, e.g. {@code order=strength.desc,timestamp}.
- *   <li>{@code limit} and {@code offset}.
+ *   <li>{@code limit} and {@code offset}, or {@code after=<id>}: the page after that record in the
+ *       default order (a keyset cursor, which costs the same at any depth).
  *   <li>{@code select=field,...}: the fields to return.
  * </ul>
  *
@@ -36,7 +39,8 @@ public final class QueryParser {
   public static final String OFFSET = "offset";
   public static final String ORDER = "order";
   public static final String SELECT = "select";
-  private static final Set<String> RESERVED = Set.of(LIMIT, OFFSET, ORDER, SELECT);
+  public static final String AFTER = "after";
+  private static final Set<String> RESERVED = Set.of(LIMIT, OFFSET, ORDER, SELECT, AFTER);
   private static final String OPERATORS =
       Arrays.stream(FilterOperator.values())
           .map(FilterOperator::token)
@@ -55,17 +59,38 @@ public final class QueryParser {
     int limit = limits.defaultLimit();
     int offset = 0;
     List<String> projection = List.of();
+    TimeKey after = null;
     for (Map.Entry<String, List<String>> param : params.entrySet()) {
       String name = param.getKey();
       switch (name) {
-        case LIMIT -> limit = limit(single(param));
-        case OFFSET -> offset = nonNegative(OFFSET, single(param));
+        case LIMIT -> limit = integer(LIMIT, single(param), 1, limits.maxLimit());
+        case OFFSET -> offset = offset(single(param));
         case ORDER -> order = order(collection, single(param));
         case SELECT -> projection = projection(collection, single(param));
+        case AFTER -> after = new TimeKey(null, cursor(single(param)));
         default -> param.getValue().forEach(v -> filters.add(filter(collection, name, v)));
       }
     }
-    return new RecordQuery(filters, order, limit, offset, projection);
+    if (after != null && (!order.isEmpty() || offset != 0)) {
+      throw new InvalidRequestException(
+          "after continues the default order (newest first) from a record: it takes neither order"
+              + " nor offset.",
+          List.of(AFTER + ": cannot be combined with order or offset"));
+    }
+    return new RecordQuery(filters, order, limit, offset, projection, after);
+  }
+
+  /** The id of an {@code after} cursor: the last record of the previous page. */
+  private static UUID cursor(String text) {
+    try {
+      return UUID.fromString(text);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidRequestException(
+          "after must be the id (a UUID) of the last record of the previous page, got '"
+              + text
+              + "'.",
+          List.of(AFTER + ": must be a record id"));
+    }
   }
 
   /** Filters only, as for a count: paging, order and projection make no sense there. */
@@ -205,26 +230,48 @@ public final class QueryParser {
     return keys;
   }
 
-  private int limit(String text) {
-    int limit = nonNegative(LIMIT, text);
-    if (limit < 1 || limit > limits.maxLimit()) {
+  /**
+   * The offset, up to the configured depth: beyond it, the database would read and discard every
+   * record before the page. A client reads deeper by narrowing the query on the order's field
+   * instead, which an index serves at any depth.
+   */
+  private int offset(String text) {
+    int offset = integer(OFFSET, text, 0, Integer.MAX_VALUE);
+    if (offset > limits.maxOffset()) {
       throw new InvalidRequestException(
-          "limit must be between 1 and " + limits.maxLimit() + ", got " + limit + ".");
+          "offset must be an integer from 0 to "
+              + limits.maxOffset()
+              + ", got '"
+              + offset
+              + "'. To read deeper, continue from the last record of a page: after=<its id> in the"
+              + " default order, or a filter on the order's field, e.g. timestamp=lt.<its time>.",
+          List.of(OFFSET + ": must be an integer from 0 to " + limits.maxOffset()));
     }
-    return limit;
+    return offset;
   }
 
-  private static int nonNegative(String name, String text) {
+  /**
+   * An integer request parameter from min to max: the one check of paging parameters (limit,
+   * offset) throughout the API, with a 400 that names the parameter for text that is no integer or
+   * is out of range, rather than the REST runtime's 404 for a typed parameter it cannot convert.
+   *
+   * @param text the parameter's value, or null when absent (then refused too)
+   */
+  public static int integer(String name, String text, int min, int max) {
     try {
       int value = Integer.parseInt(text);
-      if (value >= 0) {
+      if (value >= min && value <= max) {
         return value;
       }
     } catch (NumberFormatException e) {
       // reported below
     }
+    String range =
+        max == Integer.MAX_VALUE
+            ? "an integer of at least " + min
+            : "an integer from " + min + " to " + max;
     throw new InvalidRequestException(
-        name + " must be a non-negative integer, got '" + text + "'.");
+        name + " must be " + range + ", got '" + text + "'.", List.of(name + ": must be " + range));
   }
 
   private static String single(Map.Entry<String, List<String>> param) {

@@ -1,5 +1,6 @@
 package io.smlguardian.store.collection.query;
 
+import io.smlguardian.store.collection.TimeKey;
 import java.util.List;
 
 /**
@@ -13,13 +14,32 @@ import java.util.List;
  * @param limit the page size
  * @param offset how many matching records to skip
  * @param projection the fields to return; empty for all
+ * @param after a keyset cursor in the default order (newest first, then by id), or null: the page
+ *     holds the records that come after this key in that order. From the parser it carries the id
+ *     alone; the service fills in the record's time (see {@link #resolved}) before a store sees it.
  */
 public record RecordQuery(
-    List<Filter> filters, List<SortOrder> order, int limit, int offset, List<String> projection) {
+    List<Filter> filters,
+    List<SortOrder> order,
+    int limit,
+    int offset,
+    List<String> projection,
+    TimeKey after) {
 
   public RecordQuery {
     filters = List.copyOf(filters);
     order = List.copyOf(order);
     projection = List.copyOf(projection);
+  }
+
+  /** A query without a cursor. */
+  public RecordQuery(
+      List<Filter> filters, List<SortOrder> order, int limit, int offset, List<String> projection) {
+    this(filters, order, limit, offset, projection, null);
+  }
+
+  /** The same query continuing after the given key, whose time is now known. */
+  public RecordQuery resolved(TimeKey key) {
+    return new RecordQuery(filters, order, limit, offset, projection, key);
   }
 }

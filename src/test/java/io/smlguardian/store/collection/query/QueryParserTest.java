@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /** The PostgREST-style query grammar: what it accepts, the types it produces, what it refuses. */
 class QueryParserTest {
 
-  private final QueryParser parser = new QueryParser(new QueryLimits(100, 1000));
+  private final QueryParser parser = new QueryParser(new QueryLimits(100, 1000, 10_000));
 
   private static Map<String, List<String>> params(String... pairs) {
     Map<String, List<String>> map = new LinkedHashMap<>();
@@ -155,13 +155,81 @@ class QueryParserTest {
   void refusesPagesOutsideTheLimits() {
     assertThatThrownBy(() -> parser.query(Memories.COLLECTION, params("limit", "1001")))
         .isInstanceOf(InvalidRequestException.class)
-        .hasMessageContaining("limit must be between 1 and 1000");
+        .hasMessageContaining("limit must be an integer from 1 to 1000, got '1001'");
     assertThatThrownBy(() -> parser.query(Memories.COLLECTION, params("limit", "0")))
-        .hasMessageContaining("limit must be between 1 and 1000");
+        .hasMessageContaining("limit must be an integer from 1 to 1000");
     assertThatThrownBy(() -> parser.query(Memories.COLLECTION, params("offset", "-1")))
-        .hasMessageContaining("offset must be a non-negative integer");
+        .hasMessageContaining("offset must be an integer of at least 0, got '-1'");
     assertThatThrownBy(() -> parser.query(Memories.COLLECTION, params("limit", "ten")))
-        .hasMessageContaining("limit must be a non-negative integer");
+        .hasMessageContaining("limit must be an integer from 1 to 1000, got 'ten'");
+    for (String notAnInt : List.of("x", "1.5", "1e3", "99999999999", "", " 1")) {
+      assertThatThrownBy(() -> parser.query(Memories.COLLECTION, params("offset", notAnInt)))
+          .as(notAnInt)
+          .isInstanceOfSatisfying(
+              InvalidRequestException.class,
+              e ->
+                  assertThat(e.errors())
+                      .containsExactly("offset: must be an integer of at least 0"));
+    }
+  }
+
+  @Test
+  void offsetsAreBoundedAndTheRefusalPointsToNarrowingTheQuery() {
+    QueryParser shallow = new QueryParser(new QueryLimits(100, 1000, 50));
+    assertThat(shallow.query(Memories.COLLECTION, params("offset", "50")).offset()).isEqualTo(50);
+    assertThatThrownBy(() -> shallow.query(Memories.COLLECTION, params("offset", "51")))
+        .isInstanceOfSatisfying(
+            InvalidRequestException.class,
+            e -> {
+              assertThat(e.getMessage())
+                  .contains("offset must be an integer from 0 to 50, got '51'")
+                  .contains("after=<its id>")
+                  .contains("timestamp=lt.");
+              assertThat(e.errors()).containsExactly("offset: must be an integer from 0 to 50");
+            });
+    assertThat(new QueryLimits(100, 1000, QueryLimits.DEFAULT_MAX_OFFSET).maxOffset())
+        .isEqualTo(10_000);
+  }
+
+  @Test
+  void aCursorContinuesTheDefaultOrderFromARecordsId() {
+    java.util.UUID id = java.util.UUID.randomUUID();
+    RecordQuery query = parser.query(Memories.COLLECTION, params("after", id.toString()));
+    assertThat(query.after().id()).isEqualTo(id);
+    assertThat(query.after().time()).isNull(); // the service reads it from the record
+    assertThat(query.offset()).isZero();
+    assertThatThrownBy(() -> parser.query(Memories.COLLECTION, params("after", "42")))
+        .isInstanceOfSatisfying(
+            InvalidRequestException.class,
+            e -> assertThat(e.errors()).containsExactly("after: must be a record id"));
+    for (var combined :
+        List.of(
+            Map.of("after", List.of(id.toString()), "order", List.of("strength")),
+            Map.of("after", List.of(id.toString()), "offset", List.of("5")))) {
+      assertThatThrownBy(() -> parser.query(Memories.COLLECTION, combined))
+          .as(combined.toString())
+          .isInstanceOfSatisfying(
+              InvalidRequestException.class,
+              e ->
+                  assertThat(e.errors())
+                      .containsExactly("after: cannot be combined with order or offset"));
+    }
+    assertThatThrownBy(() -> parser.filters(Memories.COLLECTION, params("after", id.toString())))
+        .hasMessageContaining("does not apply here");
+  }
+
+  @Test
+  void aPagingParameterIsAnIntegerInItsRangeOrARefusalThatNamesIt() {
+    assertThat(QueryParser.integer("limit", "20", 1, 200)).isEqualTo(20);
+    assertThat(QueryParser.integer("limit", "200", 1, 200)).isEqualTo(200);
+    for (String bad : List.of("abc", "0", "201", "-5", "2147483648", "")) {
+      assertThatThrownBy(() -> QueryParser.integer("limit", bad, 1, 200))
+          .as(bad)
+          .isInstanceOf(InvalidRequestException.class)
+          .hasMessage("limit must be an integer from 1 to 200, got '" + bad + "'.");
+    }
+    assertThatThrownBy(() -> QueryParser.integer("chunkSize", null, 1, 10))
+        .hasMessageStartingWith("chunkSize must be");
   }
 
   @Test
