@@ -62,6 +62,11 @@ public class AuditedRequests implements ContainerRequestFilter, ContainerRespons
           status >= 400 ? status + ": " + detail(response.getEntity()) : null);
     } catch (AuditUnavailableException e) {
       LOG.log(Level.SEVERE, "A request could not be recorded in the audit trail", e);
+      if (status == 503) {
+        // Refused already, unavailable (the database, most often): its own answer says why and
+        // when to retry, and it changed nothing.
+        return;
+      }
       response.setStatus(503);
       response.getHeaders().putSingle("Retry-After", "1");
       response.getHeaders().putSingle("Content-Type", "application/problem+json");

@@ -38,6 +38,17 @@ public final class SecondServer implements AutoCloseable {
   /** Copies the test server under {@code name} and starts it with {@code environment} added. */
   public static SecondServer start(String name, Map<String, String> environment)
       throws IOException, InterruptedException {
+    return start(name, environment, Map.of());
+  }
+
+  /**
+   * Copies the test server under {@code name} and starts it with {@code environment} added and
+   * these server variables overridden: for the variables the build sets in the server's
+   * configuration (DB_HOST, DB_PORT...), which outrank the environment.
+   */
+  public static SecondServer start(
+      String name, Map<String, String> environment, Map<String, String> variables)
+      throws IOException, InterruptedException {
     Path template = WLP.resolve("usr/servers").resolve(TEMPLATE);
     Path directory = WLP.resolve("usr/servers").resolve(name);
     deleteTree(directory);
@@ -64,9 +75,28 @@ public final class SecondServer implements AutoCloseable {
     }
     environment.forEach((key, value) -> env.append(key).append('=').append(value).append('\n'));
     Files.writeString(serverEnv, env);
+    if (!variables.isEmpty()) {
+      // Read after the build's own overrides (liberty-plugin-variable-config.xml), so they win.
+      StringBuilder xml = new StringBuilder("<server>\n");
+      variables.forEach(
+          (key, value) ->
+              xml.append("  <variable name=\"")
+                  .append(key)
+                  .append("\" value=\"")
+                  .append(value)
+                  .append("\"/>\n"));
+      Path overrides = directory.resolve("configDropins/overrides");
+      Files.createDirectories(overrides);
+      Files.writeString(overrides.resolve("zz-second-server.xml"), xml.append("</server>\n"));
+    }
     SecondServer server = new SecondServer(name, directory, httpPort);
     server.command("start");
     return server;
+  }
+
+  /** The server's root URL (health checks, metrics). */
+  public String serverUrl() {
+    return "http://localhost:" + httpPort;
   }
 
   /** Base URL of the application on this server. */
@@ -125,13 +155,36 @@ public final class SecondServer implements AutoCloseable {
     command("start");
   }
 
-  /** Stops the server and removes its copy. */
+  /**
+   * Stops the server and removes its copy; its logs are kept in {@code
+   * target/second-servers/<name>-logs} for a failure's diagnosis.
+   */
   @Override
   public void close() throws IOException, InterruptedException {
     try {
       command("stop");
     } finally {
+      Path logs = directory.resolve("logs");
+      if (Files.isDirectory(logs)) {
+        Path kept = WLP.toAbsolutePath().getParent().getParent().resolve("second-servers");
+        deleteTree(kept.resolve(name + "-logs"));
+        Files.createDirectories(kept);
+        copyLogs(logs, kept.resolve(name + "-logs"));
+      }
       deleteTree(directory);
+    }
+  }
+
+  private static void copyLogs(Path from, Path to) throws IOException {
+    try (Stream<Path> paths = Files.walk(from)) {
+      for (Path path : (Iterable<Path>) paths::iterator) {
+        Path target = to.resolve(from.relativize(path).toString());
+        if (Files.isDirectory(path)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(path, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
     }
   }
 
