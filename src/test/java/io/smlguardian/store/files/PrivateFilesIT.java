@@ -45,6 +45,7 @@ class PrivateFilesIT {
                 "BACKUP_DIR", backups.toString(),
                 "EXPORT_DIR", exports.toString()))) {
       server.awaitLog(Duration.ofMinutes(4), "CWWKF0011I");
+      awaitReady(server);
       String base = server.baseUrl();
       String user = "files-" + UUID.randomUUID();
       Api.Client service = Api.as(TestTokens.token("it-files-service", "service"));
@@ -93,6 +94,7 @@ class PrivateFilesIT {
 
       server.restart(Map.of());
       server.awaitLog(Duration.ofMinutes(4), "CWWKF0011I");
+      awaitReady(server);
 
       for (Path file : partial) {
         assertThat(file).as("removed at start").doesNotExist();
@@ -103,6 +105,22 @@ class PrivateFilesIT {
       assertThat(server.awaitLog(Duration.ofSeconds(5), "temporary file(s) left in"))
           .contains(".entry-4711.tmp");
     }
+  }
+
+  /** The application may finish starting after the server says it is ready. */
+  private static void awaitReady(SecondServer server) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        if (Api.anonymous().get(server.serverUrl() + "/health/ready").status() == 200) {
+          return;
+        }
+      } catch (java.io.UncheckedIOException notYet) {
+        // still starting
+      }
+      Thread.sleep(500);
+    }
+    throw new IllegalStateException("the restarted server did not become ready");
   }
 
   private static Path exportOf(Api.Client officer, String base, String user, Path exports)
