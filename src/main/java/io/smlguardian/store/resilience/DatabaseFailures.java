@@ -31,7 +31,8 @@ public final class DatabaseFailures {
 
   private static final Set<String> UNAVAILABLE_CLASSES =
       Set.of(
-          "com.ibm.websphere.ce.cm.ConnectionWaitTimeoutException",
+          "com.ibm.websphere.ce.cm.ConnectionWaitTimeoutException", // JDBC's, as JPA sees it
+          "com.ibm.websphere.ce.j2c.ConnectionWaitTimeoutException", // the connector's, inside
           "com.mongodb.MongoSocketException",
           "com.mongodb.MongoTimeoutException");
 
