@@ -1,5 +1,6 @@
 package io.smlguardian.store.accesslog;
 
+import io.smlguardian.store.files.PrivateFiles;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -12,7 +13,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -139,13 +139,8 @@ public class AuditDigests {
             reason);
     String line = digest.toJson(key.mac(AuditKey.DIGEST, digest.canonical())).toString();
     try {
-      Files.createDirectories(file.getParent());
-      try (FileChannel out =
-          FileChannel.open(
-              file,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.WRITE,
-              StandardOpenOption.APPEND)) {
+      PrivateFiles.createDirectories(file.getParent());
+      try (FileChannel out = PrivateFiles.openForAppend(file)) {
         out.write(ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
         out.force(true);
       }

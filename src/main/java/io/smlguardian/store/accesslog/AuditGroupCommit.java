@@ -1,6 +1,7 @@
 package io.smlguardian.store.accesslog;
 
 import io.smlguardian.store.collection.RecordStore;
+import io.smlguardian.store.resilience.DatabaseBoundary;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -125,6 +126,7 @@ public class AuditGroupCommit {
 
   /** The transaction of one shared commit. */
   @ApplicationScoped
+  @DatabaseBoundary
   public static class Writer {
 
     @Inject private RecordStore store;

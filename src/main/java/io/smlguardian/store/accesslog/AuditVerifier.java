@@ -6,6 +6,7 @@ import io.smlguardian.store.collection.query.Filter;
 import io.smlguardian.store.collection.query.FilterOperator;
 import io.smlguardian.store.collection.query.RecordQuery;
 import io.smlguardian.store.collection.query.SortOrder;
+import io.smlguardian.store.resilience.DatabaseBoundary;
 import io.smlguardian.store.security.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -463,6 +464,7 @@ public class AuditVerifier {
   /** The verifier's reads, each a short transaction of its own. */
   @ApplicationScoped
   @Transactional
+  @DatabaseBoundary
   public static class Reads {
 
     private RecordStore store;

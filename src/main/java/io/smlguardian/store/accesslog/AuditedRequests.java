@@ -29,7 +29,8 @@ import java.util.logging.Logger;
  * Requests the service records with more to say (whose data, which collection: reads, writes,
  * erasures, refusals by role) are left to it, so that every request makes its entries exactly once.
  * The successes of a {@link MetadataOnly} method (the collections' schema) are no access to data
- * and are not recorded.
+ * and are not recorded, nor are 503 answers (the database unavailable: nothing was done, and the
+ * entry could not be written either).
  */
 @Provider
 @PreMatching
@@ -52,6 +53,12 @@ public class AuditedRequests implements ContainerRequestFilter, ContainerRespons
   public void filter(ContainerRequestContext requested, ContainerResponseContext response) {
     int status = response.getStatus();
     if (trail.endRequest(status < 400) || (status < 400 && metadataOnly())) {
+      return;
+    }
+    if (status == 503) {
+      // Answered unavailable: the database (or the audit trail in it) could not be used, so the
+      // request did nothing and revealed nothing, and writing its entry would wait on the same
+      // database (a pool wait) only to fail, doubling the time to answer.
       return;
     }
     try {

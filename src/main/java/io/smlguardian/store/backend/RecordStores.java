@@ -4,6 +4,7 @@ import io.smlguardian.store.accesslog.LedgerStore;
 import io.smlguardian.store.collection.CollectionRegistry;
 import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.jpa.JpaRecordStore;
+import io.smlguardian.store.jpa.NoQueryRetries;
 import io.smlguardian.store.mongo.MongoRecordStore;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -65,6 +66,7 @@ public class RecordStores {
     if (backend == Backend.MONGODB) {
       return MongoRecordStore.connect(config.mongoUri(), collections.all());
     }
+    NoQueryRetries.applyTo(em); // the service retries whole transactions itself
     return new JpaRecordStore(
         em,
         dataSource,

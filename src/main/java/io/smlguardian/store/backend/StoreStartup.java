@@ -1,6 +1,7 @@
 package io.smlguardian.store.backend;
 
 import io.smlguardian.store.collection.RecordStore;
+import io.smlguardian.store.files.PrivateFiles;
 import io.smlguardian.store.jpa.SchemaMigration;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -8,7 +9,6 @@ import jakarta.enterprise.event.Startup;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.logging.Logger;
 
@@ -47,12 +47,15 @@ public class StoreStartup {
 
   /**
    * SQLite creates its file on first connection, but not the directory the file goes in: the
-   * default data directory does not exist before the first start.
+   * default data directory does not exist before the first start. Both are created here, private to
+   * the server's user (0700, 0600): SQLite would create the file with the process's umask, and
+   * gives its -wal and -shm files the permissions of the database file.
    */
   private static void createDirectoryOf(Path file) {
     Path directory = file.toAbsolutePath().getParent();
     try {
-      Files.createDirectories(directory);
+      PrivateFiles.createDirectories(directory);
+      PrivateFiles.createFileIfMissing(file.toAbsolutePath());
     } catch (IOException e) {
       throw new UncheckedIOException(
           "Cannot create the directory of the SQLite database " + file + ": " + e.getMessage(), e);

@@ -1,14 +1,16 @@
 package io.smlguardian.store.backup;
 
+import io.smlguardian.store.files.PrivateFiles;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,6 +29,13 @@ import javax.crypto.SecretKey;
 public class BackupArchives {
 
   private static final Logger LOG = Logger.getLogger(BackupArchives.class.getName());
+
+  /**
+   * The names of the files an archive is written or received into before it is published (see
+   * {@link #partial}, and the entries' files of {@link ArchiveWriter}): what a server that stopped
+   * in the middle of a backup or upload leaves behind, removed at the next start.
+   */
+  static final String[] TEMPORARY_FILES = {".gs-*.part", ".entry-*.tmp"};
 
   private BackupConfig config;
 
@@ -56,15 +65,31 @@ public class BackupArchives {
     return file;
   }
 
-  /** A new partial file for an archive being written or received, in the directory. */
+  /** A new partial file (0600) for an archive being written or received, in the directory. */
   Path partial(BackupId id) throws IOException {
-    Files.createDirectories(config.directory());
+    PrivateFiles.createDirectories(config.directory());
     return Files.createTempFile(config.directory(), "." + id.value() + "-", ".part");
   }
 
-  /** Moves a complete archive into place under its id. */
+  /**
+   * Puts a complete archive in place under its id, unless a backup of that id exists already: a
+   * hard link to the partial file creates the name or fails, in one step, so that of two uploads of
+   * one id that race, exactly one is published (a rename would silently replace the other's).
+   *
+   * @throws BackupException conflict when a backup of that id exists
+   */
   Path publish(Path partial, BackupId id) throws IOException {
-    return Files.move(partial, path(id), StandardCopyOption.ATOMIC_MOVE);
+    Path target = path(id);
+    try {
+      Files.createLink(target, partial);
+    } catch (FileAlreadyExistsException e) {
+      throw BackupException.conflict("Backup " + id + " exists already; delete it first.");
+    } catch (UnsupportedOperationException e) {
+      // No hard links here: a move that refuses an existing name (checked, then renamed).
+      return Files.move(partial, target);
+    }
+    Files.delete(partial);
+    return target;
   }
 
   /** Every backup in the directory, newest first. */
@@ -121,7 +146,9 @@ public class BackupArchives {
     }
     Path partial = partial(id);
     try {
-      Files.copy(body, partial, StandardCopyOption.REPLACE_EXISTING);
+      try (OutputStream out = Files.newOutputStream(partial)) { // keeps the partial file's 0600
+        body.transferTo(out);
+      }
       ArchiveReader reader;
       try {
         reader = ArchiveReader.open(partial, id);

@@ -1,5 +1,6 @@
 package io.smlguardian.store.backup;
 
+import io.smlguardian.store.files.PrivateFiles;
 import io.smlguardian.store.platform.Settings;
 import jakarta.enterprise.concurrent.CronTrigger;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -118,7 +119,8 @@ public class BackupConfig {
    */
   void validateAtStart(@Observes @Initialized(ApplicationScoped.class) Object started) {
     try {
-      Files.createDirectories(directory);
+      PrivateFiles.createDirectories(directory);
+      PrivateFiles.removeTemporaryFiles(directory, BackupArchives.TEMPORARY_FILES);
     } catch (IOException e) {
       throw new InvalidBackupConfigException(
           List.of(DIR + "=" + directory + " cannot be created: " + e.getMessage()));

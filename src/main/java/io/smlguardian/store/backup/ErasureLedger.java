@@ -1,5 +1,6 @@
 package io.smlguardian.store.backup;
 
+import io.smlguardian.store.files.PrivateFiles;
 import io.smlguardian.store.privacy.ErasureReceipt;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -17,7 +18,6 @@ import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
@@ -74,13 +74,8 @@ public class ErasureLedger {
                 .add("receiptId", receiptId)
                 .build()
             + "\n";
-    Files.createDirectories(config.directory());
-    try (FileChannel channel =
-            FileChannel.open(
-                file(),
-                StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND);
+    PrivateFiles.createDirectories(config.directory());
+    try (FileChannel channel = PrivateFiles.openForAppend(file());
         FileLock lock = channel.lock()) {
       channel.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
       channel.force(true);

@@ -3,6 +3,7 @@ package io.smlguardian.store.collection;
 import io.smlguardian.store.collection.query.Filter;
 import io.smlguardian.store.collection.query.FilterOperator;
 import io.smlguardian.store.collection.query.RecordQuery;
+import io.smlguardian.store.resilience.DatabaseBoundary;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -21,6 +22,7 @@ import java.util.UUID;
  */
 @ApplicationScoped
 @Transactional
+@DatabaseBoundary
 public class RecordReads {
 
   /** What a read returns, with the records it read (whose owners the audit trail records). */

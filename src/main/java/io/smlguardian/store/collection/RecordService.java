@@ -4,6 +4,7 @@ import io.smlguardian.store.collection.query.Filter;
 import io.smlguardian.store.collection.query.FilterOperator;
 import io.smlguardian.store.collection.query.QueryParser;
 import io.smlguardian.store.collection.query.RecordQuery;
+import io.smlguardian.store.resilience.DatabaseBoundary;
 import io.smlguardian.store.security.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -28,6 +29,7 @@ import java.util.UUID;
  */
 @ApplicationScoped
 @Transactional
+@DatabaseBoundary
 public class RecordService {
 
   private CollectionRegistry collections;

@@ -1,5 +1,6 @@
 package io.smlguardian.store.collection;
 
+import io.smlguardian.store.resilience.DatabaseBoundary;
 import io.smlguardian.store.security.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -17,6 +18,7 @@ import java.util.logging.Logger;
  * data.
  */
 @ApplicationScoped
+@DatabaseBoundary
 public class StoreReset {
 
   private static final Logger LOG = Logger.getLogger(StoreReset.class.getName());

@@ -7,6 +7,7 @@ import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.CollectionRegistry;
 import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.TimeKey;
+import io.smlguardian.store.resilience.DatabaseBoundary;
 import io.smlguardian.store.retention.RetentionService;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,6 +33,7 @@ import javax.sql.DataSource;
  * connection its own request holds.
  */
 @ApplicationScoped
+@DatabaseBoundary
 public class StoreStatusService {
 
   @Inject CollectionRegistry collections;

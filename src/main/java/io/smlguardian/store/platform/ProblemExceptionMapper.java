@@ -9,6 +9,9 @@ import io.smlguardian.store.collection.UnknownCollectionException;
 import io.smlguardian.store.collection.VersionConflictException;
 import io.smlguardian.store.encryption.UnreadableDataException;
 import io.smlguardian.store.privacy.LegalHoldException;
+import io.smlguardian.store.resilience.DatabaseFailures;
+import io.smlguardian.store.resilience.DatabaseGuard;
+import io.smlguardian.store.resilience.DatabaseUnavailableException;
 import io.smlguardian.store.security.AccessDeniedException;
 import io.smlguardian.store.security.Callers;
 import io.smlguardian.store.transaction.AtomicOperationException;
@@ -30,6 +33,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 
 /**
  * Every failure leaves the API as RFC 9457 problem+json: the store's exceptions by their meaning,
@@ -68,7 +72,51 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
         .build();
   }
 
+  /**
+   * The database unavailable, or its circuit breaker open (see DatabaseGuard): a 503 at once, with
+   * {@code Retry-After} the breaker's delay, whatever the request was; never a 500.
+   */
+  private static Response unavailable(Throwable thrown) {
+    boolean open = causedBy(thrown, CircuitBreakerOpenException.class);
+    boolean unknownOutcome =
+        !open
+            && causedBy(thrown, DatabaseUnavailableException.class)
+            && !causedBy(thrown, DatabaseUnavailableException.RolledBack.class);
+    LOG.log(
+        open ? Level.FINE : Level.WARNING,
+        "The database is unavailable" + (open ? " (circuit open)" : ""),
+        thrown);
+    long retryAfter = DatabaseGuard.retryAfterSeconds();
+    return Response.fromResponse(
+            Problem.response(
+                Status.SERVICE_UNAVAILABLE,
+                "The database is unavailable"
+                    + (open ? " (calls to it are paused after repeated failures)" : "")
+                    + (unknownOutcome
+                        ? "; whether the change took effect is unknown: read before retrying."
+                        : "; nothing was changed.")
+                    + " Retry after "
+                    + retryAfter
+                    + " s."))
+        .header("Retry-After", String.valueOf(retryAfter))
+        .build();
+  }
+
+  private static boolean causedBy(Throwable thrown, Class<? extends Throwable> kind) {
+    int depth = 0;
+    for (Throwable t = thrown; t != null && depth++ < 64; t = t.getCause()) {
+      if (kind.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private Response problemFor(Throwable thrown) {
+    if (causedBy(thrown, CircuitBreakerOpenException.class)
+        || DatabaseFailures.isTransient(thrown)) {
+      return unavailable(thrown);
+    }
     if (thrown instanceof AuditUnavailableException unrecorded) {
       return unrecorded(unrecorded);
     }

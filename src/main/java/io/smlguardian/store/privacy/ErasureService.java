@@ -11,6 +11,7 @@ import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.query.Filter;
 import io.smlguardian.store.collection.query.FilterOperator;
 import io.smlguardian.store.encryption.UserKeys;
+import io.smlguardian.store.resilience.DatabaseBoundary;
 import io.smlguardian.store.security.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -33,6 +34,7 @@ import java.util.UUID;
  * has committed (the backups' erasure ledger, which a restore re-applies).
  */
 @ApplicationScoped
+@DatabaseBoundary
 public class ErasureService {
 
   static final String AUDIT_EXEMPTION =

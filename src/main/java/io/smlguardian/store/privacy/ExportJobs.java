@@ -2,12 +2,15 @@ package io.smlguardian.store.privacy;
 
 import io.smlguardian.store.accesslog.AccessLog;
 import io.smlguardian.store.accesslog.AuditTrail;
+import io.smlguardian.store.files.PrivateFiles;
 import io.smlguardian.store.security.Caller;
 import io.smlguardian.store.security.JobParameters;
 import io.smlguardian.store.security.SystemJobOperator;
 import jakarta.batch.operations.NoSuchJobExecutionException;
 import jakarta.batch.runtime.JobExecution;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.NotFoundException;
@@ -18,6 +21,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -30,6 +34,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class ExportJobs {
 
   static final String JOB = "user-export";
+
+  private static final Logger LOG = Logger.getLogger(ExportJobs.class.getName());
 
   private Path directory;
   private AuditTrail audit;
@@ -104,7 +110,20 @@ public class ExportJobs {
     return directory.resolve("export-" + executionId + ".zip");
   }
 
+  /** The export directory, created (0700) when missing. */
   Path directory() throws IOException {
-    return Files.createDirectories(directory);
+    return PrivateFiles.createDirectories(directory);
+  }
+
+  /**
+   * At start: removes the partial files of exports a stopped server was writing (see {@link
+   * UserExportBatchlet}); their jobs failed with it and are started again by whoever wants them.
+   */
+  void removeUnfinishedFiles(@Observes @Initialized(ApplicationScoped.class) Object started) {
+    try {
+      PrivateFiles.removeTemporaryFiles(directory, UserExportBatchlet.TEMPORARY_FILES);
+    } catch (IOException e) {
+      LOG.warning("Cannot remove unfinished exports from " + directory + ": " + e);
+    }
   }
 }

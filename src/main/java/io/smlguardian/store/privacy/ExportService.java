@@ -12,6 +12,7 @@ import io.smlguardian.store.collection.query.Filter;
 import io.smlguardian.store.collection.query.FilterOperator;
 import io.smlguardian.store.collection.query.RecordQuery;
 import io.smlguardian.store.collection.query.SortOrder;
+import io.smlguardian.store.resilience.DatabaseBoundary;
 import io.smlguardian.store.security.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -29,6 +30,7 @@ import java.util.UUID;
  * bounded by one page. Sealed fields are opened on the way out.
  */
 @ApplicationScoped
+@DatabaseBoundary
 public class ExportService {
 
   /** Records read per page: bounds the memory an export holds at once. */

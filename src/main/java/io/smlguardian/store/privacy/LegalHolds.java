@@ -11,6 +11,7 @@ import io.smlguardian.store.collection.query.Filter;
 import io.smlguardian.store.collection.query.FilterOperator;
 import io.smlguardian.store.collection.query.RecordQuery;
 import io.smlguardian.store.collection.query.SortOrder;
+import io.smlguardian.store.resilience.DatabaseBoundary;
 import io.smlguardian.store.security.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -28,6 +29,7 @@ import java.util.Optional;
  */
 @ApplicationScoped
 @Transactional
+@DatabaseBoundary
 public class LegalHolds {
 
   /** Not subject to retention: a hold lasts until it is released. Public for backups. */

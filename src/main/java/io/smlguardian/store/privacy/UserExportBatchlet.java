@@ -26,6 +26,9 @@ import java.util.Set;
 @Dependent
 public class UserExportBatchlet extends AbstractBatchlet {
 
+  /** The names of the files being written, removed at start when a stop left them (0600). */
+  static final String[] TEMPORARY_FILES = {"export-*.part"};
+
   @Inject JobContext job;
   @Inject ExportService exports;
   @Inject ExportJobs jobs;

@@ -5,6 +5,7 @@ import io.smlguardian.store.collection.CollectionRegistry;
 import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.query.Filter;
 import io.smlguardian.store.collection.query.FilterOperator;
+import io.smlguardian.store.resilience.DatabaseBoundary;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -13,6 +14,7 @@ import java.util.List;
 
 /** What retention would purge now: each collection's policy, cutoff and count of due records. */
 @ApplicationScoped
+@DatabaseBoundary
 public class RetentionService {
 
   private CollectionRegistry collections;

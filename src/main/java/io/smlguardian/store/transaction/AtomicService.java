@@ -3,6 +3,7 @@ package io.smlguardian.store.transaction;
 import io.smlguardian.store.collection.CollectionConfig;
 import io.smlguardian.store.collection.InvalidRequestException;
 import io.smlguardian.store.collection.RecordService;
+import io.smlguardian.store.resilience.DatabaseBoundary;
 import io.smlguardian.store.security.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -19,6 +20,7 @@ import java.util.List;
  * fails, none does and the caller learns which one failed and why.
  */
 @ApplicationScoped
+@DatabaseBoundary
 public class AtomicService {
 
   private RecordService records;

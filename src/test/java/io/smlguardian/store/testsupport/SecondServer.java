@@ -139,6 +139,11 @@ public final class SecondServer implements AutoCloseable {
     return server;
   }
 
+  /** The server's root URL (health checks, metrics). */
+  public String serverUrl() {
+    return "http://localhost:" + httpPort;
+  }
+
   /** Base URL of the application on this server. */
   public String baseUrl() {
     return "http://localhost:" + httpPort + "/guardian-store";
@@ -200,13 +205,36 @@ public final class SecondServer implements AutoCloseable {
     command("start");
   }
 
-  /** Stops the server and removes its copy. */
+  /**
+   * Stops the server and removes its copy; its logs are kept in {@code
+   * target/second-servers/<name>-logs} for a failure's diagnosis.
+   */
   @Override
   public void close() throws IOException, InterruptedException {
     try {
       command("stop");
     } finally {
+      Path logs = directory.resolve("logs");
+      if (Files.isDirectory(logs)) {
+        Path kept = WLP.toAbsolutePath().getParent().getParent().resolve("second-servers");
+        deleteTree(kept.resolve(name + "-logs"));
+        Files.createDirectories(kept);
+        copyLogs(logs, kept.resolve(name + "-logs"));
+      }
       deleteTree(directory);
+    }
+  }
+
+  private static void copyLogs(Path from, Path to) throws IOException {
+    try (Stream<Path> paths = Files.walk(from)) {
+      for (Path path : (Iterable<Path>) paths::iterator) {
+        Path target = to.resolve(from.relativize(path).toString());
+        if (Files.isDirectory(path)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(path, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
     }
   }
 
