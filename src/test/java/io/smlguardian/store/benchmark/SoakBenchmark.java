@@ -252,10 +252,18 @@ public final class SoakBenchmark {
     while (System.nanoTime() < deadline + Duration.ofMinutes(30).toNanos()) {
       ServiceCalls.Answer answer = timed(soak, () -> operators.get(poll + id, 200));
       if (answer != null) {
-        String status = json(answer.body()).getString("status");
+        JsonObject job = json(answer.body());
+        String status = job.getString("status");
         if (List.of("COMPLETED", "FAILED", "STOPPED", "ABANDONED").contains(status)) {
           return String.format(
-              Locale.ROOT, "%s in %.1f s", status, (System.nanoTime() - began) / 1e9);
+              Locale.ROOT,
+              "%s in %.1f s%s",
+              status,
+              (System.nanoTime() - began) / 1e9,
+              job.containsKey("purged")
+                  ? String.format(
+                      Locale.ROOT, ", %,d purged", job.getJsonNumber("purged").longValue())
+                  : "");
         }
       }
       sleep(1000);
