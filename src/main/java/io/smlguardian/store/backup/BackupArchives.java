@@ -85,8 +85,13 @@ public class BackupArchives {
     } catch (FileAlreadyExistsException e) {
       throw BackupException.conflict("Backup " + id + " exists already; delete it first.");
     } catch (UnsupportedOperationException e) {
-      // No hard links here: a move that refuses an existing name (checked, then renamed).
-      return Files.move(partial, target);
+      // No hard links on this file system: a move, which refuses an existing name too (checked,
+      // then renamed: two uploads racing there could both pass the check).
+      try {
+        return Files.move(partial, target);
+      } catch (FileAlreadyExistsException exists) {
+        throw BackupException.conflict("Backup " + id + " exists already; delete it first.");
+      }
     }
     Files.delete(partial);
     return target;

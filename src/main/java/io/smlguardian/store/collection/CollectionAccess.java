@@ -61,11 +61,8 @@ final class CollectionAccess {
       CollectionDescriptor<?> collection,
       StoredRecord record,
       String operation) {
-    if (scope.isEmpty()) {
-      return;
-    }
-    String owner = record instanceof OwnedRecord owned ? owned.getUserId() : null;
-    if (!scope.get().equals(owner)) {
+    String owner = ownerOf(record);
+    if (outside(scope, owner)) {
       throw new AccessDeniedException(
           owner,
           collection.name(),
@@ -85,12 +82,18 @@ final class CollectionAccess {
       CollectionDescriptor<?> collection,
       StoredRecord record,
       String operation) {
-    if (scope.isEmpty()) {
-      return;
-    }
-    String owner = record instanceof OwnedRecord owned ? owned.getUserId() : null;
-    if (!scope.get().equals(owner)) {
+    String owner = ownerOf(record);
+    if (outside(scope, owner)) {
       throw new RecordNotFoundException(collection, record.getId(), owner, operation);
     }
+  }
+
+  private static String ownerOf(StoredRecord record) {
+    return record instanceof OwnedRecord owned ? owned.getUserId() : null;
+  }
+
+  /** Whether a caller limited to {@code scope} (a user's own records) may not touch the owner's. */
+  private static boolean outside(Optional<String> scope, String owner) {
+    return scope.isPresent() && !scope.get().equals(owner);
   }
 }
