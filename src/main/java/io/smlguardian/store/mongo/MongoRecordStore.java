@@ -36,11 +36,13 @@ import io.smlguardian.store.collection.query.Filter;
 import io.smlguardian.store.collection.query.RecordQuery;
 import io.smlguardian.store.collection.query.SortOrder;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.bson.BsonDocument;
 import org.bson.BsonInt64;
 import org.bson.BsonNull;
@@ -72,6 +74,9 @@ import org.bson.conversions.Bson;
  * <p>The store has no CDI wiring of its own: whoever selects the backend constructs it.
  */
 public class MongoRecordStore implements RecordStore, LedgerStore, AutoCloseable {
+
+  /** How long a request waits for a reachable server before it fails (the driver's is 30 s). */
+  static final Duration SERVER_SELECTION_TIMEOUT = Duration.ofSeconds(5);
 
   private final MongoDatabase database;
   private final MongoClient ownedClient;
@@ -107,21 +112,33 @@ public class MongoRecordStore implements RecordStore, LedgerStore, AutoCloseable
           "the MongoDB connection string must name the database, e.g."
               + " mongodb://localhost:27017/sml_guardian");
     }
-    // The pool publishes its figures (size, checked out, max) as MBeans, which operators' status
-    // reads; the driver's own listener, no polling.
-    MongoClient client =
-        MongoClients.create(
-            MongoClientSettings.builder()
-                .applyConnectionString(uri)
-                .applyToConnectionPoolSettings(
-                    pool -> pool.addConnectionPoolListener(new JMXConnectionPoolListener()))
-                .build());
+    MongoClient client = MongoClients.create(settings(uri));
     try {
       return new MongoRecordStore(client.getDatabase(uri.getDatabase()), collections, client);
     } catch (RuntimeException e) {
       client.close();
       throw e;
     }
+  }
+
+  /**
+   * The client's settings: the connection string's, over two defaults of the store's own. Server
+   * selection gives up after {@link #SERVER_SELECTION_TIMEOUT} rather than the driver's 30 s, so
+   * that an unreachable database is a prompt 503 (as a pool wait is on the SQL backends, {@code
+   * DB_POOL_WAIT}); {@code serverSelectionTimeoutMS} in the connection string overrides it. The
+   * pool publishes its figures (size, checked out, max) as MBeans, which operators' status reads:
+   * the driver's own listener, no polling.
+   */
+  static MongoClientSettings settings(ConnectionString uri) {
+    return MongoClientSettings.builder()
+        .applyToClusterSettings(
+            cluster ->
+                cluster.serverSelectionTimeout(
+                    SERVER_SELECTION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
+        .applyConnectionString(uri)
+        .applyToConnectionPoolSettings(
+            pool -> pool.addConnectionPoolListener(new JMXConnectionPoolListener()))
+        .build();
   }
 
   /**

@@ -5,7 +5,6 @@ import io.smlguardian.store.accesslog.AuditTrail;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.CollectionRegistry;
 import io.smlguardian.store.collection.DataCategory;
-import io.smlguardian.store.collection.InvalidRequestException;
 import io.smlguardian.store.collection.OwnedRecord;
 import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.query.Filter;
@@ -67,9 +66,7 @@ public class ErasureService {
 
   @Transactional
   public ErasureReceipt erase(Caller officer, String userId) {
-    if (userId == null || userId.isBlank() || userId.length() > 128) {
-      throw new InvalidRequestException("A userId of 1 to 128 characters is needed.");
-    }
+    DataSubjects.require(userId);
     holds
         .of(userId)
         .ifPresent(

@@ -71,6 +71,7 @@ public class PrivacyResource {
   public Response export(
       @PathParam("userId") String userId,
       @QueryParam("format") @DefaultValue("json") String format) {
+    DataSubjects.require(userId);
     Caller officer = Callers.of(security, request);
     UserDataExport export = new UserDataExport(exports, officer, userId);
     if (format.equals("json") || format.equals("zip")) {
@@ -100,7 +101,7 @@ public class PrivacyResource {
           "Starts the user-export job; its ZIP (same format as format=zip) is fetched from"
               + " /api/privacy/exports/{executionId}/file once the job has COMPLETED.")
   public Response startExport(@PathParam("userId") String userId) {
-    long execution = exportJobs.start(Callers.of(security, request), userId);
+    long execution = exportJobs.start(Callers.of(security, request), DataSubjects.require(userId));
     return Response.accepted(exportStatus(execution)).build();
   }
 
@@ -149,6 +150,7 @@ public class PrivacyResource {
       description =
           "Body: {\"reason\": \"...\"}. While held, the user can be neither erased nor purged.")
   public JsonObject placeHold(@PathParam("userId") String userId, String body) {
+    DataSubjects.require(userId);
     JsonObject json = JsonBodies.object(body);
     if (!(json.get("reason") instanceof JsonString reason) || reason.getString().isBlank()) {
       throw new InvalidRequestException("A legal hold needs a non-empty 'reason'.");
@@ -166,7 +168,7 @@ public class PrivacyResource {
   @Path("users/{userId}/hold")
   @Operation(summary = "Release a user's legal hold")
   public Response releaseHold(@PathParam("userId") String userId) {
-    if (!holds.release(Callers.of(security, request), userId)) {
+    if (!holds.release(Callers.of(security, request), DataSubjects.require(userId))) {
       throw new NotFoundException("User " + userId + " is not under legal hold.");
     }
     return Response.noContent().build();

@@ -237,6 +237,36 @@ class BadInputApiIT {
   }
 
   @Test
+  void aFlagIsTrueOrFalseNeverAQuietFalse() {
+    int runs = OPERATOR.get("/api/retention/runs?limit=200").object().getJsonArray("items").size();
+    for (String flag : List.of("ture", "yes", "1", "")) {
+      assertRefused(OPERATOR.post("/api/retention/runs?dryRun=" + Api.q(flag), ""), 400, "dryRun");
+    }
+    assertThat(OPERATOR.get("/api/retention/runs?limit=200").object().getJsonArray("items"))
+        .as("no purge run started")
+        .hasSize(runs);
+    String restore = "/api/backups/20260101T000000Z-bad-input/restore";
+    assertRefused(OPERATOR.post(restore + "?replace=yes", ""), 400, "replace");
+    assertRefused(OPERATOR.post(restore + "?replace=true&force=nope", ""), 400, "force");
+  }
+
+  @Test
+  void theStoresOwnNamesAreNoSubjectOfAPrivacyRequest() {
+    Client officer = Api.as(TestTokens.token("it-bad-input-officer", "privacy-officer"));
+    for (String reserved : List.of("system", "unknown", "anonymous", "scheduler", "SYSTEM")) {
+      String user = "/api/privacy/users/" + Api.q(reserved);
+      assertRefused(officer.delete(user, null), 400, "userId");
+      assertRefused(officer.get(user + "/export"), 400, "userId");
+      assertRefused(officer.post(user + "/exports", ""), 400, "userId");
+      assertRefused(
+          officer.send("PUT", user + "/hold", "application/json", "{\"reason\":\"audit\"}"),
+          400,
+          "userId");
+      assertRefused(officer.delete(user + "/hold", null), 400, "userId");
+    }
+  }
+
+  @Test
   void deepOffsetsAreBoundedAndTheRefusalSaysHowToReadDeeper() {
     assertThat(Api.get(MEMORIES + "?offset=10000&limit=1").status()).isEqualTo(200);
     JsonObject problem = assertRefused(Api.get(MEMORIES + "?offset=10001&limit=1"), 400, "offset");

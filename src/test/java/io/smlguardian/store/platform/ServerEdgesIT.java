@@ -125,6 +125,27 @@ class ServerEdgesIT {
   }
 
   /**
+   * Under the API, URLs and headers longer than its own bound (8,192 characters), though within the
+   * channel's, are refused as problems that say the bound, before authentication.
+   */
+  @Test
+  void theApiRefusesUrlsAndHeadersOverItsBoundAsProblems() {
+    Raw longQuery = raw("GET", CONTEXT + "/api/collections/memories?userId=" + "a".repeat(9_000));
+    assertProblem(longQuery, 414, "9 KB query");
+    assertThat(longQuery.body()).contains("8192");
+
+    Raw longHeader =
+        raw("GET", CONTEXT + "/api/collections/memories", "X-Long: " + "b".repeat(9_000));
+    assertProblem(longHeader, 431, "9 KB header");
+    assertThat(longHeader.body()).containsIgnoringCase("X-Long");
+
+    // At the bound, the request goes on to the API (here: no token, so 401).
+    String atBound = "/api/collections/memories?userId=";
+    String path = CONTEXT + atBound + "a".repeat(8_192 - CONTEXT.length() - atBound.length());
+    assertProblem(raw("GET", path), 401, "8 KB URL");
+  }
+
+  /**
    * A path that is not percent-encoding at all is refused by the web container before it knows the
    * application: its own short answer, which names no class (docs/security.md).
    */
