@@ -1,13 +1,17 @@
 package io.smlguardian.store.collection;
 
+import io.smlguardian.store.problem.Refusal;
+import jakarta.ws.rs.core.Response.Status;
+
 /**
  * A request of several writes that must take effect all or none, on a backend that cannot promise
  * that (see {@link RecordStore#supportsAtomicWrites()}). Nothing was written.
  */
-public class AtomicWritesUnsupportedException extends RuntimeException {
+public class AtomicWritesUnsupportedException extends Refusal {
 
   public AtomicWritesUnsupportedException(String backend, String request) {
     super(
+        Status.NOT_IMPLEMENTED,
         backend
             + ": "
             + request

@@ -1,5 +1,8 @@
 package io.smlguardian.store.collection;
 
+import io.smlguardian.store.problem.Refusal;
+import jakarta.ws.rs.core.Response.Status;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -7,7 +10,7 @@ import java.util.UUID;
  * than the caller may reach is answered exactly like a missing one, so that no caller learns which
  * ids exist. Only the audit trail records the truth, from {@link #owner()}.
  */
-public class RecordNotFoundException extends RuntimeException {
+public class RecordNotFoundException extends Refusal {
 
   private final String collection;
   private final String owner;
@@ -26,7 +29,7 @@ public class RecordNotFoundException extends RuntimeException {
    */
   RecordNotFoundException(
       CollectionDescriptor<?> collection, UUID id, String owner, String operation) {
-    super("No record " + id + " in " + collection.name() + ".");
+    super(Status.NOT_FOUND, "No record " + id + " in " + collection.name() + ".");
     this.collection = collection.name();
     this.owner = owner;
     this.operation = operation;
@@ -44,5 +47,18 @@ public class RecordNotFoundException extends RuntimeException {
   /** What the caller attempted on another owner's record; null when no record has the id. */
   public String operation() {
     return operation;
+  }
+
+  /** Another owner's record: recorded as the refusal it is, answered as a missing record. */
+  @Override
+  public Optional<RefusedAccess> refusedAccess() {
+    return owner == null
+        ? Optional.empty()
+        : Optional.of(
+            new RefusedAccess(
+                owner,
+                collection,
+                operation,
+                "A user may " + operation + " only their own records; answered as not found"));
   }
 }

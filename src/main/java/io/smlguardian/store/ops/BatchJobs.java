@@ -68,6 +68,11 @@ public class BatchJobs {
   private static List<JobRun> recent(
       JobOperator operator, String job, int instances, boolean withSteps) {
     List<JobRun> runs = new ArrayList<>();
+    // Asked first rather than caught: the batch runtime logs an FFDC incident for every
+    // NoSuchJobException it throws, and a job that never ran is no incident.
+    if (!operator.getJobNames().contains(job)) {
+      return List.of();
+    }
     try {
       for (JobInstance instance : operator.getJobInstances(job, 0, instances)) {
         for (JobExecution execution : operator.getJobExecutions(instance)) {

@@ -2,17 +2,10 @@ package io.smlguardian.store.platform;
 
 import io.smlguardian.store.accesslog.AuditTrail;
 import io.smlguardian.store.accesslog.AuditUnavailableException;
-import io.smlguardian.store.collection.AtomicWritesUnsupportedException;
-import io.smlguardian.store.collection.InvalidRequestException;
-import io.smlguardian.store.collection.RecordNotFoundException;
-import io.smlguardian.store.collection.UnknownCollectionException;
-import io.smlguardian.store.collection.VersionConflictException;
-import io.smlguardian.store.encryption.UnreadableDataException;
-import io.smlguardian.store.privacy.LegalHoldException;
+import io.smlguardian.store.problem.Refusal;
 import io.smlguardian.store.resilience.DatabaseFailures;
 import io.smlguardian.store.resilience.DatabaseGuard;
 import io.smlguardian.store.resilience.DatabaseUnavailableException;
-import io.smlguardian.store.security.AccessDeniedException;
 import io.smlguardian.store.security.Callers;
 import io.smlguardian.store.transaction.AtomicOperationException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,10 +29,10 @@ import java.util.logging.Logger;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 
 /**
- * Every failure leaves the API as RFC 9457 problem+json: the store's exceptions by their meaning,
- * the REST runtime's own (unknown path, wrong method or media type) with their status, and anything
- * unexpected as a 500 that carries an incident id to find the logged stack trace; no stack trace
- * ever reaches a caller.
+ * Every failure leaves the API as RFC 9457 problem+json: each feature's {@link Refusal} with the
+ * status and detail it carries, the REST runtime's own (unknown path, wrong method or media type)
+ * with their status, and anything unexpected as a 500 that carries an incident id to find the
+ * logged stack trace; no stack trace ever reaches a caller.
  */
 @Provider
 @ApplicationScoped
@@ -152,42 +145,12 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
           : Response.fromResponse(problem).header("Allow", allow).build();
     }
     Throwable known = knownCause(thrown);
-    if (known instanceof AccessDeniedException denied) {
-      audited(denied.owner(), denied.collection(), denied.operation(), denied.getMessage());
-      return Problem.response(Status.FORBIDDEN, denied.getMessage() + ".");
-    }
-    if (known instanceof InvalidRequestException invalid) {
+    if (known instanceof Refusal refusal) {
+      refusal
+          .refusedAccess()
+          .ifPresent(a -> audited(a.owner(), a.collection(), a.operation(), a.reason()));
       return Problem.response(
-          Status.BAD_REQUEST, invalid.getMessage(), invalid.errors(), Json.createObjectBuilder());
-    }
-    if (known instanceof RecordNotFoundException hidden && hidden.owner() != null) {
-      // Another owner's record: recorded as the refusal it is, answered as a missing record.
-      audited(
-          hidden.owner(),
-          hidden.collection(),
-          hidden.operation(),
-          "A user may " + hidden.operation() + " only their own records; answered as not found");
-    }
-    if (known instanceof UnknownCollectionException || known instanceof RecordNotFoundException) {
-      return Problem.response(Status.NOT_FOUND, known.getMessage());
-    }
-    if (known instanceof VersionConflictException) {
-      return Problem.response(
-          Status.PRECONDITION_FAILED,
-          known.getMessage() + " Read it again and retry with its current ETag.");
-    }
-    if (known instanceof LegalHoldException held) {
-      audited(held.userId(), null, "erase", held.getMessage());
-      return Problem.response(Status.CONFLICT, held.getMessage());
-    }
-    if (known instanceof UnreadableDataException) {
-      return Problem.response(
-          Status.GONE,
-          "The record's sealed content can no longer be read: its owner's data key was destroyed"
-              + " by an erasure.");
-    }
-    if (known instanceof AtomicWritesUnsupportedException) {
-      return Problem.response(Status.NOT_IMPLEMENTED, known.getMessage());
+          refusal.status(), refusal.detail(), refusal.errors(), Json.createObjectBuilder());
     }
     if (known instanceof OptimisticLockException) {
       return Problem.response(
@@ -252,7 +215,7 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
   }
 
   private static List<String> errorsOf(Throwable cause) {
-    return cause instanceof InvalidRequestException invalid ? invalid.errors() : List.of();
+    return cause instanceof Refusal refusal ? refusal.errors() : List.of();
   }
 
   /**
@@ -261,16 +224,9 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
    */
   private static Throwable knownCause(Throwable thrown) {
     for (Throwable t = thrown; t != null; t = t.getCause()) {
-      if (t instanceof InvalidRequestException
-          || t instanceof UnknownCollectionException
-          || t instanceof RecordNotFoundException
-          || t instanceof VersionConflictException
-          || t instanceof AccessDeniedException
-          || t instanceof UnreadableDataException
-          || t instanceof LegalHoldException
+      if (t instanceof Refusal
           || t instanceof RequestSizeLimit.PayloadTooLargeException
           || t instanceof OptimisticLockException
-          || t instanceof AtomicWritesUnsupportedException
           || t instanceof ConstraintViolationException) {
         return t;
       }

@@ -15,7 +15,8 @@ import jakarta.transaction.TransactionSynchronizationRegistry;
  * <p>Its priority puts it outside the {@code @Transactional} interceptor (which JTA places at
  * {@code PLATFORM_BEFORE + 200}): the guard sees the call's transaction begin and end, so it
  * retries only calls whose transaction has rolled back, and the circuit breaker refuses a call
- * before it takes a connection.
+ * before it takes a connection. It also throws the refusal a {@link RefusalCarrier} carried out of
+ * the call's transaction.
  */
 @DatabaseBoundary
 @Interceptor
@@ -30,14 +31,20 @@ public class DatabaseBoundaryInterceptor {
 
   @AroundInvoke
   Object guarded(InvocationContext call) throws Exception {
+    Object result;
     if (GUARDED.get() || transactions.getTransactionStatus() != Status.STATUS_NO_TRANSACTION) {
-      return call.proceed();
+      result = call.proceed();
+    } else {
+      GUARDED.set(true);
+      try {
+        result = guard.call(call::proceed);
+      } finally {
+        GUARDED.set(false);
+      }
     }
-    GUARDED.set(true);
-    try {
-      return guard.call(call::proceed);
-    } finally {
-      GUARDED.set(false);
-    }
+    // A refusal, carried past the call's transaction (RefusalCarrier): thrown here, outside it,
+    // and after the guard, which counts it as the success of the database that it is.
+    RefusalCarrier.rethrowCarried(call.getContextData());
+    return result;
   }
 }
