@@ -10,8 +10,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -28,19 +31,39 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The ops console in a real headless browser: Debian's chromium, driven by its chromedriver. An
- * operator pastes a token, sees the live figures (a record stored through the API shows up in the
- * count at the next refresh), starts a purge and sees its execution in the jobs list.
+ * The ops console in a real headless browser. An operator pastes a token, sees the live figures (a
+ * record stored through the API shows up in the count at the next refresh), starts a purge and sees
+ * its execution in the jobs list.
  *
- * <p>Chromium and chromedriver must be installed (.ci/run installs them): without them this test
- * fails rather than skips. It runs once, in the postgresql run (tagged like the PostgreSQL-only
- * tests): the page is the same on every backend, and the status it reads is tested on each.
+ * <p>The browser is a local Chrome or Chromium with its driver when the machine has both (Debian's
+ * chromium and chromium-driver, which .ci/run installs; a distribution's or Google's Chrome);
+ * otherwise Selenium Manager finds or downloads a matching Chrome and driver, the Selenium
+ * ecosystem's convention, on Linux, macOS and Windows alike. Without either this test fails rather
+ * than skips. It runs once, in the postgresql run (tagged like the PostgreSQL-only tests): the page
+ * is the same on every backend, and the status it reads is tested on each.
  */
 @Tag("postgresql")
 class ConsoleIT {
 
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  /** Where distributions and Google install a browser, first found first used. */
+  private static final List<Path> LOCAL_BROWSERS =
+      Stream.of(
+              "/usr/bin/chromium",
+              "/usr/bin/chromium-browser",
+              "/usr/bin/google-chrome",
+              "/usr/bin/google-chrome-stable",
+              "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+              "/Applications/Chromium.app/Contents/MacOS/Chromium")
+          .map(Path::of)
+          .toList();
+
+  private static final List<Path> LOCAL_DRIVERS =
+      Stream.of(
+              "/usr/bin/chromedriver",
+              "/usr/local/bin/chromedriver",
+              "/opt/homebrew/bin/chromedriver")
+          .map(Path::of)
+          .toList();
   private static final Duration PATIENCE = Duration.ofSeconds(60);
 
   private static Path profile;
@@ -48,13 +71,10 @@ class ConsoleIT {
 
   @BeforeAll
   static void openBrowser() throws IOException {
-    assertThat(CHROMEDRIVER).as("Debian's chromium-driver package").isExecutable();
-    assertThat(CHROMIUM).as("Debian's chromium package").isExecutable();
     // A fresh profile, and no network of Chromium's own (updates, sync, sign-in).
     profile = Files.createTempDirectory("console-it-chromium");
     ChromeOptions options =
         new ChromeOptions()
-            .setBinary(CHROMIUM.toFile())
             .addArguments(
                 "--headless=new",
                 "--no-sandbox",
@@ -66,11 +86,23 @@ class ConsoleIT {
                 "--no-first-run",
                 "--window-size=1280,2000",
                 "--user-data-dir=" + profile);
-    // The driver named explicitly: Selenium Manager then neither looks for nor downloads one.
-    System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
-    ChromeDriverService service =
-        new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
-    browser = new ChromeDriver(service, options);
+    Optional<Path> localBrowser = firstExecutable(LOCAL_BROWSERS);
+    Optional<Path> localDriver = firstExecutable(LOCAL_DRIVERS);
+    if (localBrowser.isPresent() && localDriver.isPresent()) {
+      // Both named explicitly: Selenium Manager then neither looks for nor downloads anything.
+      options.setBinary(localBrowser.get().toFile());
+      ChromeDriverService service =
+          new ChromeDriverService.Builder()
+              .usingDriverExecutable(localDriver.get().toFile())
+              .build();
+      browser = new ChromeDriver(service, options);
+    } else {
+      browser = new ChromeDriver(options); // Selenium Manager provides browser and driver
+    }
+  }
+
+  private static Optional<Path> firstExecutable(List<Path> candidates) {
+    return candidates.stream().filter(Files::isExecutable).findFirst();
   }
 
   @AfterAll
