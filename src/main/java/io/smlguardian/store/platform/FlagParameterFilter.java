@@ -16,6 +16,8 @@ import java.lang.reflect.Parameter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Refuses, with a 400 that names the parameter, a boolean query parameter that is neither {@code
@@ -31,6 +33,9 @@ public class FlagParameterFilter implements ContainerRequestFilter {
 
   @Context ResourceInfo resource;
 
+  /** The names of each resource method's flags, read from its signature once. */
+  private final Map<Method, List<String>> flagsOf = new ConcurrentHashMap<>();
+
   @Override
   public void filter(ContainerRequestContext context) {
     Method method = resource.getResourceMethod();
@@ -38,19 +43,11 @@ public class FlagParameterFilter implements ContainerRequestFilter {
       return;
     }
     List<String> errors = new ArrayList<>();
-    for (Parameter parameter : method.getParameters()) {
-      QueryParam query = parameter.getAnnotation(QueryParam.class);
-      if (query == null
-          || (parameter.getType() != boolean.class && parameter.getType() != Boolean.class)) {
-        continue;
-      }
-      List<String> values = context.getUriInfo().getQueryParameters().get(query.value());
-      if (values == null) {
-        continue;
-      }
-      for (String value : values) {
+    for (String flag : flagsOf.computeIfAbsent(method, FlagParameterFilter::flags)) {
+      List<String> values = context.getUriInfo().getQueryParameters().get(flag);
+      for (String value : values == null ? List.<String>of() : values) {
         if (!isFlag(value)) {
-          errors.add(query.value() + ": must be true or false, got '" + value + "'");
+          errors.add(flag + ": must be true or false, got '" + value + "'");
         }
       }
     }
@@ -62,6 +59,19 @@ public class FlagParameterFilter implements ContainerRequestFilter {
               errors,
               Json.createObjectBuilder()));
     }
+  }
+
+  /** The method's boolean query parameters. */
+  static List<String> flags(Method method) {
+    List<String> flags = new ArrayList<>();
+    for (Parameter parameter : method.getParameters()) {
+      QueryParam query = parameter.getAnnotation(QueryParam.class);
+      if (query != null
+          && (parameter.getType() == boolean.class || parameter.getType() == Boolean.class)) {
+        flags.add(query.value());
+      }
+    }
+    return List.copyOf(flags);
   }
 
   static boolean isFlag(String value) {
