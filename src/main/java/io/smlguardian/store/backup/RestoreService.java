@@ -97,9 +97,10 @@ public class RestoreService {
    *
    * @throws BackupException when the restore cannot go ahead
    */
-  public void precheck(BackupId id, boolean replace, boolean force) {
+  public void precheck(BackupId id, boolean replace, boolean force, boolean allowUnencrypted) {
     ArchiveReader reader = open(id);
     SecretKey key = reader.requireKey(config.key());
+    archives.refuseUnencrypted(reader, allowUnencrypted);
     checkFields(reader.manifest());
     if (!replace) {
       requireEmpty();
@@ -145,18 +146,22 @@ public class RestoreService {
   /**
    * Restores the backup.
    *
+   * @param allowUnencrypted whether an unencrypted archive is accepted on a server that encrypts
+   *     its backups (audited; see {@link BackupArchives#acceptUnencrypted})
    * @param startedBy who asked, for the receipt
    * @throws BackupException when it is refused (nothing was written)
    * @throws IOException when writing failed midway (the store then holds part of the backup; a
    *     rerun with replace restores it whole)
    */
-  public RestoreReport restore(BackupId id, boolean replace, boolean force, String startedBy)
+  public RestoreReport restore(
+      BackupId id, boolean replace, boolean force, boolean allowUnencrypted, String startedBy)
       throws IOException {
     long began = System.nanoTime();
     RestoreReport report = new RestoreReport(id.value(), replace);
     try {
       ArchiveReader reader = open(id);
       SecretKey key = reader.requireKey(config.key());
+      archives.acceptUnencrypted(reader, allowUnencrypted, startedBy, "restore");
       Manifest manifest = reader.manifest();
       checkFields(manifest);
       Verification verification = reader.verify(key, true);
@@ -301,7 +306,7 @@ public class RestoreService {
   private ArchiveReader open(BackupId id) {
     Path file = archives.existing(id);
     try {
-      return ArchiveReader.open(file, id);
+      return ArchiveReader.open(file, id, archives.mac());
     } catch (IOException e) {
       throw BackupException.unusable(
           "Backup " + id + " cannot be read; nothing was restored: the archive " + e.getMessage());

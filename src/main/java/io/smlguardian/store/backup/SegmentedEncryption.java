@@ -65,13 +65,23 @@ final class SegmentedEncryption {
   /** Encrypts what is written to it onto {@code out}; close it to write the last segment. */
   static OutputStream encrypting(OutputStream out, SecretKey key, String context, int segmentBytes)
       throws IOException {
+    requireSegmentSize(segmentBytes);
     return new Encrypting(out, key, context, segmentBytes);
   }
 
   /** Decrypts a stream that {@link #encrypting} wrote with the same key, context and size. */
   static InputStream decrypting(InputStream in, SecretKey key, String context, int segmentBytes)
       throws IOException {
+    requireSegmentSize(segmentBytes);
     return new Decrypting(in, key, context, segmentBytes);
+  }
+
+  /** Each side holds one segment: its size is bounded, whatever a manifest says. */
+  private static void requireSegmentSize(int segmentBytes) {
+    if (segmentBytes < 1 || segmentBytes > Manifest.MAX_SEGMENT_BYTES) {
+      throw new IllegalArgumentException(
+          "segments of " + segmentBytes + " bytes; 1 to " + Manifest.MAX_SEGMENT_BYTES + " only");
+    }
   }
 
   /** A segment failed to decrypt, or the stream ended where it must not. */
