@@ -3,7 +3,6 @@ package io.smlguardian.store.backup;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.RecordSnapshot.RecordConsumer;
 import io.smlguardian.store.collection.StoredRecord;
-import jakarta.json.JsonObject;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.EOFException;
@@ -80,8 +79,7 @@ final class ArchiveReader implements Closeable {
       byte[] manifestBytes = bounded(zip, Manifest.FILE, Manifest.MAX_MANIFEST_BYTES);
       byte[] seal = bounded(zip, ArchiveMac.FILE, 1024);
       try {
-        JsonObject json = Manifest.parse(manifestBytes);
-        String named = json.getString("backupId", null);
+        String named = Manifest.header(manifestBytes).backupId();
         if (!id.value().equals(named)) {
           throw new DamagedArchiveException(
               "is filed as " + id.value() + ", but its manifest names backup " + named);
@@ -94,7 +92,8 @@ final class ArchiveReader implements Closeable {
         if (forged != null) {
           throw new DamagedArchiveException(forged);
         }
-        manifest = Manifest.of(json);
+        // Only authenticated bytes are built into a manifest (a JSON reader recurses on nesting).
+        manifest = Manifest.of(Manifest.parse(manifestBytes));
         manifest.checkLimits(size);
       } catch (BackupException e) {
         throw new DamagedArchiveException("has an unusable manifest: " + e.getMessage());

@@ -63,10 +63,13 @@ public class BackupArchives {
    * explicitly that it accepts one: archives taken elsewhere without a key would otherwise bring
    * clear text (apart from the sealed fields) into a store that promises encrypted copies.
    *
+   * @return whether an unencrypted archive is accepted here by that explicit choice, which the
+   *     caller then records ({@link #recordUnencrypted})
    * @throws BackupException (conflict) when it is refused
    */
-  void refuseUnencrypted(ArchiveReader reader, boolean accepted) {
-    if (unencryptedHere(reader) && !accepted) {
+  boolean refuseUnencrypted(ArchiveReader reader, boolean accepted) {
+    boolean unencryptedHere = !reader.manifest().encrypted() && config.key().isPresent();
+    if (unencryptedHere && !accepted) {
       throw BackupException.conflict(
           "Backup "
               + reader.manifest().backupId()
@@ -74,43 +77,36 @@ public class BackupArchives {
               + " it is refused, and nothing was changed. Add allowUnencrypted=true to accept it;"
               + " that choice is recorded in the audit trail.");
     }
+    return unencryptedHere;
   }
 
   /**
-   * {@link #refuseUnencrypted}, and when an unencrypted archive is accepted on an encrypting
-   * server, an audit entry that says who accepted it, for what.
+   * Records in the audit trail that an unencrypted archive was accepted on this server, which
+   * encrypts its backups, and who accepted it, for what.
    *
    * @param accessType backup (an upload) or restore
    */
-  void acceptUnencrypted(ArchiveReader reader, boolean accepted, String caller, String accessType) {
-    refuseUnencrypted(reader, accepted);
-    if (unencryptedHere(reader)) {
-      String id = reader.manifest().backupId();
-      audit.operationRun(
-          accessType,
-          caller,
-          "unencrypted " + accessType + " " + id,
-          true,
-          Json.createObjectBuilder()
-              .add("backupId", id)
-              .add("encrypted", false)
-              .add("allowUnencrypted", true)
-              .build()
-              .toString());
-      LOG.warning(
-          () ->
-              "Unencrypted backup "
-                  + id
-                  + " accepted ("
-                  + accessType
-                  + ") by "
-                  + caller
-                  + " on a server that encrypts its backups");
-    }
-  }
-
-  private boolean unencryptedHere(ArchiveReader reader) {
-    return !reader.manifest().encrypted() && config.key().isPresent();
+  void recordUnencrypted(BackupId id, String caller, String accessType) {
+    audit.operationRun(
+        accessType,
+        caller,
+        "unencrypted " + accessType + " " + id.value(),
+        true,
+        Json.createObjectBuilder()
+            .add("backupId", id.value())
+            .add("encrypted", false)
+            .add("allowUnencrypted", true)
+            .build()
+            .toString());
+    LOG.warning(
+        () ->
+            "Unencrypted backup "
+                + id
+                + " accepted ("
+                + accessType
+                + ") by "
+                + caller
+                + " on a server that encrypts its backups");
   }
 
   /** Where the archive of that id lives (whether or not it exists). */
@@ -209,7 +205,7 @@ public class BackupArchives {
    * is not encrypted or this server has the key), and only then published under its id.
    *
    * @param allowUnencrypted whether an unencrypted archive is accepted on a server that encrypts
-   *     its backups ({@link #acceptUnencrypted})
+   *     its backups ({@link #refuseUnencrypted}; recorded in the audit trail)
    * @param caller who sends it, for the audit trail
    * @throws BackupException bad request when it is not a complete, intact archive of this server's
    *     (authenticated, within the manifest's limits) of that id; conflict when a backup of that id
@@ -237,7 +233,7 @@ public class BackupArchives {
         throw BackupException.badRequest(
             "The archive sent is not a usable backup: " + e.getMessage());
       }
-      refuseUnencrypted(reader, allowUnencrypted);
+      boolean unencrypted = refuseUnencrypted(reader, allowUnencrypted);
       SecretKey usable =
           !reader.manifest().encrypted()
               ? null
@@ -252,7 +248,9 @@ public class BackupArchives {
             "The archive sent is damaged: " + String.join("; ", verification.problems()));
       }
       publish(partial, id);
-      acceptUnencrypted(reader, allowUnencrypted, caller, "backup");
+      if (unencrypted) {
+        recordUnencrypted(id, caller, "backup");
+      }
       return summary(id);
     } finally {
       Files.deleteIfExists(partial);

@@ -3,11 +3,11 @@ package io.smlguardian.store.backup;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParser;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -189,23 +189,55 @@ public record Manifest(
   }
 
   /**
-   * Parses a manifest's bytes, as far as its format: JSON of at most {@link #MAX_MANIFEST_BYTES},
-   * of this format.
+   * What a reader needs of a manifest before it can authenticate it.
+   *
+   * @param backupId the backup it names, or null
+   */
+  record Header(String backupId) {}
+
+  /**
+   * Reads a manifest's format and backup id without building it: a streaming parser holds no more
+   * than one value at a time and never recurses, whatever the bytes (they are not authenticated
+   * yet). The manifest must be JSON of at most {@link #MAX_MANIFEST_BYTES}, of this format.
    *
    * @throws BackupException (unusable) otherwise
    */
-  static JsonObject parse(byte[] bytes) {
+  static Header header(byte[] bytes) {
     if (bytes.length > MAX_MANIFEST_BYTES) {
       throw BackupException.unusable(
           FILE + " has more than " + MAX_MANIFEST_BYTES + " bytes; no archive needs as many");
     }
-    JsonObject json;
-    try (var reader = Json.createReader(new ByteArrayInputStream(bytes))) {
-      json = reader.readObject();
-    } catch (JsonException | IllegalStateException e) {
+    String format = null;
+    String backupId = null;
+    try (JsonParser parser = Json.createParser(new ByteArrayInputStream(bytes))) {
+      if (!parser.hasNext() || parser.next() != JsonParser.Event.START_OBJECT) {
+        throw BackupException.unusable(FILE + " is not a JSON object");
+      }
+      int depth = 1;
+      String key = null;
+      while (parser.hasNext()) {
+        JsonParser.Event event = parser.next();
+        switch (event) {
+          case START_OBJECT, START_ARRAY -> depth++;
+          case END_OBJECT, END_ARRAY -> depth--;
+          case VALUE_STRING -> {
+            if (depth == 1 && "format".equals(key)) {
+              format = parser.getString();
+            } else if (depth == 1 && "backupId".equals(key)) {
+              backupId = parser.getString();
+            }
+          }
+          default -> {}
+        }
+        key = event == JsonParser.Event.KEY_NAME && depth == 1 ? parser.getString() : null;
+      }
+    } catch (BackupException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // JsonException, and whatever else a parser throws on bytes no one vouches for yet (Parsson:
+      // a RuntimeException past 1000 levels of nesting).
       throw BackupException.unusable(FILE + " is not valid JSON: " + e.getMessage());
     }
-    String format = json.get("format") instanceof JsonString s ? s.getString() : null;
     if ("guardian-store-backup/1".equals(format)) {
       throw BackupException.unusable(
           FILE
@@ -216,9 +248,24 @@ public record Manifest(
     }
     if (!FORMAT.equals(format)) {
       throw BackupException.unusable(
-          FILE + " has format " + json.get("format") + "; this service reads " + FORMAT + " only");
+          FILE + " has format " + format + "; this service reads " + FORMAT + " only");
     }
-    return json;
+    return new Header(backupId);
+  }
+
+  /**
+   * Parses a manifest's bytes whole, once they are authenticated (or, in tools and tests, trusted):
+   * its {@link #header} first.
+   *
+   * @throws BackupException (unusable) when they are not a manifest of this format
+   */
+  static JsonObject parse(byte[] bytes) {
+    header(bytes);
+    try (var reader = Json.createReader(new ByteArrayInputStream(bytes))) {
+      return reader.readObject();
+    } catch (RuntimeException e) {
+      throw BackupException.unusable(FILE + " is not valid JSON: " + e.getMessage());
+    }
   }
 
   /**

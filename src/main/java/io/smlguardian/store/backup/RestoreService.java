@@ -147,7 +147,7 @@ public class RestoreService {
    * Restores the backup.
    *
    * @param allowUnencrypted whether an unencrypted archive is accepted on a server that encrypts
-   *     its backups (audited; see {@link BackupArchives#acceptUnencrypted})
+   *     its backups (recorded in the audit trail once the restore ended)
    * @param startedBy who asked, for the receipt
    * @throws BackupException when it is refused (nothing was written)
    * @throws IOException when writing failed midway (the store then holds part of the backup; a
@@ -158,10 +158,11 @@ public class RestoreService {
       throws IOException {
     long began = System.nanoTime();
     RestoreReport report = new RestoreReport(id.value(), replace);
+    boolean unencrypted = false;
     try {
       ArchiveReader reader = open(id);
       SecretKey key = reader.requireKey(config.key());
-      archives.acceptUnencrypted(reader, allowUnencrypted, startedBy, "restore");
+      unencrypted = archives.refuseUnencrypted(reader, allowUnencrypted);
       Manifest manifest = reader.manifest();
       checkFields(manifest);
       Verification verification = reader.verify(key, true);
@@ -226,8 +227,10 @@ public class RestoreService {
               .add("error", String.valueOf(e.getMessage()))
               .build()
               .toString());
+      recordUnencrypted(id, unencrypted, startedBy);
       throw e;
     }
+    recordUnencrypted(id, unencrypted, startedBy);
     report.durationMs((System.nanoTime() - began) / 1_000_000);
     LOG.info(() -> "Backup " + id + " restored: " + report.toJson());
     audit.operationRun("restore", startedBy, "restore " + id, true, report.toJson().toString());
@@ -301,6 +304,13 @@ public class RestoreService {
       throw e;
     }
     inserter.finish();
+  }
+
+  /** Recorded once the restore ended: a restore replaces the audit trail it would be part of. */
+  private void recordUnencrypted(BackupId id, boolean unencrypted, String startedBy) {
+    if (unencrypted) {
+      archives.recordUnencrypted(id, startedBy, "restore");
+    }
   }
 
   private ArchiveReader open(BackupId id) {

@@ -271,6 +271,54 @@ class ArchiveTest {
   }
 
   @Test
+  void aDeeplyNestedManifestIsRefusedUnbuilt() throws IOException {
+    BackupId id = BackupId.at(Instant.now());
+    byte[] archive = Files.readAllBytes(write(id, sample(5), null));
+    int depth = 1_000_000; // a JSON reader that recursed on it would overflow its stack
+    String nested =
+        "{\"format\":\""
+            + Manifest.FORMAT
+            + "\",\"backupId\":\""
+            + id.value()
+            + "\",\"x\":"
+            + "[".repeat(depth)
+            + "]".repeat(depth)
+            + "}";
+    byte[] crafted =
+        replaceEntry(
+            archive, Manifest.FILE, nested.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+    assertThatThrownBy(() -> ArchiveReader.open(save(id, crafted), id, MAC))
+        .isInstanceOf(ArchiveReader.DamagedArchiveException.class);
+  }
+
+  @Test
+  void aManifestOrSealBeyondItsSizeIsNotRead() throws IOException {
+    BackupId id = BackupId.at(Instant.now());
+    byte[] archive = Files.readAllBytes(write(id, sample(5), null));
+    byte[] hugeManifest = new byte[Manifest.MAX_MANIFEST_BYTES + 1];
+    Arrays.fill(hugeManifest, (byte) ' ');
+    byte[] hugeSeal = new byte[1025];
+    Arrays.fill(hugeSeal, (byte) ' ');
+
+    assertThatThrownBy(
+            () ->
+                ArchiveReader.open(
+                    save(id, replaceEntry(archive, Manifest.FILE, hugeManifest)), id, MAC))
+        .hasMessageContaining("has a manifest.json of 16777217 bytes; at most 16777216 are read");
+    assertThatThrownBy(
+            () ->
+                ArchiveReader.open(
+                    save(id, replaceEntry(archive, ArchiveMac.FILE, hugeSeal)), id, MAC))
+        .hasMessageContaining("has a manifest.hmac of 1025 bytes; at most 1024 are read");
+  }
+
+  @Test
+  void blocksOfNoBytesAreRefusedRatherThanHashedForEver() {
+    assertThatThrownBy(() -> new BlockDigest(0)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void aLineLongerThanItsManifestSaysIsDamageAndIsNeverBuffered() throws IOException {
     BackupId id = BackupId.at(Instant.now());
     byte[] archive = Files.readAllBytes(write(id, sample(5), null));
@@ -325,6 +373,21 @@ class ArchiveTest {
 
   private Path save(BackupId id, byte[] archive) throws IOException {
     return Files.write(directory.resolve(id.fileName()), archive);
+  }
+
+  private static byte[] replaceEntry(byte[] archive, String name, byte[] content)
+      throws IOException {
+    var out = new java.io.ByteArrayOutputStream();
+    try (var in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(archive));
+        var zip = new java.util.zip.ZipOutputStream(out)) {
+      for (var entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+        byte[] bytes = in.readAllBytes();
+        zip.putNextEntry(new java.util.zip.ZipEntry(entry.getName()));
+        zip.write(entry.getName().equals(name) ? content : bytes);
+        zip.closeEntry();
+      }
+    }
+    return out.toByteArray();
   }
 
   private static byte[] withoutEntry(byte[] archive, String name) throws IOException {
