@@ -96,6 +96,44 @@ public class AuditKey {
     return id;
   }
 
+  /**
+   * A key for another purpose, derived from this one by HKDF-SHA256 (RFC 5869, no salt, the purpose
+   * as info): as secret as this key, yet no MAC under it can pass for one of the ledger's, nor one
+   * of the ledger's for one of its own.
+   *
+   * @param purpose names the use, e.g. {@code guardian-store-backup/archive-mac}
+   */
+  public SecretKeySpec derive(String purpose) {
+    return new SecretKeySpec(
+        hkdfSha256(key.getEncoded(), new byte[0], purpose.getBytes(StandardCharsets.UTF_8), 32),
+        "HmacSHA256");
+  }
+
+  /** HKDF with SHA-256 (RFC 5869): extract, then expand to {@code length} bytes. */
+  static byte[] hkdfSha256(byte[] inputKey, byte[] salt, byte[] info, int length) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      // No salt is a salt of 32 zero bytes (RFC 5869, 2.2).
+      mac.init(new SecretKeySpec(salt.length == 0 ? new byte[32] : salt, "HmacSHA256"));
+      byte[] pseudorandomKey = mac.doFinal(inputKey);
+      mac.init(new SecretKeySpec(pseudorandomKey, "HmacSHA256"));
+      byte[] output = new byte[length];
+      byte[] block = new byte[0];
+      for (int done = 0, counter = 1; done < length; counter++) {
+        mac.update(block);
+        mac.update(info);
+        mac.update((byte) counter);
+        block = mac.doFinal();
+        int n = Math.min(block.length, length - done);
+        System.arraycopy(block, 0, output, done, n);
+        done += n;
+      }
+      return output;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** The hex HMAC of a domain byte and the content: one call, a fresh clone of the prepared MAC. */
   String mac(byte domain, byte[] content) {
     try {

@@ -4,13 +4,11 @@ import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.RecordSnapshot.RecordConsumer;
 import io.smlguardian.store.collection.StoredRecord;
 import java.io.BufferedInputStream;
-import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -21,6 +19,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -62,22 +61,40 @@ final class ArchiveReader implements Closeable {
   }
 
   /**
-   * Opens an archive and reads its manifest.
+   * Opens an archive and reads its manifest: at most {@link Manifest#MAX_MANIFEST_BYTES} of it,
+   * authenticated by this server's archive key ({@link ArchiveMac}) for the id it is filed under,
+   * and within every limit ({@link Manifest#checkLimits}), all before any entry is read.
    *
-   * @throws DamagedArchiveException when it has no readable manifest, saying what is wrong and
-   *     where
+   * @throws DamagedArchiveException when it has no readable, authentic manifest within the limits,
+   *     saying what is wrong and where
    */
-  static ArchiveReader open(Path file, BackupId id) throws IOException {
+  static ArchiveReader open(Path file, BackupId id, ArchiveMac mac) throws IOException {
+    long size = Files.size(file);
     Manifest manifest;
     try (ZipFile zip = new ZipFile(file.toFile())) {
-      ZipEntry entry = zip.getEntry(Manifest.FILE);
-      if (entry == null) {
-        throw new DamagedArchiveException("has no " + Manifest.FILE);
+      if (zip.size() > Manifest.MAX_ENTRIES + 2) {
+        throw new DamagedArchiveException(
+            "holds " + zip.size() + " zip entries; an archive has at most " + Manifest.MAX_ENTRIES);
       }
-      try (InputStream in = zip.getInputStream(entry)) {
-        manifest = Manifest.read(in);
-      } catch (ZipException | EOFException e) {
-        throw new DamagedArchiveException("has a damaged " + Manifest.FILE + ": " + e.getMessage());
+      byte[] manifestBytes = bounded(zip, Manifest.FILE, Manifest.MAX_MANIFEST_BYTES);
+      byte[] seal = bounded(zip, ArchiveMac.FILE, 1024);
+      try {
+        String named = Manifest.header(manifestBytes).backupId();
+        if (!id.value().equals(named)) {
+          throw new DamagedArchiveException(
+              "is filed as " + id.value() + ", but its manifest names backup " + named);
+        }
+        if (seal == null) {
+          throw new DamagedArchiveException(
+              "has no " + ArchiveMac.FILE + ": its manifest is not authenticated");
+        }
+        String forged = mac.problem(id, manifestBytes, seal);
+        if (forged != null) {
+          throw new DamagedArchiveException(forged);
+        }
+        // Only authenticated bytes are built into a manifest (a JSON reader recurses on nesting).
+        manifest = Manifest.of(Manifest.parse(manifestBytes));
+        manifest.checkLimits(size);
       } catch (BackupException e) {
         throw new DamagedArchiveException("has an unusable manifest: " + e.getMessage());
       }
@@ -100,11 +117,36 @@ final class ArchiveReader implements Closeable {
     } catch (ZipException e) {
       throw new DamagedArchiveException(diagnose(file, e));
     }
-    if (!manifest.backupId().equals(id.value())) {
-      throw new DamagedArchiveException(
-          "is filed as " + id.value() + ", but its manifest names backup " + manifest.backupId());
-    }
     return new ArchiveReader(file, id, manifest);
+  }
+
+  /**
+   * The content of a small zip entry, read no further than its limit; null when there is none.
+   *
+   * @throws DamagedArchiveException when it is larger, or cannot be read
+   */
+  private static byte[] bounded(ZipFile zip, String name, int limit) throws IOException {
+    ZipEntry entry = zip.getEntry(name);
+    if (name.equals(Manifest.FILE) && entry == null) {
+      throw new DamagedArchiveException("has no " + Manifest.FILE);
+    }
+    if (entry == null) {
+      return null;
+    }
+    if (entry.getSize() > limit) {
+      throw new DamagedArchiveException(
+          "has a " + name + " of " + entry.getSize() + " bytes; at most " + limit + " are read");
+    }
+    try (InputStream in = zip.getInputStream(entry)) {
+      byte[] bytes = in.readNBytes(limit + 1);
+      if (bytes.length > limit) {
+        throw new DamagedArchiveException(
+            "has a " + name + " of more than " + limit + " bytes; at most " + limit + " are read");
+      }
+      return bytes;
+    } catch (ZipException | EOFException e) {
+      throw new DamagedArchiveException("has a damaged " + name + ": " + e.getMessage());
+    }
   }
 
   Manifest manifest() {
@@ -182,16 +224,29 @@ final class ArchiveReader implements Closeable {
               key)) {
         MessageDigest digest = BlockDigest.newSha256();
         byte[] buffer = new byte[BUFFER];
+        long line = 0;
+        reading:
         for (int n; (n = content.read(buffer)) > 0; ) {
           digest.update(buffer, 0, n);
           contentBytes += n;
           for (int i = 0; i < n; i++) {
             if (buffer[i] == '\n') {
               lines++;
+              line = 0;
+            } else if (++line > entry.longestLine()) {
+              decodeProblem =
+                  "record "
+                      + (lines + 1)
+                      + " is longer than the "
+                      + entry.longestLine()
+                      + " bytes its manifest allows a line";
+              break reading;
             }
           }
         }
         contentHash = HexFormat.of().formatHex(digest.digest());
+      } catch (Overrun e) {
+        decodeProblem = e.getMessage();
       } catch (SegmentedEncryption.SegmentException e) {
         decodeProblem = e.getMessage() + " (" + segmentWhere(entry, e.segment()) + ")";
       } catch (IOException e) {
@@ -233,13 +288,10 @@ final class ArchiveReader implements Closeable {
       throws IOException {
     MessageDigest digest = BlockDigest.newSha256();
     long count = 0;
-    try (InputStream content = decoded(raw(entry), entry, key);
-        BufferedReader lines =
-            new BufferedReader(
-                new InputStreamReader(
-                    new DigestInputStream(content, digest), StandardCharsets.UTF_8),
-                BUFFER)) {
-      for (String line; (line = lines.readLine()) != null; ) {
+    try (InputStream content = decoded(raw(entry), entry, key)) {
+      Lines lines =
+          new Lines(new DigestInputStream(content, digest), (int) entry.longestLine(), entry);
+      for (String line; (line = lines.next()) != null; ) {
         count++;
         E record;
         try {
@@ -304,7 +356,10 @@ final class ArchiveReader implements Closeable {
           SegmentedEncryption.decrypting(
               in, key, ArchiveWriter.context(entry.name()), manifest.encryption().segmentBytes());
     }
-    return manifest.compressed() ? new GZIPInputStream(in, BUFFER) : in;
+    if (manifest.compressed()) {
+      in = new GZIPInputStream(in, BUFFER);
+    }
+    return new Capped(in, entry);
   }
 
   private String segmentWhere(Manifest.Entry entry, long segment) {
@@ -449,6 +504,105 @@ final class ArchiveReader implements Closeable {
       byte[] scratch = new byte[(int) Math.min(n, BUFFER)];
       int read = read(scratch, 0, scratch.length);
       return Math.max(read, 0);
+    }
+  }
+
+  /** An entry that decodes to more bytes than its manifest says: never read on to the end. */
+  private static final class Overrun extends IOException {
+    Overrun(Manifest.Entry entry) {
+      super(
+          "decodes to more than the "
+              + entry.contentBytes()
+              + " bytes its manifest says: damaged or crafted");
+    }
+  }
+
+  /**
+   * Ends decoding past the manifest's content size, so that a crafted entry (a gzip bomb) costs no
+   * more than its manifest says.
+   */
+  private static final class Capped extends FilterInputStream {
+    private final Manifest.Entry entry;
+    private long left;
+
+    Capped(InputStream in, Manifest.Entry entry) {
+      super(in);
+      this.entry = entry;
+      this.left = entry.contentBytes();
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] bytes, int offset, int length) throws IOException {
+      // One byte beyond the size shows whether there is more.
+      int n = super.read(bytes, offset, (int) Math.min(length, left + 1));
+      if (n > 0) {
+        left -= n;
+        if (left < 0) {
+          throw new Overrun(entry);
+        }
+      }
+      return n;
+    }
+  }
+
+  /**
+   * Splits a stream into UTF-8 lines, none longer than a limit: a longer one fails where it passes
+   * the limit, rather than filling memory.
+   */
+  private static final class Lines {
+    private final InputStream in;
+    private final int limit;
+    private final Manifest.Entry entry;
+    private final byte[] buffer = new byte[BUFFER];
+    private int position;
+    private int filled;
+    private byte[] line = new byte[1024];
+
+    Lines(InputStream in, int limit, Manifest.Entry entry) {
+      this.in = in;
+      this.limit = limit;
+      this.entry = entry;
+    }
+
+    /** The next line without its newline, or null at the end. */
+    String next() throws IOException {
+      int length = 0;
+      while (true) {
+        if (position == filled) {
+          filled = Math.max(in.read(buffer), 0);
+          position = 0;
+          if (filled == 0) {
+            return length == 0 ? null : new String(line, 0, length, StandardCharsets.UTF_8);
+          }
+        }
+        int start = position;
+        while (position < filled && buffer[position] != '\n') {
+          position++;
+        }
+        int n = position - start;
+        if (length + n > limit) {
+          throw new IOException(
+              entry.name()
+                  + " holds a record line longer than the "
+                  + limit
+                  + " bytes its manifest allows");
+        }
+        if (length + n > line.length) {
+          line = Arrays.copyOf(line, Math.max(2 * line.length, length + n));
+        }
+        System.arraycopy(buffer, start, line, length, n);
+        length += n;
+        if (position < filled) {
+          position++; // the newline
+          return new String(line, 0, length, StandardCharsets.UTF_8);
+        }
+      }
     }
   }
 }

@@ -1,8 +1,11 @@
 package io.smlguardian.store.backup;
 
+import io.smlguardian.store.accesslog.AuditKey;
+import io.smlguardian.store.accesslog.AuditTrail;
 import io.smlguardian.store.files.PrivateFiles;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -38,12 +41,72 @@ public class BackupArchives {
   static final String[] TEMPORARY_FILES = {".gs-*.part", ".entry-*.tmp"};
 
   private BackupConfig config;
+  private ArchiveMac mac;
+  private AuditTrail audit;
 
   protected BackupArchives() {}
 
   @Inject
-  public BackupArchives(BackupConfig config) {
+  public BackupArchives(BackupConfig config, AuditKey auditKey, AuditTrail audit) {
     this.config = config;
+    this.mac = ArchiveMac.of(auditKey);
+    this.audit = audit;
+  }
+
+  /** This server's archive key: it authenticates the archives it writes and reads. */
+  ArchiveMac mac() {
+    return mac;
+  }
+
+  /**
+   * Refuses an unencrypted archive on a server that encrypts its backups, unless the caller said
+   * explicitly that it accepts one: archives taken elsewhere without a key would otherwise bring
+   * clear text (apart from the sealed fields) into a store that promises encrypted copies.
+   *
+   * @return whether an unencrypted archive is accepted here by that explicit choice, which the
+   *     caller then records ({@link #recordUnencrypted})
+   * @throws BackupException (conflict) when it is refused
+   */
+  boolean refuseUnencrypted(ArchiveReader reader, boolean accepted) {
+    boolean unencryptedHere = !reader.manifest().encrypted() && config.key().isPresent();
+    if (unencryptedHere && !accepted) {
+      throw BackupException.conflict(
+          "Backup "
+              + reader.manifest().backupId()
+              + " is not encrypted, and this server encrypts its backups (BACKUP_ENCRYPTION_KEY):"
+              + " it is refused, and nothing was changed. Add allowUnencrypted=true to accept it;"
+              + " that choice is recorded in the audit trail.");
+    }
+    return unencryptedHere;
+  }
+
+  /**
+   * Records in the audit trail that an unencrypted archive was accepted on this server, which
+   * encrypts its backups, and who accepted it, for what.
+   *
+   * @param accessType backup (an upload) or restore
+   */
+  void recordUnencrypted(BackupId id, String caller, String accessType) {
+    audit.operationRun(
+        accessType,
+        caller,
+        "unencrypted " + accessType + " " + id.value(),
+        true,
+        Json.createObjectBuilder()
+            .add("backupId", id.value())
+            .add("encrypted", false)
+            .add("allowUnencrypted", true)
+            .build()
+            .toString());
+    LOG.warning(
+        () ->
+            "Unencrypted backup "
+                + id
+                + " accepted ("
+                + accessType
+                + ") by "
+                + caller
+                + " on a server that encrypts its backups");
   }
 
   /** Where the archive of that id lives (whether or not it exists). */
@@ -113,7 +176,7 @@ public class BackupArchives {
     long size = sizeOf(file);
     try {
       return new BackupSummary(
-          id.value(), size, id.created(), ArchiveReader.open(file, id).manifest(), null);
+          id.value(), size, id.created(), ArchiveReader.open(file, id, mac).manifest(), null);
     } catch (IOException e) {
       return new BackupSummary(
           id.value(), size, id.created(), null, "unreadable: " + e.getMessage());
@@ -129,7 +192,7 @@ public class BackupArchives {
     Path file = existing(id);
     ArchiveReader reader;
     try {
-      reader = ArchiveReader.open(file, id);
+      reader = ArchiveReader.open(file, id, mac);
     } catch (IOException e) {
       return Verification.unreadable(id, sizeOf(file), "The archive " + e.getMessage());
     }
@@ -141,10 +204,19 @@ public class BackupArchives {
    * backends): written to a partial file, checked (every stored checksum; the content too when it
    * is not encrypted or this server has the key), and only then published under its id.
    *
-   * @throws BackupException bad request when it is not a complete, intact archive of that id;
-   *     conflict when a backup of that id exists already
+   * @param allowUnencrypted whether an unencrypted archive is accepted on a server that encrypts
+   *     its backups ({@link #refuseUnencrypted}; recorded in the audit trail)
+   * @param caller who sends it, for the audit trail
+   * @throws BackupException bad request when it is not a complete, intact archive of this server's
+   *     (authenticated, within the manifest's limits) of that id; conflict when a backup of that id
+   *     exists already, or it is not encrypted and this server encrypts
    */
-  public BackupSummary receive(BackupId id, InputStream body, Optional<SecretKey> key)
+  public BackupSummary receive(
+      BackupId id,
+      InputStream body,
+      Optional<SecretKey> key,
+      boolean allowUnencrypted,
+      String caller)
       throws IOException {
     if (Files.exists(path(id))) {
       throw BackupException.conflict("Backup " + id + " exists already; delete it first.");
@@ -156,11 +228,12 @@ public class BackupArchives {
       }
       ArchiveReader reader;
       try {
-        reader = ArchiveReader.open(partial, id);
+        reader = ArchiveReader.open(partial, id, mac);
       } catch (ArchiveReader.DamagedArchiveException e) {
         throw BackupException.badRequest(
             "The archive sent is not a usable backup: " + e.getMessage());
       }
+      boolean unencrypted = refuseUnencrypted(reader, allowUnencrypted);
       SecretKey usable =
           !reader.manifest().encrypted()
               ? null
@@ -175,6 +248,9 @@ public class BackupArchives {
             "The archive sent is damaged: " + String.join("; ", verification.problems()));
       }
       publish(partial, id);
+      if (unencrypted) {
+        recordUnencrypted(id, caller, "backup");
+      }
       return summary(id);
     } finally {
       Files.deleteIfExists(partial);

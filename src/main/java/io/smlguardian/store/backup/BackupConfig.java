@@ -35,8 +35,9 @@ import org.eclipse.microprofile.config.Config;
  *       backup; the newest never is.
  *   <li>{@code BACKUP_COMPRESSION} ({@code true}): gzip each collection's stream.
  *   <li>{@code BACKUP_ENCRYPTION_KEY} or {@code BACKUP_ENCRYPTION_KEY_FILE}: 32 random bytes,
- *       base64; archives are then encrypted (AES-256-GCM). The key file may not lie in the backup
- *       directory: a key stored beside the backups protects nothing.
+ *       base64; archives are then encrypted (AES-256-GCM), and unencrypted ones are refused unless
+ *       a request allows them ({@link BackupArchives#refuseUnencrypted}). The key file may not lie
+ *       in the backup directory: a key stored beside the backups protects nothing.
  * </ul>
  */
 @ApplicationScoped

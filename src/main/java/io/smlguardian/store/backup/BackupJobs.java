@@ -40,6 +40,7 @@ public class BackupJobs {
   static final String BACKUP_ID = "backupId";
   static final String REPLACE = "replace";
   static final String FORCE = "force";
+  static final String ALLOW_UNENCRYPTED = "allowUnencrypted";
 
   private static final Logger LOG = Logger.getLogger(BackupJobs.class.getName());
 
@@ -97,13 +98,14 @@ public class BackupJobs {
   }
 
   public synchronized long startRestore(
-      BackupId id, boolean replace, boolean force, String startedBy) {
+      BackupId id, boolean replace, boolean force, boolean allowUnencrypted, String startedBy) {
     refuseOverlap();
     Properties parameters = new Properties();
     parameters.setProperty(STARTED_BY, startedBy);
     parameters.setProperty(BACKUP_ID, id.value());
     parameters.setProperty(REPLACE, Boolean.toString(replace));
     parameters.setProperty(FORCE, Boolean.toString(force));
+    parameters.setProperty(ALLOW_UNENCRYPTED, Boolean.toString(allowUnencrypted));
     long executionId = jobs.call(operator -> operator.start(RESTORE, parameters));
     LOG.info(
         () ->
@@ -113,6 +115,7 @@ public class BackupJobs {
                 + id
                 + (replace ? " (replace)" : "")
                 + (force ? " (force)" : "")
+                + (allowUnencrypted ? " (allowUnencrypted)" : "")
                 + " started by "
                 + startedBy);
     return executionId;

@@ -161,20 +161,23 @@ public class BackupResource {
       summary = "Restore a backup",
       description =
           "Starts the restore job; 202 with the job. Refused at once (nothing changes) when the"
-              + " backup is unreadable (422), encrypted without this server's key (409), or the"
-              + " store is not empty and replace is not true (409), or the archive's audit ledger"
+              + " backup is unreadable or not authenticated by this server (422), encrypted without"
+              + " this server's key (409), not encrypted on a server that encrypts its backups and"
+              + " allowUnencrypted is not true (409; accepting it is audited), or the store is not"
+              + " empty and replace is not true (409), or the archive's audit ledger"
               + " ends before the latest audit digest and force is not true (409). The job"
               + " recomputes every"
               + " checksum before it writes anything.")
   public Response restore(
       @PathParam("backupId") String backupId,
       @QueryParam("replace") @DefaultValue("false") boolean replace,
-      @QueryParam("force") @DefaultValue("false") boolean force) {
+      @QueryParam("force") @DefaultValue("false") boolean force,
+      @QueryParam("allowUnencrypted") @DefaultValue("false") boolean allowUnencrypted) {
     return answer(
         () -> {
           BackupId id = BackupId.parse(backupId);
-          restores.precheck(id, replace, force);
-          return started(jobs.startRestore(id, replace, force, caller()));
+          restores.precheck(id, replace, force, allowUnencrypted);
+          return started(jobs.startRestore(id, replace, force, allowUnencrypted, caller()));
         });
   }
 
@@ -202,13 +205,20 @@ public class BackupResource {
       summary = "Upload a backup's archive",
       description =
           "Takes in another server's archive under its id (e.g. to restore it on another"
-              + " backend); every checksum is checked first. 201 with its summary; 400 when it is"
-              + " not an intact archive of that id; 409 when that backup exists.")
-  public Response upload(@PathParam("backupId") String backupId, InputStream body) {
+              + " backend); its manifest's MAC, its limits and every checksum are checked first."
+              + " 201 with its summary; 400 when it is not an intact archive of that id"
+              + " authenticated by this server's key (the same AUDIT_KEY); 409 when that backup"
+              + " exists, or when it is not encrypted, this server encrypts its backups and"
+              + " allowUnencrypted is not true (accepting it is audited).")
+  public Response upload(
+      @PathParam("backupId") String backupId,
+      @QueryParam("allowUnencrypted") @DefaultValue("false") boolean allowUnencrypted,
+      InputStream body) {
     return answer(
         () -> {
           BackupId id = BackupId.parse(backupId);
-          BackupSummary summary = archives.receive(id, body, config.key());
+          BackupSummary summary =
+              archives.receive(id, body, config.key(), allowUnencrypted, caller());
           return Response.created(uri.getBaseUriBuilder().path("backups/{id}").build(id.value()))
               .entity(summary.toJson())
               .type(MediaType.APPLICATION_JSON)

@@ -86,7 +86,8 @@ public class BackupService {
                   config.key().orElse(null),
                   SegmentedEncryption.DEFAULT_SEGMENT_BYTES,
                   ArchiveWriter.BLOCK_BYTES,
-                  executor)) {
+                  executor,
+                  archives.mac())) {
         for (CollectionDescriptor<?> collection : contents.all()) {
           writer.write(collection, snapshot, stopping);
         }

@@ -23,6 +23,10 @@ final class BlockDigest {
   private int inBlock;
 
   BlockDigest(int blockBytes) {
+    if (blockBytes < 1) {
+      // A block of no bytes never completes: update would loop for ever.
+      throw new IllegalArgumentException("blocks of " + blockBytes + " bytes");
+    }
     this.blockBytes = blockBytes;
   }
 

@@ -97,9 +97,10 @@ public class RestoreService {
    *
    * @throws BackupException when the restore cannot go ahead
    */
-  public void precheck(BackupId id, boolean replace, boolean force) {
+  public void precheck(BackupId id, boolean replace, boolean force, boolean allowUnencrypted) {
     ArchiveReader reader = open(id);
     SecretKey key = reader.requireKey(config.key());
+    archives.refuseUnencrypted(reader, allowUnencrypted);
     checkFields(reader.manifest());
     if (!replace) {
       requireEmpty();
@@ -145,18 +146,23 @@ public class RestoreService {
   /**
    * Restores the backup.
    *
+   * @param allowUnencrypted whether an unencrypted archive is accepted on a server that encrypts
+   *     its backups (recorded in the audit trail once the restore ended)
    * @param startedBy who asked, for the receipt
    * @throws BackupException when it is refused (nothing was written)
    * @throws IOException when writing failed midway (the store then holds part of the backup; a
    *     rerun with replace restores it whole)
    */
-  public RestoreReport restore(BackupId id, boolean replace, boolean force, String startedBy)
+  public RestoreReport restore(
+      BackupId id, boolean replace, boolean force, boolean allowUnencrypted, String startedBy)
       throws IOException {
     long began = System.nanoTime();
     RestoreReport report = new RestoreReport(id.value(), replace);
+    boolean unencrypted = false;
     try {
       ArchiveReader reader = open(id);
       SecretKey key = reader.requireKey(config.key());
+      unencrypted = archives.refuseUnencrypted(reader, allowUnencrypted);
       Manifest manifest = reader.manifest();
       checkFields(manifest);
       Verification verification = reader.verify(key, true);
@@ -221,8 +227,10 @@ public class RestoreService {
               .add("error", String.valueOf(e.getMessage()))
               .build()
               .toString());
+      recordUnencrypted(id, unencrypted, startedBy);
       throw e;
     }
+    recordUnencrypted(id, unencrypted, startedBy);
     report.durationMs((System.nanoTime() - began) / 1_000_000);
     LOG.info(() -> "Backup " + id + " restored: " + report.toJson());
     audit.operationRun("restore", startedBy, "restore " + id, true, report.toJson().toString());
@@ -298,10 +306,17 @@ public class RestoreService {
     inserter.finish();
   }
 
+  /** Recorded once the restore ended: a restore replaces the audit trail it would be part of. */
+  private void recordUnencrypted(BackupId id, boolean unencrypted, String startedBy) {
+    if (unencrypted) {
+      archives.recordUnencrypted(id, startedBy, "restore");
+    }
+  }
+
   private ArchiveReader open(BackupId id) {
     Path file = archives.existing(id);
     try {
-      return ArchiveReader.open(file, id);
+      return ArchiveReader.open(file, id, archives.mac());
     } catch (IOException e) {
       throw BackupException.unusable(
           "Backup " + id + " cannot be read; nothing was restored: the archive " + e.getMessage());

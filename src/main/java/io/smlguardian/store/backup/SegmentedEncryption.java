@@ -65,13 +65,38 @@ final class SegmentedEncryption {
   /** Encrypts what is written to it onto {@code out}; close it to write the last segment. */
   static OutputStream encrypting(OutputStream out, SecretKey key, String context, int segmentBytes)
       throws IOException {
-    return new Encrypting(out, key, context, segmentBytes);
+    byte[] salt = new byte[SALT_BYTES];
+    RANDOM.nextBytes(salt);
+    return encrypting(out, key, context, segmentBytes, salt);
+  }
+
+  /**
+   * Encrypts with the salt given: for the published test vectors only (a salt must never repeat
+   * under one key).
+   */
+  static OutputStream encrypting(
+      OutputStream out, SecretKey key, String context, int segmentBytes, byte[] salt)
+      throws IOException {
+    requireSegmentSize(segmentBytes);
+    if (salt.length != SALT_BYTES) {
+      throw new IllegalArgumentException("a salt has " + SALT_BYTES + " bytes");
+    }
+    return new Encrypting(out, key, context, segmentBytes, salt.clone());
   }
 
   /** Decrypts a stream that {@link #encrypting} wrote with the same key, context and size. */
   static InputStream decrypting(InputStream in, SecretKey key, String context, int segmentBytes)
       throws IOException {
+    requireSegmentSize(segmentBytes);
     return new Decrypting(in, key, context, segmentBytes);
+  }
+
+  /** Each side holds one segment: its size is bounded, whatever a manifest says. */
+  private static void requireSegmentSize(int segmentBytes) {
+    if (segmentBytes < 1 || segmentBytes > Manifest.MAX_SEGMENT_BYTES) {
+      throw new IllegalArgumentException(
+          "segments of " + segmentBytes + " bytes; 1 to " + Manifest.MAX_SEGMENT_BYTES + " only");
+    }
   }
 
   /** A segment failed to decrypt, or the stream ended where it must not. */
@@ -137,11 +162,9 @@ final class SegmentedEncryption {
     private long index;
     private boolean closed;
 
-    Encrypting(OutputStream out, SecretKey key, String context, int segmentBytes)
+    Encrypting(OutputStream out, SecretKey key, String context, int segmentBytes, byte[] salt)
         throws IOException {
       super(out);
-      byte[] salt = new byte[SALT_BYTES];
-      RANDOM.nextBytes(salt);
       this.segmentKey = segmentKey(key, salt);
       this.context = context.getBytes(StandardCharsets.UTF_8);
       this.plain = new byte[segmentBytes];

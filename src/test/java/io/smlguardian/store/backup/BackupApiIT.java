@@ -86,7 +86,7 @@ class BackupApiIT {
     }
     JsonObject detail = SERVER.get("/api/backups/" + id).object();
     assertThat(detail.getJsonObject("manifest").getString("format"))
-        .isEqualTo("guardian-store-backup/1");
+        .isEqualTo("guardian-store-backup/2");
     JsonObject verification = SERVER.verify(id);
     assertThat(verification.getBoolean("valid")).as(verification.toString()).isTrue();
     assertThat(verification.getJsonArray("entries")).hasSize(Samples.BACKUP_TABLES.size());
@@ -288,11 +288,13 @@ class BackupApiIT {
 
   /**
    * The archive filed under a new id of another time, as a backup taken then would be: its manifest
-   * rewritten (id and time), its entries as they were, in the same order and layout, then uploaded.
+   * rewritten (id and time) and sealed again with the servers' archive key (as the server would
+   * have), its entries as they were, in the same order and layout, then uploaded.
    */
   static String refiled(byte[] archive, Instant created, BackupClient server) throws IOException {
     String id = BackupId.at(created).value();
     ByteArrayOutputStream copy = new ByteArrayOutputStream();
+    byte[] manifestBytes = null;
     try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(archive));
         ZipOutputStream out = new ZipOutputStream(copy)) {
       for (ZipEntry entry; (entry = in.getNextEntry()) != null; ) {
@@ -307,6 +309,10 @@ class BackupApiIT {
                   .build()
                   .toString()
                   .getBytes(StandardCharsets.UTF_8);
+          manifestBytes = bytes;
+          out.putNextEntry(new ZipEntry(entry.getName()));
+        } else if (entry.getName().equals(ArchiveMac.FILE)) {
+          bytes = ArchiveForgery.serversKey().seal(BackupId.parse(id), manifestBytes);
           out.putNextEntry(new ZipEntry(entry.getName()));
         } else {
           ZipEntry stored = new ZipEntry(entry.getName());

@@ -93,8 +93,19 @@ final class BackupClient {
    * server's latest digest.
    */
   Api.Reply startRestore(String backupId, boolean replace, boolean force) {
+    return startRestore(backupId, replace, force, false);
+  }
+
+  /** A restore that may also take an unencrypted archive on a server that encrypts its own. */
+  Api.Reply startRestore(
+      String backupId, boolean replace, boolean force, boolean allowUnencrypted) {
     return post(
-        "/api/backups/" + backupId + "/restore?replace=" + replace + (force ? "&force=true" : ""));
+        "/api/backups/"
+            + backupId
+            + "/restore?replace="
+            + replace
+            + (force ? "&force=true" : "")
+            + (allowUnencrypted ? "&allowUnencrypted=true" : ""));
   }
 
   /** Restores and waits; returns the ended job. */
@@ -103,7 +114,11 @@ final class BackupClient {
   }
 
   JsonObject restore(String backupId, boolean replace, boolean force) {
-    Api.Reply started = startRestore(backupId, replace, force);
+    return restore(backupId, replace, force, false);
+  }
+
+  JsonObject restore(String backupId, boolean replace, boolean force, boolean allowUnencrypted) {
+    Api.Reply started = startRestore(backupId, replace, force, allowUnencrypted);
     assertThat(started.status()).as(started.toString()).isEqualTo(202);
     return await(started.object().getJsonNumber("executionId").longValue());
   }
@@ -141,9 +156,23 @@ final class BackupClient {
   }
 
   Api.Reply upload(String backupId, byte[] archive) {
+    return upload(backupId, archive, false);
+  }
+
+  /**
+   * Uploads an archive; with allowUnencrypted, a server that encrypts its backups takes a plain one
+   * too (and records that in its audit trail).
+   */
+  Api.Reply upload(String backupId, byte[] archive, boolean allowUnencrypted) {
     HttpResponse<String> response =
         send(
-            HttpRequest.newBuilder(URI.create(baseUrl + "/api/backups/" + backupId + "/archive"))
+            HttpRequest.newBuilder(
+                    URI.create(
+                        baseUrl
+                            + "/api/backups/"
+                            + backupId
+                            + "/archive"
+                            + (allowUnencrypted ? "?allowUnencrypted=true" : "")))
                 .header("Content-Type", "application/zip")
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(archive)),
             HttpResponse.BodyHandlers.ofString());

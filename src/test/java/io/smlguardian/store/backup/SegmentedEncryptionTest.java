@@ -42,6 +42,20 @@ class SegmentedEncryptionTest {
   }
 
   @Test
+  void segmentsOfNoSizeOrBeyondTheLimitAreRefusedBeforeAnythingIsHeld() {
+    for (int size : new int[] {0, -1, Manifest.MAX_SEGMENT_BYTES + 1, Integer.MAX_VALUE}) {
+      assertThatThrownBy(
+              () ->
+                  SegmentedEncryption.decrypting(
+                      new ByteArrayInputStream(new byte[0]), KEY, CONTEXT, size))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(
+              () -> SegmentedEncryption.encrypting(new ByteArrayOutputStream(), KEY, CONTEXT, size))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
   void theSameDataEncryptsDifferentlyEachTime() throws IOException {
     byte[] plain = random(200);
 

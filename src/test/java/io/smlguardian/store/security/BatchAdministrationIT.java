@@ -139,6 +139,20 @@ class BatchAdministrationIT {
   }
 
   @Test
+  void aRestoreWhoseAllowUnencryptedIsNeitherTrueNorFalseIsRefusedByTheJob() {
+    JsonObject flag =
+        awaitEnd(
+            submitted(
+                "restore",
+                "\"backupId\":\"gs-20261126T061500Z-k3j4h5g6\",\"allowUnencrypted\":\"yes\""));
+
+    assertThat(flag.getString("batchStatus")).isEqualTo("FAILED");
+    assertThat(flag.getString("exitStatus"))
+        .contains("allowUnencrypted='yes' must be true or false");
+    assertThat(surviving()).isEqualTo(KEPT.size());
+  }
+
+  @Test
   void anExportForAUserIdThatIsNotOneIsRefusedByTheJobAndByTheApi() {
     JsonObject blank = awaitEnd(submitted("user-export", "\"requestedBy\":\"po\""));
     JsonObject control =

@@ -18,8 +18,8 @@ import jakarta.inject.Named;
  * becomes the step's persistent data; a refusal or failure becomes the job's exit status, which
  * says what was wrong and whether anything was written. Its parameters are checked here, whoever
  * started the job (the batch REST API too): a backup id of the strict pattern (never a path), flags
- * that are exactly true or false, a starter's name; the restore service then refuses an archive
- * that does not exist or does not verify, before writing anything.
+ * that are exactly true or false (replace, force, allowUnencrypted), a starter's name; the restore
+ * service then refuses an archive that does not exist or does not verify, before writing anything.
  */
 @Named("restoreBatchlet")
 @Dependent
@@ -42,6 +42,10 @@ public class RestoreBatchlet extends AbstractBatchlet {
   String force;
 
   @Inject
+  @BatchProperty(name = "allowUnencrypted")
+  String allowUnencrypted;
+
+  @Inject
   @BatchProperty(name = "startedBy")
   String startedBy;
 
@@ -53,6 +57,7 @@ public class RestoreBatchlet extends AbstractBatchlet {
               BackupId.parse(backupId),
               JobParameters.flag("replace", replace, false),
               JobParameters.flag("force", force, false),
+              JobParameters.flag("allowUnencrypted", allowUnencrypted, false),
               JobParameters.starter("startedBy", startedBy, "batch"));
       step.setPersistentUserData(report.toJson().toString());
       job.setExitStatus("COMPLETED " + report.restoredTotal() + " records restored");
