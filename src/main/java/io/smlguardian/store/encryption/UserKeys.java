@@ -203,7 +203,7 @@ public class UserKeys {
   static String wrapperOf(String wrapped) {
     if (wrapped.startsWith(WRAPPED_BY_KEK)) {
       int colon = wrapped.indexOf(':', WRAPPED_BY_KEK.length());
-      return wrapped.substring(WRAPPED_BY_KEK.length(), colon);
+      return colon < 0 ? "malformed" : wrapped.substring(WRAPPED_BY_KEK.length(), colon);
     }
     return "master";
   }
@@ -271,12 +271,23 @@ public class UserKeys {
     String context = wrapContext(key.getUserId());
     if (wrapped.startsWith(WRAPPED_BY_KEK)) {
       int colon = wrapped.indexOf(':', WRAPPED_BY_KEK.length());
-      UUID kekId = UUID.fromString(wrapped.substring(WRAPPED_BY_KEK.length(), colon));
-      byte[] sealed = Base64.getDecoder().decode(wrapped.substring(colon + 1));
+      UUID kekId;
+      byte[] sealed;
+      try {
+        kekId = UUID.fromString(wrapped.substring(WRAPPED_BY_KEK.length(), colon));
+        sealed = Base64.getDecoder().decode(wrapped.substring(colon + 1));
+      } catch (IllegalArgumentException | IndexOutOfBoundsException malformed) {
+        return Optional.empty();
+      }
       return keks.byId(kekId).map(kek -> new SecretKeySpec(Aead.open(kek, sealed, context), "AES"));
     }
     // The legacy format: wrapped by a master key directly, with no id to say which.
-    byte[] sealed = Base64.getDecoder().decode(wrapped);
+    byte[] sealed;
+    try {
+      sealed = Base64.getDecoder().decode(wrapped);
+    } catch (IllegalArgumentException malformed) {
+      return Optional.empty();
+    }
     List<EncryptionConfig.MasterKey> masters = new ArrayList<>(config.masterKeys());
     for (EncryptionConfig.MasterKey master : masters) {
       try {

@@ -69,11 +69,11 @@ class KeysOutOfArchivesIT {
 
       assertThat(restore.getString("status")).as(restore.toString()).isEqualTo("COMPLETED");
       // B has no erasure ledger: the erased user's record is back, sealed, and stays sealed.
-      assertUnreadable(onB.service().get(b.baseUrl() + "/api/collections/memories/" + erasedId),
-          erasedSample);
+      assertUnreadable(
+          onB.service().get(b.baseUrl() + "/api/collections/memories/" + erasedId), erasedSample);
       // B never had anyone's keys: every sealed field is unreadable there until keys arrive.
-      assertUnreadable(onB.service().get(b.baseUrl() + "/api/collections/memories/" + keptId),
-          keptSample);
+      assertUnreadable(
+          onB.service().get(b.baseUrl() + "/api/collections/memories/" + keptId), keptSample);
 
       // A disaster recovery's second half: the key escrow written after the erasure, copied into
       // B's KEY_DIR and imported, gives back every key but the erased user's.
@@ -82,12 +82,11 @@ class KeysOutOfArchivesIT {
       assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
       assertThat(imported.object().getJsonNumber("imported").longValue()).isPositive();
 
-      Api.Reply keptRead =
-          onB.service().get(b.baseUrl() + "/api/collections/memories/" + keptId);
+      Api.Reply keptRead = onB.service().get(b.baseUrl() + "/api/collections/memories/" + keptId);
       assertThat(keptRead.status()).as(keptRead.toString()).isEqualTo(200);
       assertThat(keptRead.object().get("patterns")).isEqualTo(keptSample.get("patterns"));
-      assertUnreadable(onB.service().get(b.baseUrl() + "/api/collections/memories/" + erasedId),
-          erasedSample);
+      assertUnreadable(
+          onB.service().get(b.baseUrl() + "/api/collections/memories/" + erasedId), erasedSample);
       // A second import adds nothing: keys present are left as they are.
       assertThat(
               new KeyOperator(b.baseUrl())
@@ -103,7 +102,8 @@ class KeysOutOfArchivesIT {
     JsonObject restore = POSTGRESQL.restore(id, true, true);
 
     assertThat(restore.getString("status")).as(restore.toString()).isEqualTo("COMPLETED");
-    assertThat(restore.getJsonObject("result").getJsonObject("wiped")).doesNotContainKey("user_keys");
+    assertThat(restore.getJsonObject("result").getJsonObject("wiped"))
+        .doesNotContainKey("user_keys");
     Api.Reply erasedRead = Api.get("/api/collections/memories/" + erasedId);
     assertThat(erasedRead.status()).as(erasedRead.toString()).isIn(404, 410);
     assertThat(erasedRead.raw().body()).doesNotContain(patternsText(erasedSample));

@@ -203,7 +203,8 @@ class KeyHierarchyIT {
       assertThat(state.getJsonArray("previousMasterKeys").getJsonObject(0).getString("id"))
           .isEqualTo(oldId);
       assertThat(
-              state.getJsonArray("previousMasterKeys")
+              state
+                  .getJsonArray("previousMasterKeys")
                   .getJsonObject(0)
                   .getBoolean("wrapsKeyEncryptionKeys"))
           .isTrue();
@@ -215,7 +216,8 @@ class KeyHierarchyIT {
       assertThat(result.getJsonNumber("keysRewrapped").longValue()).isEqualTo(3);
       JsonObject rotated = keys.state();
       assertThat(
-              rotated.getJsonArray("previousMasterKeys")
+              rotated
+                  .getJsonArray("previousMasterKeys")
                   .getJsonObject(0)
                   .getBoolean("wrapsKeyEncryptionKeys"))
           .isFalse();
@@ -247,6 +249,85 @@ class KeyHierarchyIT {
     assertThat(Api.SERVICE.post("/api/keys/rotations", "").status()).isEqualTo(403);
   }
 
+  @Test
+  void keysInTheFormatBeforeKeyEncryptionKeysStillOpenAndTheRotationMovesThemUnderOne()
+      throws Exception {
+    String user = "legacy-" + UUID.randomUUID();
+    byte[] dataKey = new byte[32];
+    new SecureRandom().nextBytes(dataKey);
+    javax.crypto.SecretKey master =
+        EncryptionConfig.parseMasterKey(
+            Files.readString(Path.of(System.getProperty("guardian.devKeys"), "master.key")));
+    UUID keyId = UUID.randomUUID();
+    String legacy =
+        Base64.getEncoder().encodeToString(Aead.seal(master, dataKey, UserKeys.wrapContext(user)));
+    String sealed =
+        "gse1:"
+            + keyId
+            + ":"
+            + Base64.getEncoder()
+                .encodeToString(
+                    Aead.seal(
+                        new javax.crypto.spec.SecretKeySpec(dataKey, "AES"),
+                        "[\"from-before-keks\"]".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        "memories/patterns/" + user));
+    UUID memoryId = UUID.randomUUID();
+    Database.transaction(
+        "INSERT INTO user_keys (id, created_at, version, user_id, wrapped_key) VALUES ('"
+            + keyId
+            + "', now(), 1, '"
+            + user
+            + "', '"
+            + legacy
+            + "')",
+        "INSERT INTO memories (id, created_at, version, user_id, type, strength, patterns,"
+            + " timestamp) VALUES ('"
+            + memoryId
+            + "', now(), 1, '"
+            + user
+            + "', 'success_pattern', 0.8, to_jsonb('"
+            + sealed
+            + "'::text), now())");
+    String path = "/api/collections/memories/" + memoryId;
+    Api.Reply before = Api.get(path);
+    assertThat(before.status()).as(before.toString()).isEqualTo(200);
+    assertThat(before.object().getJsonArray("patterns").getString(0)).isEqualTo("from-before-keks");
+
+    JsonObject rotation = KeyOperator.ofServerUnderTest().rotate("?newKek=false");
+
+    assertThat(rotation.getString("status")).as(rotation.toString()).isEqualTo("COMPLETED");
+    assertThat(rotation.getJsonObject("result").getJsonObject("keysWrappedBy").keySet())
+        .doesNotContain("master");
+    assertThat(
+            String.valueOf(
+                Database.single("SELECT wrapped_key FROM user_keys WHERE id = ?::uuid", keyId)))
+        .startsWith("gsk2:" + rotation.getJsonObject("result").getString("currentKek") + ":");
+    Thread.sleep(CACHE_TTL.plusSeconds(1).toMillis()); // the cached key expires: read anew
+    Api.Reply after = Api.get(path);
+    assertThat(after.status()).as(after.toString()).isEqualTo(200);
+    assertThat(after.object().getJsonArray("patterns").getString(0)).isEqualTo("from-before-keks");
+  }
+
+  @Test
+  void anErasureDestroysEveryKeyOfTheUserHoweverMany() {
+    String user = "many-keys-" + UUID.randomUUID();
+    Api.post("/api/collections/memories", Samples.record("memories", user));
+    Database.single(
+        "WITH added AS (INSERT INTO user_keys (id, created_at, version, user_id, wrapped_key)"
+            + " SELECT gen_random_uuid(), now(), 1, ?, 'gsk2:' || gen_random_uuid() || ':AAAA'"
+            + " FROM generate_series(1, 2500) RETURNING 1) SELECT count(*) FROM added",
+        user);
+    assertThat(Database.single("SELECT count(*) FROM user_keys WHERE user_id = ?", user))
+        .isEqualTo(2501L);
+
+    Api.Reply erasure = OFFICER.delete("/api/privacy/users/" + user, null);
+
+    assertThat(erasure.status()).as(erasure.toString()).isEqualTo(200);
+    assertThat(erasure.object().getInt("keysDestroyed")).isEqualTo(2501);
+    assertThat(Database.single("SELECT count(*) FROM user_keys WHERE user_id = ?", user))
+        .isEqualTo(0L);
+  }
+
   private static void assertReadable(String memories, Map<String, JsonObject> samples) {
     samples.forEach(
         (id, sample) -> {
@@ -276,8 +357,7 @@ class KeyHierarchyIT {
   }
 
   /** The table's rows of these users, every column as the driver reads it. */
-  private static List<Map<String, Object>> rows(String table, String... users)
-      throws SQLException {
+  private static List<Map<String, Object>> rows(String table, String... users) throws SQLException {
     List<Map<String, Object>> rows = new ArrayList<>();
     try (Connection connection = Database.connect();
         PreparedStatement select =
@@ -331,7 +411,8 @@ class KeyHierarchyIT {
   }
 
   private static Connection connect(String database) throws SQLException {
-    String url = System.getProperty("guardian.db.url").replaceFirst("/[^/?]+(\\?|$)", "/" + database + "$1");
+    String url =
+        System.getProperty("guardian.db.url").replaceFirst("/[^/?]+(\\?|$)", "/" + database + "$1");
     String password = System.getProperty("guardian.db.password", "");
     return DriverManager.getConnection(
         url, System.getProperty("guardian.db.user"), password.startsWith("${") ? "" : password);
