@@ -55,14 +55,19 @@ public class KeyEscrow {
 
   private EncryptionConfig config;
   private UserKeys keys;
-  private Clock clock = Clock.systemUTC();
+  private Clock clock;
 
   protected KeyEscrow() {}
 
   @Inject
   public KeyEscrow(EncryptionConfig config, UserKeys keys) {
+    this(config, keys, Clock.systemUTC());
+  }
+
+  KeyEscrow(EncryptionConfig config, UserKeys keys, Clock clock) {
     this.config = config;
     this.keys = keys;
+    this.clock = clock;
   }
 
   /** What an escrow holds, or what an import of one did. */
