@@ -14,10 +14,14 @@ import java.util.List;
 
 /**
  * What a backup holds, in the order it is written and restored: the store's own tables first (legal
- * holds, which the restore must know before it judges expired records; users' wrapped data keys,
- * without which sealed fields never open again; the audit ledger's blocks and state, and the legacy
- * chains' heads, without which the restored trail no longer verifies), then every collection of the
- * registry. One list, so that backup and restore treat all of them by one mechanism.
+ * holds, which the restore must know before it judges expired records; the audit ledger's blocks
+ * and state, and the legacy chains' heads, without which the restored trail no longer verifies),
+ * then every collection of the registry. One list, so that backup and restore treat all of them by
+ * one mechanism.
+ *
+ * <p>Users' data keys are not in it: an archive that carried them would bring an erased user back
+ * wherever it is restored. Sealed fields of a restored archive open with the keys the target store
+ * holds (or imports from a key escrow, see {@code KeyEscrow}); a restore leaves those alone.
  */
 @ApplicationScoped
 public class BackupContents {
@@ -30,7 +34,6 @@ public class BackupContents {
   public BackupContents(CollectionRegistry collections) {
     List<CollectionDescriptor<?>> contents = new ArrayList<>();
     contents.add(LegalHolds.HOLDS);
-    contents.add(UserKeys.KEYS);
     contents.add(AuditChainHead.HEADS);
     contents.add(AuditBlock.BLOCKS);
     contents.add(AuditLedgerState.LEDGER);
@@ -40,6 +43,14 @@ public class BackupContents {
 
   public List<CollectionDescriptor<?>> all() {
     return all;
+  }
+
+  /**
+   * Whether an entry of that name, which older archives hold, is ignored by a restore rather than
+   * refused: users' data keys ({@code user_keys}).
+   */
+  public boolean ignored(String name) {
+    return UserKeys.KEYS.name().equals(name);
   }
 
   /** The one of that name, if a backup may hold it. */

@@ -19,6 +19,7 @@ public final class RestoreReport {
   private final Map<String, Long> restored = new LinkedHashMap<>();
   private final Map<String, Long> skippedErased = new LinkedHashMap<>();
   private final Map<String, Long> skippedExpired = new LinkedHashMap<>();
+  private final Map<String, String> ignored = new LinkedHashMap<>();
   private long durationMs;
 
   RestoreReport(String backupId, boolean replace) {
@@ -42,6 +43,11 @@ public final class RestoreReport {
     skippedExpired.merge(collection, 1L, Long::sum);
   }
 
+  /** An entry of the archive left unrestored, and why. */
+  synchronized void ignored(String entry, String reason) {
+    ignored.put(entry, reason);
+  }
+
   synchronized void durationMs(long millis) {
     this.durationMs = millis;
   }
@@ -62,8 +68,15 @@ public final class RestoreReport {
             Json.createObjectBuilder()
                 .add("erased", counts(skippedErased))
                 .add("expired", counts(skippedExpired)))
+        .add("ignored", ignoredJson())
         .add("durationMs", durationMs)
         .build();
+  }
+
+  private JsonObjectBuilder ignoredJson() {
+    JsonObjectBuilder json = Json.createObjectBuilder();
+    ignored.forEach(json::add);
+    return json;
   }
 
   private static JsonObjectBuilder counts(Map<String, Long> counts) {

@@ -51,6 +51,10 @@ public class RestoreService {
   private static final Logger LOG = Logger.getLogger(RestoreService.class.getName());
   private static final int PAGE = 5000;
 
+  static final String IGNORED_KEYS =
+      "users' data keys are never restored from an archive: this store's own keys were left as"
+          + " they are";
+
   /**
    * Pages inserted at once, each in its own transaction: the database's work per row (indexes)
    * dominates a restore, and two sessions share it out.
@@ -194,6 +198,11 @@ public class RestoreService {
         }
         Set<String> held = new HashSet<>();
         for (Manifest.Entry entry : manifest.entries()) {
+          if (contents.ignored(entry.collection())) {
+            // Keys are never restored: the target's own keys stay as they are.
+            report.ignored(entry.collection(), IGNORED_KEYS);
+            continue;
+          }
           CollectionDescriptor<?> collection = contents.named(entry.collection()).orElseThrow();
           if (!(plan.keepCurrent() && AuditLedger.holds(collection))) {
             load(reader, entry, collection, key, erasures, cutoffs, held, report, r -> true);
@@ -330,6 +339,9 @@ public class RestoreService {
   private void checkFields(Manifest manifest) {
     List<String> problems = new ArrayList<>();
     for (Manifest.Entry entry : manifest.entries()) {
+      if (contents.ignored(entry.collection())) {
+        continue;
+      }
       var collection = contents.named(entry.collection());
       if (collection.isEmpty()) {
         problems.add(entry.collection() + " is not a collection of this service");

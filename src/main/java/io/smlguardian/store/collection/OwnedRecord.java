@@ -30,6 +30,15 @@ public abstract class OwnedRecord extends StoredRecord {
     this.userId = userId;
   }
 
+  /** For records the store itself creates under an id that others already name (imported keys). */
+  protected OwnedRecord(java.util.UUID id, String userId) {
+    super(id);
+    if (userId == null || userId.isBlank()) {
+      throw new IllegalArgumentException("a record needs its owner's userId");
+    }
+    this.userId = userId;
+  }
+
   public String getUserId() {
     return userId;
   }

@@ -5,6 +5,7 @@ import io.smlguardian.store.collection.DataCategory;
 import io.smlguardian.store.collection.OwnedRecord;
 import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.StoreCleared;
+import io.smlguardian.store.collection.TimeKey;
 import io.smlguardian.store.collection.query.Filter;
 import io.smlguardian.store.collection.query.FilterOperator;
 import io.smlguardian.store.collection.query.RecordQuery;
@@ -15,13 +16,15 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.transaction.Status;
 import jakarta.transaction.TransactionSynchronizationRegistry;
+import jakarta.transaction.Transactional;
 import java.security.SecureRandom;
 import java.time.Period;
+import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
@@ -29,24 +32,27 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Each user's data keys: created on the user's first sealed write, unwrapped on use, destroyed when
  * the user is erased. Kept through the same store as the records, on every backend, but not as a
- * collection of the API: {@link #KEYS} is never registered, so no endpoint, export or retention
- * policy ever sees them.
+ * collection of the API: {@link #KEYS} is never registered, so no endpoint, export, retention
+ * policy or backup archive ever sees them.
  *
- * <p>Unwrapped keys are cached by key id (bounded). {@link #destroy} evicts this instance's cache;
- * the keys are gone from the database at once, so no other instance can load them again.
+ * <p>A data key is stored wrapped by a key-encryption key ({@link KeyEncryptionKeys}, kept apart
+ * from the database), as {@code gsk2:<KEK id>:<base64 nonce+ciphertext>}. Rows written before
+ * key-encryption keys existed hold the bare base64 of the data key wrapped by the master key
+ * itself: they still open (with any configured master key), and the next rotation moves them under
+ * a KEK.
+ *
+ * <p>Unwrapped keys are cached by key id, at most {@value #CACHE_SIZE} of them and each for at most
+ * {@code KEY_CACHE_TTL}: an erasure on another instance (which deletes the keys from the database)
+ * is honoured here within that time. {@link #destroy} evicts this instance's cache at once.
  *
  * <p>A user's current key (the one new data is sealed with) is looked up once per transaction:
  * sealing a batch of one user's records looked it up and unwrapped it once per record (a query and
- * an AES-GCM open each). It is kept with the transaction, never beyond it, so no erasure or restore
- * elsewhere can leave it stale.
+ * an AES-GCM open each). It is kept with the transaction, never beyond it.
  */
 @ApplicationScoped
 public class UserKeys {
 
-  /**
-   * Not subject to retention: a key lives exactly as long as its user's data. Public for backups,
-   * which carry the wrapped keys so that restored sealed fields open again.
-   */
+  /** Not subject to retention: a key lives exactly as long as its user's data. */
   public static final CollectionDescriptor<UserKey> KEYS =
       new CollectionDescriptor<>(
           "user_keys",
@@ -56,32 +62,38 @@ public class UserKeys {
           "createdAt",
           List.of());
 
-  private static final int CACHE_SIZE = 10_000;
+  /** The version prefix of a data key wrapped by a key-encryption key. */
+  static final String WRAPPED_BY_KEK = "gsk2:";
+
+  static final int CACHE_SIZE = 10_000;
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private RecordStore store;
-  private SecretKey masterKey;
-  private final Map<UUID, SecretKey> unwrapped =
-      Collections.synchronizedMap(
-          new LinkedHashMap<>(256, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<UUID, SecretKey> eldest) {
-              return size() > CACHE_SIZE;
-            }
-          });
+  private EncryptionConfig config;
+  private KeyEncryptionKeys keks;
+  private final Map<UUID, Cached> unwrapped =
+      new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<UUID, Cached> eldest) {
+          return size() > CACHE_SIZE;
+        }
+      };
 
   @Resource private TransactionSynchronizationRegistry transactions;
 
   protected UserKeys() {}
 
   @Inject
-  public UserKeys(RecordStore store, EncryptionConfig config) {
+  public UserKeys(RecordStore store, EncryptionConfig config, KeyEncryptionKeys keks) {
     this.store = store;
-    this.masterKey = config.masterKey();
+    this.config = config;
+    this.keks = keks;
   }
 
   /** A key and its id, which sealed values carry. */
   record DataKey(UUID id, SecretKey key) {}
+
+  private record Cached(String userId, SecretKey key, long expiresAt) {}
 
   /** The key the user's new data is sealed with: their oldest, created on first use. */
   DataKey current(String userId) {
@@ -103,12 +115,16 @@ public class UserKeys {
   /**
    * The key a value of the user was sealed with.
    *
-   * @throws UnreadableDataException when that key no longer exists (the user was erased)
+   * @throws UnreadableDataException when that key no longer exists (the user was erased) or its
+   *     key-encryption key was destroyed
    */
   SecretKey byId(UUID id, String userId) {
-    SecretKey cached = unwrapped.get(id);
-    if (cached != null) {
-      return cached;
+    long now = System.nanoTime();
+    synchronized (unwrapped) {
+      Cached cached = unwrapped.get(id);
+      if (cached != null && cached.userId().equals(userId) && now - cached.expiresAt() < 0) {
+        return cached.key();
+      }
     }
     UserKey key =
         store
@@ -117,59 +133,183 @@ public class UserKeys {
             .orElseThrow(
                 () -> new UnreadableDataException("the data key " + id + " no longer exists"));
     SecretKey clear = unwrap(key);
-    unwrapped.put(id, clear);
+    synchronized (unwrapped) {
+      unwrapped.put(id, new Cached(userId, clear, now + config.cacheTtl().toNanos()));
+    }
     return clear;
   }
 
-  /** Destroys every key of the user; returns how many there were. */
+  /**
+   * Destroys every key of the user, however many, in one statement within the caller's transaction;
+   * returns how many there were.
+   */
   public int destroy(String userId) {
-    List<UserKey> keys = store.find(KEYS, keysOf(userId, 1000));
-    for (UserKey key : keys) {
-      store.delete(KEYS, key);
-      unwrapped.remove(key.getId());
+    long destroyed = store.deleteMatching(KEYS, ownedBy(userId));
+    synchronized (unwrapped) {
+      unwrapped.values().removeIf(cached -> cached.userId().equals(userId));
     }
-    return keys.size();
+    return (int) destroyed;
   }
 
   /** A reset of the store (memory, when enabled) destroys every key with the records. */
   void storeCleared(@Observes StoreCleared reset) {
     store.deleteMatching(KEYS, List.of());
-    unwrapped.clear();
+    synchronized (unwrapped) {
+      unwrapped.clear();
+    }
   }
 
   /** How many keys the user has (none once erased). */
   public int count(String userId) {
-    return (int) store.count(KEYS, keysOf(userId, 1).filters());
+    return (int) store.count(KEYS, ownedBy(userId));
+  }
+
+  /** What one page of a rotation's re-wrap did. */
+  public record RewrapPage(int read, int rewrapped, Map<String, Long> wrappedBy, TimeKey last) {}
+
+  /**
+   * Re-wraps one page of data keys (newest first, after {@code after}) under the current
+   * key-encryption key, in one transaction; counts, per KEK id ({@code master} for the legacy
+   * format), what wraps them afterwards. A key no configured key opens is left as it is.
+   */
+  @Transactional
+  public RewrapPage rewrapPage(TimeKey after, int size) {
+    KeyEncryptionKeys.Kek current = keks.current();
+    String prefix = WRAPPED_BY_KEK + current.id() + ":";
+    List<UserKey> page =
+        store.find(KEYS, new RecordQuery(List.of(), List.of(), size, 0, List.of(), after));
+    int rewrapped = 0;
+    Map<String, Long> wrappedBy = new LinkedHashMap<>();
+    for (UserKey key : page) {
+      if (!key.wrappedKey().startsWith(prefix)) {
+        Optional<SecretKey> clear = tryUnwrap(key);
+        if (clear.isPresent()) {
+          key.rewrap(wrap(current, clear.get(), key.getUserId()));
+          store.update(KEYS, key);
+          rewrapped++;
+        }
+      }
+      wrappedBy.merge(wrapperOf(key.wrappedKey()), 1L, Long::sum);
+    }
+    UserKey last = page.isEmpty() ? null : page.get(page.size() - 1);
+    return new RewrapPage(
+        page.size(),
+        rewrapped,
+        wrappedBy,
+        last == null ? null : new TimeKey(last.getCreatedAt(), last.getId()));
+  }
+
+  /** What wraps a stored data key: its KEK's id, or {@code master} (the legacy format). */
+  static String wrapperOf(String wrapped) {
+    if (wrapped.startsWith(WRAPPED_BY_KEK)) {
+      int colon = wrapped.indexOf(':', WRAPPED_BY_KEK.length());
+      return colon < 0 ? "malformed" : wrapped.substring(WRAPPED_BY_KEK.length(), colon);
+    }
+    return "master";
+  }
+
+  /**
+   * Every data key in its stored (wrapped) form, a page at a time (newest first), for an escrow.
+   */
+  @Transactional
+  public List<UserKey> page(TimeKey after, int size) {
+    return store.find(KEYS, new RecordQuery(List.of(), List.of(), size, 0, List.of(), after));
+  }
+
+  /** A data key from an escrow, in clear. */
+  public record Imported(UUID id, String userId, SecretKey key) {}
+
+  /**
+   * Stores the keys the database lacks (by id), wrapped by the current key-encryption key and
+   * keeping their ids, in one transaction; returns how many were added.
+   */
+  @Transactional
+  public long importMissing(List<Imported> imported) {
+    KeyEncryptionKeys.Kek current = keks.current();
+    List<UserKey> missing = new ArrayList<>();
+    for (Imported key : imported) {
+      if (store.findById(KEYS, key.id()).isEmpty()) {
+        missing.add(new UserKey(key.id(), key.userId(), wrap(current, key.key(), key.userId())));
+      }
+    }
+    if (!missing.isEmpty()) {
+      store.insert(KEYS, missing);
+    }
+    return missing.size();
   }
 
   private UserKey create(String userId) {
     byte[] key = new byte[32];
     RANDOM.nextBytes(key);
-    String wrapped =
-        Base64.getEncoder().encodeToString(Aead.seal(masterKey, key, wrapContext(userId)));
-    UserKey created = new UserKey(userId, wrapped);
+    UserKey created =
+        new UserKey(userId, wrap(keks.current(), new SecretKeySpec(key, "AES"), userId));
     store.insert(KEYS, List.of(created));
     return created;
   }
 
-  private SecretKey unwrap(UserKey key) {
-    byte[] clear =
-        Aead.open(
-            masterKey, Base64.getDecoder().decode(key.wrappedKey()), wrapContext(key.getUserId()));
-    return new SecretKeySpec(clear, "AES");
+  static String wrap(KeyEncryptionKeys.Kek kek, SecretKey key, String userId) {
+    return WRAPPED_BY_KEK
+        + kek.id()
+        + ":"
+        + Base64.getEncoder()
+            .encodeToString(Aead.seal(kek.key(), key.getEncoded(), wrapContext(userId)));
+  }
+
+  /**
+   * @throws UnreadableDataException when no key this server holds opens it
+   */
+  SecretKey unwrap(UserKey key) {
+    return tryUnwrap(key)
+        .orElseThrow(
+            () ->
+                new UnreadableDataException(
+                    "the key that wrapped data key " + key.getId() + " no longer exists"));
+  }
+
+  private Optional<SecretKey> tryUnwrap(UserKey key) {
+    String wrapped = key.wrappedKey();
+    String context = wrapContext(key.getUserId());
+    if (wrapped.startsWith(WRAPPED_BY_KEK)) {
+      int colon = wrapped.indexOf(':', WRAPPED_BY_KEK.length());
+      UUID kekId;
+      byte[] sealed;
+      try {
+        kekId = UUID.fromString(wrapped.substring(WRAPPED_BY_KEK.length(), colon));
+        sealed = Base64.getDecoder().decode(wrapped.substring(colon + 1));
+      } catch (IllegalArgumentException | IndexOutOfBoundsException malformed) {
+        return Optional.empty();
+      }
+      return keks.byId(kekId).map(kek -> new SecretKeySpec(Aead.open(kek, sealed, context), "AES"));
+    }
+    // The legacy format: wrapped by a master key directly, with no id to say which.
+    byte[] sealed;
+    try {
+      sealed = Base64.getDecoder().decode(wrapped);
+    } catch (IllegalArgumentException malformed) {
+      return Optional.empty();
+    }
+    List<EncryptionConfig.MasterKey> masters = new ArrayList<>(config.masterKeys());
+    for (EncryptionConfig.MasterKey master : masters) {
+      try {
+        return Optional.of(new SecretKeySpec(Aead.open(master.key(), sealed, context), "AES"));
+      } catch (UnreadableDataException notThisOne) {
+        // try the next
+      }
+    }
+    return Optional.empty();
   }
 
   /** Binds a wrapped key to its user: it cannot be passed off as another user's key. */
-  private static String wrapContext(String userId) {
+  static String wrapContext(String userId) {
     return "user-key/" + userId;
+  }
+
+  private static List<Filter> ownedBy(String userId) {
+    return List.of(new Filter(OwnedRecord.OWNER_FIELD, FilterOperator.EQ, false, List.of(userId)));
   }
 
   private static RecordQuery keysOf(String userId, int limit) {
     return new RecordQuery(
-        List.of(new Filter(OwnedRecord.OWNER_FIELD, FilterOperator.EQ, false, List.of(userId))),
-        List.of(SortOrder.asc("createdAt")),
-        limit,
-        0,
-        List.of());
+        ownedBy(userId), List.of(SortOrder.asc("createdAt")), limit, 0, List.of());
   }
 }

@@ -1,6 +1,7 @@
 /**
- * Encryption at rest of sensitive free-form content: per-user data keys wrapped by a master key
- * from the environment, AES-256-GCM field sealing, and crypto-shredding by destroying a user's
- * keys.
+ * Encryption at rest of sensitive free-form content: AES-256-GCM field sealing under per-user data
+ * keys, which key-encryption keys kept apart from the database ({@code KEY_DIR}) wrap, which a
+ * master key from the environment wraps; their rotation (the {@code key-rotation} job), key escrows
+ * for disaster recovery, and crypto-shredding by destroying a user's keys.
  */
 package io.smlguardian.store.encryption;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.smlguardian.store.testsupport.Api;
 import io.smlguardian.store.testsupport.Database;
+import io.smlguardian.store.testsupport.KeyOperator;
 import io.smlguardian.store.testsupport.Samples;
 import io.smlguardian.store.testsupport.TestTokens;
 import jakarta.json.Json;
@@ -109,7 +110,7 @@ class BackupRoundTripIT {
                     + " AND operation = ?",
                 "restore " + id))
         .isEqualTo(1L);
-    // Sealed fields came back sealed, and open with the restored keys.
+    // Sealed fields came back sealed, and open with the keys the store kept (archives hold none).
     assertThat(
             Database.single("SELECT patterns::text FROM memories WHERE user_id = ?", users.get(1)))
         .asString()
@@ -143,6 +144,15 @@ class BackupRoundTripIT {
       assertThat(uploaded.object().getString("backend")).isEqualTo("postgresql");
 
       JsonObject restore = target.restore(id, false, false, true);
+      // The users' keys travel apart from the archive: a key escrow, copied into the target's
+      // KEY_DIR and imported there.
+      String escrow = KeyOperator.ofServerUnderTest().writeEscrow();
+      KeyOperator.copyEscrow(
+          Path.of(System.getProperty("guardian.keyDir")),
+          Path.of(System.getProperty(property.replace(".baseUrl", ".keyDir"))),
+          escrow);
+      Api.Reply imported = new KeyOperator(System.getProperty(property)).importEscrow(escrow);
+      assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
 
       assertThat(restore.getString("status")).as(property + " " + restore).isEqualTo("COMPLETED");
       JsonObject result = restore.getJsonObject("result");
@@ -286,6 +296,13 @@ class BackupRoundTripIT {
     // The move replaces this server's audit trail with the SQLite store's, which ends before the
     // blocks this server has anchored since: a move of a whole store is forced, and recorded.
     JsonObject restore = POSTGRESQL.restore(id, true, true);
+    String escrow = new KeyOperator(sqlite.baseUrl()).writeEscrow();
+    KeyOperator.copyEscrow(
+        Path.of(System.getProperty("guardian.sqlite.keyDir")),
+        Path.of(System.getProperty("guardian.keyDir")),
+        escrow);
+    Api.Reply imported = KeyOperator.ofServerUnderTest().importEscrow(escrow);
+    assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
 
     assertThat(restore.getString("status")).as(restore.toString()).isEqualTo("COMPLETED");
     JsonObject result = restore.getJsonObject("result");

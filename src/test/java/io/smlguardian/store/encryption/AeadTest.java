@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Optional;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
@@ -52,17 +53,20 @@ class AeadTest {
   @Test
   void theMasterKeyMustBe32Base64BytesAndPresent() {
     String good = Base64.getEncoder().encodeToString(new byte[32]);
-    assertThat(new EncryptionConfig(Optional.of(good), Optional.empty()).masterKey().getEncoded())
+    assertThat(config(Map.of("ENCRYPTION_MASTER_KEY", good)).masterKey().key().getEncoded())
         .hasSize(32);
-    assertThatThrownBy(() -> new EncryptionConfig(Optional.empty(), Optional.empty()))
-        .hasMessageContaining("No master key");
+    assertThatThrownBy(() -> config(Map.of())).hasMessageContaining("No master key");
     assertThatThrownBy(
             () ->
-                new EncryptionConfig(
-                    Optional.of(Base64.getEncoder().encodeToString(new byte[16])),
-                    Optional.empty()))
+                config(
+                    Map.of(
+                        "ENCRYPTION_MASTER_KEY", Base64.getEncoder().encodeToString(new byte[16]))))
         .hasMessageContaining("must be 32 bytes");
-    assertThatThrownBy(() -> new EncryptionConfig(Optional.of("%%%"), Optional.empty()))
+    assertThatThrownBy(() -> config(Map.of("ENCRYPTION_MASTER_KEY", "%%%")))
         .hasMessageContaining("not base64");
+  }
+
+  static EncryptionConfig config(Map<String, String> settings) {
+    return new EncryptionConfig(name -> Optional.ofNullable(settings.get(name)));
   }
 }
