@@ -70,6 +70,8 @@ public class ErasureService {
     if (userId == null || userId.isBlank() || userId.length() > 128) {
       throw new InvalidRequestException("A userId of 1 to 128 characters is needed.");
     }
+    // Before the check, so that a hold placed meanwhile waits for this erasure, or stops it.
+    store.lockUser(userId);
     holds
         .of(userId)
         .ifPresent(
