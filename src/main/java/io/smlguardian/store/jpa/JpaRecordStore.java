@@ -562,7 +562,8 @@ public class JpaRecordStore implements RecordStore, LedgerStore {
       CriteriaBuilder cb, CommonAbstractCriteria query, Root<?> root, Filter filter) {
     Expression field = root.get(filter.field());
     if (filter.operator() == FilterOperator.OWNER_IN) {
-      Predicate owner = field.in(owners(query, (CollectionDescriptor<?>) filter.value()));
+      Predicate owner =
+          cb.exists(owned(cb, query, field, (CollectionDescriptor<?>) filter.value()));
       return filter.negated() ? cb.not(owner) : owner;
     }
     Comparable value = (Comparable) filter.value();
@@ -582,15 +583,21 @@ public class JpaRecordStore implements RecordStore, LedgerStore {
   }
 
   /**
-   * {@code SELECT user_id FROM <owners' table>}: one uncorrelated subquery, which the database runs
-   * once per statement (PostgreSQL hashes it), inside the same statement as the delete, so the
-   * owners it sees are those of the statement's own moment. The owners' column is never null.
+   * {@code SELECT 1 FROM <owners' table> o WHERE o.user_id = <field>}, correlated with the row the
+   * statement looks at: inside the same statement as the delete, so the owners it sees are those of
+   * the statement's own moment, and answered from the owners' index on user_id, however many there
+   * are. (EclipseLink 4.0 cannot put a subquery in {@code IN}: it fails with a ClassCastException.)
    */
-  private static Subquery<String> owners(
-      CommonAbstractCriteria query, CollectionDescriptor<?> owners) {
-    Subquery<String> subquery = query.subquery(String.class);
+  private static Subquery<Integer> owned(
+      CriteriaBuilder cb,
+      CommonAbstractCriteria query,
+      Expression<?> field,
+      CollectionDescriptor<?> owners) {
+    Subquery<Integer> subquery = query.subquery(Integer.class);
     Root<?> owner = subquery.from(owners.entityClass());
-    return subquery.select(owner.get(OwnedRecord.OWNER_FIELD));
+    return subquery
+        .select(cb.literal(1))
+        .where(cb.equal(owner.get(OwnedRecord.OWNER_FIELD), field));
   }
 
   /** The requested order (newest first by default), always ending with the id for stable pages. */
