@@ -473,7 +473,6 @@ public class MongoRecordStore implements RecordStore, LedgerStore, AutoCloseable
     for (BsonDocument group :
         documents(collection)
             .aggregate(List.of(Aggregates.match(matching), Aggregates.group("$" + field)))
-            .allowDiskUse(true)
             .batchSize(OWNER_LOOKUP)) {
       BsonValue owner = group.get(ID);
       if (owner != null && !owner.isNull()) {

@@ -95,25 +95,34 @@ public class ExportJobs {
   /** The export of that id, or 404 when there is none (never was, erased, or expired). */
   public Export status(String exportId) {
     ExportBinding binding = binding(exportId);
-    if (binding.complete()) {
-      return new Export(
-          binding.exportId(),
-          binding.userId(),
-          binding.requestedAt(),
-          binding.executionId(),
-          "COMPLETED",
-          "COMPLETED " + binding.bytes() + " bytes",
-          files.completeFile(binding).isPresent());
+    if (!binding.complete()) {
+      Optional<JobExecution> execution = execution(binding);
+      // The job completes just after its file: read the binding again, so that an export is
+      // never COMPLETED without its file.
+      ExportBinding now = binding(exportId);
+      if (!now.complete()) {
+        return new Export(
+            now.exportId(),
+            now.userId(),
+            now.requestedAt(),
+            now.executionId(),
+            execution
+                .map(e -> e.getBatchStatus().name())
+                .map(s -> s.equals("COMPLETED") ? "FAILED" : s)
+                .orElse("STARTING"),
+            execution.map(e -> String.valueOf(e.getExitStatus())).orElse(null),
+            false);
+      }
+      binding = now;
     }
-    Optional<JobExecution> execution = execution(binding);
     return new Export(
         binding.exportId(),
         binding.userId(),
         binding.requestedAt(),
         binding.executionId(),
-        execution.map(e -> e.getBatchStatus().name()).orElse("STARTING"),
-        execution.map(e -> String.valueOf(e.getExitStatus())).orElse(null),
-        false);
+        "COMPLETED",
+        "COMPLETED " + binding.bytes() + " bytes",
+        files.completeFile(binding).isPresent());
   }
 
   /**
