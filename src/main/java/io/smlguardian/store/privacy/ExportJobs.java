@@ -14,7 +14,10 @@ import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -126,10 +129,12 @@ public class ExportJobs {
   }
 
   /**
-   * The file of a complete export, its download recorded in the audit trail (as an access to the
-   * user's data, by this officer); 404 when there is no such export, 409 while it is not complete.
+   * The file of a complete export, opened, its download recorded in the audit trail (as an access
+   * to the user's data, by this officer); 404 when there is no such export (or it was deleted a
+   * moment ago), 409 while it is not complete. Once open, the file reads whole even if an erasure
+   * or the sweep deletes it meanwhile.
    */
-  public Path download(Caller officer, String exportId) {
+  public InputStream download(Caller officer, String exportId) {
     ExportBinding binding = binding(exportId);
     Path file =
         files
@@ -138,8 +143,16 @@ public class ExportJobs {
                 () ->
                     new ClientErrorException(
                         "Export " + exportId + " has not completed.", Response.Status.CONFLICT));
+    InputStream content;
+    try {
+      content = Files.newInputStream(file);
+    } catch (NoSuchFileException e) {
+      throw new NotFoundException("No export " + exportId + ".");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     audit.record(entry(officer, binding.userId(), "export file " + exportId + " downloaded"));
-    return file;
+    return content;
   }
 
   private ExportBinding binding(String exportId) {

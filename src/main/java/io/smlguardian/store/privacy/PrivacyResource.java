@@ -119,10 +119,16 @@ public class PrivacyResource {
       summary = "The ZIP of a completed export",
       description = "409 while the export has not completed; every download is audited.")
   public Response exportFile(@PathParam("exportId") String exportId) {
-    java.nio.file.Path file = exportJobs.download(Callers.of(security, request), exportId);
+    java.io.InputStream file = exportJobs.download(Callers.of(security, request), exportId);
     return Response.ok(
-            (StreamingOutput) out -> java.nio.file.Files.copy(file, out), "application/zip")
-        .header("Content-Disposition", "attachment; filename=\"" + file.getFileName() + "\"")
+            (StreamingOutput)
+                out -> {
+                  try (file) {
+                    file.transferTo(out);
+                  }
+                },
+            "application/zip")
+        .header("Content-Disposition", "attachment; filename=\"export-" + exportId + ".zip\"")
         .build();
   }
 
