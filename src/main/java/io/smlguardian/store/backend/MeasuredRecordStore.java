@@ -117,6 +117,11 @@ public class MeasuredRecordStore implements RecordStore, AutoCloseable {
         collection, "timeKeyAt", () -> store.timeKeyAt(collection, filters, after, position));
   }
 
+  @Override
+  public void lockUser(String userId) {
+    store.lockUser(userId);
+  }
+
   /** Not timed per call: the backup job reports its own duration and counts. */
   @Override
   public RecordSnapshot openSnapshot() {

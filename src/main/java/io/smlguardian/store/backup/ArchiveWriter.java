@@ -3,6 +3,7 @@ package io.smlguardian.store.backup;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.RecordSnapshot;
 import io.smlguardian.store.collection.StoredRecord;
+import io.smlguardian.store.streaming.Handoff;
 import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
 import java.io.Closeable;

@@ -11,6 +11,7 @@ import io.smlguardian.store.collection.StoredRecord;
 import io.smlguardian.store.privacy.LegalHolds;
 import io.smlguardian.store.retention.RetentionConfig;
 import io.smlguardian.store.retention.RetentionPolicy;
+import io.smlguardian.store.streaming.Handoff;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;

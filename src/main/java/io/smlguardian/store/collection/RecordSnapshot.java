@@ -4,8 +4,9 @@ import java.io.IOException;
 
 /**
  * One read of whole collections, as {@link RecordStore#openSnapshot()} opens it: a backup reads
- * every collection through it, one after the other, and the backend keeps them consistent with each
- * other where it can (one repeatable-read transaction on a relational database).
+ * every collection through it, one after the other, an export every record of one user, and the
+ * backend keeps them consistent with each other where it can (one repeatable-read transaction on a
+ * relational database).
  */
 public interface RecordSnapshot extends AutoCloseable {
 
@@ -23,6 +24,26 @@ public interface RecordSnapshot extends AutoCloseable {
    */
   <E extends StoredRecord> void read(
       CollectionDescriptor<E> collection, RecordConsumer<? super E> consumer) throws IOException;
+
+  /**
+   * Hands every record of one user in an owned collection to the consumer, in id order, holding
+   * only a bounded number of them in memory at a time: what an export reads. Backends answer it
+   * with one query over the owner's index; this default reads the whole collection and keeps the
+   * user's (in no particular order).
+   *
+   * @throws IOException what the consumer threw; the read stops there
+   */
+  default <E extends StoredRecord> void readOwnedBy(
+      CollectionDescriptor<E> collection, String userId, RecordConsumer<? super E> consumer)
+      throws IOException {
+    read(
+        collection,
+        record -> {
+          if (record instanceof OwnedRecord owned && userId.equals(owned.getUserId())) {
+            consumer.accept(record);
+          }
+        });
+  }
 
   /** Ends the read (and its transaction, if any). */
   @Override

@@ -55,6 +55,15 @@ public interface RecordStore {
   long deleteMatching(CollectionDescriptor<?> collection, List<Filter> filters, TimeKeyRange range);
 
   /**
+   * Makes the transactions that decide about one user take turns: until the caller's transaction
+   * ends, another that asks for the same user's lock waits. A legal hold's placement and an erasure
+   * both take it before they look at the user's holds, so neither can miss the other. Where
+   * transactions already run one at a time (SQLite: one connection) or do not exist (MongoDB), it
+   * does nothing.
+   */
+  default void lockUser(String userId) {}
+
+  /**
    * Whether several writes within the caller's transaction take effect all or none. A store that
    * cannot promise that answers false, and the service then refuses any request of several writes
    * ({@link AtomicWritesUnsupportedException}) rather than risk storing part of it.

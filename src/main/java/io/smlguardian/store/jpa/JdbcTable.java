@@ -3,6 +3,7 @@ package io.smlguardian.store.jpa;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.FieldDefinition;
 import io.smlguardian.store.collection.FieldType;
+import io.smlguardian.store.collection.OwnedRecord;
 import io.smlguardian.store.collection.StoredRecord;
 import jakarta.json.Json;
 import jakarta.json.JsonReaderFactory;
@@ -80,6 +81,15 @@ final class JdbcTable<E extends StoredRecord> {
   /** Every row, in no particular order (a sequential scan, streamed by the fetch size). */
   String selectAll() {
     return "SELECT " + String.join(", ", columns) + " FROM " + table;
+  }
+
+  /**
+   * Every row of one owner (bound as the only parameter), in id order: one query over the owner's
+   * index, streamed by the fetch size.
+   */
+  String selectOwnedBy() {
+    int owner = fields.indexOf(collection.schema().field(OwnedRecord.OWNER_FIELD).orElseThrow());
+    return selectAll() + " WHERE " + columns.get(owner) + " = ? ORDER BY id";
   }
 
   /** A multi-row insert of {@code rows} rows: standard SQL that every relational backend takes. */

@@ -2,6 +2,7 @@ package io.smlguardian.store.jpa;
 
 import io.smlguardian.store.accesslog.LedgerStore;
 import io.smlguardian.store.collection.CollectionDescriptor;
+import io.smlguardian.store.collection.OwnedRecord;
 import io.smlguardian.store.collection.RecordSnapshot;
 import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.StorageSize;
@@ -10,6 +11,7 @@ import io.smlguardian.store.collection.TimeKey;
 import io.smlguardian.store.collection.TimeKeyRange;
 import io.smlguardian.store.collection.VersionConflictException;
 import io.smlguardian.store.collection.query.Filter;
+import io.smlguardian.store.collection.query.FilterOperator;
 import io.smlguardian.store.collection.query.RecordQuery;
 import io.smlguardian.store.collection.query.SortOrder;
 import jakarta.persistence.EntityManager;
@@ -17,6 +19,7 @@ import jakarta.persistence.LockModeType;
 import jakarta.persistence.OptimisticLockException;
 import jakarta.persistence.Query;
 import jakarta.persistence.Table;
+import jakarta.persistence.criteria.CommonAbstractCriteria;
 import jakarta.persistence.criteria.CriteriaBuilder;
 import jakarta.persistence.criteria.CriteriaDelete;
 import jakarta.persistence.criteria.CriteriaQuery;
@@ -24,6 +27,7 @@ import jakarta.persistence.criteria.Expression;
 import jakarta.persistence.criteria.Order;
 import jakarta.persistence.criteria.Predicate;
 import jakarta.persistence.criteria.Root;
+import jakarta.persistence.criteria.Subquery;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -63,6 +67,7 @@ public class JpaRecordStore implements RecordStore, LedgerStore {
   private static final int FETCH_SIZE = 5000;
 
   private final Map<String, JdbcTable<?>> tables = new ConcurrentHashMap<>();
+  private final UserLocks memoryLocks = new UserLocks();
   private final EntityManager em;
   private final DataSource dataSource;
   private final DataSource snapshots;
@@ -165,7 +170,8 @@ public class JpaRecordStore implements RecordStore, LedgerStore {
     CriteriaBuilder cb = em.getCriteriaBuilder();
     CriteriaQuery<E> criteria = cb.createQuery(collection.entityClass());
     Root<E> root = criteria.from(collection.entityClass());
-    List<Predicate> where = new ArrayList<>(List.of(predicates(cb, root, query.filters())));
+    List<Predicate> where =
+        new ArrayList<>(List.of(predicates(cb, criteria, root, query.filters())));
     if (query.after() != null) {
       where.addAll(afterKey(cb, root, collection.timeField(), query.after()));
     }
@@ -182,7 +188,9 @@ public class JpaRecordStore implements RecordStore, LedgerStore {
     CriteriaBuilder cb = em.getCriteriaBuilder();
     CriteriaQuery<Long> criteria = cb.createQuery(Long.class);
     Root<?> root = criteria.from(collection.entityClass());
-    criteria.select(cb.count(root)).where(where(cb, root, filters, collection.timeField(), range));
+    criteria
+        .select(cb.count(root))
+        .where(where(cb, criteria, root, filters, collection.timeField(), range));
     return em.createQuery(criteria).getSingleResult();
   }
 
@@ -219,7 +227,14 @@ public class JpaRecordStore implements RecordStore, LedgerStore {
     Expression<UUID> id = root.get("id");
     List<Predicate> where =
         new ArrayList<>(
-            List.of(where(cb, root, filters, collection.timeField(), TimeKeyRange.after(after))));
+            List.of(
+                where(
+                    cb,
+                    criteria,
+                    root,
+                    filters,
+                    collection.timeField(),
+                    TimeKeyRange.after(after))));
     where.add(cb.isNotNull(time));
     criteria
         .multiselect(time, id)
@@ -240,12 +255,33 @@ public class JpaRecordStore implements RecordStore, LedgerStore {
     CriteriaBuilder cb = em.getCriteriaBuilder();
     CriteriaDelete<E> delete = cb.createCriteriaDelete(entityClass);
     Root<E> root = delete.from(entityClass);
-    delete.where(where(cb, root, filters, timeField, range));
+    delete.where(where(cb, delete, root, filters, timeField, range));
     Query query = em.createQuery(delete);
     // Under JDBC batch writing (on for inserts of many records) EclipseLink would queue this
     // statement in the batch and report 1 row, whatever it deleted: run it on its own instead.
     query.unwrap(ModifyQuery.class).setIsBatchExecutionSupported(false);
     return query.executeUpdate();
+  }
+
+  /**
+   * PostgreSQL: a transaction-scoped advisory lock on a 64-bit key of the user ({@code
+   * pg_advisory_xact_lock}), which every instance on the database shares. H2 (memory: a database of
+   * this server alone): a lock of this JVM, released when the transaction completes. SQLite:
+   * nothing, its one connection runs transactions one at a time.
+   */
+  @Override
+  public void lockUser(String userId) {
+    if (backend.equals("postgresql")) {
+      try (Connection connection = dataSource.getConnection();
+          PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+        lock.setLong(1, UserLocks.key(userId));
+        lock.executeQuery().close();
+      } catch (SQLException e) {
+        throw new IllegalStateException("locking a user failed: " + e.getMessage(), e);
+      }
+    } else if (ephemeral) {
+      memoryLocks.lock(userId);
+    }
   }
 
   @Override
@@ -416,6 +452,27 @@ public class JpaRecordStore implements RecordStore, LedgerStore {
     }
 
     @Override
+    public <E extends StoredRecord> void readOwnedBy(
+        CollectionDescriptor<E> collection, String userId, RecordConsumer<? super E> consumer)
+        throws IOException {
+      JdbcTable<E> table = table(collection);
+      try (PreparedStatement query =
+          connection.prepareStatement(
+              table.selectOwnedBy(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+        query.setFetchSize(FETCH_SIZE);
+        query.setString(1, userId);
+        try (ResultSet rows = query.executeQuery()) {
+          while (rows.next()) {
+            consumer.accept(table.read(rows));
+          }
+        }
+      } catch (SQLException e) {
+        throw new IllegalStateException(
+            "reading " + collection.name() + " of a user failed: " + e.getMessage(), e);
+      }
+    }
+
+    @Override
     public void close() {
       try {
         connection.rollback();
@@ -442,18 +499,20 @@ public class JpaRecordStore implements RecordStore, LedgerStore {
     }
   }
 
-  private static Predicate[] predicates(CriteriaBuilder cb, Root<?> root, List<Filter> filters) {
-    return filters.stream().map(f -> predicate(cb, root, f)).toArray(Predicate[]::new);
+  private static Predicate[] predicates(
+      CriteriaBuilder cb, CommonAbstractCriteria query, Root<?> root, List<Filter> filters) {
+    return filters.stream().map(f -> predicate(cb, query, root, f)).toArray(Predicate[]::new);
   }
 
   /** The filters' predicates and the range's. */
   private static Predicate[] where(
       CriteriaBuilder cb,
+      CommonAbstractCriteria query,
       Root<?> root,
       List<Filter> filters,
       String timeField,
       TimeKeyRange range) {
-    List<Predicate> where = new ArrayList<>(List.of(predicates(cb, root, filters)));
+    List<Predicate> where = new ArrayList<>(List.of(predicates(cb, query, root, filters)));
     where.addAll(inRange(cb, root, timeField, range));
     return where.toArray(Predicate[]::new);
   }
@@ -499,8 +558,14 @@ public class JpaRecordStore implements RecordStore, LedgerStore {
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static Predicate predicate(CriteriaBuilder cb, Root<?> root, Filter filter) {
+  private static Predicate predicate(
+      CriteriaBuilder cb, CommonAbstractCriteria query, Root<?> root, Filter filter) {
     Expression field = root.get(filter.field());
+    if (filter.operator() == FilterOperator.OWNER_IN) {
+      Predicate owner =
+          cb.exists(owned(cb, query, field, (CollectionDescriptor<?>) filter.value()));
+      return filter.negated() ? cb.not(owner) : owner;
+    }
     Comparable value = (Comparable) filter.value();
     Predicate predicate =
         switch (filter.operator()) {
@@ -512,8 +577,27 @@ public class JpaRecordStore implements RecordStore, LedgerStore {
           case LTE -> cb.lessThanOrEqualTo(field, value);
           case IN -> field.in(filter.values());
           case IS -> value == null ? cb.isNull(field) : cb.equal(field, value);
+          case OWNER_IN -> throw new IllegalStateException("answered above");
         };
     return filter.negated() ? cb.not(predicate) : predicate;
+  }
+
+  /**
+   * {@code SELECT 1 FROM <owners' table> o WHERE o.user_id = <field>}, correlated with the row the
+   * statement looks at: inside the same statement as the delete, so the owners it sees are those of
+   * the statement's own moment, and answered from the owners' index on user_id, however many there
+   * are. (EclipseLink 4.0 cannot put a subquery in {@code IN}: it fails with a ClassCastException.)
+   */
+  private static Subquery<Integer> owned(
+      CriteriaBuilder cb,
+      CommonAbstractCriteria query,
+      Expression<?> field,
+      CollectionDescriptor<?> owners) {
+    Subquery<Integer> subquery = query.subquery(Integer.class);
+    Root<?> owner = subquery.from(owners.entityClass());
+    return subquery
+        .select(cb.literal(1))
+        .where(cb.equal(owner.get(OwnedRecord.OWNER_FIELD), field));
   }
 
   /** The requested order (newest first by default), always ending with the id for stable pages. */

@@ -11,6 +11,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Aggregates;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Indexes;
@@ -33,14 +34,17 @@ import io.smlguardian.store.collection.TimeKey;
 import io.smlguardian.store.collection.TimeKeyRange;
 import io.smlguardian.store.collection.VersionConflictException;
 import io.smlguardian.store.collection.query.Filter;
+import io.smlguardian.store.collection.query.FilterOperator;
 import io.smlguardian.store.collection.query.RecordQuery;
 import io.smlguardian.store.collection.query.SortOrder;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.bson.BsonDocument;
@@ -344,6 +348,22 @@ public class MongoRecordStore implements RecordStore, LedgerStore, AutoCloseable
       }
 
       @Override
+      public <E extends StoredRecord> void readOwnedBy(
+          CollectionDescriptor<E> collection, String userId, RecordConsumer<? super E> consumer)
+          throws IOException {
+        try (var cursor =
+            documents(collection)
+                .find(Filters.eq(key(OwnedRecord.OWNER_FIELD), new BsonString(userId)))
+                .sort(Sorts.ascending(ID))
+                .batchSize(1000)
+                .cursor()) {
+          while (cursor.hasNext()) {
+            consumer.accept(RecordDocuments.toRecord(collection, cursor.next()));
+          }
+        }
+      }
+
+      @Override
       public void close() {
         // Each read closed its cursor.
       }
@@ -420,23 +440,89 @@ public class MongoRecordStore implements RecordStore, LedgerStore, AutoCloseable
     return Filters.and(byId(id), Filters.eq(VERSION, new BsonInt64(version)));
   }
 
-  private static Bson where(CollectionDescriptor<?> collection, List<Filter> filters) {
+  private Bson where(CollectionDescriptor<?> collection, List<Filter> filters) {
     return where(collection, filters, TimeKeyRange.ALL);
   }
 
-  private static Bson where(
-      CollectionDescriptor<?> collection, List<Filter> filters, TimeKeyRange range) {
+  private Bson where(CollectionDescriptor<?> collection, List<Filter> filters, TimeKeyRange range) {
     List<Bson> conditions =
-        new ArrayList<>(filters.stream().map(f -> condition(collection, f)).toList());
+        new ArrayList<>(
+            filters.stream()
+                .filter(f -> f.operator() != FilterOperator.OWNER_IN)
+                .map(f -> condition(collection, f))
+                .toList());
     if (range.bounded()) {
       conditions.addAll(inRange(key(collection.timeField()), range));
     }
-    // MongoDB refuses an empty $and.
+    Bson matching = and(conditions);
+    for (Filter owners : filters) {
+      if (owners.operator() == FilterOperator.OWNER_IN) {
+        conditions.add(ownerCondition(collection, owners, matching));
+      }
+    }
+    return and(conditions);
+  }
+
+  /** MongoDB refuses an empty $and. */
+  private static Bson and(List<Bson> conditions) {
     return switch (conditions.size()) {
       case 0 -> Filters.empty();
       case 1 -> conditions.get(0);
-      default -> Filters.and(conditions);
+      default -> Filters.and(new ArrayList<>(conditions));
     };
+  }
+
+  /**
+   * {@link FilterOperator#OWNER_IN} without a join, which MongoDB's deletes and counts do not have:
+   * the distinct owners of the documents the other conditions match are read (a streamed {@code
+   * $group}), looked up in the owners' collection a thousand at a time, and the condition becomes
+   * {@code $in} (negated, {@code $nin}) the owners found there. Memory grows with the owners found
+   * (for retention: the held users that have expired documents in the range), with no cap. Like
+   * every operation here it is not atomic: a hold placed between the look-up and the delete is not
+   * seen by that delete (see docs/privacy.md).
+   */
+  private Bson ownerCondition(CollectionDescriptor<?> collection, Filter filter, Bson matching) {
+    CollectionDescriptor<?> owners = (CollectionDescriptor<?>) filter.value();
+    String field = key(filter.field());
+    String ownerKey = key(OwnedRecord.OWNER_FIELD);
+    Set<BsonValue> found = new LinkedHashSet<>();
+    List<BsonValue> batch = new ArrayList<>();
+    for (BsonDocument group :
+        documents(collection)
+            .aggregate(List.of(Aggregates.match(matching), Aggregates.group("$" + field)))
+            .batchSize(OWNER_LOOKUP)) {
+      BsonValue owner = group.get(ID);
+      if (owner != null && !owner.isNull()) {
+        batch.add(owner);
+      }
+      if (batch.size() == OWNER_LOOKUP) {
+        lookUpOwners(owners, ownerKey, batch, found);
+      }
+    }
+    lookUpOwners(owners, ownerKey, batch, found);
+    List<BsonValue> among = List.copyOf(found);
+    return Filters.and(
+        Filters.ne(field, null),
+        filter.negated() ? Filters.nin(field, among) : Filters.in(field, among));
+  }
+
+  private static final int OWNER_LOOKUP = 1000;
+
+  private void lookUpOwners(
+      CollectionDescriptor<?> owners,
+      String ownerKey,
+      List<BsonValue> batch,
+      Set<BsonValue> found) {
+    if (batch.isEmpty()) {
+      return;
+    }
+    for (BsonDocument owner :
+        documents(owners)
+            .find(Filters.in(ownerKey, batch))
+            .projection(Projections.include(ownerKey))) {
+      found.add(owner.get(ownerKey));
+    }
+    batch.clear();
   }
 
   /**
@@ -497,6 +583,7 @@ public class MongoRecordStore implements RecordStore, LedgerStore, AutoCloseable
               Filters.in(
                   field,
                   filter.values().stream().map(v -> RecordDocuments.toBson(type, v)).toList());
+          case OWNER_IN -> throw new IllegalStateException("answered by ownerCondition");
         };
     // In SQL a comparison with null is unknown, so neither it nor its negation matches a null
     // field; MongoDB's $ne, $nin and $nor would match it. Requiring a value keeps the SQL meaning.

@@ -67,6 +67,8 @@ public class ErasureService {
   @Transactional
   public ErasureReceipt erase(Caller officer, String userId) {
     DataSubjects.require(userId);
+    // Before the check, so that a hold placed meanwhile waits for this erasure, or stops it.
+    store.lockUser(userId);
     holds
         .of(userId)
         .ifPresent(

@@ -4,42 +4,54 @@ import io.smlguardian.store.accesslog.AccessLog;
 import io.smlguardian.store.accesslog.AuditTrail;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.CollectionRegistry;
-import io.smlguardian.store.collection.OwnedRecord;
 import io.smlguardian.store.collection.RecordMapper;
+import io.smlguardian.store.collection.RecordSnapshot;
 import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.StoredRecord;
-import io.smlguardian.store.collection.query.Filter;
-import io.smlguardian.store.collection.query.FilterOperator;
-import io.smlguardian.store.collection.query.RecordQuery;
-import io.smlguardian.store.collection.query.SortOrder;
 import io.smlguardian.store.resilience.DatabaseBoundary;
 import io.smlguardian.store.security.Caller;
+import io.smlguardian.store.streaming.Handoff;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.transaction.Transactional;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.UUID;
+import java.util.Map;
+import java.util.concurrent.Executor;
 
 /**
- * The right of access: every record of a user, collection by collection, read page by page in id
- * order (each page its own short transaction), so that an export of any size streams with memory
- * bounded by one page. Sealed fields are opened on the way out.
+ * The right of access: every record of a user, collection by collection, read as the backup reads
+ * (one read-only snapshot of the store, so the collections agree with each other; one streamed
+ * query per collection over the owner's index, with large fetches) while another thread opens the
+ * sealed fields and encodes the records read before. Memory stays bounded by a few batches,
+ * whatever the user's number of records.
+ *
+ * <p>The export itself is not guarded by the database's retries: once bytes have gone out, a repeat
+ * would send them twice. Its audit entries are.
  */
 @ApplicationScoped
-@DatabaseBoundary
 public class ExportService {
 
-  /** Records read per page: bounds the memory an export holds at once. */
-  static final int PAGE = 500;
+  /** Records handed from the reading thread to the encoding one at a time. */
+  static final int BATCH = 1000;
+
+  /** Batches read ahead of the encoder, at most. */
+  private static final int QUEUED_BATCHES = 4;
 
   private CollectionRegistry collections;
   private RecordStore store;
   private RecordMapper mapper;
   private AuditTrail audit;
+
+  /** Encodes while the snapshot reads on; without it (unit tests) encoding is done in turn. */
+  @Resource ManagedExecutorService executor;
 
   protected ExportService() {}
 
@@ -52,76 +64,109 @@ public class ExportService {
     this.audit = audit;
   }
 
+  /** Receives an export: each collection's records, as the API shows them, between its ends. */
+  interface RecordSink {
+    void begin(String collection) throws IOException;
+
+    /** One record, in id order; called on the encoding thread. */
+    void record(JsonObject record) throws IOException;
+
+    void end(String collection, long records) throws IOException;
+  }
+
   /** The collections an export covers, in a stable order: every owned one. */
   public List<String> exportedCollections() {
-    return collections.all().stream()
-        .filter(CollectionDescriptor::owned)
-        .map(CollectionDescriptor::name)
-        .toList();
+    return owned().stream().map(CollectionDescriptor::name).toList();
   }
 
-  /** One page of the user's records in a collection, after the given id (null for the first). */
-  @Transactional(Transactional.TxType.REQUIRES_NEW) // short, also inside a batch step
-  public Page page(String collection, String userId, UUID after) {
-    return page(collections.get(collection), userId, after);
-  }
-
-  private <E extends StoredRecord> Page page(
-      CollectionDescriptor<E> collection, String userId, UUID after) {
-    List<Filter> filters = new ArrayList<>();
-    filters.add(new Filter(OwnedRecord.OWNER_FIELD, FilterOperator.EQ, false, List.of(userId)));
-    if (after != null) {
-      filters.add(new Filter("id", FilterOperator.GT, false, List.of(after)));
+  /**
+   * Hands every record of the user to the sink, collection by collection; returns how many each
+   * had. Call it outside a transaction: the snapshot is a read of its own.
+   */
+  Map<String, Long> export(String userId, RecordSink sink) throws IOException {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    try (RecordSnapshot snapshot = store.openSnapshot()) {
+      for (CollectionDescriptor<?> collection : owned()) {
+        sink.begin(collection.name());
+        long records = export(snapshot, collection, userId, sink);
+        sink.end(collection.name(), records);
+        counts.put(collection.name(), records);
+      }
     }
-    List<E> records =
-        store.find(
-            collection, new RecordQuery(filters, List.of(SortOrder.asc("id")), PAGE, 0, List.of()));
-    List<JsonObject> json =
-        records.stream().map(r -> mapper.toJson(collection, r, List.of())).toList();
-    UUID last = records.isEmpty() ? null : records.get(records.size() - 1).getId();
-    return new Page(json, records.size() == PAGE ? last : null);
+    return counts;
+  }
+
+  private <E extends StoredRecord> long export(
+      RecordSnapshot snapshot, CollectionDescriptor<E> collection, String userId, RecordSink sink)
+      throws IOException {
+    Handoff<List<E>> encoder =
+        new Handoff<>(
+            (Executor) executor,
+            QUEUED_BATCHES,
+            1, // one encoder: records go out in order
+            batch -> {
+              for (E record : batch) {
+                sink.record(mapper.toJson(collection, record, List.of()));
+              }
+            });
+    long[] records = {0};
+    List<List<E>> current = new ArrayList<>(List.of(new ArrayList<>(BATCH)));
+    try {
+      snapshot.readOwnedBy(
+          collection,
+          userId,
+          record -> {
+            current.get(0).add(record);
+            records[0]++;
+            if (current.get(0).size() == BATCH) {
+              encoder.put(current.get(0));
+              current.set(0, new ArrayList<>(BATCH));
+            }
+          });
+      encoder.put(current.get(0));
+    } catch (IOException | RuntimeException e) {
+      try {
+        encoder.finish();
+      } catch (IOException | RuntimeException alsoFailed) {
+        e.addSuppressed(alsoFailed);
+      }
+      throw e;
+    }
+    encoder.finish();
+    return records[0];
+  }
+
+  private List<CollectionDescriptor<?>> owned() {
+    return collections.all().stream().filter(CollectionDescriptor::owned).toList();
   }
 
   /**
    * Records that an export starts, before its first byte is sent: an export that fails midway is an
    * access too.
    */
+  @DatabaseBoundary
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public void recordStart(Caller officer, String userId, String format) {
-    audit.record(
-        new AccessLog(
-            userId,
-            officer.subject(),
-            "export",
-            null,
-            "export " + format + " started",
-            Instant.now().truncatedTo(ChronoUnit.MICROS),
-            officer.address(),
-            true,
-            null));
+    audit.record(entry(officer, userId, "export " + format + " started", null));
   }
 
   /** Records that the export happened, with what it contained. */
+  @DatabaseBoundary
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public void recordExport(Caller officer, String userId, String format, String counts) {
-    audit.record(
-        new AccessLog(
-            userId,
-            officer.subject(),
-            "export",
-            null,
-            "export " + format,
-            Instant.now().truncatedTo(ChronoUnit.MICROS),
-            officer.address(),
-            true,
-            counts));
+    audit.record(entry(officer, userId, "export " + format, counts));
   }
 
-  /**
-   * A page of records.
-   *
-   * @param records the records, in id order
-   * @param next the id to continue after, or null when this was the last page
-   */
-  public record Page(List<JsonObject> records, UUID next) {}
+  private static AccessLog entry(Caller officer, String userId, String operation, String reason) {
+    return new AccessLog(
+        userId,
+        officer.subject(),
+        "export",
+        null,
+        operation,
+        Instant.now().truncatedTo(ChronoUnit.MICROS),
+        officer.address(),
+        true,
+        reason);
+  }
 }

@@ -74,20 +74,18 @@ public class LegalHolds {
         .findFirst();
   }
 
-  /** Every user under legal hold: retention keeps their records whatever their age. */
-  public List<String> heldUsers() {
-    return store
-        .find(
-            HOLDS,
-            new RecordQuery(List.of(), List.of(SortOrder.asc("createdAt")), 10_000, 0, List.of()))
-        .stream()
-        .map(LegalHold::getUserId)
-        .distinct()
-        .toList();
+  /**
+   * The records of users under no legal hold: retention keeps held users' records whatever their
+   * age. One condition that the database answers within the delete itself (a subquery over the
+   * holds), however many holds there are.
+   */
+  public static Filter notHeld() {
+    return new Filter(OwnedRecord.OWNER_FIELD, FilterOperator.OWNER_IN, true, List.of(HOLDS));
   }
 
   /** Places a hold; placing one on a user already held keeps the first. */
   public View place(Caller officer, String userId, String reason) {
+    store.lockUser(userId); // an erasure of the user running now ends first (ErasureService)
     LegalHold hold =
         of(userId)
             .orElseGet(
@@ -119,6 +117,7 @@ public class LegalHolds {
 
   /** Releases the hold; returns whether there was one (only a release is recorded). */
   public boolean release(Caller officer, String userId) {
+    store.lockUser(userId);
     boolean released =
         store.deleteMatching(
                 HOLDS,

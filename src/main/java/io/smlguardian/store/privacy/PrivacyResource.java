@@ -99,47 +99,59 @@ public class PrivacyResource {
       summary = "Export a user's data as a batch job, for large exports",
       description =
           "Starts the user-export job; its ZIP (same format as format=zip) is fetched from"
-              + " /api/privacy/exports/{executionId}/file once the job has COMPLETED.")
+              + " /api/privacy/exports/{exportId}/file once the export has COMPLETED. The export"
+              + " id is random and bound to the user; the file is deleted after"
+              + " EXPORT_FILE_RETENTION, or when the user is erased.")
   public Response startExport(@PathParam("userId") String userId) {
-    long execution = exportJobs.start(Callers.of(security, request), DataSubjects.require(userId));
-    return Response.accepted(exportStatus(execution)).build();
+    return Response.accepted(
+            view(exportJobs.start(Callers.of(security, request), DataSubjects.require(userId))))
+        .build();
   }
 
   @GET
-  @Path("exports/{executionId}")
-  @Operation(summary = "The state of an export job")
-  public JsonObject exportStatus(@PathParam("executionId") long executionId) {
-    var execution = exportJobs.execution(executionId);
+  @Path("exports/{exportId}")
+  @Operation(summary = "The state of an export")
+  public JsonObject exportStatus(@PathParam("exportId") String exportId) {
+    return view(exportJobs.status(exportId));
+  }
+
+  @GET
+  @Path("exports/{exportId}/file")
+  @Produces("application/zip")
+  @Operation(
+      summary = "The ZIP of a completed export",
+      description = "409 while the export has not completed; every download is audited.")
+  public Response exportFile(@PathParam("exportId") String exportId) {
+    java.io.InputStream file = exportJobs.download(Callers.of(security, request), exportId);
+    return Response.ok(
+            (StreamingOutput)
+                out -> {
+                  try (file) {
+                    file.transferTo(out);
+                  }
+                },
+            "application/zip")
+        .header("Content-Disposition", "attachment; filename=\"export-" + exportId + ".zip\"")
+        .build();
+  }
+
+  private static JsonObject view(ExportJobs.Export export) {
     var json =
         Json.createObjectBuilder()
-            .add("executionId", executionId)
-            .add("userId", exportJobs.userOf(executionId))
-            .add("status", execution.getBatchStatus().name())
-            .add("exitStatus", String.valueOf(execution.getExitStatus()));
-    exportJobs
-        .file(executionId)
-        .ifPresent(f -> json.add("file", "/api/privacy/exports/" + executionId + "/file"));
+            .add("exportId", export.exportId().toString())
+            .add("userId", export.userId())
+            .add("requestedAt", export.requestedAt().toString())
+            .add("status", export.status());
+    if (export.executionId() != null) {
+      json.add("executionId", export.executionId());
+    }
+    if (export.exitStatus() != null) {
+      json.add("exitStatus", export.exitStatus());
+    }
+    if (export.fileReady()) {
+      json.add("file", "/api/privacy/exports/" + export.exportId() + "/file");
+    }
     return json.build();
-  }
-
-  @GET
-  @Path("exports/{executionId}/file")
-  @Produces("application/zip")
-  @Operation(summary = "The ZIP an export job wrote, once it has completed")
-  public Response exportFile(@PathParam("executionId") long executionId) {
-    exportJobs.execution(executionId);
-    java.nio.file.Path file =
-        exportJobs
-            .file(executionId)
-            .orElseThrow(
-                () ->
-                    new jakarta.ws.rs.ClientErrorException(
-                        "Export " + executionId + " has not completed yet.",
-                        Response.Status.CONFLICT));
-    return Response.ok(
-            (StreamingOutput) out -> java.nio.file.Files.copy(file, out), "application/zip")
-        .header("Content-Disposition", "attachment; filename=\"" + file.getFileName() + "\"")
-        .build();
   }
 
   @PUT

@@ -12,26 +12,29 @@ import jakarta.inject.Named;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * Writes one user's export ZIP into the export directory: into a temporary file first, moved into
- * place only when complete, so a file that exists is always a whole export. A restarted job simply
- * writes it again. Its parameters are checked first, whoever started the job (the batch REST API
- * too): a user id and an officer's name of the records' own bounds (see {@link
- * JobParameters#identity}); the file's name comes from the execution id alone, never from them.
+ * place only when complete and only while its export still exists ({@link ExportFiles#complete}),
+ * so a file that is served is always a whole export of the user it is bound to. A restarted job
+ * simply writes it again. Its parameters are checked first, whoever started the job (the batch REST
+ * API too): the export must have been requested for this very user (its binding, written before the
+ * job started, says so), and the user id and officer's name must be of the records' own bounds (see
+ * {@link JobParameters#identity}); the file's name comes from the export id alone.
  */
 @Named("userExportBatchlet")
 @Dependent
 public class UserExportBatchlet extends AbstractBatchlet {
 
-  /** The names of the files being written, removed at start when a stop left them (0600). */
-  static final String[] TEMPORARY_FILES = {"export-*.part"};
-
   @Inject JobContext job;
   @Inject ExportService exports;
-  @Inject ExportJobs jobs;
+  @Inject ExportFiles files;
+
+  @Inject
+  @BatchProperty(name = "exportId")
+  String exportId;
 
   @Inject
   @BatchProperty(name = "userId")
@@ -43,6 +46,7 @@ public class UserExportBatchlet extends AbstractBatchlet {
 
   @Override
   public String process() throws Exception {
+    UUID export;
     String user;
     Caller officer;
     try {
@@ -52,19 +56,40 @@ public class UserExportBatchlet extends AbstractBatchlet {
               JobParameters.identity("requestedBy", requestedBy),
               Set.of(Role.PRIVACY_OFFICER),
               null);
+      export = exportOf(user);
     } catch (IllegalArgumentException e) {
       job.setExitStatus("REFUSED: " + e.getMessage());
       throw e;
     }
-    Path directory = jobs.directory();
-    Path target = jobs.fileOf(job.getExecutionId());
-    Path partial = Files.createTempFile(directory, "export-", ".part");
-    try (OutputStream out = Files.newOutputStream(partial)) {
-      new UserDataExport(exports, officer, user).writeZip(out);
+    Path partial = files.partialFile();
+    try {
+      try (OutputStream out = Files.newOutputStream(partial)) {
+        new UserDataExport(exports, officer, user).writeZip(out);
+      }
+      ExportBinding done = files.complete(export, partial);
+      job.setExitStatus("COMPLETED " + done.bytes() + " bytes");
+      return "COMPLETED";
+    } finally {
+      Files.deleteIfExists(partial); // moved into place when complete; else not wanted
     }
-    Files.move(
-        partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    job.setExitStatus("COMPLETED " + Files.size(target) + " bytes");
-    return "COMPLETED";
+  }
+
+  /** The export the job writes: requested, through the API, for this user. */
+  private UUID exportOf(String user) {
+    UUID export;
+    try {
+      export = UUID.fromString(String.valueOf(exportId));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("exportId must be an export's id");
+    }
+    ExportBinding binding =
+        files
+            .binding(export)
+            .orElseThrow(
+                () -> new IllegalArgumentException("no export " + export + " was requested"));
+    if (!binding.userId().equals(user)) {
+      throw new IllegalArgumentException("export " + export + " was requested for another user");
+    }
+    return export;
   }
 }

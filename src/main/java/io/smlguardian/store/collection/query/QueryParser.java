@@ -6,7 +6,6 @@ import io.smlguardian.store.collection.FieldType;
 import io.smlguardian.store.collection.InvalidRequestException;
 import io.smlguardian.store.collection.TimeKey;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -42,9 +41,7 @@ public final class QueryParser {
   public static final String AFTER = "after";
   private static final Set<String> RESERVED = Set.of(LIMIT, OFFSET, ORDER, SELECT, AFTER);
   private static final String OPERATORS =
-      Arrays.stream(FilterOperator.values())
-          .map(FilterOperator::token)
-          .collect(Collectors.joining(", "));
+      FilterOperator.requestable().map(FilterOperator::token).collect(Collectors.joining(", "));
 
   private final QueryLimits limits;
 

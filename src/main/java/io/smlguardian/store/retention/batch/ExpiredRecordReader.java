@@ -50,7 +50,6 @@ public class ExpiredRecordReader extends AbstractItemReader {
   @BatchProperty(name = "chunkSize")
   String chunkSize;
 
-  @Inject LegalHolds holds;
   @Inject AuditLedger auditLedger;
 
   private CollectionDescriptor<?> descriptor;
@@ -61,7 +60,7 @@ public class ExpiredRecordReader extends AbstractItemReader {
   @Override
   public void open(Serializable checkpoint) {
     descriptor = collections.get(collection);
-    expired = expired(descriptor, Instant.parse(cutoff), holds.heldUsers(), auditLedger, true);
+    expired = expired(descriptor, Instant.parse(cutoff), auditLedger, true);
     size = Integer.parseInt(chunkSize);
     progress =
         checkpoint instanceof PurgeProgress saved && saved.collection().equals(collection)
@@ -91,30 +90,23 @@ public class ExpiredRecordReader extends AbstractItemReader {
 
   /**
    * The records past the cutoff, but for those of users under legal hold, which are kept whatever
-   * their age. In the audit trail, only the entries of the ledger's blocks retired by this cutoff
-   * (see {@link AuditLedger#retireBlocksBefore}): whole blocks go, so that what remains verifies.
+   * their age (every hold: the database checks them within each statement, see {@link
+   * LegalHolds#notHeld}). In the audit trail, only the entries of the ledger's blocks retired by
+   * this cutoff (see {@link AuditLedger#retireBlocksBefore}): whole blocks go, so that what remains
+   * verifies.
    *
    * @param dryRun whether blocks are only counted, not retired
    */
   static List<Filter> expired(
-      CollectionDescriptor<?> collection,
-      Instant cutoff,
-      List<String> heldUsers,
-      AuditLedger auditLedger,
-      boolean dryRun) {
+      CollectionDescriptor<?> collection, Instant cutoff, AuditLedger auditLedger, boolean dryRun) {
     List<Filter> filters = new java.util.ArrayList<>();
     if (collection.category() == DataCategory.AUDIT_LOG) {
       long retired = auditLedger.retireBlocksBefore(cutoff, dryRun);
       filters.add(new Filter("block", FilterOperator.LTE, false, List.of(retired)));
     }
     filters.add(new Filter(collection.timeField(), FilterOperator.LT, false, List.of(cutoff)));
-    if (collection.owned() && !heldUsers.isEmpty()) {
-      filters.add(
-          new Filter(
-              io.smlguardian.store.collection.OwnedRecord.OWNER_FIELD,
-              FilterOperator.IN,
-              true,
-              List.copyOf(heldUsers)));
+    if (collection.owned()) {
+      filters.add(LegalHolds.notHeld());
     }
     return filters;
   }

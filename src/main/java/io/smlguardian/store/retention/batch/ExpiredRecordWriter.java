@@ -6,7 +6,6 @@ import io.smlguardian.store.collection.CollectionRegistry;
 import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.TimeKeyRange;
 import io.smlguardian.store.collection.query.Filter;
-import io.smlguardian.store.privacy.LegalHolds;
 import jakarta.batch.api.BatchProperty;
 import jakarta.batch.api.chunk.AbstractItemWriter;
 import jakarta.batch.runtime.context.StepContext;
@@ -31,7 +30,6 @@ public class ExpiredRecordWriter extends AbstractItemWriter {
   @Inject CollectionRegistry collections;
   @Inject RecordStore store;
   @Inject StepContext step;
-  @Inject LegalHolds holds;
   @Inject AuditLedger auditLedger;
 
   @Inject
@@ -54,9 +52,7 @@ public class ExpiredRecordWriter extends AbstractItemWriter {
   public void open(Serializable checkpoint) {
     descriptor = collections.get(collection);
     dry = Boolean.parseBoolean(dryRun);
-    expired =
-        ExpiredRecordReader.expired(
-            descriptor, Instant.parse(cutoff), holds.heldUsers(), auditLedger, dry);
+    expired = ExpiredRecordReader.expired(descriptor, Instant.parse(cutoff), auditLedger, dry);
   }
 
   @Override

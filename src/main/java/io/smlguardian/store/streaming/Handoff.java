@@ -1,4 +1,4 @@
-package io.smlguardian.store.backup;
+package io.smlguardian.store.streaming;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -18,11 +18,11 @@ import java.util.concurrent.TimeUnit;
  *
  * @param <T> a batch
  */
-final class Handoff<T> {
+public final class Handoff<T> {
 
   /** Consumes one batch. */
   @FunctionalInterface
-  interface Consumer<T> {
+  public interface Consumer<T> {
     void accept(T batch) throws Exception;
   }
 
@@ -39,7 +39,7 @@ final class Handoff<T> {
    *     consume in the caller's thread
    * @param consumers how many threads consume at once (batches are then consumed in any order)
    */
-  Handoff(Executor executor, int capacity, int consumers, Consumer<T> consumer) {
+  public Handoff(Executor executor, int capacity, int consumers, Consumer<T> consumer) {
     this.consumer = consumer;
     this.consumers = consumers;
     if (executor == null) {
@@ -56,7 +56,7 @@ final class Handoff<T> {
   }
 
   /** Hands a batch over, waiting while the queue is full. */
-  void put(T batch) throws IOException {
+  public void put(T batch) throws IOException {
     if (queue == null) {
       try {
         consumer.accept(batch);
@@ -79,7 +79,7 @@ final class Handoff<T> {
   }
 
   /** Waits until every batch has been consumed; throws the consumer's failure, if any. */
-  void finish() throws IOException {
+  public void finish() throws IOException {
     if (queue == null) {
       return;
     }
