@@ -6,6 +6,7 @@ import io.smlguardian.store.accesslog.AuditLedgerState;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.CollectionRegistry;
 import io.smlguardian.store.encryption.UserKeys;
+import io.smlguardian.store.privacy.Erasures;
 import io.smlguardian.store.privacy.LegalHolds;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -13,10 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a backup holds, in the order it is written and restored: the store's own tables first (legal
- * holds, which the restore must know before it judges expired records; users' wrapped data keys,
- * without which sealed fields never open again; the audit ledger's blocks and state, and the legacy
- * chains' heads, without which the restored trail no longer verifies), then every collection of the
+ * What a backup holds, in the order it is written and restored: the store's own tables first (the
+ * record of erasures, which the restore must know before it judges any user's records; legal holds,
+ * which the restore must know before it judges expired records; users' wrapped data keys, without
+ * which sealed fields never open again; the audit ledger's blocks and state, and the legacy chains'
+ * heads, without which the restored trail no longer verifies), then every collection of the
  * registry. One list, so that backup and restore treat all of them by one mechanism.
  */
 @ApplicationScoped
@@ -29,6 +31,7 @@ public class BackupContents {
   @Inject
   public BackupContents(CollectionRegistry collections) {
     List<CollectionDescriptor<?>> contents = new ArrayList<>();
+    contents.add(Erasures.ERASURES);
     contents.add(LegalHolds.HOLDS);
     contents.add(UserKeys.KEYS);
     contents.add(AuditChainHead.HEADS);

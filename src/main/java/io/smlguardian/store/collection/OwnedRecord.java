@@ -24,6 +24,12 @@ public abstract class OwnedRecord extends StoredRecord {
 
   /** For records the store itself creates, such as audit entries. */
   protected OwnedRecord(String userId) {
+    this(null, userId);
+  }
+
+  /** As {@link #OwnedRecord(String)}, for one whose id is derived from a natural key. */
+  protected OwnedRecord(java.util.UUID id, String userId) {
+    super(id);
     if (userId == null || userId.isBlank()) {
       throw new IllegalArgumentException("a record needs its owner's userId");
     }

@@ -12,6 +12,8 @@ import io.smlguardian.store.privacy.LegalHoldException;
 import io.smlguardian.store.resilience.DatabaseFailures;
 import io.smlguardian.store.resilience.DatabaseGuard;
 import io.smlguardian.store.resilience.DatabaseUnavailableException;
+import io.smlguardian.store.resilience.Maintenance;
+import io.smlguardian.store.resilience.MaintenanceException;
 import io.smlguardian.store.security.AccessDeniedException;
 import io.smlguardian.store.security.Callers;
 import io.smlguardian.store.transaction.AtomicOperationException;
@@ -102,6 +104,13 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
         .build();
   }
 
+  /** A write refused during maintenance (a restore's switch): 503, retry after the window. */
+  static Response maintenance(MaintenanceException refused) {
+    return Response.fromResponse(Problem.response(Status.SERVICE_UNAVAILABLE, refused.getMessage()))
+        .header("Retry-After", String.valueOf(Maintenance.RETRY_AFTER_SECONDS))
+        .build();
+  }
+
   private static boolean causedBy(Throwable thrown, Class<? extends Throwable> kind) {
     int depth = 0;
     for (Throwable t = thrown; t != null && depth++ < 64; t = t.getCause()) {
@@ -179,6 +188,9 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
     if (known instanceof LegalHoldException held) {
       audited(held.userId(), null, "erase", held.getMessage());
       return Problem.response(Status.CONFLICT, held.getMessage());
+    }
+    if (known instanceof MaintenanceException refused) {
+      return maintenance(refused);
     }
     if (known instanceof UnreadableDataException) {
       return Problem.response(
@@ -268,6 +280,7 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
           || t instanceof AccessDeniedException
           || t instanceof UnreadableDataException
           || t instanceof LegalHoldException
+          || t instanceof MaintenanceException
           || t instanceof RequestSizeLimit.PayloadTooLargeException
           || t instanceof OptimisticLockException
           || t instanceof AtomicWritesUnsupportedException

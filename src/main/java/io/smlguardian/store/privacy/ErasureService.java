@@ -12,6 +12,7 @@ import io.smlguardian.store.collection.query.Filter;
 import io.smlguardian.store.collection.query.FilterOperator;
 import io.smlguardian.store.encryption.UserKeys;
 import io.smlguardian.store.resilience.DatabaseBoundary;
+import io.smlguardian.store.resilience.Maintenance;
 import io.smlguardian.store.security.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -27,11 +28,12 @@ import java.util.UUID;
 /**
  * The right to be forgotten: deletes everything of a user in every collection but the audit trail,
  * destroys the user's data keys (so sealed copies in older backups can no longer be read), and
- * records a receipt in the audit trail, all in one transaction: an erasure happens entirely or not
- * at all. Erasing a user who has nothing is not an error; it yields an empty receipt.
+ * records a receipt in the audit trail and the erasure in the store's record of erasures ({@link
+ * Erasures}, which every backup carries and every restore re-applies), all in one transaction: an
+ * erasure happens entirely or not at all. Erasing a user who has nothing is not an error; it yields
+ * an empty receipt. Refused during maintenance (a restore's switch on MongoDB).
  *
- * <p>Each receipt is also fired as a CDI event, for observers that must learn of an erasure once it
- * has committed (the backups' erasure ledger, which a restore re-applies).
+ * <p>Each receipt is also fired as a CDI event, for observers that must learn of an erasure.
  */
 @ApplicationScoped
 @DatabaseBoundary
@@ -46,6 +48,8 @@ public class ErasureService {
   private LegalHolds holds;
   private AuditTrail audit;
   private Event<ErasureReceipt> erasures;
+  private Erasures record;
+  private Maintenance maintenance;
 
   protected ErasureService() {}
 
@@ -56,13 +60,17 @@ public class ErasureService {
       UserKeys keys,
       LegalHolds holds,
       AuditTrail audit,
-      Event<ErasureReceipt> erasures) {
+      Event<ErasureReceipt> erasures,
+      Erasures record,
+      Maintenance maintenance) {
     this.collections = collections;
     this.store = store;
     this.keys = keys;
     this.holds = holds;
     this.audit = audit;
     this.erasures = erasures;
+    this.record = record;
+    this.maintenance = maintenance;
   }
 
   @Transactional
@@ -70,6 +78,8 @@ public class ErasureService {
     if (userId == null || userId.isBlank() || userId.length() > 128) {
       throw new InvalidRequestException("A userId of 1 to 128 characters is needed.");
     }
+    maintenance.refuseDuring("erasure");
+    record.begin();
     holds
         .of(userId)
         .ifPresent(
@@ -106,6 +116,7 @@ public class ErasureService {
             officer.address(),
             true,
             receipt.toJson().toString()));
+    record.record(receipt);
     erasures.fire(receipt);
     return receipt;
   }
