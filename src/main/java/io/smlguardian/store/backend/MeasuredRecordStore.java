@@ -131,13 +131,8 @@ public class MeasuredRecordStore implements RecordStore, AutoCloseable {
   }
 
   @Override
-  public void createStaging(CollectionDescriptor<?> collection) {
-    timed(collection, "createStaging", () -> store.createStaging(collection));
-  }
-
-  @Override
-  public void dropStaging(CollectionDescriptor<?> collection) {
-    timed(collection, "dropStaging", () -> store.dropStaging(collection));
+  public void clearStaging(CollectionDescriptor<?> collection) {
+    timed(collection, "clearStaging", () -> store.clearStaging(collection));
   }
 
   @Override

@@ -101,12 +101,9 @@ public class ErasureLedger {
         }
         try (var reader = Json.createReader(new StringReader(line))) {
           JsonObject entry = reader.readObject();
-          known.add(
-              new Erasures.Known(
-                  UUID.fromString(entry.getString("receiptId")),
-                  entry.getString("userId"),
-                  Instant.parse(entry.getString("erasedAt")),
-                  FILE));
+          String userId = entry.getString("userId");
+          Instant erasedAt = Instant.parse(entry.getString("erasedAt"));
+          known.add(new Erasures.Known(receiptId(entry, userId, erasedAt), userId, erasedAt, FILE));
         } catch (JsonException
             | ClassCastException
             | NullPointerException
@@ -117,6 +114,19 @@ public class ErasureLedger {
       }
     }
     return known;
+  }
+
+  /**
+   * The line's receipt id; a line without a readable one keeps its erasure, under an id derived
+   * from it (the same at every import).
+   */
+  private static UUID receiptId(JsonObject entry, String userId, Instant erasedAt) {
+    try {
+      return UUID.fromString(entry.getString("receiptId"));
+    } catch (RuntimeException unreadable) {
+      return UUID.nameUUIDFromBytes(
+          (FILE + "/" + userId + "/" + erasedAt).getBytes(StandardCharsets.UTF_8));
+    }
   }
 
   Path file() {

@@ -23,6 +23,7 @@ public final class RestoreReport {
   private final Map<String, Long> skippedErased = new LinkedHashMap<>();
   private final Map<String, Long> skippedExpired = new LinkedHashMap<>();
   private long durationMs;
+  private long switchMs;
 
   RestoreReport(String backupId, boolean replace) {
     this.backupId = backupId;
@@ -51,6 +52,11 @@ public final class RestoreReport {
     skippedExpired.merge(collection, 1L, Long::sum);
   }
 
+  /** How long the switch took: the one transaction (or maintenance window) of the restore. */
+  synchronized void switchMs(long millis) {
+    this.switchMs = millis;
+  }
+
   synchronized void durationMs(long millis) {
     this.durationMs = millis;
   }
@@ -72,6 +78,7 @@ public final class RestoreReport {
                 .add("erased", counts(skippedErased))
                 .add("erasedDuringRestore", counts(erasedDuringRestore))
                 .add("expired", counts(skippedExpired)))
+        .add("switchMs", switchMs)
         .add("durationMs", durationMs)
         .build();
   }

@@ -225,11 +225,13 @@ public class RestoreService {
                 auditLedger::missingFromTrail);
           }
         }
+        long switchBegan = System.nanoTime();
         StoreLoader.Switched switched = switchIn(plan, replace, startedAt);
+        report.switchMs((System.nanoTime() - switchBegan) / 1_000_000);
         switched.erased().forEach(report::erasedDuringRestore);
         switched.moved().forEach(report::switched);
       } finally {
-        loader.dropStaging();
+        loader.clearStaging();
         auditLedger.resumeSealing();
       }
       LOG.info(() -> "Restore of " + id + ": " + plan.describe());

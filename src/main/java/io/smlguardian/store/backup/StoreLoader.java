@@ -24,7 +24,7 @@ import java.util.logging.Logger;
  * (no transaction grows with the backup's size, and the store serves on unchanged meanwhile); then
  * one transaction switches every staged collection in at once ({@link #switchIn}). A restore that
  * fails or is killed before that commit has changed nothing the store serves: its staging copies
- * are dropped by the next restore, or when the application next starts.
+ * are emptied by the next restore, or when the application next starts.
  */
 @ApplicationScoped
 public class StoreLoader {
@@ -72,25 +72,31 @@ public class StoreLoader {
     return counts;
   }
 
-  /** Empty staging copies of every collection a backup may hold (leftovers are dropped first). */
+  /**
+   * Empties the staging copy of every collection a backup may hold, of what a failed or killed
+   * restore left.
+   */
   public void prepareStaging() {
-    contents.all().forEach(store::createStaging);
+    contents.all().forEach(store::clearStaging);
   }
 
-  /** Drops every staging copy; a failure is logged (the next start or restore drops it). */
-  public void dropStaging() {
+  /** Empties every staging copy; a failure is logged (the next start or restore empties it). */
+  public void clearStaging() {
     for (CollectionDescriptor<?> collection : contents.all()) {
       try {
-        store.dropStaging(collection);
+        store.clearStaging(collection);
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "Could not drop the staging copy of " + collection.name(), e);
+        LOG.log(Level.WARNING, "Could not empty the staging copy of " + collection.name(), e);
       }
     }
   }
 
-  /** A server killed during a restore left its staging copies: they go before anything else. */
-  void dropLeftovers(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) Startup startup) {
-    dropStaging();
+  /**
+   * A server killed during a restore left its staging copies full: emptied at start, after the
+   * schema's migration (which observes the start at the default priority).
+   */
+  void clearLeftovers(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) Startup startup) {
+    clearStaging();
   }
 
   /** Stages a page of records, in a transaction of its own. */
@@ -126,6 +132,9 @@ public class StoreLoader {
                 + " replace=true. Nothing was restored.");
       }
     }
+    if (unplaceAudit) {
+      ledger.unplaceAll(); // before the archive's entries come in with their blocks
+    }
     Map<String, Long> moved = new LinkedHashMap<>();
     Map<String, Long> erased = new LinkedHashMap<>();
     for (Switch planned : switches) {
@@ -139,9 +148,6 @@ public class StoreLoader {
       moved.put(
           collection.name(),
           store.switchStaged(collection, planned.replace(), planned.keepSince()));
-    }
-    if (unplaceAudit) {
-      ledger.unplaceAll();
     }
     return new Switched(moved, erased);
   }

@@ -125,13 +125,10 @@ public interface RecordStore {
   // then switches the copies in at once (see RestoreService).
 
   /**
-   * Makes an empty staging copy of the collection, dropping one an earlier restore left (a failed
-   * or killed one). Outside a transaction.
+   * Empties the collection's staging copy: before a restore loads it (of what a failed or killed
+   * one left), and after. Outside a transaction.
    */
-  void createStaging(CollectionDescriptor<?> collection);
-
-  /** Drops the collection's staging copy, if there is one. Outside a transaction. */
-  void dropStaging(CollectionDescriptor<?> collection);
+  void clearStaging(CollectionDescriptor<?> collection);
 
   /** As {@link #restore}, into the collection's staging copy. */
   <E extends StoredRecord> void stage(CollectionDescriptor<E> collection, List<E> records);

@@ -105,25 +105,9 @@ final class JdbcTable<E extends StoredRecord> {
         + String.join(", ", java.util.Collections.nCopies(rows, row));
   }
 
-  /**
-   * An empty copy of the table's columns, without its indexes and constraints (rows go in faster,
-   * and the switch checks them when it copies the rows over). {@code unlogged}: PostgreSQL skips
-   * the write-ahead log for it (a crash empties it, which costs nothing: leftovers are dropped).
-   */
-  String createStaging(boolean unlogged) {
-    return "CREATE "
-        + (unlogged ? "UNLOGGED " : "")
-        + "TABLE "
-        + staging
-        + " AS SELECT "
-        + String.join(", ", columns)
-        + " FROM "
-        + table
-        + " WHERE 1 = 0";
-  }
-
-  String dropStaging() {
-    return "DROP TABLE IF EXISTS " + staging;
+  /** Empties the staging copy (a table the migrations created beside this one). */
+  String clearStaging() {
+    return "DELETE FROM " + staging;
   }
 
   /** Deletes the live rows, or only those created before a bound parameter's time. */

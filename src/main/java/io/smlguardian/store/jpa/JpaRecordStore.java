@@ -385,24 +385,16 @@ public class JpaRecordStore implements RecordStore, LedgerStore {
   }
 
   /**
-   * {@code CREATE TABLE ... AS SELECT} of the table's columns and no row: the same on the three
-   * databases, and it follows every migration of the table by itself. Unlogged on PostgreSQL.
+   * The staging copies are tables of the schema ({@code <table>_staging}, created by the
+   * migrations: the service's database user may not create tables), emptied with a DELETE (it may
+   * not TRUNCATE either).
    */
   @Override
-  public void createStaging(CollectionDescriptor<?> collection) {
-    JdbcTable<?> table = table(collection);
-    execute(
-        "creating the staging copy of " + collection.name(),
-        table.dropStaging(),
-        table.createStaging(backend.equals("postgresql")));
+  public void clearStaging(CollectionDescriptor<?> collection) {
+    execute("emptying the staging copy of " + collection.name(), table(collection).clearStaging());
   }
 
-  @Override
-  public void dropStaging(CollectionDescriptor<?> collection) {
-    execute("dropping the staging copy of " + collection.name(), table(collection).dropStaging());
-  }
-
-  /** DDL on a connection of its own: committed at once, whatever the pool's default. */
+  /** Statements on a connection of their own, committed at once, whatever the pool's default. */
   private void execute(String what, String... statements) {
     try (Connection connection = dataSource.getConnection();
         Statement statement = connection.createStatement()) {

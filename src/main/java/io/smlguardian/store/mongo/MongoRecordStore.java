@@ -344,13 +344,9 @@ public class MongoRecordStore implements RecordStore, LedgerStore, AutoCloseable
         .insertMany(records.stream().map(r -> RecordDocuments.toDocument(collection, r)).toList());
   }
 
+  /** The staging copy is a collection of its own ({@code <name>_staging}), dropped whole. */
   @Override
-  public void createStaging(CollectionDescriptor<?> collection) {
-    staging(collection).drop();
-  }
-
-  @Override
-  public void dropStaging(CollectionDescriptor<?> collection) {
+  public void clearStaging(CollectionDescriptor<?> collection) {
     staging(collection).drop();
   }
 

@@ -12,9 +12,10 @@ import jakarta.ws.rs.ext.Provider;
 import java.util.Set;
 
 /**
- * Refuses every write of the API while the instance is in {@link Maintenance}: 503 problem+json
+ * Refuses every write of the API while the instance is in {@link Maintenance}, and every read of
+ * records (collections, privacy exports), which would see a store half switched: 503 problem+json
  * with {@code Retry-After}, after authentication and authorization (a caller without a valid token
- * still gets its 401). Reads go on.
+ * still gets its 401). Everything else goes on: status, health, the jobs of backups and restores.
  */
 @Provider
 @ApplicationScoped
@@ -27,9 +28,15 @@ public class MaintenanceFilter implements ContainerRequestFilter {
 
   @Override
   public void filter(ContainerRequestContext request) {
-    if (maintenance.active() && WRITES.contains(request.getMethod())) {
+    String path = request.getUriInfo().getPath();
+    if (maintenance.active()
+        && (WRITES.contains(request.getMethod())
+            || path.startsWith("collections")
+            || path.startsWith("/collections")
+            || path.startsWith("privacy")
+            || path.startsWith("/privacy"))) {
       try {
-        maintenance.refuseDuring(request.getMethod() + " " + request.getUriInfo().getPath());
+        maintenance.refuseDuring(request.getMethod() + " " + path);
       } catch (MaintenanceException e) {
         request.abortWith(ProblemExceptionMapper.maintenance(e));
       }

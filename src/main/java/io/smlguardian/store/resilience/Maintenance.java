@@ -8,9 +8,10 @@ import java.util.logging.Logger;
 /**
  * A short window in which this instance takes no writes: a restore on a backend without
  * transactions (MongoDB) switches its staged records in under it, collection after collection, and
- * a write in between would land in a store that is half old, half restored. While it lasts, every
- * write of the API answers 503 with {@code Retry-After} (see {@link MaintenanceException}), and
- * erasure and the retention purge are refused; reads go on.
+ * a write in between would land in a store that is half old, half restored, and a read would see it
+ * so. While it lasts, every write of the API and every read of records answers 503 with {@code
+ * Retry-After} (see {@link MaintenanceException}), and erasure and the retention purge are refused;
+ * status, health and the jobs' progress go on.
  *
  * <p>It holds on this instance only: instances that share a MongoDB database are each to be kept
  * from writing by the operator (see docs/backup-and-restore.md).

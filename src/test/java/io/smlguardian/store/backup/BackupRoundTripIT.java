@@ -70,6 +70,9 @@ class BackupRoundTripIT {
         "/api/privacy/users/" + users.get(0) + "/hold",
         "application/json",
         "{\"reason\":\"case 7\"}");
+    String gone = "rt-gone-" + UUID.randomUUID();
+    seed(List.of(gone));
+    assertThat(OFFICER.delete("/api/privacy/users/" + gone, null).status()).isEqualTo(200);
     java.time.Instant asOf = java.time.Instant.now();
     Map<String, String> before = checksums(asOf);
     for (String table : Samples.BACKUP_TABLES) {

@@ -23,13 +23,18 @@ public final class Samples {
           "metrics");
 
   /**
-   * Every table a backup holds: the store's own (legal holds, data keys, the legacy audit chain
-   * heads, the audit ledger's blocks and state), then the eight collections.
+   * Every table a backup holds: the store's own (the record of erasures, legal holds, data keys,
+   * the legacy audit chain heads, the audit ledger's blocks and state), then the eight collections.
    */
   public static final List<String> BACKUP_TABLES =
       java.util.stream.Stream.concat(
               java.util.stream.Stream.of(
-                  "legal_holds", "user_keys", "audit_chains", "audit_blocks", "audit_ledger"),
+                  "erasures",
+                  "legal_holds",
+                  "user_keys",
+                  "audit_chains",
+                  "audit_blocks",
+                  "audit_ledger"),
               COLLECTIONS.stream())
           .toList();
 
