@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import javax.crypto.SecretKey;
@@ -205,7 +206,7 @@ public class RestoreService {
       Map<String, Instant> cutoffs = cutoffs(Instant.now());
       auditLedger.pauseSealing();
       try {
-        loader.prepareStaging();
+        loader.clearStaging();
         Set<String> held = new HashSet<>();
         for (Manifest.Entry entry : manifest.entries()) {
           CollectionDescriptor<?> collection = contents.named(entry.collection()).orElseThrow();
@@ -231,8 +232,16 @@ public class RestoreService {
         switched.erased().forEach(report::erasedDuringRestore);
         switched.moved().forEach(report::switched);
       } finally {
-        loader.clearStaging();
-        auditLedger.resumeSealing();
+        try {
+          loader.clearStaging();
+        } catch (RuntimeException e) {
+          LOG.log(
+              Level.WARNING,
+              "Could not empty the staging copies; the next start or restore will",
+              e);
+        } finally {
+          auditLedger.resumeSealing();
+        }
       }
       LOG.info(() -> "Restore of " + id + ": " + plan.describe());
       auditLedger.restored(plan, startedBy, id.value());

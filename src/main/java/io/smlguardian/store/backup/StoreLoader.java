@@ -16,8 +16,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The restore's writes. Records go into staging copies of the collections, a page per transaction
@@ -28,8 +26,6 @@ import java.util.logging.Logger;
  */
 @ApplicationScoped
 public class StoreLoader {
-
-  private static final Logger LOG = Logger.getLogger(StoreLoader.class.getName());
 
   private RecordStore store;
   private LedgerStore ledger;
@@ -73,30 +69,22 @@ public class StoreLoader {
   }
 
   /**
-   * Empties the staging copy of every collection a backup may hold, of what a failed or killed
-   * restore left.
+   * Empties the staging copy of every collection a backup may hold: before a restore loads them (of
+   * what a failed or killed one left), and after it, in a transaction of its own (outside one, the
+   * container would keep SQLite's one connection until the restore ends).
    */
-  public void prepareStaging() {
-    contents.all().forEach(store::clearStaging);
-  }
-
-  /** Empties every staging copy; a failure is logged (the next start or restore empties it). */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
   public void clearStaging() {
-    for (CollectionDescriptor<?> collection : contents.all()) {
-      try {
-        store.clearStaging(collection);
-      } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "Could not empty the staging copy of " + collection.name(), e);
-      }
-    }
+    contents.all().forEach(store::clearStaging);
   }
 
   /**
    * A server killed during a restore left its staging copies full: emptied at start, after the
    * schema's migration (which observes the start at the default priority).
    */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
   void clearLeftovers(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) Startup startup) {
-    clearStaging();
+    contents.all().forEach(store::clearStaging);
   }
 
   /** Stages a page of records, in a transaction of its own. */

@@ -126,7 +126,7 @@ public interface RecordStore {
 
   /**
    * Empties the collection's staging copy: before a restore loads it (of what a failed or killed
-   * one left), and after. Outside a transaction.
+   * one left), and after. Within the caller's transaction.
    */
   void clearStaging(CollectionDescriptor<?> collection);
 

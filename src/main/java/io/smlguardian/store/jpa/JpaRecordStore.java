@@ -387,26 +387,15 @@ public class JpaRecordStore implements RecordStore, LedgerStore {
   /**
    * The staging copies are tables of the schema ({@code <table>_staging}, created by the
    * migrations: the service's database user may not create tables), emptied with a DELETE (it may
-   * not TRUNCATE either).
+   * not TRUNCATE either), in the caller's transaction.
    */
   @Override
   public void clearStaging(CollectionDescriptor<?> collection) {
-    execute("emptying the staging copy of " + collection.name(), table(collection).clearStaging());
-  }
-
-  /** Statements on a connection of their own, committed at once, whatever the pool's default. */
-  private void execute(String what, String... statements) {
-    try (Connection connection = dataSource.getConnection();
-        Statement statement = connection.createStatement()) {
-      for (String sql : statements) {
-        statement.execute(sql);
-      }
-      if (!connection.getAutoCommit()) {
-        connection.commit();
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(what + " failed: " + e.getMessage(), e);
-    }
+    update(
+        "emptying the staging copy of " + collection.name(),
+        table(collection).clearStaging(),
+        null,
+        null);
   }
 
   @Override
