@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * A server killed with SIGKILL in the middle of a restore (its staging copies half loaded) has the
  * store it had before the restore after its restart: every record, none of the backup's switched
  * in, its staging copies emptied; and a restore afterwards completes. Shown on a second server with
- * a SQLite store of its own, so that killing it disturbs no other test.
+ * a SQLite store of its own, so that killing it disturbs no other test; the same start shows the
+ * erasure ledger file of older versions imported into the database and renamed.
  */
 @Tag("postgresql") // starts a copy of the PostgreSQL test server: once per build is enough
 class RestoreCrashIT {
@@ -36,12 +37,28 @@ class RestoreCrashIT {
   void aServerKilledDuringARestoreKeepsItsStoreAsItWas() throws Exception {
     Path data = Files.createTempDirectory("guardian-restore-crash");
     Path database = data.resolve("sml_guardian.db");
+    Path backups = Files.createDirectories(data.resolve("backups"));
+    // The erasure ledger file of older versions: imported into the database at the first start.
+    String legacy = "legacy-erased-" + UUID.randomUUID();
+    Files.writeString(
+        backups.resolve("erasures.jsonl"),
+        "{\"userId\":\""
+            + legacy
+            + "\",\"erasedAt\":\"2026-11-01T10:00:00Z\",\"receiptId\":\""
+            + UUID.randomUUID()
+            + "\"}\n");
     try (SecondServer server =
         SecondServer.start(
             "guardianStore-restore-crash",
-            Map.of("DB_BACKEND", "sqlite", "DATA_DIR", data.toString()))) {
+            Map.of(
+                "DB_BACKEND", "sqlite",
+                "DATA_DIR", data.toString(),
+                "BACKUP_DIR", backups.toString()))) {
       server.awaitLog(Duration.ofMinutes(4), "CWWKF0011I");
       awaitReady(server);
+      assertThat(erasuresOf(database, legacy)).isEqualTo(1);
+      assertThat(backups.resolve("erasures.jsonl")).doesNotExist();
+      assertThat(backups.resolve("erasures.jsonl.imported")).exists();
       BackupClient client = new BackupClient(server.baseUrl());
       String user = "crash-" + UUID.randomUUID();
       seed(client, user, RECORDS);
@@ -84,6 +101,18 @@ class RestoreCrashIT {
       Thread.sleep(20);
     }
     throw new IllegalStateException("the restore staged nothing within 2 minutes");
+  }
+
+  private static long erasuresOf(Path database, String user) throws SQLException {
+    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + database);
+        java.sql.PreparedStatement statement =
+            connection.prepareStatement("SELECT count(*) FROM erasures WHERE user_id = ?")) {
+      statement.setString(1, user);
+      try (ResultSet result = statement.executeQuery()) {
+        result.next();
+        return result.getLong(1);
+      }
+    }
   }
 
   private static long stagedRows(Path database) throws SQLException {
