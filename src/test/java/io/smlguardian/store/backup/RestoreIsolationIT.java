@@ -58,6 +58,7 @@ class RestoreIsolationIT {
   void aRestoreUnderTrafficSwitchesAtOnceAndEveryRequestIsAnswered() throws Exception {
     String user = "iso-" + UUID.randomUUID();
     seed(user, 5000);
+    long seeded = SERVER.count("interactions", "userId=eq." + Api.q(user));
     String id = SERVER.backUp().getString("backupId");
     SERVER.insert("interactions", Samples.record("interactions", user)); // not in the backup
     String writer = "iso-writer-" + UUID.randomUUID();
@@ -104,9 +105,9 @@ class RestoreIsolationIT {
     assertThat(traffic.awaitTermination(2, TimeUnit.MINUTES)).isTrue();
 
     assertThat(restore.getString("status")).as(restore.toString()).isEqualTo("COMPLETED");
-    assertThat(SERVER.count("interactions", "userId=eq." + Api.q(user))).isEqualTo(5000);
-    // Before the switch the store as it was (5001), after it the backup (5000): nothing between.
-    assertThat(countsSeen).isNotEmpty().isSubsetOf(5000L, 5001L);
+    assertThat(SERVER.count("interactions", "userId=eq." + Api.q(user))).isEqualTo(seeded);
+    // Before the switch the store as it was (one more), after it the backup: nothing between.
+    assertThat(countsSeen).isNotEmpty().isSubsetOf(seeded, seeded + 1);
     assertThat(unexpected).isEmpty();
     assertThat(anonymous).isNotEmpty().containsOnly(401);
     JsonObject ledger = AUDITOR.get(base + "/api/audit/ledger/verification").object();
@@ -119,6 +120,8 @@ class RestoreIsolationIT {
     String kept = "iso-kept-" + UUID.randomUUID();
     seed(erased, 10_000);
     seed(kept, 10);
+    long seededErased = SERVER.count("interactions", "userId=eq." + Api.q(erased));
+    long seededKept = SERVER.count("interactions", "userId=eq." + Api.q(kept));
     String id = SERVER.backUp().getString("backupId");
 
     Api.Reply started = SERVER.startRestore(id, true);
@@ -143,18 +146,19 @@ class RestoreIsolationIT {
           .isBetween(Instant.parse(job.getString("start")), Instant.parse(job.getString("end")));
     }
     assertThat(SERVER.count("interactions", "userId=eq." + Api.q(erased))).isZero();
-    assertThat(SERVER.count("interactions", "userId=eq." + Api.q(kept))).isEqualTo(10);
+    assertThat(SERVER.count("interactions", "userId=eq." + Api.q(kept))).isEqualTo(seededKept);
     JsonObject skipped = job.getJsonObject("result").getJsonObject("skipped");
     long left =
         count(skipped.getJsonObject("erased"), "interactions")
             + count(skipped.getJsonObject("erasedDuringRestore"), "interactions");
-    assertThat(left).as(skipped.toString()).isEqualTo(10_000);
+    assertThat(left).as(skipped.toString()).isEqualTo(seededErased);
   }
 
   @Test
   void aRestoreThatFailsAtItsEndLeavesTheStoreAsItWas() throws Exception {
     String user = "iso-late-" + UUID.randomUUID();
     seed(user, 20);
+    long seeded = SERVER.count("interactions", "userId=eq." + Api.q(user));
     SERVER.insert("metrics", Samples.record("metrics", user));
     String id = SERVER.backUp().getString("backupId");
     Path original = Files.createTempFile("restore-isolation", ".zip");
@@ -175,7 +179,7 @@ class RestoreIsolationIT {
     JsonObject restore = SERVER.restore(forged.value(), true);
 
     assertThat(restore.getString("status")).as(restore.toString()).isEqualTo("FAILED");
-    assertThat(SERVER.count("interactions", "userId=eq." + Api.q(user))).isEqualTo(20);
+    assertThat(SERVER.count("interactions", "userId=eq." + Api.q(user))).isEqualTo(seeded);
     assertThat(SERVER.count("interactions", "userId=eq." + Api.q(after))).isEqualTo(1);
     assertThat(SERVER.count("metrics", "")).isEqualTo(metrics);
     assertThat(SERVER.delete("/api/backups/" + forged.value()).status()).isEqualTo(204);
@@ -284,19 +288,29 @@ class RestoreIsolationIT {
     }
   }
 
+  /** One insert; asked again (up to three times) when the loaded machine lets it time out. */
+  private static int insertOne(String user) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return SERVER
+            .service()
+            .post(
+                SERVER.baseUrl() + "/api/collections/interactions",
+                Samples.record("interactions", user))
+            .status();
+      } catch (java.io.UncheckedIOException timedOut) {
+        if (attempt == 3) {
+          throw timedOut;
+        }
+      }
+    }
+  }
+
   private static void seedOneByOne(String user, int records) throws InterruptedException {
     ExecutorService writers = Executors.newFixedThreadPool(8);
     List<Integer> statuses = Collections.synchronizedList(new ArrayList<>());
     for (int i = 0; i < records; i++) {
-      writers.submit(
-          () ->
-              statuses.add(
-                  SERVER
-                      .service()
-                      .post(
-                          SERVER.baseUrl() + "/api/collections/interactions",
-                          Samples.record("interactions", user))
-                      .status()));
+      writers.submit(() -> statuses.add(insertOne(user)));
     }
     writers.shutdown();
     assertThat(writers.awaitTermination(10, TimeUnit.MINUTES)).isTrue();
