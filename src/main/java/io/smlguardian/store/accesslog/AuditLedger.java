@@ -66,24 +66,17 @@ public class AuditLedger {
   private AuditTrail trail;
   private Reads reads;
   private RecordStore store;
-  private LedgerStore ledgerStore;
 
   protected AuditLedger() {}
 
   @Inject
   public AuditLedger(
-      AuditSealer sealer,
-      AuditDigests digests,
-      AuditTrail trail,
-      Reads reads,
-      RecordStore store,
-      LedgerStore ledgerStore) {
+      AuditSealer sealer, AuditDigests digests, AuditTrail trail, Reads reads, RecordStore store) {
     this.sealer = sealer;
     this.digests = digests;
     this.trail = trail;
     this.reads = reads;
     this.store = store;
-    this.ledgerStore = ledgerStore;
   }
 
   /** Whether the collection is part of the audit trail (kept or loaded whole by a restore). */
@@ -167,30 +160,6 @@ public class AuditLedger {
     return archived instanceof AccessLog entry
         && entry.block() == null
         && !reads.recorded(entry.getId());
-  }
-
-  /**
-   * Before a restore loads the archive's trail: the store's blocks, state and legacy heads go (the
-   * archive brings its own); its entries go too when the restore replaces everything, or else are
-   * taken out of their blocks, to be sealed again after the archive's. Only while sealing is
-   * paused.
-   *
-   * @return per table, how many rows were removed
-   */
-  @Transactional
-  public java.util.Map<String, Long> clearForLoad(boolean replace) {
-    java.util.Map<String, Long> removed = new java.util.LinkedHashMap<>();
-    removed.put(AuditChainHead.HEADS.name(), store.deleteMatching(AuditChainHead.HEADS, List.of()));
-    removed.put(AuditBlock.BLOCKS.name(), store.deleteMatching(AuditBlock.BLOCKS, List.of()));
-    removed.put(
-        AuditLedgerState.LEDGER.name(), store.deleteMatching(AuditLedgerState.LEDGER, List.of()));
-    if (replace) {
-      removed.put(
-          AccessLogs.COLLECTION.name(), store.deleteMatching(AccessLogs.COLLECTION, List.of()));
-    } else {
-      ledgerStore.unplaceAll();
-    }
-    return removed;
   }
 
   /** Holds sealing while a restore replaces the trail's tables (see {@link AuditSealer#pause}). */

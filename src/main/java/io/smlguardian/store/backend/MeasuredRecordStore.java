@@ -10,6 +10,7 @@ import io.smlguardian.store.collection.TimeKeyRange;
 import io.smlguardian.store.collection.query.Filter;
 import io.smlguardian.store.collection.query.RecordQuery;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -132,6 +133,34 @@ public class MeasuredRecordStore implements RecordStore, AutoCloseable {
   public <E extends StoredRecord> void restore(
       CollectionDescriptor<E> collection, List<E> records) {
     timed(collection, "restore", () -> store.restore(collection, records));
+  }
+
+  @Override
+  public void clearStaging(CollectionDescriptor<?> collection) {
+    timed(collection, "clearStaging", () -> store.clearStaging(collection));
+  }
+
+  @Override
+  public <E extends StoredRecord> void stage(CollectionDescriptor<E> collection, List<E> records) {
+    timed(collection, "stage", () -> store.stage(collection, records));
+  }
+
+  @Override
+  public long dropStagedErased(
+      CollectionDescriptor<?> collection, CollectionDescriptor<?> erasures) {
+    return timed(
+        collection, "dropStagedErased", () -> store.dropStagedErased(collection, erasures));
+  }
+
+  @Override
+  public long switchStaged(CollectionDescriptor<?> collection, boolean replace, Instant keepSince) {
+    return timed(
+        collection, "switchStaged", () -> store.switchStaged(collection, replace, keepSince));
+  }
+
+  @Override
+  public void lockCollection(CollectionDescriptor<?> collection, boolean exclusive) {
+    timed(collection, "lock", () -> store.lockCollection(collection, exclusive));
   }
 
   /** Not timed: operators' status asks for it, the request path never does. */

@@ -27,8 +27,8 @@ import org.eclipse.microprofile.config.Config;
  * with a message naming the variable, rather than backing up (or not) by a silent default.
  *
  * <ul>
- *   <li>{@code BACKUP_DIR} (the server's output directory + {@code /backups}): where archives and
- *       the erasure ledger live.
+ *   <li>{@code BACKUP_DIR} (the server's output directory + {@code /backups}): where archives live
+ *       (and where the erasure ledger file of older versions is found, to be imported).
  *   <li>{@code BACKUP_ENABLED} ({@code false}) and {@code BACKUP_FREQUENCY} ({@code daily}: off,
  *       hourly, daily or weekly): the schedule.
  *   <li>{@code BACKUP_RETENTION_DAYS} ({@code 30}): archives older than this are deleted after each

@@ -6,6 +6,7 @@ import io.smlguardian.store.accesslog.AuditLedgerState;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.CollectionRegistry;
 import io.smlguardian.store.encryption.UserKeys;
+import io.smlguardian.store.privacy.Erasures;
 import io.smlguardian.store.privacy.LegalHolds;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -13,11 +14,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a backup holds, in the order it is written and restored: the store's own tables first (legal
- * holds, which the restore must know before it judges expired records; the audit ledger's blocks
- * and state, and the legacy chains' heads, without which the restored trail no longer verifies),
- * then every collection of the registry. One list, so that backup and restore treat all of them by
- * one mechanism.
+ * What a backup holds, in the order it is written and restored: the store's own tables first (the
+ * record of erasures, which the restore must know before it judges any user's records; legal holds,
+ * which the restore must know before it judges expired records; the audit ledger's blocks and
+ * state, and the legacy chains' heads, without which the restored trail no longer verifies), then
+ * every collection of the registry. One list, so that backup and restore treat all of them by one
+ * mechanism.
  *
  * <p>Users' data keys are not in it: an archive that carried them would bring an erased user back
  * wherever it is restored. Sealed fields of a restored archive open with the keys the target store
@@ -33,6 +35,7 @@ public class BackupContents {
   @Inject
   public BackupContents(CollectionRegistry collections) {
     List<CollectionDescriptor<?>> contents = new ArrayList<>();
+    contents.add(Erasures.ERASURES);
     contents.add(LegalHolds.HOLDS);
     contents.add(AuditChainHead.HEADS);
     contents.add(AuditBlock.BLOCKS);

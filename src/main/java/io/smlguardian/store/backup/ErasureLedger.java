@@ -1,97 +1,97 @@
 package io.smlguardian.store.backup;
 
-import io.smlguardian.store.files.PrivateFiles;
-import io.smlguardian.store.privacy.ErasureReceipt;
+import io.smlguardian.store.privacy.Erasures;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.event.TransactionPhase;
+import jakarta.enterprise.event.Startup;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.StringReader;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Every erasure, kept beside the backups ({@code erasures.jsonl} in the backup directory, one line
- * per erasure: user, time, receipt), so that a restore of a backup taken before an erasure does not
- * bring the erased user back, even into a fresh database that remembers nothing.
- *
- * <p>A line is appended once the erasure has committed, under a file lock (instances sharing the
- * directory append in turn) and forced to disk. It holds a user id and times only: no data of the
- * user, which is gone.
+ * The erasure ledger file of earlier versions ({@code erasures.jsonl} in the backup directory, one
+ * line per erasure: user, time, receipt), which erasures were appended to after they committed.
+ * Erasures are now recorded in the database ({@link Erasures}); a ledger found is imported into
+ * that record once, at start (and before a restore, should the start's import have failed), then
+ * renamed {@code erasures.jsonl.imported}, which is kept for the operator and never read again.
  */
 @ApplicationScoped
 public class ErasureLedger {
 
   static final String FILE = "erasures.jsonl";
+  static final String IMPORTED = FILE + ".imported";
 
   private static final Logger LOG = Logger.getLogger(ErasureLedger.class.getName());
 
   private BackupConfig config;
+  private Erasures erasures;
 
   protected ErasureLedger() {}
 
   @Inject
-  public ErasureLedger(BackupConfig config) {
+  public ErasureLedger(BackupConfig config, Erasures erasures) {
     this.config = config;
+    this.erasures = erasures;
   }
 
-  /** Appends a committed erasure. A failure is logged: the erasure itself stands. */
-  void erased(@Observes(during = TransactionPhase.AFTER_SUCCESS) ErasureReceipt receipt) {
+  /** After the schema is migrated (the store's start observes at the default priority). */
+  void atStart(@Observes @Priority(Interceptor.Priority.APPLICATION + 700) Startup startup) {
     try {
-      append(receipt.userId(), receipt.erasedAt(), receipt.id().toString());
+      importOnce();
     } catch (IOException | RuntimeException e) {
       LOG.log(
           Level.SEVERE,
-          "Could not write the erasure of "
-              + receipt.userId()
-              + " to the erasure ledger "
+          "Could not import the erasure ledger "
               + file()
-              + "; restoring an older backup would bring the user back until it is added",
+              + " into the database; the next restore tries again, and refuses to run without it",
           e);
     }
   }
 
-  synchronized void append(String userId, Instant erasedAt, String receiptId) throws IOException {
-    String line =
-        Json.createObjectBuilder()
-                .add("userId", userId)
-                .add("erasedAt", erasedAt.toString())
-                .add("receiptId", receiptId)
-                .build()
-            + "\n";
-    PrivateFiles.createDirectories(config.directory());
-    try (FileChannel channel = PrivateFiles.openForAppend(file());
-        FileLock lock = channel.lock()) {
-      channel.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
-      channel.force(true);
+  /** Imports the ledger file, if there is one, and renames it. */
+  public synchronized void importOnce() throws IOException {
+    Path file = file();
+    if (!Files.exists(file)) {
+      return;
     }
+    List<Erasures.Known> known = read(file);
+    int added = erasures.importMissing(known);
+    Files.move(file, file.resolveSibling(IMPORTED), StandardCopyOption.REPLACE_EXISTING);
+    LOG.info(
+        () ->
+            "Imported the erasure ledger "
+                + file
+                + " into the database: "
+                + known.size()
+                + " erasures, "
+                + added
+                + " of them new; the file is now "
+                + IMPORTED);
   }
 
   /**
-   * The latest erasure of every user the ledger names. Lines that cannot be read (a torn last line
-   * after a crash) are skipped and logged.
+   * Every erasure of the file. Lines that cannot be read (a torn last line after a crash) are
+   * skipped and logged.
    */
-  public Map<String, Instant> erasures() throws IOException {
-    Map<String, Instant> latest = new HashMap<>();
-    Path file = file();
-    if (!Files.exists(file)) {
-      return latest;
-    }
+  static List<Erasures.Known> read(Path file) throws IOException {
+    List<Erasures.Known> known = new ArrayList<>();
     try (BufferedReader lines = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       int number = 0;
       for (String line; (line = lines.readLine()) != null; ) {
@@ -101,17 +101,32 @@ public class ErasureLedger {
         }
         try (var reader = Json.createReader(new StringReader(line))) {
           JsonObject entry = reader.readObject();
-          Instant at = Instant.parse(entry.getString("erasedAt"));
-          latest.merge(entry.getString("userId"), at, (a, b) -> a.isAfter(b) ? a : b);
+          String userId = entry.getString("userId");
+          Instant erasedAt = Instant.parse(entry.getString("erasedAt"));
+          known.add(new Erasures.Known(receiptId(entry, userId, erasedAt), userId, erasedAt, FILE));
         } catch (JsonException
             | ClassCastException
             | NullPointerException
+            | IllegalArgumentException
             | DateTimeParseException e) {
           LOG.warning(FILE + " line " + number + " cannot be read and is skipped: " + e);
         }
       }
     }
-    return latest;
+    return known;
+  }
+
+  /**
+   * The line's receipt id; a line without a readable one keeps its erasure, under an id derived
+   * from it (the same at every import).
+   */
+  private static UUID receiptId(JsonObject entry, String userId, Instant erasedAt) {
+    try {
+      return UUID.fromString(entry.getString("receiptId"));
+    } catch (RuntimeException unreadable) {
+      return UUID.nameUUIDFromBytes(
+          (FILE + "/" + userId + "/" + erasedAt).getBytes(StandardCharsets.UTF_8));
+    }
   }
 
   Path file() {

@@ -7,28 +7,38 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What a restore did, per collection: records written, and records of the backup left out because
- * their owner was erased after they were written, or because their retention has run out. Pages are
- * inserted on several threads at once, so it is synchronized.
+ * What a restore did, per collection: records read from the archive into staging ("restored"),
+ * records switched into the store, and records of the backup left out because their owner was
+ * erased after they were written (known when the restore began, or erased while it ran), or because
+ * their retention has run out. Pages are inserted on several threads at once, so it is
+ * synchronized.
  */
 public final class RestoreReport {
 
   private final String backupId;
   private final boolean replace;
-  private final Map<String, Long> wiped = new LinkedHashMap<>();
+  private final Map<String, Long> switched = new LinkedHashMap<>();
+  private final Map<String, Long> erasedDuringRestore = new LinkedHashMap<>();
   private final Map<String, Long> restored = new LinkedHashMap<>();
   private final Map<String, Long> skippedErased = new LinkedHashMap<>();
   private final Map<String, Long> skippedExpired = new LinkedHashMap<>();
   private final Map<String, String> ignored = new LinkedHashMap<>();
   private long durationMs;
+  private long switchMs;
 
   RestoreReport(String backupId, boolean replace) {
     this.backupId = backupId;
     this.replace = replace;
   }
 
-  synchronized void wiped(String collection, long count) {
-    wiped.put(collection, count);
+  /** Records switched in (the staged ones left once erasures were applied again). */
+  synchronized void switched(String collection, long count) {
+    switched.put(collection, count);
+  }
+
+  /** Staged records left out at the switch: their owner was erased while the restore ran. */
+  synchronized void erasedDuringRestore(String collection, long count) {
+    erasedDuringRestore.merge(collection, count, Long::sum);
   }
 
   synchronized void restored(String collection, long count) {
@@ -48,6 +58,11 @@ public final class RestoreReport {
     ignored.put(entry, reason);
   }
 
+  /** How long the switch took: the one transaction (or maintenance window) of the restore. */
+  synchronized void switchMs(long millis) {
+    this.switchMs = millis;
+  }
+
   synchronized void durationMs(long millis) {
     this.durationMs = millis;
   }
@@ -60,15 +75,17 @@ public final class RestoreReport {
     return Json.createObjectBuilder()
         .add("backupId", backupId)
         .add("replace", replace)
-        .add("wiped", counts(wiped))
         .add("restored", counts(restored))
+        .add("switched", counts(switched))
         .add("restoredTotal", restoredTotal())
         .add(
             "skipped",
             Json.createObjectBuilder()
                 .add("erased", counts(skippedErased))
+                .add("erasedDuringRestore", counts(erasedDuringRestore))
                 .add("expired", counts(skippedExpired)))
         .add("ignored", ignoredJson())
+        .add("switchMs", switchMs)
         .add("durationMs", durationMs)
         .build();
   }

@@ -7,8 +7,12 @@ import io.smlguardian.store.accesslog.AuditTrail;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.DataCategory;
 import io.smlguardian.store.collection.OwnedRecord;
+import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.StoredRecord;
+import io.smlguardian.store.privacy.Erasure;
+import io.smlguardian.store.privacy.Erasures;
 import io.smlguardian.store.privacy.LegalHolds;
+import io.smlguardian.store.resilience.Maintenance;
 import io.smlguardian.store.retention.RetentionConfig;
 import io.smlguardian.store.retention.RetentionPolicy;
 import io.smlguardian.store.streaming.Handoff;
@@ -20,12 +24,15 @@ import jakarta.json.Json;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import javax.crypto.SecretKey;
@@ -38,13 +45,24 @@ import javax.crypto.SecretKey;
  * must be empty unless the caller asked to replace what it holds. A restore refused for any of
  * these reasons has changed nothing.
  *
- * <p>Then, with replace, every collection is emptied; then each entry's records are written a page
- * per transaction, leaving out the records of users erased after those records were written (the
- * {@link ErasureLedger}: erasure outlives the backups taken before it) and records whose retention
- * has run out (unless their owner is under legal hold, as the purge would keep them). The audit
- * trail is not erased per user (it is exempt from erasure), and is either kept as the store holds
- * it or loaded whole from the archive, never rolled back unnoticed (see {@link AuditLedger}). The
- * restore's receipt goes to the audit trail.
+ * <p>Then each entry's records are written into a staging copy of their collection, a page per
+ * transaction, while the store serves on as it was, leaving out the records of users erased after
+ * those records were written (the store's record of erasures merged with the archive's: see {@link
+ * Erasures}; erasure outlives the backups taken before it) and records whose retention has run out
+ * (unless their owner is under legal hold, as the purge would keep them). Then one transaction
+ * switches every staged collection in ({@link StoreLoader#switchIn}): the store holds either what
+ * it held or the restored backup, never a part of it, whether the restore fails or the server is
+ * killed at any point. The switch re-reads the record of erasures under a lock, so an erasure
+ * requested while the restore ran is honoured by it. On a backend without transactions (MongoDB)
+ * the switch runs in {@link Maintenance}: writes are refused meanwhile.
+ *
+ * <p>Users' data keys stay as the store holds them; keys the archive has and the store lacks are
+ * added (never those of an erased user). The record of erasures is merged, never replaced.
+ *
+ * <p>The audit trail is not erased per user (it is exempt from erasure), and is either kept as the
+ * store holds it or loaded whole from the archive, never rolled back unnoticed (see {@link
+ * AuditLedger}); the entries of requests audited while the restore ran are kept either way, and
+ * sealed after the restored ones. The restore's receipt goes to the audit trail.
  */
 @ApplicationScoped
 public class RestoreService {
@@ -66,7 +84,10 @@ public class RestoreService {
   private BackupContents contents;
   private BackupConfig config;
   private StoreLoader loader;
-  private ErasureLedger ledger;
+  private ErasureLedger legacyLedger;
+  private Erasures erasures;
+  private RecordStore store;
+  private Maintenance maintenance;
   private RetentionConfig retention;
   private AuditTrail audit;
   private AuditLedger auditLedger;
@@ -82,7 +103,10 @@ public class RestoreService {
       BackupContents contents,
       BackupConfig config,
       StoreLoader loader,
-      ErasureLedger ledger,
+      ErasureLedger legacyLedger,
+      Erasures erasures,
+      RecordStore store,
+      Maintenance maintenance,
       RetentionConfig retention,
       AuditTrail audit,
       AuditLedger auditLedger) {
@@ -90,7 +114,10 @@ public class RestoreService {
     this.contents = contents;
     this.config = config;
     this.loader = loader;
-    this.ledger = ledger;
+    this.legacyLedger = legacyLedger;
+    this.erasures = erasures;
+    this.store = store;
+    this.maintenance = maintenance;
     this.retention = retention;
     this.audit = audit;
     this.auditLedger = auditLedger;
@@ -155,13 +182,14 @@ public class RestoreService {
    *     its backups (recorded in the audit trail once the restore ended)
    * @param startedBy who asked, for the receipt
    * @throws BackupException when it is refused (nothing was written)
-   * @throws IOException when writing failed midway (the store then holds part of the backup; a
-   *     rerun with replace restores it whole)
+   * @throws IOException when reading the archive failed midway (nothing was switched in: the store
+   *     holds what it held)
    */
   public RestoreReport restore(
       BackupId id, boolean replace, boolean force, boolean allowUnencrypted, String startedBy)
-      throws IOException {
+      throws Exception {
     long began = System.nanoTime();
+    Instant startedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
     RestoreReport report = new RestoreReport(id.value(), replace);
     boolean unencrypted = false;
     try {
@@ -183,20 +211,12 @@ public class RestoreService {
       }
       AuditLedger.RestorePlan plan = auditPlan(reader, key);
       refuseRollback(id, plan, force);
-      Map<String, Instant> erasures = ledger.erasures();
+      legacyLedger.importOnce();
+      Map<String, Instant> erasedAt = new ConcurrentHashMap<>(erasures.latest());
       Map<String, Instant> cutoffs = cutoffs(Instant.now());
       auditLedger.pauseSealing();
       try {
-        if (!plan.keepCurrent()) {
-          auditLedger.clearForLoad(replace).forEach(report::wiped);
-        }
-        if (replace) {
-          for (CollectionDescriptor<?> collection : contents.all()) {
-            if (!AuditLedger.holds(collection)) {
-              report.wiped(collection.name(), loader.wipe(collection));
-            }
-          }
-        }
+        loader.clearStaging();
         Set<String> held = new HashSet<>();
         for (Manifest.Entry entry : manifest.entries()) {
           if (contents.ignored(entry.collection())) {
@@ -206,7 +226,7 @@ public class RestoreService {
           }
           CollectionDescriptor<?> collection = contents.named(entry.collection()).orElseThrow();
           if (!(plan.keepCurrent() && AuditLedger.holds(collection))) {
-            load(reader, entry, collection, key, erasures, cutoffs, held, report, r -> true);
+            load(reader, entry, collection, key, erasedAt, cutoffs, held, report, r -> true);
           } else if (collection == AccessLogs.COLLECTION) {
             // The store's trail is kept; of the archive's, only what it lacks is added.
             load(
@@ -214,19 +234,33 @@ public class RestoreService {
                 entry,
                 collection,
                 key,
-                erasures,
+                erasedAt,
                 cutoffs,
                 held,
                 report,
                 auditLedger::missingFromTrail);
           }
         }
+        long switchBegan = System.nanoTime();
+        StoreLoader.Switched switched = switchIn(plan, replace, startedAt);
+        report.switchMs((System.nanoTime() - switchBegan) / 1_000_000);
+        switched.erased().forEach(report::erasedDuringRestore);
+        switched.moved().forEach(report::switched);
       } finally {
-        auditLedger.resumeSealing();
+        try {
+          loader.clearStaging();
+        } catch (RuntimeException e) {
+          LOG.log(
+              Level.WARNING,
+              "Could not empty the staging copies; the next start or restore will",
+              e);
+        } finally {
+          auditLedger.resumeSealing();
+        }
       }
       LOG.info(() -> "Restore of " + id + ": " + plan.describe());
       auditLedger.restored(plan, startedBy, id.value());
-    } catch (IOException | RuntimeException e) {
+    } catch (Exception e) {
       report.durationMs((System.nanoTime() - began) / 1_000_000);
       audit.operationRun(
           "restore",
@@ -247,29 +281,74 @@ public class RestoreService {
     return report;
   }
 
+  /**
+   * Switches the staged collections in (see {@link StoreLoader#switchIn}), with no erasure in
+   * progress on this instance; in maintenance where the store cannot do it in one transaction.
+   *
+   * <p>Every collection's staged records replace its own, but for: the record of erasures, which is
+   * merged (the store's stay; users' keys are no part of a backup); and the audit trail, which is
+   * kept (only the archive's entries it lacks are added) or replaced but for the entries of
+   * requests made since the restore began, which are kept and sealed again after the archive's.
+   */
+  private StoreLoader.Switched switchIn(
+      AuditLedger.RestorePlan plan, boolean replace, Instant startedAt) throws Exception {
+    List<StoreLoader.Switch> switches = new ArrayList<>();
+    for (CollectionDescriptor<?> collection : contents.all()) {
+      boolean erasable =
+          collection.owned()
+              && collection.category() != DataCategory.AUDIT_LOG
+              && collection != Erasures.ERASURES;
+      if (collection == Erasures.ERASURES) {
+        switches.add(new StoreLoader.Switch(collection, false, null, erasable));
+      } else if (collection == AccessLogs.COLLECTION) {
+        boolean replaceTrail = !plan.keepCurrent() && replace;
+        switches.add(
+            new StoreLoader.Switch(
+                collection, replaceTrail, replaceTrail ? startedAt : null, false));
+      } else if (AuditLedger.holds(collection)) {
+        if (!plan.keepCurrent()) {
+          switches.add(new StoreLoader.Switch(collection, true, null, false));
+        }
+      } else {
+        switches.add(new StoreLoader.Switch(collection, true, null, erasable));
+      }
+    }
+    List<CollectionDescriptor<?>> mustBeEmpty = replace ? List.of() : countedForEmptiness();
+    java.util.concurrent.Callable<StoreLoader.Switched> run =
+        () ->
+            erasures.excludingErasures(
+                () -> loader.switchIn(switches, mustBeEmpty, !plan.keepCurrent()));
+    return store.supportsAtomicWrites()
+        ? run.call()
+        : maintenance.during("switching in a restored backup", run);
+  }
+
   private <E extends StoredRecord> void load(
       ArchiveReader reader,
       Manifest.Entry entry,
       CollectionDescriptor<E> collection,
       SecretKey key,
-      Map<String, Instant> erasures,
+      Map<String, Instant> erasedAt,
       Map<String, Instant> cutoffs,
       Set<String> held,
       RestoreReport report,
       java.util.function.Predicate<StoredRecord> wanted)
       throws IOException {
-    boolean erasable = collection.owned() && collection.category() != DataCategory.AUDIT_LOG;
+    boolean erasable =
+        collection.owned()
+            && collection.category() != DataCategory.AUDIT_LOG
+            && collection != Erasures.ERASURES;
     Instant cutoff = cutoffs.get(collection.name());
     var time = collection.schema().field(collection.timeField()).orElseThrow();
     report.restored(collection.name(), 0);
-    // This thread decodes and filters; others insert the pages before.
+    // This thread decodes and filters; others stage the pages before.
     Handoff<List<E>> inserter =
         new Handoff<>(
             executor,
             2,
             INSERTERS,
             batch -> {
-              loader.load(collection, batch);
+              loader.stage(collection, batch);
               report.restored(collection.name(), batch.size());
             });
     List<List<E>> page = new ArrayList<>(List.of(new ArrayList<>(PAGE)));
@@ -282,9 +361,14 @@ public class RestoreService {
             if (!wanted.test(record)) {
               return;
             }
+            if (record instanceof Erasure erasure) {
+              // The archive's erasures count for every collection after this one.
+              erasedAt.merge(
+                  erasure.getUserId(), erasure.erasedAt(), (a, b) -> a.isAfter(b) ? a : b);
+            }
             String owner = record instanceof OwnedRecord owned ? owned.getUserId() : null;
-            Instant erasedAt = owner == null ? null : erasures.get(owner);
-            if (erasable && erasedAt != null && erasedAt.isAfter(record.getCreatedAt())) {
+            Instant erased = owner == null ? null : erasedAt.get(owner);
+            if (erasable && erased != null && erased.isAfter(record.getCreatedAt())) {
               report.skippedErased(collection.name());
               return;
             }
@@ -372,8 +456,7 @@ public class RestoreService {
    * itself (an upload, a refused first try) are recorded there before it runs.
    */
   private void requireEmpty() {
-    Map<String, Long> counts =
-        loader.counts(contents.all().stream().filter(c -> !AuditLedger.holds(c)).toList());
+    Map<String, Long> counts = loader.counts(countedForEmptiness());
     Map<String, Long> present =
         counts.entrySet().stream()
             .filter(e -> e.getValue() > 0)
@@ -391,6 +474,13 @@ public class RestoreService {
                   .collect(Collectors.joining(", "))
               + "): a restore replaces everything it holds only when asked to, with replace=true.");
     }
+  }
+
+  /** What must hold no records for a restore without replace: the record of erasures never does. */
+  private List<CollectionDescriptor<?>> countedForEmptiness() {
+    return contents.all().stream()
+        .filter(c -> !AuditLedger.holds(c) && c != Erasures.ERASURES)
+        .toList();
   }
 
   /** Each collection's retention cutoff as of now. */

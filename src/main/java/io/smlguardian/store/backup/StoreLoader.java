@@ -1,31 +1,62 @@
 package io.smlguardian.store.backup;
 
+import io.smlguardian.store.accesslog.LedgerStore;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.StoredRecord;
+import io.smlguardian.store.privacy.Erasures;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Startup;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
 import jakarta.transaction.Transactional;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The restore's writes, each in a transaction of its own: a page of records committed at a time, so
- * no transaction grows with the backup's size (a restore that fails midway says so, and a rerun
- * with replace starts again from a wiped store).
+ * The restore's writes. Records go into staging copies of the collections, a page per transaction
+ * (no transaction grows with the backup's size, and the store serves on unchanged meanwhile); then
+ * one transaction switches every staged collection in at once ({@link #switchIn}). A restore that
+ * fails or is killed before that commit has changed nothing the store serves: its staging copies
+ * are emptied by the next restore, or when the application next starts.
  */
 @ApplicationScoped
 public class StoreLoader {
 
   private RecordStore store;
+  private LedgerStore ledger;
+  private BackupContents contents;
 
   protected StoreLoader() {}
 
   @Inject
-  public StoreLoader(RecordStore store) {
+  public StoreLoader(RecordStore store, LedgerStore ledger, BackupContents contents) {
     this.store = store;
+    this.ledger = ledger;
+    this.contents = contents;
   }
+
+  /**
+   * How one collection is switched in.
+   *
+   * @param replace whether its staged records take the place of its records (else they are added
+   *     beside them, those whose id it lacks)
+   * @param keepSince with replace, records created from then on are kept (null: none)
+   * @param erasable whether the records of users erased after they were written are left out
+   */
+  public record Switch(
+      CollectionDescriptor<?> collection, boolean replace, Instant keepSince, boolean erasable) {}
+
+  /**
+   * What the switch did, per collection: records switched in, and staged records left out because
+   * their owner was erased after they were written (erasures that came in with the archive or while
+   * it loaded).
+   */
+  public record Switched(Map<String, Long> moved, Map<String, Long> erased) {}
 
   /** How many records each of the collections holds. */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
@@ -37,14 +68,75 @@ public class StoreLoader {
     return counts;
   }
 
-  /** Deletes every record of the collection; returns how many. */
+  /**
+   * Empties the staging copy of every collection a backup may hold: before a restore loads them (of
+   * what a failed or killed one left), and after it, in a transaction of its own (outside one, the
+   * container would keep SQLite's one connection until the restore ends).
+   */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
-  public long wipe(CollectionDescriptor<?> collection) {
-    return store.deleteMatching(collection, List.of());
+  public void clearStaging() {
+    contents.all().forEach(store::clearStaging);
   }
 
+  /**
+   * A server killed during a restore left its staging copies full: emptied at start, after the
+   * schema's migration (which observes the start at the default priority).
+   */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
-  public <E extends StoredRecord> void load(CollectionDescriptor<E> collection, List<E> records) {
-    store.restore(collection, records);
+  void clearLeftovers(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) Startup startup) {
+    contents.all().forEach(store::clearStaging);
+  }
+
+  /** Stages a page of records, in a transaction of its own. */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public <E extends StoredRecord> void stage(CollectionDescriptor<E> collection, List<E> records) {
+    store.stage(collection, records);
+  }
+
+  /**
+   * Switches the staged collections in, in one transaction, in order (the record of erasures first:
+   * every later collection leaves out the records of the users it names). The record of erasures is
+   * locked against erasures on other instances first (this instance's are held off by the caller,
+   * see {@link Erasures#excludingErasures}), so none commits between this read and the commit.
+   *
+   * @param mustBeEmpty checked inside the transaction: the restore goes ahead only if these hold no
+   *     records (a restore without replace), else a conflict, and nothing changes
+   * @param unplaceAudit whether the audit entries the store keeps are taken out of their blocks, to
+   *     be sealed again after the archive's
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public Switched switchIn(
+      List<Switch> switches, List<CollectionDescriptor<?>> mustBeEmpty, boolean unplaceAudit) {
+    store.lockCollection(Erasures.ERASURES, true);
+    for (CollectionDescriptor<?> collection : mustBeEmpty) {
+      long present = store.count(collection, List.of());
+      if (present > 0) {
+        throw BackupException.conflict(
+            "The store is not empty ("
+                + collection.name()
+                + ": "
+                + present
+                + "): a restore replaces everything it holds only when asked to, with"
+                + " replace=true. Nothing was restored.");
+      }
+    }
+    if (unplaceAudit) {
+      ledger.unplaceAll(); // before the archive's entries come in with their blocks
+    }
+    Map<String, Long> moved = new LinkedHashMap<>();
+    Map<String, Long> erased = new LinkedHashMap<>();
+    for (Switch planned : switches) {
+      CollectionDescriptor<?> collection = planned.collection();
+      if (planned.erasable()) {
+        long left = store.dropStagedErased(collection, Erasures.ERASURES);
+        if (left > 0) {
+          erased.put(collection.name(), left);
+        }
+      }
+      moved.put(
+          collection.name(),
+          store.switchStaged(collection, planned.replace(), planned.keepSince()));
+    }
+    return new Switched(moved, erased);
   }
 }

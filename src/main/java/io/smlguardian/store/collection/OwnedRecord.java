@@ -24,13 +24,13 @@ public abstract class OwnedRecord extends StoredRecord {
 
   /** For records the store itself creates, such as audit entries. */
   protected OwnedRecord(String userId) {
-    if (userId == null || userId.isBlank()) {
-      throw new IllegalArgumentException("a record needs its owner's userId");
-    }
-    this.userId = userId;
+    this(null, userId);
   }
 
-  /** For records the store itself creates under an id that others already name (imported keys). */
+  /**
+   * As {@link #OwnedRecord(String)}, under an id chosen by the store: derived from a natural key
+   * (erasures), or one that others already name (imported keys).
+   */
   protected OwnedRecord(java.util.UUID id, String userId) {
     super(id);
     if (userId == null || userId.isBlank()) {

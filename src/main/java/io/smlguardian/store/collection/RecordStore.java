@@ -2,6 +2,7 @@ package io.smlguardian.store.collection;
 
 import io.smlguardian.store.collection.query.Filter;
 import io.smlguardian.store.collection.query.RecordQuery;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -128,4 +129,38 @@ public interface RecordStore {
    * again.
    */
   <E extends StoredRecord> void restore(CollectionDescriptor<E> collection, List<E> records);
+
+  // A restore's staging: it loads every collection into a staging copy while the store serves on,
+  // then switches the copies in at once (see RestoreService).
+
+  /**
+   * Empties the collection's staging copy: before a restore loads it (of what a failed or killed
+   * one left), and after. Within the caller's transaction.
+   */
+  void clearStaging(CollectionDescriptor<?> collection);
+
+  /** As {@link #restore}, into the collection's staging copy. */
+  <E extends StoredRecord> void stage(CollectionDescriptor<E> collection, List<E> records);
+
+  /**
+   * Deletes from the collection's staging copy the records of every user whom {@code erasures}
+   * names with a time (its time field) after the record's creation, within the caller's
+   * transaction; returns how many.
+   */
+  long dropStagedErased(CollectionDescriptor<?> collection, CollectionDescriptor<?> erasures);
+
+  /**
+   * Moves the staged records into the collection within the caller's transaction: with {@code
+   * replace}, in place of its records (of those created before {@code keepSince}, when given);
+   * otherwise only those whose id it lacks, beside its own. Returns how many were moved.
+   */
+  long switchStaged(CollectionDescriptor<?> collection, boolean replace, Instant keepSince);
+
+  /**
+   * Locks the collection against writers until the caller's transaction ends, where the backend has
+   * table locks (PostgreSQL): {@code exclusive} excludes every other writer of it; otherwise only
+   * other exclusive lockers, so that writers (shared) and a switch (exclusive) take turns across
+   * instances. Elsewhere it does nothing: SQLite has one writer at a time anyway.
+   */
+  default void lockCollection(CollectionDescriptor<?> collection, boolean exclusive) {}
 }

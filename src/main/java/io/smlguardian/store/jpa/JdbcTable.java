@@ -47,6 +47,7 @@ final class JdbcTable<E extends StoredRecord> {
   private final boolean sqlite;
 
   private final String table;
+  private final String staging;
   private final List<FieldDefinition> fields;
   private final List<String> columns;
 
@@ -58,6 +59,7 @@ final class JdbcTable<E extends StoredRecord> {
       throw new IllegalStateException(collection.entityClass() + " names no @Table");
     }
     this.table = mapped.name();
+    this.staging = table + "_staging";
     this.fields = collection.schema().fields();
     this.columns =
         fields.stream()
@@ -94,13 +96,100 @@ final class JdbcTable<E extends StoredRecord> {
 
   /** A multi-row insert of {@code rows} rows: standard SQL that every relational backend takes. */
   String insert(int rows) {
+    return insert(table, rows);
+  }
+
+  /** As {@link #insert(int)}, into the staging copy. */
+  String insertStaged(int rows) {
+    return insert(staging, rows);
+  }
+
+  private String insert(String into, int rows) {
     String row = columns.stream().map(c -> "?").collect(Collectors.joining(", ", "(", ")"));
     return "INSERT INTO "
-        + table
+        + into
         + " ("
         + String.join(", ", columns)
         + ") VALUES "
         + String.join(", ", java.util.Collections.nCopies(rows, row));
+  }
+
+  /** Empties the staging copy (a table the migrations created beside this one). */
+  String clearStaging() {
+    return "DELETE FROM " + staging;
+  }
+
+  /** Deletes the live rows, or only those created before a bound parameter's time. */
+  String deleteLive(boolean createdBefore) {
+    return "DELETE FROM " + table + (createdBefore ? " WHERE " + column("createdAt") + " < ?" : "");
+  }
+
+  /** Copies the staged rows over, or only those whose id the table lacks. */
+  String copyStaged(boolean onlyMissing) {
+    String list = String.join(", ", columns);
+    return "INSERT INTO "
+        + table
+        + " ("
+        + list
+        + ") SELECT "
+        + list
+        + " FROM "
+        + staging
+        + (onlyMissing
+            ? " WHERE NOT EXISTS (SELECT 1 FROM "
+                + table
+                + " live WHERE live."
+                + column("id")
+                + " = "
+                + staging
+                + "."
+                + column("id")
+                + ")"
+            : "");
+  }
+
+  /**
+   * Deletes the staged rows whose owner {@code erasures} names with a time after their creation:
+   * the records of a user erased after they were written.
+   */
+  String deleteStagedErased(JdbcTable<?> erasures) {
+    String owner = column(OwnedRecord.OWNER_FIELD);
+    return "DELETE FROM "
+        + staging
+        + " WHERE EXISTS (SELECT 1 FROM "
+        + erasures.table
+        + " e WHERE e."
+        + erasures.column(OwnedRecord.OWNER_FIELD)
+        + " = "
+        + staging
+        + "."
+        + owner
+        + " AND e."
+        + erasures.column(erasures.collection.timeField())
+        + " > "
+        + staging
+        + "."
+        + column("createdAt")
+        + ")";
+  }
+
+  String table() {
+    return table;
+  }
+
+  /** The column of a field of the collection. */
+  private String column(String field) {
+    for (int i = 0; i < fields.size(); i++) {
+      if (fields.get(i).name().equals(field)) {
+        return columns.get(i);
+      }
+    }
+    throw new IllegalArgumentException(collection.name() + " has no field " + field);
+  }
+
+  /** Binds a time as the columns of this backend hold it. */
+  void bindTime(PreparedStatement statement, int index, Instant time) throws SQLException {
+    bind(statement, index, collection.schema().field("createdAt").orElseThrow(), time);
   }
 
   int columnCount() {

@@ -371,6 +371,16 @@ public class JpaRecordStore implements RecordStore, LedgerStore {
   @Override
   public <E extends StoredRecord> void restore(
       CollectionDescriptor<E> collection, List<E> records) {
+    insertRows(collection, records, false);
+  }
+
+  @Override
+  public <E extends StoredRecord> void stage(CollectionDescriptor<E> collection, List<E> records) {
+    insertRows(collection, records, true);
+  }
+
+  private <E extends StoredRecord> void insertRows(
+      CollectionDescriptor<E> collection, List<E> records, boolean staged) {
     if (records.isEmpty()) {
       return;
     }
@@ -380,7 +390,8 @@ public class JpaRecordStore implements RecordStore, LedgerStore {
     try (Connection connection = dataSource.getConnection()) {
       if (whole > 0) {
         try (PreparedStatement insert =
-            connection.prepareStatement(table.insert(ROWS_PER_INSERT))) {
+            connection.prepareStatement(
+                staged ? table.insertStaged(ROWS_PER_INSERT) : table.insert(ROWS_PER_INSERT))) {
           for (int group = 0; group < whole; group++) {
             int parameter = 1;
             for (E record :
@@ -393,7 +404,8 @@ public class JpaRecordStore implements RecordStore, LedgerStore {
         }
       }
       if (rest > 0) {
-        try (PreparedStatement insert = connection.prepareStatement(table.insert(rest))) {
+        try (PreparedStatement insert =
+            connection.prepareStatement(staged ? table.insertStaged(rest) : table.insert(rest))) {
           int parameter = 1;
           for (E record : records.subList(whole * ROWS_PER_INSERT, records.size())) {
             parameter = table.bind(insert, parameter, record);
@@ -403,7 +415,72 @@ public class JpaRecordStore implements RecordStore, LedgerStore {
       }
     } catch (SQLException e) {
       throw new IllegalStateException(
-          "restoring " + collection.name() + " failed: " + e.getMessage(), e);
+          (staged ? "staging " : "restoring ") + collection.name() + " failed: " + e.getMessage(),
+          e);
+    }
+  }
+
+  /**
+   * The staging copies are tables of the schema ({@code <table>_staging}, created by the
+   * migrations: the service's database user may not create tables), emptied with a DELETE (it may
+   * not TRUNCATE either), in the caller's transaction.
+   */
+  @Override
+  public void clearStaging(CollectionDescriptor<?> collection) {
+    update(
+        "emptying the staging copy of " + collection.name(),
+        table(collection).clearStaging(),
+        null,
+        null);
+  }
+
+  @Override
+  public long dropStagedErased(
+      CollectionDescriptor<?> collection, CollectionDescriptor<?> erasures) {
+    return update(
+        "leaving erased users out of " + collection.name(),
+        table(collection).deleteStagedErased(table(erasures)),
+        null,
+        null);
+  }
+
+  @Override
+  public long switchStaged(CollectionDescriptor<?> collection, boolean replace, Instant keepSince) {
+    JdbcTable<?> table = table(collection);
+    String what = "switching in the restored " + collection.name();
+    if (replace) {
+      update(what, table.deleteLive(keepSince != null), table, keepSince);
+    }
+    return update(what, table.copyStaged(!replace), null, null);
+  }
+
+  /**
+   * PostgreSQL's table locks: SHARE ROW EXCLUSIVE conflicts with itself and with the ROW EXCLUSIVE
+   * of writers, which do not conflict with each other.
+   */
+  @Override
+  public void lockCollection(CollectionDescriptor<?> collection, boolean exclusive) {
+    if (backend.equals("postgresql")) {
+      update(
+          "locking " + collection.name(),
+          "LOCK TABLE "
+              + table(collection).table()
+              + (exclusive ? " IN SHARE ROW EXCLUSIVE MODE" : " IN ROW EXCLUSIVE MODE"),
+          null,
+          null);
+    }
+  }
+
+  /** One statement on the datasource's connection, in the caller's transaction. */
+  private long update(String what, String sql, JdbcTable<?> timeOf, Instant time) {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = connection.prepareStatement(sql)) {
+      if (time != null) {
+        timeOf.bindTime(statement, 1, time);
+      }
+      return statement.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException(what + " failed: " + e.getMessage(), e);
     }
   }
 

@@ -381,6 +381,90 @@ public class MongoRecordStore implements RecordStore, LedgerStore, AutoCloseable
         .insertMany(records.stream().map(r -> RecordDocuments.toDocument(collection, r)).toList());
   }
 
+  /** The staging copy is a collection of its own ({@code <name>_staging}), dropped whole. */
+  @Override
+  public void clearStaging(CollectionDescriptor<?> collection) {
+    staging(collection).drop();
+  }
+
+  @Override
+  public <E extends StoredRecord> void stage(CollectionDescriptor<E> collection, List<E> records) {
+    if (!records.isEmpty()) {
+      staging(collection)
+          .insertMany(
+              records.stream().map(r -> RecordDocuments.toDocument(collection, r)).toList());
+    }
+  }
+
+  /** One delete per erasure: erasures are few beside records. */
+  @Override
+  public long dropStagedErased(
+      CollectionDescriptor<?> collection, CollectionDescriptor<?> erasures) {
+    String erasedAt = erasures.timeField();
+    long dropped = 0;
+    try (var cursor = documents(erasures).find().batchSize(1000).cursor()) {
+      while (cursor.hasNext()) {
+        BsonDocument erasure = cursor.next();
+        dropped +=
+            staging(collection)
+                .deleteMany(
+                    Filters.and(
+                        Filters.eq(OwnedRecord.OWNER_FIELD, erasure.get(OwnedRecord.OWNER_FIELD)),
+                        Filters.lt("createdAt", erasure.get(erasedAt))))
+                .getDeletedCount();
+      }
+    }
+    return dropped;
+  }
+
+  /**
+   * Document by document, a batch at a time: not atomic (MongoDB without a replica set has no
+   * transactions), which is why a restore switches here only in maintenance.
+   */
+  @Override
+  public long switchStaged(
+      CollectionDescriptor<?> collection, boolean replace, java.time.Instant keepSince) {
+    MongoCollection<BsonDocument> live = documents(collection);
+    if (replace) {
+      live.deleteMany(
+          keepSince == null
+              ? new BsonDocument()
+              : Filters.lt("createdAt", RecordDocuments.toBson(FieldType.TIME, keepSince)));
+    }
+    long moved = 0;
+    List<BsonDocument> batch = new ArrayList<>();
+    try (var cursor = staging(collection).find().batchSize(1000).cursor()) {
+      while (cursor.hasNext()) {
+        batch.add(cursor.next());
+        if (batch.size() == 1000 || !cursor.hasNext()) {
+          moved += copy(live, batch, !replace);
+          batch.clear();
+        }
+      }
+    }
+    return moved;
+  }
+
+  private static long copy(
+      MongoCollection<BsonDocument> live, List<BsonDocument> batch, boolean onlyMissing) {
+    List<BsonDocument> copied = batch;
+    if (onlyMissing) {
+      java.util.Set<BsonValue> present = new java.util.HashSet<>();
+      live.find(Filters.in(ID, batch.stream().map(d -> d.get(ID)).toList()))
+          .projection(Projections.include(ID))
+          .forEach(d -> present.add(d.get(ID)));
+      copied = batch.stream().filter(d -> !present.contains(d.get(ID))).toList();
+    }
+    if (!copied.isEmpty()) {
+      live.insertMany(copied);
+    }
+    return copied.size();
+  }
+
+  private MongoCollection<BsonDocument> staging(CollectionDescriptor<?> collection) {
+    return database.getCollection(collection.name() + "_staging", BsonDocument.class);
+  }
+
   /** Closes the client if this store opened it ({@link #connect}); otherwise does nothing. */
   @Override
   public void close() {

@@ -6,6 +6,8 @@ import io.smlguardian.store.problem.Refusal;
 import io.smlguardian.store.resilience.DatabaseFailures;
 import io.smlguardian.store.resilience.DatabaseGuard;
 import io.smlguardian.store.resilience.DatabaseUnavailableException;
+import io.smlguardian.store.resilience.Maintenance;
+import io.smlguardian.store.resilience.MaintenanceException;
 import io.smlguardian.store.security.Callers;
 import io.smlguardian.store.transaction.AtomicOperationException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -95,6 +97,13 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
         .build();
   }
 
+  /** A write refused during maintenance (a restore's switch): 503, retry after the window. */
+  static Response maintenance(MaintenanceException refused) {
+    return Response.fromResponse(Problem.response(Status.SERVICE_UNAVAILABLE, refused.getMessage()))
+        .header("Retry-After", String.valueOf(Maintenance.RETRY_AFTER_SECONDS))
+        .build();
+  }
+
   private static boolean causedBy(Throwable thrown, Class<? extends Throwable> kind) {
     int depth = 0;
     for (Throwable t = thrown; t != null && depth++ < 64; t = t.getCause()) {
@@ -145,6 +154,9 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
           : Response.fromResponse(problem).header("Allow", allow).build();
     }
     Throwable known = knownCause(thrown);
+    if (known instanceof MaintenanceException refused) {
+      return maintenance(refused);
+    }
     if (known instanceof Refusal refusal) {
       refusal
           .refusedAccess()

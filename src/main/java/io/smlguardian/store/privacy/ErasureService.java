@@ -11,6 +11,7 @@ import io.smlguardian.store.collection.query.Filter;
 import io.smlguardian.store.collection.query.FilterOperator;
 import io.smlguardian.store.encryption.UserKeys;
 import io.smlguardian.store.resilience.DatabaseBoundary;
+import io.smlguardian.store.resilience.Maintenance;
 import io.smlguardian.store.security.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -26,11 +27,12 @@ import java.util.UUID;
 /**
  * The right to be forgotten: deletes everything of a user in every collection but the audit trail,
  * destroys the user's data keys (so sealed copies in older backups can no longer be read), and
- * records a receipt in the audit trail, all in one transaction: an erasure happens entirely or not
- * at all. Erasing a user who has nothing is not an error; it yields an empty receipt.
+ * records a receipt in the audit trail and the erasure in the store's record of erasures ({@link
+ * Erasures}, which every backup carries and every restore re-applies), all in one transaction: an
+ * erasure happens entirely or not at all. Erasing a user who has nothing is not an error; it yields
+ * an empty receipt. Refused during maintenance (a restore's switch on MongoDB).
  *
- * <p>Each receipt is also fired as a CDI event, for observers that must learn of an erasure once it
- * has committed (the backups' erasure ledger, which a restore re-applies).
+ * <p>Each receipt is also fired as a CDI event, for observers that must learn of an erasure.
  */
 @ApplicationScoped
 @DatabaseBoundary
@@ -45,6 +47,8 @@ public class ErasureService {
   private LegalHolds holds;
   private AuditTrail audit;
   private Event<ErasureReceipt> erasures;
+  private Erasures record;
+  private Maintenance maintenance;
 
   protected ErasureService() {}
 
@@ -55,18 +59,24 @@ public class ErasureService {
       UserKeys keys,
       LegalHolds holds,
       AuditTrail audit,
-      Event<ErasureReceipt> erasures) {
+      Event<ErasureReceipt> erasures,
+      Erasures record,
+      Maintenance maintenance) {
     this.collections = collections;
     this.store = store;
     this.keys = keys;
     this.holds = holds;
     this.audit = audit;
     this.erasures = erasures;
+    this.record = record;
+    this.maintenance = maintenance;
   }
 
   @Transactional
   public ErasureReceipt erase(Caller officer, String userId) {
     DataSubjects.require(userId);
+    maintenance.refuseDuring("erasure");
+    record.begin();
     // Before the check, so that a hold placed meanwhile waits for this erasure, or stops it.
     store.lockUser(userId);
     holds
@@ -105,6 +115,7 @@ public class ErasureService {
             officer.address(),
             true,
             receipt.toJson().toString()));
+    record.record(receipt);
     erasures.fire(receipt);
     return receipt;
   }

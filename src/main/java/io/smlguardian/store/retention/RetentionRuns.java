@@ -1,5 +1,6 @@
 package io.smlguardian.store.retention;
 
+import io.smlguardian.store.resilience.Maintenance;
 import io.smlguardian.store.retention.batch.LiveTotals;
 import io.smlguardian.store.retention.batch.PurgeJob;
 import io.smlguardian.store.retention.batch.PurgeTotals;
@@ -45,14 +46,17 @@ public class RetentionRuns {
   private RetentionConfig config;
   private LiveTotals live;
   private SystemJobOperator jobs;
+  private Maintenance maintenance;
 
   protected RetentionRuns() {}
 
   @Inject
-  public RetentionRuns(RetentionConfig config, LiveTotals live, SystemJobOperator jobs) {
+  public RetentionRuns(
+      RetentionConfig config, LiveTotals live, SystemJobOperator jobs, Maintenance maintenance) {
     this.config = config;
     this.live = live;
     this.jobs = jobs;
+    this.maintenance = maintenance;
   }
 
   /**
@@ -68,6 +72,7 @@ public class RetentionRuns {
       throw new IllegalArgumentException(
           "chunkSize must be from 1 to " + RetentionConfig.MAX_CHUNK_SIZE);
     }
+    maintenance.refuseDuring("the retention purge");
     refuseOverlap();
     Instant asOf = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     Map<String, Instant> cutoffs = new LinkedHashMap<>();

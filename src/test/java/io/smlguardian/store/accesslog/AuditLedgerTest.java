@@ -247,7 +247,7 @@ class AuditLedgerTest {
     write(10, 30); // 300 entries, T0 to T0 + 299 ms
     sealAll(100, "a"); // blocks 1-3, each of 100 entries in time order
     AuditLedger ledger =
-        new AuditLedger(null, digests, null, new AuditLedger.Reads(store, KEY), store, store);
+        new AuditLedger(null, digests, null, new AuditLedger.Reads(store, KEY), store);
     Instant cutoff = T0.plusMillis(250); // block 3 has entries on both sides: it stays whole
 
     assertThat(ledger.retireBlocksBefore(cutoff, true)).isEqualTo(2);

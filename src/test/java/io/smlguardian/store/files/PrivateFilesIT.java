@@ -68,7 +68,6 @@ class PrivateFilesIT {
           List.of(
               data.resolve("sml_guardian.db"),
               data.resolve("audit-digests/audit-digests.jsonl"),
-              backups.resolve("erasures.jsonl"),
               archive,
               export);
       for (Path file : files) {
@@ -99,7 +98,7 @@ class PrivateFilesIT {
       for (Path file : partial) {
         assertThat(file).as("removed at start").doesNotExist();
       }
-      for (Path file : List.of(archive, export, backups.resolve("erasures.jsonl"), unrelated)) {
+      for (Path file : List.of(archive, export, unrelated)) {
         assertThat(file).as("kept").exists();
       }
       assertThat(server.awaitLog(Duration.ofSeconds(5), "temporary file(s) left in"))

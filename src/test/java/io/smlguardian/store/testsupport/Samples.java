@@ -23,13 +23,14 @@ public final class Samples {
           "metrics");
 
   /**
-   * Every table a backup holds: the store's own (legal holds, the legacy audit chain heads, the
-   * audit ledger's blocks and state), then the eight collections. Never users' data keys.
+   * Every table a backup holds: the store's own (the record of erasures, legal holds, the legacy
+   * audit chain heads, the audit ledger's blocks and state), then the eight collections. Never
+   * users' data keys.
    */
   public static final List<String> BACKUP_TABLES =
       java.util.stream.Stream.concat(
               java.util.stream.Stream.of(
-                  "legal_holds", "audit_chains", "audit_blocks", "audit_ledger"),
+                  "erasures", "legal_holds", "audit_chains", "audit_blocks", "audit_ledger"),
               COLLECTIONS.stream())
           .toList();
 
