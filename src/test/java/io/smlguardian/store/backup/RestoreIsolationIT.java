@@ -165,7 +165,8 @@ class RestoreIsolationIT {
     Files.write(original, SERVER.download(id));
     BackupId forged = BackupId.at(Instant.now());
     Path damaged = Files.createTempFile("restore-isolation", ".zip");
-    try (ArchiveReader reader = ArchiveReader.open(original, BackupId.parse(id))) {
+    try (ArchiveReader reader =
+        ArchiveReader.open(original, BackupId.parse(id), ArchiveForgery.serversKey())) {
       Assumptions.assumeFalse(
           reader.manifest().encrypted(), "this server encrypts its backups with a key of its own");
       withADuplicateLastRecord(reader, forged, damaged);
@@ -245,7 +246,8 @@ class RestoreIsolationIT {
             null,
             SegmentedEncryption.DEFAULT_SEGMENT_BYTES,
             ArchiveWriter.BLOCK_BYTES,
-            null)) {
+            null,
+            ArchiveForgery.serversKey())) {
       for (CollectionDescriptor<?> collection : contents.all()) {
         if (contents.named(collection.name()).isPresent()
             && manifest.entries().stream()
