@@ -60,7 +60,12 @@ public class ExpiredRecordReader extends AbstractItemReader {
   @Override
   public void open(Serializable checkpoint) {
     descriptor = collections.get(collection);
-    expired = expired(descriptor, Instant.parse(cutoff), auditLedger, true);
+    // The ranges are cut over held and free records alike (the writer's delete keeps the held):
+    // a hold check here would be repeated over every remaining expired record at each range.
+    expired =
+        expired(descriptor, Instant.parse(cutoff), auditLedger, true).stream()
+            .filter(f -> !f.equals(LegalHolds.notHeld()))
+            .toList();
     size = Integer.parseInt(chunkSize);
     progress =
         checkpoint instanceof PurgeProgress saved && saved.collection().equals(collection)
