@@ -120,7 +120,7 @@ final class ArchiveWriter implements Closeable {
     try {
       BlockDigest stored = new BlockDigest(blockBytes);
       MessageDigest content = BlockDigest.newSha256();
-      long[] records = {0};
+      long records;
       long contentBytes;
       long longestLine;
       try (Hashing storedOut =
@@ -146,31 +146,19 @@ final class ArchiveWriter implements Closeable {
                     RecordLines.write(collection, record, lines);
                   }
                 });
-        List<List<E>> current = new ArrayList<>(List.of(new ArrayList<>(BATCH)));
-        try {
-          snapshot.read(
-              collection,
-              record -> {
-                if (stopping.getAsBoolean()) {
-                  throw new ArchiveStoppedException();
-                }
-                current.get(0).add(record);
-                records[0]++;
-                if (current.get(0).size() == BATCH) {
-                  encoder.put(current.get(0));
-                  current.set(0, new ArrayList<>(BATCH));
-                }
-              });
-          encoder.put(current.get(0));
-        } catch (IOException | RuntimeException e) {
-          try {
-            encoder.finish();
-          } catch (IOException | RuntimeException alsoFailed) {
-            e.addSuppressed(alsoFailed);
-          }
-          throw e;
-        }
-        encoder.finish();
+        records =
+            Handoff.feedInBatches(
+                encoder,
+                BATCH,
+                sink ->
+                    snapshot.read(
+                        collection,
+                        record -> {
+                          if (stopping.getAsBoolean()) {
+                            throw new ArchiveStoppedException();
+                          }
+                          sink.accept(record);
+                        }));
         lines.flush();
         contentBytes = contentOut.count;
         longestLine = contentOut.longestLine;
@@ -181,7 +169,7 @@ final class ArchiveWriter implements Closeable {
           new Manifest.Entry(
               name,
               collection.name(),
-              records[0],
+              records,
               stored.length(),
               stored.sha256(),
               List.copyOf(stored.blocks()),

@@ -20,7 +20,6 @@ import jakarta.transaction.Transactional;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,31 +108,8 @@ public class ExportService {
                 sink.record(mapper.toJson(collection, record, List.of()));
               }
             });
-    long[] records = {0};
-    List<List<E>> current = new ArrayList<>(List.of(new ArrayList<>(BATCH)));
-    try {
-      snapshot.readOwnedBy(
-          collection,
-          userId,
-          record -> {
-            current.get(0).add(record);
-            records[0]++;
-            if (current.get(0).size() == BATCH) {
-              encoder.put(current.get(0));
-              current.set(0, new ArrayList<>(BATCH));
-            }
-          });
-      encoder.put(current.get(0));
-    } catch (IOException | RuntimeException e) {
-      try {
-        encoder.finish();
-      } catch (IOException | RuntimeException alsoFailed) {
-        e.addSuppressed(alsoFailed);
-      }
-      throw e;
-    }
-    encoder.finish();
-    return records[0];
+    return Handoff.feedInBatches(
+        encoder, BATCH, each -> snapshot.readOwnedBy(collection, userId, each::accept));
   }
 
   private List<CollectionDescriptor<?>> owned() {

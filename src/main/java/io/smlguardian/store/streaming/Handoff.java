@@ -2,6 +2,8 @@ package io.smlguardian.store.streaming;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -76,6 +78,53 @@ public final class Handoff<T> {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while handing over a batch");
     }
+  }
+
+  /** Something that feeds items, one at a time, to a sink: a read of records, say. */
+  @FunctionalInterface
+  public interface Source<E> {
+    void feed(Sink<E> sink) throws IOException;
+  }
+
+  /** Takes one item of a {@link Source}. */
+  @FunctionalInterface
+  public interface Sink<E> {
+    void accept(E item) throws IOException;
+  }
+
+  /**
+   * Hands what the source feeds over in batches of {@code batchSize} items, the last one short, and
+   * waits until every batch has been consumed. When the source fails, the consumer still finishes
+   * (its own failure added as suppressed) before the source's failure is thrown, so that no
+   * consumer thread outlives the call.
+   *
+   * @return how many items the source fed
+   */
+  public static <E> long feedInBatches(Handoff<List<E>> handoff, int batchSize, Source<E> source)
+      throws IOException {
+    long[] items = {0};
+    List<List<E>> current = new ArrayList<>(List.of(new ArrayList<>(batchSize)));
+    try {
+      source.feed(
+          item -> {
+            current.get(0).add(item);
+            items[0]++;
+            if (current.get(0).size() == batchSize) {
+              handoff.put(current.get(0));
+              current.set(0, new ArrayList<>(batchSize));
+            }
+          });
+      handoff.put(current.get(0));
+    } catch (IOException | RuntimeException e) {
+      try {
+        handoff.finish();
+      } catch (IOException | RuntimeException alsoFailed) {
+        e.addSuppressed(alsoFailed);
+      }
+      throw e;
+    }
+    handoff.finish();
+    return items[0];
   }
 
   /** Waits until every batch has been consumed; throws the consumer's failure, if any. */

@@ -80,4 +80,53 @@ class HandoffTest {
                     .put(1))
         .hasMessage("bad batch");
   }
+
+  @Test
+  void aSourceIsFedInBatchesTheLastOneShort() throws IOException {
+    ConcurrentLinkedQueue<Integer> sizes = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<Integer> items = new ConcurrentLinkedQueue<>();
+    Handoff<List<Integer>> handoff =
+        new Handoff<>(
+            THREADS,
+            2,
+            1,
+            batch -> {
+              sizes.add(batch.size());
+              items.addAll(batch);
+            });
+
+    long fed =
+        Handoff.feedInBatches(
+            handoff,
+            3,
+            sink -> {
+              for (int i = 0; i < 7; i++) {
+                sink.accept(i);
+              }
+            });
+
+    assertThat(fed).isEqualTo(7);
+    assertThat(sizes).containsExactly(3, 3, 1);
+    assertThat(items).containsExactly(0, 1, 2, 3, 4, 5, 6);
+  }
+
+  @Test
+  void aFailingSourceStillFinishesTheConsumerAndThrowsItsFailure() {
+    ConcurrentLinkedQueue<Integer> items = new ConcurrentLinkedQueue<>();
+    Handoff<List<Integer>> handoff = new Handoff<>(THREADS, 2, 1, items::addAll);
+
+    assertThatThrownBy(
+            () ->
+                Handoff.feedInBatches(
+                    handoff,
+                    2,
+                    sink -> {
+                      sink.accept(1);
+                      sink.accept(2);
+                      throw new IOException("read failed");
+                    }))
+        .isInstanceOf(IOException.class)
+        .hasMessage("read failed");
+    assertThat(items).as("the full batch before the failure was consumed").containsExactly(1, 2);
+  }
 }
