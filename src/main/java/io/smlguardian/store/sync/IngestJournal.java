@@ -93,7 +93,12 @@ public final class IngestJournal implements AutoCloseable {
 
   /** What the journal holds, for the sync status. */
   public record Stats(
-      long bytes, long records, long pendingRecords, long pendingBytes, long forces) {}
+      long bytes,
+      long records,
+      long pendingRecords,
+      long pendingBytes,
+      long forces,
+      long lastDurable) {}
 
   private IngestJournal(Path directory, long segmentBytes, long maxPendingBytes) {
     this.directory = directory;
@@ -426,8 +431,10 @@ public final class IngestJournal implements AutoCloseable {
 
   public Stats stats() {
     long forced;
+    long durable;
     synchronized (syncLock) {
       forced = forces;
+      durable = durableUpTo;
     }
     synchronized (writeLock) {
       long bytes = 0;
@@ -436,7 +443,7 @@ public final class IngestJournal implements AutoCloseable {
         bytes += segment.bytes();
         records += segment.entries();
       }
-      return new Stats(bytes, records, pending.size(), pendingBytes, forced);
+      return new Stats(bytes, records, pending.size(), pendingBytes, forced, durable);
     }
   }
 
