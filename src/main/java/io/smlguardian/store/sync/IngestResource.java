@@ -13,12 +13,10 @@ import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -27,7 +25,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -36,9 +33,8 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * The write-behind ingest over HTTP (/api/ingest): records in, 202 with their ids once journaled;
- * the sync status, and a manual sync. Translates HTTP to {@link IngestService} and {@link
- * IngestSync} calls and back.
+ * The write-behind ingest over HTTP (/api/ingest): records in, 202 with their ids once journaled.
+ * Translates HTTP to {@link IngestService} calls and back; the sync is {@link SyncResource}'s.
  */
 @Path("ingest")
 @ApplicationScoped
@@ -48,7 +44,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class IngestResource {
 
   @Inject IngestService ingest;
-  @Inject IngestSync sync;
   @Context SecurityContext security;
   @Context HttpServletRequest request;
 
@@ -101,32 +96,6 @@ public class IngestResource {
             caller(), records.stream().map(r -> new IngestService.Item(collection, r)).toList()));
   }
 
-  @GET
-  @Path("sync")
-  @AllowedRoles({Role.OPERATOR, Role.SERVICE})
-  @Operation(summary = "Sync status: pending writes, last and next sync, the journal's size")
-  public JsonObject status() {
-    return status(sync.status());
-  }
-
-  @POST
-  @Path("sync")
-  @AllowedRoles({Role.OPERATOR, Role.SERVICE})
-  @Operation(summary = "Flush every journaled record to the store now; answers when done")
-  @APIResponse(responseCode = "200", description = "{flushed, inserted, millis, status}")
-  @APIResponse(responseCode = "503", description = "The store failed; the records stay journaled")
-  public JsonObject syncNow() {
-    IngestSync.Flush flush = sync.syncNow(caller().subject());
-    return Jsonp.PROVIDER
-        .createObjectBuilder()
-        .add("flushed", flush.records())
-        .add("inserted", flush.inserted())
-        .add("alreadyStored", flush.records() - flush.inserted())
-        .add("millis", flush.millis())
-        .add("status", status(sync.status()))
-        .build();
-  }
-
   private static JsonArray array(JsonValue json) {
     if (json.getValueType() != JsonValue.ValueType.ARRAY) {
       throw new InvalidRequestException(
@@ -145,44 +114,5 @@ public class IngestResource {
                 .add("ids", array)
                 .build())
         .build();
-  }
-
-  private static JsonObject status(IngestSync.Status status) {
-    IngestJournal.Stats journal = status.journal();
-    JsonObjectBuilder json =
-        Jsonp.PROVIDER
-            .createObjectBuilder()
-            .add("isSynced", status.synced())
-            .add("pendingWrites", status.pendingWrites());
-    time(json, "lastSyncTime", status.lastSyncTime());
-    time(json, "nextSyncTime", status.nextSyncTime());
-    if (status.syncLatencyMillis() == null) {
-      json.addNull("syncLatency");
-    } else {
-      json.add("syncLatency", status.syncLatencyMillis());
-    }
-    json.add("replayed", status.replayed());
-    if (status.lastError() == null) {
-      json.addNull("lastError");
-    } else {
-      json.add("lastError", status.lastError());
-    }
-    return json.add(
-            "journal",
-            Jsonp.PROVIDER
-                .createObjectBuilder()
-                .add("bytes", journal.bytes())
-                .add("records", journal.records())
-                .add("pendingBytes", journal.pendingBytes())
-                .add("forces", journal.forces()))
-        .build();
-  }
-
-  private static void time(JsonObjectBuilder json, String name, Instant time) {
-    if (time == null) {
-      json.addNull(name);
-    } else {
-      json.add(name, time.toString());
-    }
   }
 }

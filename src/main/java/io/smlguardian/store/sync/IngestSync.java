@@ -4,12 +4,14 @@ import io.smlguardian.store.accesslog.AuditTrail;
 import io.smlguardian.store.collection.Jsonp;
 import io.smlguardian.store.security.ReservedIdentities;
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Priority;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Startup;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -49,7 +51,7 @@ public class IngestSync {
   @Inject AuditTrail audit;
 
   private IngestJournal journal;
-  private ScheduledFuture<?> schedule;
+  private volatile ScheduledFuture<?> schedule;
   private final ReentrantLock flushing = new ReentrantLock();
   private final AtomicBoolean batchFlushQueued = new AtomicBoolean();
   private volatile boolean replayed;
@@ -57,6 +59,8 @@ public class IngestSync {
   private volatile Long lastSyncMillis;
   private volatile String lastError;
   private volatile Instant nextSyncTime;
+  private volatile boolean stopped;
+  private int failures; // of scheduled flushes in a row; only the scheduled task touches it
 
   /** What one flush did. */
   public record Flush(long records, long inserted, long millis) {}
@@ -72,7 +76,11 @@ public class IngestSync {
       String lastError,
       IngestJournal.Stats journal) {}
 
-  void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
+  /**
+   * Opens the journal and starts the flusher, after the store is ready (StoreStartup observes the
+   * same event at the default priority: the schema is migrated before the first flush).
+   */
+  void start(@Observes @Priority(Interceptor.Priority.APPLICATION + 1000) Startup startup) {
     try {
       journal =
           IngestJournal.open(config.journalDirectory(), SEGMENT_BYTES, config.journalMaxBytes());
@@ -90,9 +98,7 @@ public class IngestSync {
                 + " ms or per "
                 + config.batchSize());
     nextSyncTime = Instant.now();
-    schedule =
-        executor.scheduleWithFixedDelay(
-            this::scheduledFlush, 0, config.flushIntervalMillis(), TimeUnit.MILLISECONDS);
+    schedule = executor.schedule(this::scheduledFlush, 0, TimeUnit.MILLISECONDS);
   }
 
   /** Appends records to the journal; returns them once forced. See {@link IngestJournal#append}. */
@@ -114,16 +120,32 @@ public class IngestSync {
     return entries;
   }
 
+  /**
+   * One scheduled flush, then the next one: after the interval, or sooner after a failure, from 500
+   * ms doubling up to the interval (the start's replay must not wait a whole interval for a
+   * database that is back).
+   */
   private void scheduledFlush() {
-    flushQuietly(ReservedIdentities.SCHEDULER);
-    nextSyncTime = Instant.now().plusMillis(config.flushIntervalMillis());
+    long delay = config.flushIntervalMillis();
+    if (flushQuietly(ReservedIdentities.SCHEDULER)) {
+      failures = 0;
+    } else {
+      failures++;
+      delay = Math.min(delay, 500L << Math.min(failures - 1, 20));
+    }
+    nextSyncTime = Instant.now().plusMillis(delay);
+    if (!stopped) {
+      schedule = executor.schedule(this::scheduledFlush, delay, TimeUnit.MILLISECONDS);
+    }
   }
 
-  private void flushQuietly(String principal) {
+  private boolean flushQuietly(String principal) {
     try {
       flush(principal);
+      return true;
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "Ingest flush failed; the records stay in the journal", e);
+      return false;
     }
   }
 
@@ -218,6 +240,7 @@ public class IngestSync {
 
   @PreDestroy
   void stop() {
+    stopped = true;
     if (schedule != null) {
       schedule.cancel(false);
     }
