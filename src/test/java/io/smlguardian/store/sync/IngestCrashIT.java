@@ -37,6 +37,8 @@ class IngestCrashIT {
   private static final List<String> COLLECTIONS = List.of("interactions", "sessions");
   private static final String NEVER = "3600000"; // PERSISTENCE_AUTO_SAVE_INTERVAL: an hour
   private static final String LIMIT = "1048576"; // JOURNAL_MAX_BYTES: the least allowed, 1 MiB
+  // INGEST_BATCH_SIZE: so many that no full batch starts a flush before the journal is full
+  private static final String NO_BATCH = "100000";
 
   @Test
   void acknowledgedRecordsLandOnceAfterAKillOnPostgresql() throws Exception {
@@ -46,7 +48,8 @@ class IngestCrashIT {
         Map.of(
             "JOURNAL_DIR", journal.toString(),
             "PERSISTENCE_AUTO_SAVE_INTERVAL", NEVER,
-            "JOURNAL_MAX_BYTES", LIMIT),
+            "JOURNAL_MAX_BYTES", LIMIT,
+            "INGEST_BATCH_SIZE", NO_BATCH),
         journal);
   }
 
@@ -63,7 +66,9 @@ class IngestCrashIT {
             "PERSISTENCE_AUTO_SAVE_INTERVAL",
             NEVER,
             "JOURNAL_MAX_BYTES",
-            LIMIT),
+            LIMIT,
+            "INGEST_BATCH_SIZE",
+            NO_BATCH),
         data.resolve("ingest-journal")); // JOURNAL_DIR's default: in DATA_DIR
   }
 
