@@ -39,7 +39,7 @@ public class AuditTrail implements AccessRecorder {
   /** The owner of entries about the store as a whole rather than one user's data. */
   public static final String STORE_OWNER = ReservedIdentities.SYSTEM;
 
-  private static final Set<String> WRITES = Set.of("insert", "update", "delete", "write");
+  private static final Set<String> WRITES = Set.of("insert", "ingest", "update", "delete", "write");
 
   private RecordStore store;
   private AuditKey key;

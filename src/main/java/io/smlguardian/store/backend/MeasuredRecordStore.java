@@ -123,6 +123,12 @@ public class MeasuredRecordStore implements RecordStore, AutoCloseable {
     store.lockUser(userId);
   }
 
+  @Override
+  public <E extends StoredRecord> long insertIfAbsent(
+      CollectionDescriptor<E> collection, List<E> records) {
+    return timed(collection, "insertIfAbsent", () -> store.insertIfAbsent(collection, records));
+  }
+
   /** Not timed per call: the backup job reports its own duration and counts. */
   @Override
   public RecordSnapshot openSnapshot() {

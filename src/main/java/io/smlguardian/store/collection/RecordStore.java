@@ -17,6 +17,14 @@ public interface RecordStore {
   /** Stores new records, assigning their id, creation time and first version. */
   <E extends StoredRecord> void insert(CollectionDescriptor<E> collection, List<E> records);
 
+  /**
+   * Inserts each record exactly as given (id, creation time and version included) unless a record
+   * of that id is already stored, within the caller's transaction: the write-behind ingest replays
+   * its journal with it, so a record written twice (a flush retried, a journal replayed after a
+   * crash) is stored once. Nothing is validated or sealed again. Returns how many were inserted.
+   */
+  <E extends StoredRecord> long insertIfAbsent(CollectionDescriptor<E> collection, List<E> records);
+
   <E extends StoredRecord> Optional<E> findById(CollectionDescriptor<E> collection, UUID id);
 
   /**

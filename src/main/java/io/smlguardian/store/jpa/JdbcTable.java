@@ -192,6 +192,34 @@ final class JdbcTable<E extends StoredRecord> {
     bind(statement, index, collection.schema().field("createdAt").orElseThrow(), time);
   }
 
+  /**
+   * An insert of {@code rows} rows that skips each row whose id is already stored, in the dialect
+   * of the backend: PostgreSQL and SQLite (3.24 and later) take {@code ON CONFLICT (id) DO
+   * NOTHING}; H2 takes a standard MERGE, one row per statement ({@code rows} must then be 1), since
+   * the parameters of a multi-row VALUES source would have no type there.
+   */
+  String insertIfAbsent(int rows, String backend) {
+    if (backend.equals("postgresql") || backend.equals("sqlite")) {
+      return insert(rows) + " ON CONFLICT (" + columns.get(0) + ") DO NOTHING";
+    }
+    if (rows != 1) {
+      throw new IllegalArgumentException("MERGE takes one row per statement here");
+    }
+    String id = columns.get(0);
+    return "MERGE INTO "
+        + table
+        + " t USING (SELECT CAST(? AS UUID) AS "
+        + id
+        + ") s ON t."
+        + id
+        + " = s."
+        + id
+        + " WHEN NOT MATCHED THEN INSERT ("
+        + String.join(", ", columns)
+        + ") VALUES "
+        + columns.stream().map(c -> "?").collect(Collectors.joining(", ", "(", ")"));
+  }
+
   int columnCount() {
     return columns.size();
   }

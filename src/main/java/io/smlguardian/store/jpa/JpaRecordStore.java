@@ -484,6 +484,40 @@ public class JpaRecordStore implements RecordStore, LedgerStore {
     }
   }
 
+  /**
+   * Multi-row inserts that skip stored ids ({@link JdbcTable#insertIfAbsent}), on the datasource's
+   * connection, which joins the caller's JTA transaction; one row per statement on H2. The update
+   * counts are the rows inserted.
+   */
+  @Override
+  public <E extends StoredRecord> long insertIfAbsent(
+      CollectionDescriptor<E> collection, List<E> records) {
+    JdbcTable<E> table = table(collection);
+    boolean merge = !backend.equals("postgresql") && !backend.equals("sqlite");
+    int rowsPerStatement = merge ? 1 : ROWS_PER_INSERT;
+    long inserted = 0;
+    try (Connection connection = dataSource.getConnection()) {
+      for (int from = 0; from < records.size(); from += rowsPerStatement) {
+        List<E> rows = records.subList(from, Math.min(records.size(), from + rowsPerStatement));
+        try (PreparedStatement insert =
+            connection.prepareStatement(table.insertIfAbsent(rows.size(), backend))) {
+          int parameter = 1;
+          for (E record : rows) {
+            if (merge) {
+              insert.setObject(parameter++, record.getId()); // the MERGE's key
+            }
+            parameter = table.bind(insert, parameter, record);
+          }
+          inserted += insert.executeUpdate();
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "inserting into " + collection.name() + " failed: " + e.getMessage(), e);
+    }
+    return inserted;
+  }
+
   @SuppressWarnings("unchecked")
   private <E extends StoredRecord> JdbcTable<E> table(CollectionDescriptor<E> collection) {
     return (JdbcTable<E>)

@@ -18,6 +18,7 @@ import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
 import com.mongodb.management.JMXConnectionPoolListener;
@@ -368,6 +369,29 @@ public class MongoRecordStore implements RecordStore, LedgerStore, AutoCloseable
         // Each read closed its cursor.
       }
     };
+  }
+
+  /**
+   * One ordered bulk of upserts by id that set the document only when they insert it ({@code
+   * $setOnInsert}): a stored id is left as it is. Like every write here, not all or nothing.
+   */
+  @Override
+  public <E extends StoredRecord> long insertIfAbsent(
+      CollectionDescriptor<E> collection, List<E> records) {
+    if (records.isEmpty()) {
+      return 0;
+    }
+    List<WriteModel<BsonDocument>> upserts = new ArrayList<>();
+    for (E record : records) {
+      BsonDocument document = RecordDocuments.toDocument(collection, record);
+      BsonValue id = document.remove(RecordDocuments.ID);
+      upserts.add(
+          new UpdateOneModel<>(
+              Filters.eq(RecordDocuments.ID, id),
+              new BsonDocument("$setOnInsert", document),
+              new UpdateOptions().upsert(true)));
+    }
+    return documents(collection).bulkWrite(upserts).getUpserts().size();
   }
 
   /** The documents as they are, version included; like every write here, not all or nothing. */

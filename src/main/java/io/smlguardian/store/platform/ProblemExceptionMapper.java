@@ -9,6 +9,7 @@ import io.smlguardian.store.resilience.DatabaseUnavailableException;
 import io.smlguardian.store.resilience.Maintenance;
 import io.smlguardian.store.resilience.MaintenanceException;
 import io.smlguardian.store.security.Callers;
+import io.smlguardian.store.sync.JournalFullException;
 import io.smlguardian.store.transaction.AtomicOperationException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -121,6 +122,11 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
     }
     if (thrown instanceof AuditUnavailableException unrecorded) {
       return unrecorded(unrecorded);
+    }
+    if (thrown instanceof JournalFullException full) {
+      return Response.fromResponse(Problem.response(Status.SERVICE_UNAVAILABLE, full.getMessage()))
+          .header("Retry-After", String.valueOf(full.retryAfterSeconds()))
+          .build();
     }
     if (thrown instanceof AtomicOperationException failed) {
       JsonObjectBuilder extensions =

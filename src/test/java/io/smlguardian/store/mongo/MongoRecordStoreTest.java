@@ -587,6 +587,32 @@ class MongoRecordStoreTest {
 
   // --- helpers -------------------------------------------------------------------------------
 
+  @Test
+  void insertIfAbsentStoresEachIdOnceAndLeavesStoredRecordsAsTheyAre() {
+    ALL.forEach(this::insertsIfAbsent);
+  }
+
+  private <E extends StoredRecord> void insertsIfAbsent(CollectionDescriptor<E> c) {
+    E stored = insert(c, Samples.record(c.name(), "user-1"));
+    E replayed = mapper.newRecord(c, Samples.record(c.name(), "user-2"));
+    c.schema().field("id").orElseThrow().write(replayed, stored.getId());
+    replayed.assignIdentity();
+    E fresh = mapper.newRecord(c, Samples.record(c.name(), "user-3"));
+    fresh.assignIdentity();
+    c.schema().field("version").orElseThrow().write(fresh, 1L);
+
+    assertThat(store.insertIfAbsent(c, List.of(replayed, fresh))).as(c.name()).isEqualTo(1);
+    assertThat(store.insertIfAbsent(c, List.of(replayed, fresh))).as(c.name()).isZero();
+
+    assertThat(store.count(c, List.of())).as(c.name()).isEqualTo(2);
+    assertThat(json(c, store.findById(c, stored.getId()).orElseThrow()))
+        .as(c.name())
+        .isEqualTo(json(c, stored));
+    E found = store.findById(c, fresh.getId()).orElseThrow();
+    assertThat(json(c, found)).as(c.name()).isEqualTo(json(c, fresh));
+    assertThat(found.getVersion()).as(c.name()).isEqualTo(1);
+  }
+
   private <E extends StoredRecord> E insert(CollectionDescriptor<E> c, JsonObject body) {
     E record = mapper.newRecord(c, body);
     store.insert(c, List.of(record));

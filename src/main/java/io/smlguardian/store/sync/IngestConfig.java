@@ -1,0 +1,64 @@
+package io.smlguardian.store.sync;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Settings of the write-behind ingest, from MicroProfile Config (environment variables of these
+ * names; JOURNAL_DIR's default is a server variable, {@code ${DATA_DIR}/ingest-journal}).
+ */
+@ApplicationScoped
+public class IngestConfig {
+
+  private Path journalDirectory;
+  private long flushIntervalMillis;
+  private int batchSize;
+  private long journalMaxBytes;
+
+  protected IngestConfig() {}
+
+  @Inject
+  public IngestConfig(
+      @ConfigProperty(name = "JOURNAL_DIR", defaultValue = "ingest-journal") String directory,
+      @ConfigProperty(name = "PERSISTENCE_AUTO_SAVE_INTERVAL", defaultValue = "30000")
+          long flushIntervalMillis,
+      @ConfigProperty(name = "INGEST_BATCH_SIZE", defaultValue = "1000") int batchSize,
+      @ConfigProperty(name = "JOURNAL_MAX_BYTES", defaultValue = "268435456")
+          long journalMaxBytes) {
+    if (flushIntervalMillis < 10) {
+      throw new IllegalArgumentException("PERSISTENCE_AUTO_SAVE_INTERVAL must be at least 10 ms");
+    }
+    if (batchSize < 1 || batchSize > 100_000) {
+      throw new IllegalArgumentException("INGEST_BATCH_SIZE must be 1 to 100000");
+    }
+    if (journalMaxBytes < 1024 * 1024) {
+      throw new IllegalArgumentException("JOURNAL_MAX_BYTES must be at least 1048576 (1 MiB)");
+    }
+    this.journalDirectory = Path.of(directory);
+    this.flushIntervalMillis = flushIntervalMillis;
+    this.batchSize = batchSize;
+    this.journalMaxBytes = journalMaxBytes;
+  }
+
+  /** Where the journal lives: a persistent volume of this instance alone. */
+  public Path journalDirectory() {
+    return journalDirectory;
+  }
+
+  /** How long records wait in the journal at most before the flusher writes them (ms). */
+  public long flushIntervalMillis() {
+    return flushIntervalMillis;
+  }
+
+  /** Records per flush transaction; a batch this full is flushed without waiting. */
+  public int batchSize() {
+    return batchSize;
+  }
+
+  /** The most bytes of records not yet in the store that the journal holds. */
+  public long journalMaxBytes() {
+    return journalMaxBytes;
+  }
+}

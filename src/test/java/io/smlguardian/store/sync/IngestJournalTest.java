@@ -1,0 +1,219 @@
+package io.smlguardian.store.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import jakarta.json.Json;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IngestJournalTest {
+
+  private static final long MB = 1024 * 1024;
+
+  @TempDir Path root;
+
+  @Test
+  void unflushedEntriesAreReplayedAfterReopeningAndFlushedOnesAreNot() throws IOException {
+    Path dir = root.resolve("journal");
+    List<JournalEntry> written;
+    try (IngestJournal journal = IngestJournal.open(dir, MB, MB)) {
+      written = journal.append(drafts(5, "user-a"));
+      assertThat(written).extracting(JournalEntry::sequence).containsExactly(1L, 2L, 3L, 4L, 5L);
+      journal.flushed(3);
+    }
+    try (IngestJournal journal = IngestJournal.open(dir, MB, MB)) {
+      assertThat(journal.flushedUpTo()).isEqualTo(3);
+      List<JournalEntry> replayed = journal.unflushed(100);
+      assertThat(replayed).containsExactlyElementsOf(written.subList(3, 5));
+      assertThat(journal.append(drafts(1, "user-b")).get(0).sequence()).isEqualTo(6);
+      assertThat(journal.stats().pendingRecords()).isEqualTo(3);
+      assertThat(journal.stats().records()).isEqualTo(6);
+    }
+    if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
+          .isEqualTo("rwx------");
+    }
+  }
+
+  @Test
+  void aTornLastEntryIsCutAndTheEntriesBeforeItRemain() throws IOException {
+    Path dir = root.resolve("journal");
+    List<JournalEntry> written;
+    try (IngestJournal journal = IngestJournal.open(dir, MB, MB)) {
+      written = journal.append(drafts(3, "user-a"));
+    }
+    Path segment = onlySegment(dir);
+    long whole = Files.size(segment);
+    // the first 30 bytes of a fourth entry: a crash in the middle of its write
+    byte[] fourth =
+        IngestJournal.frame(
+            new JournalEntry(
+                4, "memories", UUID.randomUUID(), "user-a", java.time.Instant.now(), record(4)));
+    append(segment, java.util.Arrays.copyOf(fourth, 30));
+
+    try (IngestJournal journal = IngestJournal.open(dir, MB, MB)) {
+      assertThat(journal.unflushed(100)).containsExactlyElementsOf(written);
+      assertThat(Files.size(segment)).isEqualTo(whole);
+      assertThat(journal.append(drafts(1, "user-a")).get(0).sequence()).isEqualTo(4);
+    }
+    try (IngestJournal journal = IngestJournal.open(dir, MB, MB)) {
+      assertThat(journal.unflushed(100)).hasSize(4);
+    }
+  }
+
+  @Test
+  void aLastEntryFailingItsChecksumIsCut() throws IOException {
+    Path dir = root.resolve("journal");
+    try (IngestJournal journal = IngestJournal.open(dir, MB, MB)) {
+      journal.append(drafts(2, "user-a"));
+    }
+    Path segment = onlySegment(dir);
+    long size = Files.size(segment);
+    try (FileChannel file = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+      file.write(ByteBuffer.wrap(new byte[] {'X'}), size - 3); // inside the second payload
+    }
+    try (IngestJournal journal = IngestJournal.open(dir, MB, MB)) {
+      assertThat(journal.unflushed(100)).extracting(JournalEntry::sequence).containsExactly(1L);
+    }
+  }
+
+  @Test
+  void aDamagedSegmentBeforeTheLastIsRefusedNotCut() throws IOException {
+    Path dir = root.resolve("journal");
+    try (IngestJournal journal = IngestJournal.open(dir, 1, MB)) { // a new segment per force
+      journal.append(drafts(1, "user-a"));
+      journal.append(drafts(1, "user-a"));
+    }
+    Path first;
+    try (Stream<Path> files = Files.list(dir)) {
+      first = files.filter(p -> p.toString().endsWith(".log")).sorted().findFirst().orElseThrow();
+    }
+    append(first, new byte[] {1, 2, 3});
+    assertThatThrownBy(() -> IngestJournal.open(dir, 1, MB))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("damaged");
+  }
+
+  @Test
+  void concurrentAppendsShareForces() throws Exception {
+    Path dir = root.resolve("journal");
+    int threads = 16;
+    int appendsEach = 40;
+    Set<Long> sequences = ConcurrentHashMap.newKeySet();
+    try (IngestJournal journal = IngestJournal.open(dir, 64 * MB, 64 * MB)) {
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        String user = "user-" + t;
+        done.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  for (int i = 0; i < appendsEach; i++) {
+                    journal.append(drafts(1, user)).forEach(e -> sequences.add(e.sequence()));
+                  }
+                  return null;
+                }));
+      }
+      start.countDown();
+      for (Future<?> f : done) {
+        f.get();
+      }
+      pool.shutdown();
+      IngestJournal.Stats stats = journal.stats();
+      int appends = threads * appendsEach;
+      assertThat(sequences).hasSize(appends);
+      assertThat(stats.records()).isEqualTo(appends);
+      assertThat(stats.forces()).isPositive().isLessThan(appends);
+      System.out.printf(
+          "%d appends from %d threads, %d forces%n", appends, threads, stats.forces());
+      // every acknowledged entry is durable, in order per user
+      List<JournalEntry> all = journal.unflushed(appends);
+      assertThat(all).extracting(JournalEntry::sequence).isSorted().hasSize(appends);
+    }
+    try (IngestJournal journal = IngestJournal.open(dir, 64 * MB, 64 * MB)) {
+      assertThat(journal.unflushed(10_000)).hasSize(threads * appendsEach);
+    }
+  }
+
+  @Test
+  void flushedSegmentsAreDeletedButNotTheCurrentOne() throws IOException {
+    Path dir = root.resolve("journal");
+    try (IngestJournal journal = IngestJournal.open(dir, 200, MB)) {
+      for (int i = 0; i < 10; i++) {
+        journal.append(drafts(1, "user-a"));
+      }
+      assertThat(segments(dir)).hasSizeGreaterThan(2);
+      journal.flushed(10);
+      assertThat(segments(dir)).hasSize(1);
+      assertThat(journal.stats().pendingRecords()).isZero();
+    }
+    try (IngestJournal journal = IngestJournal.open(dir, 200, MB)) {
+      assertThat(journal.unflushed(100)).isEmpty();
+      assertThat(journal.append(drafts(1, "user-a")).get(0).sequence()).isEqualTo(11);
+    }
+  }
+
+  @Test
+  void beyondItsLimitTheJournalRefusesAWholeAppend() throws IOException {
+    Path dir = root.resolve("journal");
+    try (IngestJournal journal = IngestJournal.open(dir, MB, 1000)) {
+      journal.append(drafts(2, "user-a"));
+      long bytes = journal.stats().bytes();
+      assertThatThrownBy(() -> journal.append(drafts(20, "user-a")))
+          .isInstanceOf(JournalFullException.class);
+      assertThat(journal.stats().bytes()).isEqualTo(bytes);
+      assertThat(journal.stats().pendingRecords()).isEqualTo(2);
+      journal.flushed(2);
+      assertThat(journal.append(drafts(2, "user-a"))).hasSize(2);
+    }
+  }
+
+  private static List<JournalEntry.Draft> drafts(int n, String user) {
+    List<JournalEntry.Draft> drafts = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      drafts.add(new JournalEntry.Draft("memories", UUID.randomUUID(), user, record(i)));
+    }
+    return drafts;
+  }
+
+  private static jakarta.json.JsonObject record(int i) {
+    return Json.createObjectBuilder().add("content", "record " + i).add("strength", 0.5).build();
+  }
+
+  private static Path onlySegment(Path dir) throws IOException {
+    List<Path> segments = segments(dir);
+    assertThat(segments).hasSize(1);
+    return segments.get(0);
+  }
+
+  private static List<Path> segments(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(p -> p.toString().endsWith(".log")).sorted().toList();
+    }
+  }
+
+  private static void append(Path file, byte[] bytes) throws IOException {
+    Files.write(file, bytes, StandardOpenOption.APPEND);
+  }
+}
