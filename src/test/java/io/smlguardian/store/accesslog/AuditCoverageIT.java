@@ -262,7 +262,8 @@ class AuditCoverageIT {
         .anySatisfy(
             entry -> {
               assertThat(entry.getString("userId")).isEqualTo(user);
-              assertThat(entry.getString("operation")).matches("export job [0-9]+ started");
+              assertThat(entry.getString("operation"))
+                  .matches("export job [0-9a-f-]{36} started \\(execution [0-9]+\\)");
             });
   }
 

@@ -58,7 +58,9 @@ class PrivateFilesIT {
           .isEqualTo(201);
 
       Path export = exportOf(officer, base, user, exports);
-      assertThat(officer.delete(base + "/api/privacy/users/" + user, null).status()).isEqualTo(200);
+      // Another user's erasure: the exported user's would delete the export file.
+      String erased = "/api/privacy/users/erased-" + UUID.randomUUID();
+      assertThat(officer.delete(base + erased, null).status()).isEqualTo(200);
       Path archive = backupIn(operator, base, backups);
 
       for (Path directory : List.of(data, data.resolve("audit-digests"), backups, exports)) {
@@ -69,7 +71,9 @@ class PrivateFilesIT {
               data.resolve("sml_guardian.db"),
               data.resolve("audit-digests/audit-digests.jsonl"),
               archive,
-              export);
+              export,
+              export.resolveSibling(
+                  export.getFileName().toString().replace(".zip", ".json"))); // its binding
       for (Path file : files) {
         assertThat(permissions(file)).as(file.toString()).isEqualTo("rw-------");
       }
@@ -126,11 +130,11 @@ class PrivateFilesIT {
       throws InterruptedException {
     Api.Reply started = officer.post(base + "/api/privacy/users/" + user + "/exports", "{}");
     assertThat(started.status()).as(started.toString()).isEqualTo(202);
-    long execution = started.object().getJsonNumber("executionId").longValue();
-    Path file = exports.resolve("export-" + execution + ".zip");
+    String exportId = started.object().getString("exportId");
+    Path file = exports.resolve("export-" + exportId + ".zip");
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
     while (System.nanoTime() < deadline) {
-      JsonObject status = officer.get(base + "/api/privacy/exports/" + execution).object();
+      JsonObject status = officer.get(base + "/api/privacy/exports/" + exportId).object();
       assertThat(status.getString("status"))
           .as(status.toString())
           .isIn("STARTING", "STARTED", "COMPLETED");
@@ -140,7 +144,7 @@ class PrivateFilesIT {
       }
       Thread.sleep(200);
     }
-    throw new IllegalStateException("export " + execution + " did not complete");
+    throw new IllegalStateException("export " + exportId + " did not complete");
   }
 
   private static Path backupIn(Api.Client operator, String base, Path backups)
