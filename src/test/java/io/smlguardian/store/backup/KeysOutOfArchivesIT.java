@@ -102,7 +102,9 @@ class KeysOutOfArchivesIT {
     JsonObject restore = POSTGRESQL.restore(id, true, true);
 
     assertThat(restore.getString("status")).as(restore.toString()).isEqualTo("COMPLETED");
-    assertThat(restore.getJsonObject("result").getJsonObject("wiped"))
+    assertThat(restore.getJsonObject("result").getJsonObject("switched"))
+        .as(restore.toString())
+        .isNotEmpty()
         .doesNotContainKey("user_keys");
     Api.Reply erasedRead = Api.get("/api/collections/memories/" + erasedId);
     assertThat(erasedRead.status()).as(erasedRead.toString()).isIn(404, 410);
