@@ -29,12 +29,6 @@ import java.util.TreeSet;
 @ApplicationScoped
 public class BatchJobs {
 
-  /** The job whose latest execution is the "last backup". */
-  public static final String BACKUP_JOB = "backup";
-
-  /** The job whose latest execution is the "last purge". */
-  public static final String PURGE_JOB = "retention-purge";
-
   @Inject SystemJobOperator jobs;
 
   /** The names of the jobs that have run (or been started) since the repository began. */

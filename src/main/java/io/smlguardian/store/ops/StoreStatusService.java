@@ -3,12 +3,14 @@ package io.smlguardian.store.ops;
 import com.mongodb.ConnectionString;
 import io.smlguardian.store.backend.Backend;
 import io.smlguardian.store.backend.BackendConfig;
+import io.smlguardian.store.backup.BackupJobs;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.CollectionRegistry;
 import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.TimeKey;
 import io.smlguardian.store.resilience.DatabaseBoundary;
 import io.smlguardian.store.retention.RetentionService;
+import io.smlguardian.store.retention.batch.PurgeJob;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -59,8 +61,8 @@ public class StoreStatusService {
         backend.backend().configName(),
         connection,
         figures,
-        jobs.latest(BatchJobs.BACKUP_JOB),
-        jobs.latest(BatchJobs.PURGE_JOB));
+        jobs.latest(BackupJobs.BACKUP),
+        jobs.latest(PurgeJob.NAME));
   }
 
   private List<CollectionStatus> collectionFigures(Instant asOf) {
