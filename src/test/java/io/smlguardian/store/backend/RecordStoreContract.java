@@ -97,7 +97,11 @@ abstract class RecordStoreContract {
   @BeforeEach
   void freshStore() {
     if (fixture == null) {
+      long started = System.nanoTime();
       fixture = startFixture();
+      System.out.printf(
+          "[store-contract] %s started and migrated in %d ms%n",
+          fixture.backend().configName(), (System.nanoTime() - started) / 1_000_000);
     }
     fixture.wipe();
     client = fixture.client();
