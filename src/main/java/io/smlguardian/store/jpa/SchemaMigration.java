@@ -33,6 +33,16 @@ public class SchemaMigration {
 
   private volatile String schemaVersion;
 
+  public SchemaMigration() {}
+
+  /**
+   * Migrations on the given datasource, outside the server: the store contract tests migrate their
+   * databases with the same scripts and the same choice of them as the server's start.
+   */
+  public SchemaMigration(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
   /**
    * Migrates the schema and returns the version reached.
    *

@@ -19,6 +19,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -290,5 +291,46 @@ class AuditLedgerTest {
     assertThat(sealAll(100, "a")).isZero();
     assertThat(kinds(verifier.verifyLedger())).contains("truncated");
     assertThat(verifier.verifyLedger().digest().orElseThrow().block()).isEqualTo(last);
+  }
+
+  /**
+   * A restore keeps the store's trail when it already holds the archive's (same block, same hash);
+   * otherwise the archive's replaces it, and the plan says whether that loses anchored blocks.
+   */
+  @Test
+  void aRestoreKeepsATrailThatHoldsTheArchivesAndTellsWhenLoadingOneRollsBack() {
+    write(2, 50);
+    sealAll(40, "a");
+    AuditLedgerState archived =
+        store.findById(AuditLedgerState.LEDGER, AuditLedgerState.ID).orElseThrow();
+    write(2, 50);
+    sealAll(40, "a");
+    AuditLedger.Reads reads = new AuditLedger.Reads(store, KEY);
+    digests.write(reads.state(), "test");
+    AuditLedger ledger = new AuditLedger(null, digests, null, reads, store);
+    AuditLedgerState foreign =
+        store.findById(AuditLedgerState.LEDGER, AuditLedgerState.ID).orElseThrow();
+    AuditLedgerState.LEDGER
+        .schema()
+        .field("lastBlock")
+        .orElseThrow()
+        .write(foreign, archived.lastBlock());
+    AuditLedgerState.LEDGER.schema().field("lastHash").orElseThrow().write(foreign, "f".repeat(64));
+
+    AuditLedger.RestorePlan same = ledger.planRestore(Optional.of(archived));
+    AuditLedger.RestorePlan other = ledger.planRestore(Optional.of(foreign));
+    AuditLedger.RestorePlan none = ledger.planRestore(Optional.empty());
+
+    assertThat(archived.lastBlock()).isEqualTo(3);
+    assertThat(same.keepCurrent()).isTrue();
+    assertThat(same.rollsBack()).isFalse();
+    assertThat(same.describe()).contains("kept");
+    assertThat(other.keepCurrent()).isFalse();
+    assertThat(other.archivedBlock()).isEqualTo(3);
+    assertThat(other.anchoredBlock()).isEqualTo(6);
+    assertThat(other.rollsBack()).isTrue();
+    assertThat(none.keepCurrent()).isFalse();
+    assertThat(none.archivedBlock()).isZero();
+    assertThat(none.rollsBack()).isTrue();
   }
 }

@@ -59,7 +59,7 @@ public final class EmbeddedPostgresLauncher {
     private static io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres;
 
     /** The least-privilege roles documented in the README, as a DBA would create them. */
-    private static final String[] ROLES = {
+    public static final String[] ROLES = {
       "CREATE ROLE guardian_owner LOGIN",
       "CREATE ROLE guardian_app LOGIN",
       "GRANT USAGE, CREATE ON SCHEMA public TO guardian_owner",

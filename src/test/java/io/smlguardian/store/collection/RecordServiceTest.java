@@ -1,0 +1,266 @@
+package io.smlguardian.store.collection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoDatabase;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.smlguardian.store.memory.Memories;
+import io.smlguardian.store.mongo.MongoRecordStore;
+import io.smlguardian.store.security.AccessDeniedException;
+import io.smlguardian.store.security.Caller;
+import io.smlguardian.store.security.Role;
+import io.smlguardian.store.testsupport.RegisteredCollections;
+import io.smlguardian.store.testsupport.Samples;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.validation.Validation;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The service's rules outside the server: limits, access scopes, version checks, all-or-nothing
+ * inserts and what it records in the audit trail. Its store is the MongoDB store on an in-process
+ * server (the contract suite shows every store behaves alike), here and there told to promise
+ * atomic writes; the audit trail is a recorder of its calls.
+ */
+class RecordServiceTest {
+
+  private static final int MAX_RECORDS = 3;
+
+  private static MongoServer server;
+  private static MongoClient client;
+
+  private final CollectionRegistry registry = RegisteredCollections.registry();
+  private final RecordMapper mapper =
+      new RecordMapper(
+          Validation.buildDefaultValidatorFactory().getValidator(), FieldProtection.NONE);
+  private final List<String> audited = new ArrayList<>();
+  private final Caller service = new Caller("svc", Set.of(Role.SERVICE), "10.0.0.1");
+  private final Caller alice = new Caller("alice", Set.of(Role.USER), "10.0.0.2");
+
+  private MongoDatabase database;
+  private MongoRecordStore store;
+  private boolean atomicWrites;
+  private RecordService records;
+
+  @BeforeAll
+  static void startServer() {
+    server = new MongoServer(new MemoryBackend());
+    InetSocketAddress address = server.bind();
+    client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort());
+  }
+
+  @AfterAll
+  static void stopServer() {
+    client.close();
+    server.shutdownNow();
+  }
+
+  @BeforeEach
+  void newService() {
+    database = client.getDatabase("service_" + UUID.randomUUID().toString().substring(0, 8));
+    store =
+        new MongoRecordStore(database, registry.all()) {
+          @Override
+          public boolean supportsAtomicWrites() {
+            return atomicWrites;
+          }
+        };
+    AccessRecorder recorder =
+        (caller, collection, operation, owners) ->
+            audited.add(caller.subject() + " " + operation + " " + collection + " " + owners);
+    records =
+        new RecordService(
+            registry,
+            store,
+            mapper,
+            new CollectionConfig(100, 1000, 10_000, MAX_RECORDS, false),
+            recorder,
+            new RecordReads(store, mapper));
+  }
+
+  @AfterEach
+  void dropDatabase() {
+    database.drop();
+  }
+
+  @Test
+  void anInsertIsStoredAtItsFirstVersionAndAudited() {
+    RecordView view = records.insert(service, "memories", memory("bob"));
+
+    assertThat(view.version()).isEqualTo(1);
+    assertThat(store.findById(Memories.COLLECTION, view.id())).isPresent();
+    assertThat(audited).containsExactly("svc insert memories [bob]");
+  }
+
+  @Test
+  void anInsertOfNoRecordOrTooManyIsRefusedAndStoresNothing() {
+    atomicWrites = true;
+    List<JsonObject> tooMany = List.of(memory("a"), memory("b"), memory("c"), memory("d"));
+
+    assertThatThrownBy(() -> records.insertAll(service, "memories", List.of()))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("1 to " + MAX_RECORDS + " records, got 0");
+    assertThatThrownBy(() -> records.insertAll(service, "memories", tooMany))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("got 4");
+
+    assertThat(store.count(Memories.COLLECTION, List.of())).isZero();
+    assertThat(audited).isEmpty();
+  }
+
+  @Test
+  void severalRecordsAreRefusedBeforeAnyWriteWhereTheStoreCannotWriteThemAtomically() {
+    atomicWrites = false;
+
+    assertThatThrownBy(
+            () -> records.insertAll(service, "memories", List.of(memory("a"), memory("b"))))
+        .isInstanceOf(AtomicWritesUnsupportedException.class);
+
+    assertThat(store.count(Memories.COLLECTION, List.of())).isZero();
+    assertThat(records.insertAll(service, "memories", List.of(memory("a")))).hasSize(1);
+  }
+
+  @Test
+  void oneInvalidRecordKeepsEveryRecordOfTheInsertOut() {
+    atomicWrites = true;
+    JsonObject invalid = Json.createObjectBuilder(memory("b")).add("strength", 7).build();
+
+    assertThatThrownBy(() -> records.insertAll(service, "memories", List.of(memory("a"), invalid)))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("strength");
+
+    assertThat(store.count(Memories.COLLECTION, List.of())).isZero();
+    assertThat(audited).isEmpty();
+  }
+
+  @Test
+  void aUserMayNotInsertForAnotherUser() {
+    assertThatThrownBy(() -> records.insert(alice, "memories", memory("bob")))
+        .isInstanceOf(AccessDeniedException.class);
+
+    assertThat(store.count(Memories.COLLECTION, List.of())).isZero();
+  }
+
+  /** Whatever a user filters on, the service adds their own userId: they see their records only. */
+  @Test
+  void aUsersQueriesAndCountsAreConfinedToTheirOwnRecords() {
+    RecordView own = records.insert(service, "memories", memory("alice"));
+    records.insert(service, "memories", memory("bob"));
+    audited.clear();
+
+    RecordPage everything = records.find(alice, "memories", Map.of());
+    RecordPage bobs = records.find(alice, "memories", Map.of("userId", List.of("eq.bob")));
+
+    assertThat(everything.items())
+        .extracting(item -> item.getString("id"))
+        .containsExactly(own.id().toString());
+    assertThat(bobs.items()).isEmpty();
+    assertThat(records.count(alice, "memories", Map.of())).isOne();
+    assertThat(records.count(service, "memories", Map.of())).isEqualTo(2);
+    // an empty page is recorded for the owner it was confined to
+    assertThat(audited)
+        .containsExactly(
+            "alice query memories [alice]",
+            "alice query memories [alice]",
+            "alice count memories [alice]",
+            "svc count memories []");
+  }
+
+  @Test
+  void anAccessIsAuditedOncePerOwnerWhoseRecordsItTouched() {
+    records.insert(service, "memories", memory("bob"));
+    records.insert(service, "memories", memory("carol"));
+    records.insert(service, "memories", memory("bob"));
+    audited.clear();
+
+    records.find(service, "memories", Map.of());
+
+    assertThat(audited).containsExactly("svc query memories [bob, carol]");
+  }
+
+  @Test
+  void anotherUsersRecordIsNotFoundForReadUpdateOrDelete() {
+    RecordView bobs = records.insert(service, "memories", memory("bob"));
+    JsonObject change = Samples.change("memories");
+
+    assertThatThrownBy(() -> records.find(alice, "memories", bobs.id(), null))
+        .isInstanceOf(RecordNotFoundException.class);
+    assertThatThrownBy(() -> records.update(alice, "memories", bobs.id(), null, change))
+        .isInstanceOf(RecordNotFoundException.class);
+    assertThatThrownBy(() -> records.delete(alice, "memories", bobs.id(), null))
+        .isInstanceOf(RecordNotFoundException.class);
+
+    assertThat(store.findById(Memories.COLLECTION, bobs.id()).orElseThrow().getVersion())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void aWriteNamingAnotherVersionThanTheCurrentOneIsAConflictAndChangesNothing() {
+    RecordView view = records.insert(service, "memories", memory("bob"));
+    JsonObject change = Samples.change("memories");
+
+    assertThatThrownBy(() -> records.update(service, "memories", view.id(), 2L, change))
+        .isInstanceOf(VersionConflictException.class)
+        .hasMessageContaining("is at version 1, not 2");
+    assertThatThrownBy(() -> records.delete(service, "memories", view.id(), 2L))
+        .isInstanceOf(VersionConflictException.class);
+    assertThat(store.findById(Memories.COLLECTION, view.id()).orElseThrow().getVersion())
+        .isEqualTo(1);
+
+    RecordView updated = records.update(service, "memories", view.id(), 1L, change);
+    assertThat(updated.version()).isEqualTo(2);
+    assertThat(updated.json().getJsonNumber("strength").doubleValue()).isEqualTo(0.95);
+    records.delete(service, "memories", view.id(), 2L);
+    assertThat(store.findById(Memories.COLLECTION, view.id())).isEmpty();
+    assertThatThrownBy(() -> records.delete(service, "memories", view.id(), null))
+        .isInstanceOf(RecordNotFoundException.class);
+  }
+
+  @Test
+  void anUnknownCollectionIsRefusedNamingTheKnownOnes() {
+    assertThatThrownBy(() -> records.insert(service, "diaries", memory("bob")))
+        .isInstanceOf(UnknownCollectionException.class)
+        .hasMessageContaining("memories");
+  }
+
+  /** The ingest's records get the client's id or a new one, and the first version; none stored. */
+  @Test
+  void recordsPreparedForIngestAreCheckedAndIdentifiedButNotStored() {
+    UUID clientId = UUID.randomUUID();
+    JsonObject withId =
+        Json.createObjectBuilder(memory("bob")).add("id", clientId.toString()).build();
+
+    List<StoredRecord> prepared =
+        records.prepareForIngest(service, "memories", List.of(withId, memory("carol")));
+
+    assertThat(prepared.get(0).getId()).isEqualTo(clientId);
+    assertThat(prepared.get(1).getId()).isNotNull().isNotEqualTo(clientId);
+    assertThat(prepared).allSatisfy(r -> assertThat(r.getVersion()).isEqualTo(1));
+    assertThat(prepared).allSatisfy(r -> assertThat(r.getCreatedAt()).isNotNull());
+    assertThat(store.count(Memories.COLLECTION, List.of())).isZero();
+    JsonObject badId = Json.createObjectBuilder(memory("bob")).add("id", "42").build();
+    assertThatThrownBy(() -> records.prepareForIngest(service, "memories", List.of(badId)))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("must be a UUID");
+    assertThatThrownBy(() -> records.prepareForIngest(alice, "memories", List.of(memory("bob"))))
+        .isInstanceOf(AccessDeniedException.class);
+  }
+
+  private static JsonObject memory(String userId) {
+    return Samples.record("memories", userId);
+  }
+}
