@@ -32,7 +32,7 @@ import java.util.UUID;
  * journal order within each collection.
  *
  * <p>In that transaction, before anything is written: the batch's owners are locked as an erasure
- * locks its user ({@link RecordStore#lockUser}), so an erasure running now on any instance either
+ * locks its user ({@link RecordStore#lockUsers}), so an erasure running now on any instance either
  * commits first or waits for this batch; then the records of owners erased at or after the time
  * they were journaled are left out, never to be stored. The rest have their protected fields opened
  * from the journal key and sealed under their owners' data keys (created as an insert creates
@@ -54,9 +54,9 @@ public class IngestWriter {
   public record Written(long inserted, long erased) {}
 
   public Written write(List<JournalEntry> batch) {
-    Set<String> owners = new TreeSet<>(); // one order for every locker: no deadlock
+    Set<String> owners = new TreeSet<>();
     batch.stream().map(JournalEntry::owner).filter(Objects::nonNull).forEach(owners::add);
-    owners.forEach(store::lockUser);
+    store.lockUsers(owners);
     Map<String, Instant> erased = erasures.latestOf(owners);
 
     Map<String, List<JournalEntry>> byCollection = new LinkedHashMap<>();
