@@ -9,6 +9,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
+import java.util.UUID;
 
 /**
  * One entry of the audit trail: who accessed whose data, how, from where, whether it succeeded and
@@ -117,6 +118,30 @@ public class AccessLog extends OwnedRecord {
     this.ipAddress = fitted(ipAddress, 64);
     this.success = success;
     this.reason = fitted(reason, 1000);
+    assignIdentity();
+  }
+
+  /**
+   * An entry written later than the access it records, under an id chosen when the access happened:
+   * written again (a replay), it is the same entry, and is stored once.
+   */
+  AccessLog(
+      UUID id,
+      String userId,
+      String principal,
+      String accessType,
+      String collection,
+      String operation,
+      Instant timestamp,
+      String ipAddress) {
+    super(id, userId);
+    this.principal = fitted(principal, 256);
+    this.accessType = fitted(accessType, 64);
+    this.collection = fitted(collection, 64);
+    this.operation = fitted(operation, 256);
+    this.timestamp = timestamp;
+    this.ipAddress = fitted(ipAddress, 64);
+    this.success = true;
     assignIdentity();
   }
 

@@ -109,8 +109,11 @@ public class AuditKey {
         "HmacSHA256");
   }
 
-  /** HKDF with SHA-256 (RFC 5869): extract, then expand to {@code length} bytes. */
-  static byte[] hkdfSha256(byte[] inputKey, byte[] salt, byte[] info, int length) {
+  /**
+   * HKDF with SHA-256 (RFC 5869): extract, then expand to {@code length} bytes. The one derivation
+   * of the service's keys (the encryption's journal key too).
+   */
+  public static byte[] hkdfSha256(byte[] inputKey, byte[] salt, byte[] info, int length) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       // No salt is a salt of 32 zero bytes (RFC 5869, 2.2).

@@ -16,8 +16,10 @@ import jakarta.transaction.Status;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * Writes the audit trail: one entry for every access, durable before the access is answered, with
@@ -38,6 +40,8 @@ public class AuditTrail implements AccessRecorder {
 
   /** The owner of entries about the store as a whole rather than one user's data. */
   public static final String STORE_OWNER = ReservedIdentities.SYSTEM;
+
+  private static final long WRITTEN_VERSION = AccessLog.WRITTEN_VERSION;
 
   private static final Set<String> WRITES = Set.of("insert", "ingest", "update", "delete", "write");
 
@@ -170,6 +174,62 @@ public class AuditTrail implements AccessRecorder {
                         true,
                         null))
             .toList());
+  }
+
+  /**
+   * An access whose entry is written later than it happened, by a write-behind (the ingest, which
+   * keeps the access in its journal until it stores the records): its id is chosen when the access
+   * happens, so that writing it again stores it once.
+   *
+   * @param id the entry's id
+   * @param owner whose data
+   * @param principal who accessed
+   * @param collection where
+   * @param operation what was done, e.g. {@code ingest}
+   * @param time when it happened
+   * @param address where from
+   */
+  public record Deferred(
+      UUID id,
+      String owner,
+      String principal,
+      String collection,
+      String operation,
+      Instant time,
+      String address) {}
+
+  /**
+   * Writes deferred accesses' entries in the caller's transaction (with the writes they record),
+   * each unless an entry of its id is stored already; returns how many were new.
+   */
+  public long recordDeferred(List<Deferred> accesses) {
+    List<AccessLog> entries = new ArrayList<>(accesses.size());
+    for (Deferred access : accesses) {
+      boolean write = WRITES.contains(access.operation());
+      AccessLog entry =
+          new AccessLog(
+              access.id(),
+              access.owner() == null ? STORE_OWNER : access.owner(),
+              access.principal(),
+              write ? "write" : "read",
+              access.collection(),
+              access.operation(),
+              access.time().truncatedTo(ChronoUnit.MICROS),
+              access.address());
+      // The version every store gives an insert, which the MAC covers; a bulk insert keeps it.
+      AccessLogs.COLLECTION.schema().field("version").orElseThrow().write(entry, WRITTEN_VERSION);
+      entry.seal(key);
+      entries.add(entry);
+    }
+    return entries.isEmpty() ? 0 : store.insertIfAbsent(AccessLogs.COLLECTION, entries);
+  }
+
+  /**
+   * The request on this thread has its entries kept where they will be written from, durably (the
+   * ingest's journal): it is recorded, and {@link AuditedRequests} leaves it alone.
+   */
+  public void recordedLater() {
+    markRecorded(COMMITTED);
   }
 
   /**

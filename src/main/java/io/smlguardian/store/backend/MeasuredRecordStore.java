@@ -124,6 +124,11 @@ public class MeasuredRecordStore implements RecordStore, AutoCloseable {
   }
 
   @Override
+  public void lockUsers(java.util.Collection<String> userIds) {
+    store.lockUsers(userIds);
+  }
+
+  @Override
   public <E extends StoredRecord> long insertIfAbsent(
       CollectionDescriptor<E> collection, List<E> records) {
     return timed(collection, "insertIfAbsent", () -> store.insertIfAbsent(collection, records));

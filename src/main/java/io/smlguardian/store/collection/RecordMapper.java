@@ -41,6 +41,12 @@ public class RecordMapper {
 
   /** A new, valid, not yet stored record of the collection built from a request body. */
   public <E extends StoredRecord> E newRecord(CollectionDescriptor<E> collection, JsonObject body) {
+    return newRecord(collection, body, protection);
+  }
+
+  /** A new record as {@link #newRecord(CollectionDescriptor, JsonObject)}, sealed by another. */
+  public <E extends StoredRecord> E newRecord(
+      CollectionDescriptor<E> collection, JsonObject body, FieldProtection protection) {
     E record = collection.blankRecord();
     List<String> errors = new ArrayList<>();
     for (Map.Entry<String, JsonValue> entry : body.entrySet()) {
@@ -62,7 +68,7 @@ public class RecordMapper {
     }
     validate(collection, record, errors);
     // A new record is not managed yet: sealing after validation cannot flush anything.
-    FieldProtection.Sealer sealer = sealerFor(collection, record, body);
+    FieldProtection.Sealer sealer = sealerFor(collection, record, body, protection);
     for (String name : body.keySet()) {
       FieldDefinition field = collection.schema().field(name).orElseThrow();
       Object clear = field.read(record);
@@ -81,7 +87,7 @@ public class RecordMapper {
       CollectionDescriptor<E> collection, E record, JsonObject changes) {
     List<String> errors = new ArrayList<>();
     // Prepared before the (managed) record changes at all; see FieldProtection.sealer.
-    FieldProtection.Sealer sealer = sealerFor(collection, record, changes);
+    FieldProtection.Sealer sealer = sealerFor(collection, record, changes, protection);
     for (Map.Entry<String, JsonValue> entry : changes.entrySet()) {
       collection
           .schema()
@@ -107,6 +113,15 @@ public class RecordMapper {
   /** The JSON view of a record: every field, or only those projected, in schema order. */
   public JsonObject toJson(
       CollectionDescriptor<?> collection, StoredRecord record, List<String> projection) {
+    return toJson(collection, record, projection, protection);
+  }
+
+  /** The JSON view of a record whose protected fields the given protection opens. */
+  public JsonObject toJson(
+      CollectionDescriptor<?> collection,
+      StoredRecord record,
+      List<String> projection,
+      FieldProtection protection) {
     JsonObjectBuilder json = Jsonp.PROVIDER.createObjectBuilder();
     for (FieldDefinition field : collection.schema().fields()) {
       if (projection.isEmpty() || projection.contains(field.name())) {
@@ -121,8 +136,11 @@ public class RecordMapper {
   }
 
   /** A sealer when the body carries a value for a protected field; none is needed otherwise. */
-  private FieldProtection.Sealer sealerFor(
-      CollectionDescriptor<?> collection, StoredRecord record, JsonObject body) {
+  private static FieldProtection.Sealer sealerFor(
+      CollectionDescriptor<?> collection,
+      StoredRecord record,
+      JsonObject body,
+      FieldProtection protection) {
     boolean sealing =
         body.entrySet().stream()
             .anyMatch(

@@ -30,6 +30,7 @@ public class RecordReads {
 
   private RecordStore store;
   private RecordMapper mapper;
+  @Inject PendingRecords pending;
 
   protected RecordReads() {}
 
@@ -49,15 +50,19 @@ public class RecordReads {
       UUID id,
       Optional<String> scope,
       List<String> projection) {
-    E record =
-        store
-            .findById(collection, id)
-            .orElseThrow(() -> new RecordNotFoundException(collection, id));
+    Optional<E> stored = store.findById(collection, id);
+    FieldProtection opening = null; // the store's
+    if (stored.isEmpty() && pending != null) {
+      stored = pending.find(collection, id); // acknowledged here, not flushed yet
+      opening = pending.protection();
+    }
+    E record = stored.orElseThrow(() -> new RecordNotFoundException(collection, id));
     CollectionAccess.checkStoredOwner(scope, collection, record, "read");
-    RecordView view =
-        new RecordView(
-            record.getId(), record.getVersion(), mapper.toJson(collection, record, projection));
-    return new Read<>(view, List.of(record));
+    JsonObject json =
+        opening == null
+            ? mapper.toJson(collection, record, projection)
+            : mapper.toJson(collection, record, projection, opening);
+    return new Read<>(new RecordView(record.getId(), record.getVersion(), json), List.of(record));
   }
 
   /**

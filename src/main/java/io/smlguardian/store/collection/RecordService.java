@@ -86,53 +86,6 @@ public class RecordService {
   }
 
   /**
-   * Validates, checks and seals records of one collection for the write-behind ingest exactly as
-   * {@link #insertAll} does, and gives each its id (the body's {@code id}, a UUID, when it has one;
-   * a new one otherwise), creation time and first version, without storing them: the ingest
-   * journals them and writes them later. The transaction commits what sealing needed (a new user's
-   * data key) before any of them is journaled.
-   */
-  public List<StoredRecord> prepareForIngest(
-      Caller caller, String collection, List<JsonObject> bodies) {
-    return List.copyOf(prepareForIngest(caller, collections.get(collection), bodies));
-  }
-
-  private <E extends StoredRecord> List<E> prepareForIngest(
-      Caller caller, CollectionDescriptor<E> collection, List<JsonObject> bodies) {
-    Optional<String> scope = CollectionAccess.ownerScope(caller, collection, "insert");
-    List<E> records = new java.util.ArrayList<>(bodies.size());
-    for (JsonObject body : bodies) {
-      UUID id = null;
-      if (body.containsKey("id")) {
-        id = clientId(collection, body.get("id"));
-        body = Jsonp.PROVIDER.createObjectBuilder(body).remove("id").build();
-      }
-      E record = mapper.newRecord(collection, body);
-      CollectionAccess.checkNewOwner(scope, collection, record, "insert");
-      if (id != null) {
-        collection.schema().field("id").orElseThrow().write(record, id);
-      }
-      record.assignIdentity();
-      collection.schema().field("version").orElseThrow().write(record, 1L); // as a first insert
-      records.add(record);
-    }
-    return records;
-  }
-
-  private static UUID clientId(CollectionDescriptor<?> collection, jakarta.json.JsonValue id) {
-    if (id instanceof jakarta.json.JsonString text) {
-      try {
-        return UUID.fromString(text.getString());
-      } catch (IllegalArgumentException e) {
-        // answered below
-      }
-    }
-    String error = "id: must be a UUID such as 0f8fad5b-d9cb-469f-a165-70867728950e";
-    throw new InvalidRequestException(
-        "Invalid " + collection.name() + " record: " + error + ".", List.of(error));
-  }
-
-  /**
    * One record by id. The read is a short transaction of its own (or the caller's), and its audit
    * entry is committed after it, with other requests' entries (see the audit trail): a read locks
    * nothing, and holds no connection while it waits for its entry to be durable.

@@ -73,6 +73,15 @@ public interface RecordStore {
   default void lockUser(String userId) {}
 
   /**
+   * Takes the locks of several users ({@link #lockUser}) in one order every such caller uses, so
+   * that two of them never wait for each other in a cycle (a caller of {@link #lockUser} holds only
+   * one). A store may take them all in one round trip.
+   */
+  default void lockUsers(java.util.Collection<String> userIds) {
+    userIds.stream().distinct().sorted().forEach(this::lockUser);
+  }
+
+  /**
    * Whether several writes within the caller's transaction take effect all or none. A store that
    * cannot promise that answers false, and the service then refuses any request of several writes
    * ({@link AtomicWritesUnsupportedException}) rather than risk storing part of it.

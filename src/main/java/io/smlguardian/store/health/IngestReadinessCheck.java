@@ -10,6 +10,11 @@ import org.eclipse.microprofile.health.Readiness;
 /**
  * Ready once the ingest journal's unflushed part found at start (records this instance acknowledged
  * before it stopped) has been written to the store: until then a read could miss them.
+ *
+ * <p>Afterwards it stays up while the database is down: ingest still accepts records then (offline
+ * mode), and this check's data says how many wait for the database ({@code pendingWrites}) and
+ * whether the last flush failed ({@code flushFailing}). That, beside the {@code database} check
+ * down, is the degraded state. Only counts are shown: the answer is anonymous.
  */
 @Readiness
 @ApplicationScoped
@@ -19,8 +24,11 @@ public class IngestReadinessCheck implements HealthCheck {
 
   @Override
   public HealthCheckResponse call() {
-    return sync.replayed()
-        ? HealthCheckResponse.up("ingest-journal")
-        : HealthCheckResponse.down("ingest-journal");
+    IngestSync.Status status = sync.status();
+    return HealthCheckResponse.named("ingest-journal")
+        .status(sync.replayed())
+        .withData("pendingWrites", status.pendingWrites())
+        .withData("flushFailing", status.lastError() != null)
+        .build();
   }
 }

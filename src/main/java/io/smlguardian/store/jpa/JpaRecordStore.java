@@ -284,6 +284,32 @@ public class JpaRecordStore implements RecordStore, LedgerStore {
     }
   }
 
+  /**
+   * PostgreSQL: the users' advisory locks in one statement, in the order of their keys (the
+   * subquery's order, which the aggregate consumes); elsewhere one by one.
+   */
+  @Override
+  public void lockUsers(java.util.Collection<String> userIds) {
+    if (!backend.equals("postgresql")) {
+      RecordStore.super.lockUsers(userIds);
+      return;
+    }
+    Object[] keys = userIds.stream().map(UserLocks::key).distinct().sorted().toArray();
+    if (keys.length == 0) {
+      return;
+    }
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement lock =
+            connection.prepareStatement(
+                "SELECT count(pg_advisory_xact_lock(k)) FROM"
+                    + " (SELECT unnest(?::bigint[]) AS k ORDER BY k) AS ordered")) {
+      lock.setArray(1, connection.createArrayOf("bigint", keys));
+      lock.executeQuery().close();
+    } catch (SQLException e) {
+      throw new IllegalStateException("locking users failed: " + e.getMessage(), e);
+    }
+  }
+
   @Override
   public boolean supportsAtomicWrites() {
     return true;

@@ -2,9 +2,13 @@ package io.smlguardian.store.privacy;
 
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.DataCategory;
+import io.smlguardian.store.collection.OwnedRecord;
 import io.smlguardian.store.collection.RecordSnapshot;
 import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.StoreCleared;
+import io.smlguardian.store.collection.query.Filter;
+import io.smlguardian.store.collection.query.FilterOperator;
+import io.smlguardian.store.collection.query.RecordQuery;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -16,6 +20,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.Period;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -124,6 +129,31 @@ public class Erasures {
     }
     return latest;
   }
+
+  /**
+   * The latest erasure of each of these users who was ever erased, read in the caller's
+   * transaction: what a write-behind compares with when it journaled a user's records, so that none
+   * journaled before the user's erasure is stored after it. A caller that must not miss an erasure
+   * committing meanwhile takes the users' locks first ({@link RecordStore#lockUser}), as the
+   * erasure does.
+   */
+  public Map<String, Instant> latestOf(Collection<String> users) {
+    Map<String, Instant> latest = new HashMap<>();
+    if (users.isEmpty()) {
+      return latest;
+    }
+    List<Filter> ofUsers =
+        List.of(new Filter(OwnedRecord.OWNER_FIELD, FilterOperator.IN, false, List.copyOf(users)));
+    for (Erasure erasure :
+        store.find(
+            ERASURES, new RecordQuery(ofUsers, List.of(), MAX_ERASURES_READ, 0, List.of()))) {
+      latest.merge(erasure.getUserId(), erasure.erasedAt(), (a, b) -> a.isAfter(b) ? a : b);
+    }
+    return latest;
+  }
+
+  /** More erasures than a batch's users could have: one read answers for them all. */
+  private static final int MAX_ERASURES_READ = 100_000;
 
   /**
    * Adds erasures known from elsewhere (the erasure ledger file of older versions) that the record

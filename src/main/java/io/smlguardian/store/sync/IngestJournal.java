@@ -19,8 +19,10 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.logging.Logger;
@@ -65,6 +67,7 @@ public final class IngestJournal implements AutoCloseable {
   // guarded by writeLock
   private final TreeMap<Long, Segment> segments = new TreeMap<>();
   private final Deque<Pending> pending = new ArrayDeque<>();
+  private final Map<UUID, JournalEntry> pendingById = new HashMap<>();
   private FileChannel channel;
   private long nextSequence;
   private long pendingBytes;
@@ -186,6 +189,7 @@ public final class IngestJournal implements AutoCloseable {
       if (entry.sequence() > flushedUpTo) {
         int bytes = content.position() - start;
         pending.add(new Pending(entry, bytes));
+        pendingById.put(entry.id(), entry);
         pendingBytes += bytes;
       }
     }
@@ -243,7 +247,13 @@ public final class IngestJournal implements AutoCloseable {
         for (JournalEntry.Draft draft : drafts) {
           JournalEntry entry =
               new JournalEntry(
-                  sequence++, draft.collection(), draft.id(), draft.owner(), now, draft.record());
+                  sequence++,
+                  draft.collection(),
+                  draft.id(),
+                  draft.owner(),
+                  now,
+                  draft.record(),
+                  draft.origin());
           byte[] frame = frame(entry);
           entries.add(entry);
           frames.add(frame);
@@ -275,6 +285,7 @@ public final class IngestJournal implements AutoCloseable {
         segments.put(current.getKey(), current.getValue().plus(bytes, entries.size()));
         for (int i = 0; i < entries.size(); i++) {
           pending.add(new Pending(entries.get(i), frames.get(i).length));
+          pendingById.put(entries.get(i).id(), entries.get(i));
         }
         pendingBytes += bytes;
         last = sequence - 1;
@@ -407,7 +418,9 @@ public final class IngestJournal implements AutoCloseable {
       forceDirectory();
       flushedUpTo = sequence;
       while (!pending.isEmpty() && pending.peekFirst().entry().sequence() <= sequence) {
-        pendingBytes -= pending.removeFirst().bytes();
+        Pending done = pending.removeFirst();
+        pendingBytes -= done.bytes();
+        pendingById.remove(done.entry().id(), done.entry()); // unless a later entry has its id
       }
       // A segment is done when the next one starts after the checkpoint's entry.
       while (segments.size() > 1) {
@@ -419,6 +432,16 @@ public final class IngestJournal implements AutoCloseable {
         Files.deleteIfExists(oldest.getValue().file());
         segments.pollFirstEntry();
       }
+    }
+  }
+
+  /**
+   * The latest entry not yet flushed that carries this record id, if any: a record acknowledged and
+   * not yet in the store.
+   */
+  public Optional<JournalEntry> pending(UUID id) {
+    synchronized (writeLock) {
+      return Optional.ofNullable(pendingById.get(id));
     }
   }
 
@@ -495,7 +518,19 @@ public final class IngestJournal implements AutoCloseable {
     if (entry.owner() != null) {
       json.add("owner", entry.owner());
     }
+    JournalEntry.Origin origin = entry.origin();
+    if (origin != null) {
+      json.add("request", origin.request().toString());
+      addIfPresent(json, "principal", origin.principal());
+      addIfPresent(json, "address", origin.address());
+    }
     return json.build().toString();
+  }
+
+  private static void addIfPresent(jakarta.json.JsonObjectBuilder json, String name, String value) {
+    if (value != null) {
+      json.add(name, value);
+    }
   }
 
   private static JournalEntry fromJson(String text) {
@@ -504,12 +539,20 @@ public final class IngestJournal implements AutoCloseable {
       json = reader.readObject();
     }
     JsonValue owner = json.get("owner");
+    JournalEntry.Origin origin =
+        json.containsKey("request")
+            ? new JournalEntry.Origin(
+                UUID.fromString(json.getString("request")),
+                json.getString("principal", null),
+                json.getString("address", null))
+            : null;
     return new JournalEntry(
         json.getJsonNumber("sequence").longValueExact(),
         json.getString("collection"),
         UUID.fromString(json.getString("id")),
         owner == null ? null : json.getString("owner"),
         Instant.parse(json.getString("time")),
-        json.getJsonObject("record"));
+        json.getJsonObject("record"),
+        origin);
   }
 }

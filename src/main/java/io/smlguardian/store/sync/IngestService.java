@@ -1,13 +1,14 @@
 package io.smlguardian.store.sync;
 
-import io.smlguardian.store.collection.AccessRecorder;
+import io.smlguardian.store.accesslog.AuditTrail;
 import io.smlguardian.store.collection.CollectionConfig;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.CollectionRegistry;
+import io.smlguardian.store.collection.IngestPreparation;
 import io.smlguardian.store.collection.InvalidRequestException;
 import io.smlguardian.store.collection.OwnedRecord;
-import io.smlguardian.store.collection.RecordService;
 import io.smlguardian.store.collection.StoredRecord;
+import io.smlguardian.store.encryption.JournalSealing;
 import io.smlguardian.store.security.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -18,26 +19,29 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 
 /**
- * The write-behind ingest: records of any users, of one collection or several, validated and sealed
- * exactly as the synchronous insert does ({@link RecordService#prepareForIngest}), appended to the
- * journal, and acknowledged once the journal has forced them. Either every record of a request is
- * journaled or none: a bad one refuses the whole request before anything is written.
+ * The write-behind ingest: records of any users, of one collection or several, validated exactly as
+ * the synchronous insert does ({@link IngestPreparation}), their protected fields sealed under the
+ * journal key ({@link JournalSealing}), appended to the journal with what their audit entry needs,
+ * and acknowledged once the journal has forced them. Either every record of a request is journaled
+ * or none: a bad one refuses the whole request before anything is written.
  *
- * <p>Each ingest is recorded in the audit trail as a write of each collection, once per owner,
- * after its records are journaled (their store write comes later, recorded by the flush).
+ * <p>Nothing here touches the database: ingest accepts records while it is down (offline mode),
+ * bounded by the journal's size. The ingest's audit entries (one per collection and owner, as for
+ * an insert) are in the journal, durable with the records, and the flusher writes them in the
+ * transaction that stores the records.
  */
 @ApplicationScoped
 public class IngestService {
 
-  @Inject RecordService records;
+  @Inject IngestPreparation preparation;
+  @Inject JournalSealing sealing;
   @Inject CollectionRegistry collections;
   @Inject CollectionConfig config;
   @Inject IngestSync sync;
-  @Inject AccessRecorder audit;
+  @Inject AuditTrail audit;
 
   /** One record to ingest and its collection. */
   public record Item(String collection, JsonObject record) {}
@@ -56,11 +60,14 @@ public class IngestService {
     StoredRecord[] prepared = new StoredRecord[items.size()];
     for (Map.Entry<String, List<Integer>> group : positions.entrySet()) {
       List<JsonObject> bodies = group.getValue().stream().map(i -> items.get(i).record()).toList();
-      List<StoredRecord> sealed = records.prepareForIngest(caller, group.getKey(), bodies);
+      List<StoredRecord> sealed =
+          preparation.prepare(caller, group.getKey(), bodies, sealing.protection());
       for (int k = 0; k < sealed.size(); k++) {
         prepared[group.getValue().get(k)] = sealed.get(k);
       }
     }
+    JournalEntry.Origin origin =
+        new JournalEntry.Origin(UUID.randomUUID(), caller.subject(), caller.address());
     Set<UUID> ids = new HashSet<>();
     List<JournalEntry.Draft> drafts = new ArrayList<>(items.size());
     for (int i = 0; i < items.size(); i++) {
@@ -74,25 +81,12 @@ public class IngestService {
           new JournalEntry.Draft(
               collection.name(),
               record.getId(),
-              ownerOf(record),
-              StoredForm.toJson(collection, record)));
+              record instanceof OwnedRecord owned ? owned.getUserId() : null,
+              StoredForm.toJson(collection, record),
+              origin));
     }
     sync.append(drafts);
-    for (Map.Entry<String, List<Integer>> group : positions.entrySet()) {
-      Set<String> owners = new TreeSet<>();
-      group.getValue().stream().map(i -> ownerOf(prepared[i])).forEach(o -> addOwner(owners, o));
-      audit.accessed(caller, collections.get(group.getKey()), "ingest", owners);
-    }
+    audit.recordedLater(); // in the journal, with the records
     return drafts.stream().map(JournalEntry.Draft::id).toList();
-  }
-
-  private static void addOwner(Set<String> owners, String owner) {
-    if (owner != null) {
-      owners.add(owner);
-    }
-  }
-
-  private static String ownerOf(StoredRecord record) {
-    return record instanceof OwnedRecord owned ? owned.getUserId() : null;
   }
 }

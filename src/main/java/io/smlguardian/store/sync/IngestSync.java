@@ -17,6 +17,8 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -59,11 +61,19 @@ public class IngestSync {
   private volatile Long lastSyncMillis;
   private volatile String lastError;
   private volatile Instant nextSyncTime;
-  private volatile boolean stopped;
-  private int failures; // of scheduled flushes in a row; only the scheduled task touches it
+  private final Object scheduling = new Object();
+  // guarded by scheduling
+  private boolean stopped;
+  private int failures; // of scheduled flushes in a row
 
-  /** What one flush did. */
-  public record Flush(long records, long inserted, long millis) {}
+  /**
+   * What one flush did.
+   *
+   * @param records the journal's records it went through
+   * @param inserted those new to the store
+   * @param erased those left out because their owner was erased after they were journaled
+   */
+  public record Flush(long records, long inserted, long erased, long millis) {}
 
   /** The sync status: the seed's fields, and the journal's. */
   public record Status(
@@ -97,8 +107,9 @@ public class IngestSync {
                 + config.flushIntervalMillis()
                 + " ms or per "
                 + config.batchSize());
-    nextSyncTime = Instant.now();
-    schedule = executor.schedule(this::scheduledFlush, 0, TimeUnit.MILLISECONDS);
+    synchronized (scheduling) {
+      scheduleNext(0);
+    }
   }
 
   /** Appends records to the journal; returns them once forced. See {@link IngestJournal#append}. */
@@ -114,7 +125,9 @@ public class IngestSync {
       executor.execute(
           () -> {
             batchFlushQueued.set(false);
-            flushQuietly(ReservedIdentities.SCHEDULER);
+            if (!flushQuietly(ReservedIdentities.SCHEDULER)) {
+              retrySoon();
+            }
           });
     }
     return entries;
@@ -122,19 +135,44 @@ public class IngestSync {
 
   /**
    * One scheduled flush, then the next one: after the interval, or sooner after a failure, from 500
-   * ms doubling up to the interval (the start's replay must not wait a whole interval for a
-   * database that is back).
+   * ms doubling up to the interval, so that a database that is back gets the pending records soon
+   * (the start's replay, and the records taken while it was down). The database's own retries and
+   * circuit breaker (MicroProfile Fault Tolerance, {@code DatabaseGuard}) are around each flush's
+   * transactions: while the breaker is open, a flush fails at once without a connection. The
+   * backoff between flushes is the schedule's own: a Fault Tolerance retry would hold a thread for
+   * the whole outage, and has no exponential delay.
    */
   private void scheduledFlush() {
-    long delay = config.flushIntervalMillis();
-    if (flushQuietly(ReservedIdentities.SCHEDULER)) {
-      failures = 0;
-    } else {
-      failures++;
-      delay = Math.min(delay, 500L << Math.min(failures - 1, 20));
+    boolean flushed = flushQuietly(ReservedIdentities.SCHEDULER);
+    synchronized (scheduling) {
+      failures = flushed ? 0 : failures + 1;
+      scheduleNext(flushed ? config.flushIntervalMillis() : backoff(failures));
     }
-    nextSyncTime = Instant.now().plusMillis(delay);
+  }
+
+  /** The delay before the next scheduled flush after this many failed ones in a row. */
+  private long backoff(int failed) {
+    return Math.min(config.flushIntervalMillis(), 500L << Math.min(Math.max(failed, 1) - 1, 20));
+  }
+
+  /**
+   * After a flush that failed outside the schedule (a full batch's, a manual sync): the next
+   * scheduled flush comes within the backoff's delay rather than the interval.
+   */
+  private void retrySoon() {
+    synchronized (scheduling) {
+      long delay = backoff(failures + 1);
+      Instant soon = Instant.now().plusMillis(delay);
+      // A running scheduled flush cannot be cancelled; it schedules its successor itself.
+      if (nextSyncTime != null && nextSyncTime.isAfter(soon) && schedule.cancel(false)) {
+        scheduleNext(delay);
+      }
+    }
+  }
+
+  private void scheduleNext(long delay) {
     if (!stopped) {
+      nextSyncTime = Instant.now().plusMillis(delay);
       schedule = executor.schedule(this::scheduledFlush, delay, TimeUnit.MILLISECONDS);
     }
   }
@@ -156,7 +194,12 @@ public class IngestSync {
    * @throws RuntimeException the store's failure; the records stay in the journal
    */
   public Flush syncNow(String principal) {
-    return flush(principal);
+    try {
+      return flush(principal);
+    } catch (RuntimeException e) {
+      retrySoon();
+      throw e;
+    }
   }
 
   private Flush flush(String principal) {
@@ -166,6 +209,7 @@ public class IngestSync {
       long upTo = journal.stats().lastDurable();
       long records = 0;
       long inserted = 0;
+      long erased = 0;
       try {
         while (true) {
           List<JournalEntry> batch = journal.unflushed(config.batchSize());
@@ -173,9 +217,11 @@ public class IngestSync {
           if (batch.isEmpty()) {
             break;
           }
-          inserted += writer.write(batch);
+          IngestWriter.Written written = writer.write(batch);
           journal.flushed(batch.get(batch.size() - 1).sequence());
           records += batch.size();
+          inserted += written.inserted();
+          erased += written.erased();
         }
       } catch (IOException e) {
         lastError = "the journal's checkpoint could not be written: " + e.getMessage();
@@ -183,7 +229,7 @@ public class IngestSync {
       } catch (RuntimeException e) {
         lastError = String.valueOf(e.getMessage());
         if (records > 0) {
-          audited(principal, false, records, inserted, start);
+          audited(principal, false, records, inserted, erased, start);
         }
         throw e;
       }
@@ -193,9 +239,9 @@ public class IngestSync {
       lastError = null;
       replayed = true;
       if (records > 0) {
-        audited(principal, true, records, inserted, start);
+        audited(principal, true, records, inserted, erased, start);
       }
-      return new Flush(records, inserted, millis);
+      return new Flush(records, inserted, erased, millis);
     } finally {
       flushing.unlock();
     }
@@ -203,13 +249,14 @@ public class IngestSync {
 
   /** The flush's receipt in the audit ledger, as the store's own operation. */
   private void audited(
-      String principal, boolean completed, long records, long inserted, long start) {
+      String principal, boolean completed, long records, long inserted, long erased, long start) {
     String receipt =
         Jsonp.PROVIDER
             .createObjectBuilder()
             .add("records", records)
             .add("inserted", inserted)
-            .add("alreadyStored", records - inserted)
+            .add("alreadyStored", records - inserted - erased)
+            .add("erased", erased)
             .add("millis", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
             .build()
             .toString();
@@ -218,6 +265,11 @@ public class IngestSync {
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "The ingest flush's audit entry could not be written", e);
     }
+  }
+
+  /** The record of this id if it is acknowledged and not yet flushed (see PendingRecords). */
+  Optional<JournalEntry> pending(UUID id) {
+    return journal.pending(id);
   }
 
   /** Whether the journal's unflushed part found at start has been written to the store. */
@@ -240,9 +292,11 @@ public class IngestSync {
 
   @PreDestroy
   void stop() {
-    stopped = true;
-    if (schedule != null) {
-      schedule.cancel(false);
+    synchronized (scheduling) {
+      stopped = true;
+      if (schedule != null) {
+        schedule.cancel(false);
+      }
     }
     if (journal != null) {
       try {

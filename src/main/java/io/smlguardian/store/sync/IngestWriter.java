@@ -1,22 +1,42 @@
 package io.smlguardian.store.sync;
 
+import io.smlguardian.store.accesslog.AuditTrail;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.CollectionRegistry;
+import io.smlguardian.store.collection.FieldDefinition;
+import io.smlguardian.store.collection.FieldProtection;
 import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.StoredRecord;
+import io.smlguardian.store.encryption.JournalSealing;
+import io.smlguardian.store.privacy.Erasures;
 import io.smlguardian.store.resilience.DatabaseBoundary;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.json.JsonValue;
 import jakarta.transaction.Transactional;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
 
 /**
- * Writes one batch of journal entries to the store in one transaction, inserting only ids not yet
- * stored: a batch written again after a failed flush or a crash stores nothing twice. Entries keep
- * their journal order within each collection.
+ * Writes one batch of journal entries to the store in one transaction, with the audit entries of
+ * the ingests that brought them, inserting only ids not yet stored: a batch written again after a
+ * failed flush or a crash stores nothing twice, records and audit entries alike. Entries keep their
+ * journal order within each collection.
+ *
+ * <p>In that transaction, before anything is written: the batch's owners are locked as an erasure
+ * locks its user ({@link RecordStore#lockUsers}), so an erasure running now on any instance either
+ * commits first or waits for this batch; then the records of owners erased at or after the time
+ * they were journaled are left out, never to be stored. The rest have their protected fields opened
+ * from the journal key and sealed under their owners' data keys (created as an insert creates
+ * them).
  */
 @ApplicationScoped
 @Transactional
@@ -25,26 +45,94 @@ public class IngestWriter {
 
   @Inject CollectionRegistry collections;
   @Inject RecordStore store;
+  @Inject FieldProtection protection;
+  @Inject JournalSealing sealing;
+  @Inject Erasures erasures;
+  @Inject AuditTrail audit;
 
-  /** Returns how many records were new to the store. */
-  public long write(List<JournalEntry> batch) {
+  /** What one batch did: records new to the store, and records left out for their erasure. */
+  public record Written(long inserted, long erased) {}
+
+  public Written write(List<JournalEntry> batch) {
+    Set<String> owners = new TreeSet<>();
+    batch.stream().map(JournalEntry::owner).filter(Objects::nonNull).forEach(owners::add);
+    store.lockUsers(owners);
+    Map<String, Instant> erased = erasures.latestOf(owners);
+
     Map<String, List<JournalEntry>> byCollection = new LinkedHashMap<>();
+    long left = 0;
     for (JournalEntry entry : batch) {
-      byCollection.computeIfAbsent(entry.collection(), c -> new ArrayList<>()).add(entry);
+      Instant erasure = entry.owner() == null ? null : erased.get(entry.owner());
+      if (erasure != null && !erasure.isBefore(entry.time())) {
+        left++;
+      } else {
+        byCollection.computeIfAbsent(entry.collection(), c -> new ArrayList<>()).add(entry);
+      }
     }
     long inserted = 0;
     for (Map.Entry<String, List<JournalEntry>> group : byCollection.entrySet()) {
       inserted += write(collections.get(group.getKey()), group.getValue());
     }
-    return inserted;
+    audit.recordDeferred(ingestAccesses(batch));
+    return new Written(inserted, left);
   }
 
   private <E extends StoredRecord> long write(
       CollectionDescriptor<E> collection, List<JournalEntry> entries) {
     List<E> records = new ArrayList<>(entries.size());
     for (JournalEntry entry : entries) {
-      records.add(StoredForm.fromJson(collection, entry.record()));
+      records.add(sealedForStore(collection, entry));
     }
     return store.insertIfAbsent(collection, records);
+  }
+
+  /** The journaled record, its fields sealed under the journal key now sealed under its owner's. */
+  private <E extends StoredRecord> E sealedForStore(
+      CollectionDescriptor<E> collection, JournalEntry entry) {
+    E record = StoredForm.fromJson(collection, entry.record());
+    FieldProtection.Sealer sealer = null;
+    for (FieldDefinition field : collection.schema().fields()) {
+      if (FieldProtection.isProtected(collection, field)
+          && field.read(record) instanceof JsonValue value
+          && JournalSealing.isSealed(value)) {
+        if (sealer == null) {
+          sealer = protection.sealer(collection, entry.owner());
+        }
+        JsonValue clear = sealing.open(collection, entry.owner(), field.name(), value);
+        field.write(record, sealer.seal(field.name(), clear));
+      }
+    }
+    return record;
+  }
+
+  /**
+   * The audit entries of the ingests that brought the batch's records: one per request, collection
+   * and owner, as an insert records, at the time of the ingest. Their ids derive from those three,
+   * so a request whose records span two batches, or a batch written again, gives one entry.
+   */
+  private static List<AuditTrail.Deferred> ingestAccesses(List<JournalEntry> batch) {
+    Map<UUID, AuditTrail.Deferred> accesses = new LinkedHashMap<>();
+    for (JournalEntry entry : batch) {
+      JournalEntry.Origin origin = entry.origin();
+      if (origin == null) {
+        continue; // journaled before entries carried their origin: audited when ingested
+      }
+      UUID id =
+          UUID.nameUUIDFromBytes(
+              ("ingest/" + origin.request() + "/" + entry.collection() + "/" + entry.owner())
+                  .getBytes(StandardCharsets.UTF_8));
+      accesses.computeIfAbsent(
+          id,
+          k ->
+              new AuditTrail.Deferred(
+                  k,
+                  entry.owner(),
+                  origin.principal(),
+                  entry.collection(),
+                  "ingest",
+                  entry.time(),
+                  origin.address()));
+    }
+    return List.copyOf(accesses.values());
   }
 }

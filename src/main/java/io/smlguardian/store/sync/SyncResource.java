@@ -48,7 +48,9 @@ public class SyncResource {
   @POST
   @AllowedRoles({Role.OPERATOR, Role.SERVICE})
   @Operation(summary = "Flush every journaled record to the store now; answers when done")
-  @APIResponse(responseCode = "200", description = "{flushed, inserted, millis, status}")
+  @APIResponse(
+      responseCode = "200",
+      description = "{flushed, inserted, alreadyStored, erased, millis, status}")
   @APIResponse(responseCode = "503", description = "The store failed; the records stay journaled")
   public JsonObject syncNow() {
     IngestSync.Flush flush = sync.syncNow(Callers.of(security, request).subject());
@@ -56,7 +58,8 @@ public class SyncResource {
         .createObjectBuilder()
         .add("flushed", flush.records())
         .add("inserted", flush.inserted())
-        .add("alreadyStored", flush.records() - flush.inserted())
+        .add("alreadyStored", flush.records() - flush.inserted() - flush.erased())
+        .add("erased", flush.erased())
         .add("millis", flush.millis())
         .add("status", status(sync.status()))
         .build();

@@ -132,6 +132,20 @@ class IngestCrashIT {
             .as(collection)
             .isEqualTo(REQUESTS * PER_REQUEST / COLLECTIONS.size());
       }
+      // Each ingest was audited through the journal: one entry per request, collection and owner
+      // (here one collection per owner and request), written with the records, once.
+      Api.Client auditor = Api.as(TestTokens.token("it-ingest-crash-auditor", "auditor"));
+      for (int u = 0; u < 10; u++) {
+        Api.Reply audited =
+            auditor.get(
+                base
+                    + "/api/collections/access_logs/count?operation=eq.ingest&userId=eq."
+                    + Api.q(run + "-u" + u));
+        assertThat(audited.status()).as(audited.toString()).isEqualTo(200);
+        assertThat(audited.object().getInt("count"))
+            .as("ingest entries of u" + u)
+            .isEqualTo(REQUESTS);
+      }
       Api.Reply again = operator.post(base + "/api/sync", "");
       assertThat(again.status()).as(again.toString()).isEqualTo(200);
       assertThat(again.object().getInt("flushed")).isZero();

@@ -67,7 +67,13 @@ class IngestJournalTest {
     byte[] fourth =
         IngestJournal.frame(
             new JournalEntry(
-                4, "memories", UUID.randomUUID(), "user-a", java.time.Instant.now(), record(4)));
+                4,
+                "memories",
+                UUID.randomUUID(),
+                "user-a",
+                java.time.Instant.now(),
+                record(4),
+                ORIGIN));
     append(segment, java.util.Arrays.copyOf(fourth, 30));
 
     try (IngestJournal journal = IngestJournal.open(dir, MB, MB)) {
@@ -189,10 +195,41 @@ class IngestJournalTest {
     }
   }
 
+  private static final JournalEntry.Origin ORIGIN =
+      new JournalEntry.Origin(UUID.randomUUID(), "it-service", "192.0.2.7");
+
+  @Test
+  void pendingRecordsAreFoundByIdUntilFlushedAndAfterAReopen() throws IOException {
+    Path dir = root.resolve("journal");
+    List<JournalEntry> written;
+    JournalEntry retried;
+    try (IngestJournal journal = IngestJournal.open(dir, MB, MB)) {
+      written = journal.append(drafts(3, "user-a"));
+      assertThat(journal.pending(written.get(1).id())).contains(written.get(1));
+      journal.flushed(written.get(0).sequence());
+      assertThat(journal.pending(written.get(0).id())).isEmpty();
+      // a retry of the third record under its id: the later entry is found once the first is gone
+      JournalEntry.Draft again =
+          new JournalEntry.Draft(
+              "memories", written.get(2).id(), "user-a", record(9), written.get(2).origin());
+      retried = journal.append(List.of(again)).get(0);
+      journal.flushed(written.get(2).sequence());
+      assertThat(journal.pending(written.get(2).id())).contains(retried);
+      assertThat(journal.pending(written.get(1).id())).isEmpty();
+    }
+    try (IngestJournal journal = IngestJournal.open(dir, MB, MB)) { // replayed: found again
+      assertThat(journal.pending(retried.id())).contains(retried);
+      assertThat(retried.origin()).isEqualTo(ORIGIN);
+      assertThat(journal.pending(written.get(0).id())).isEmpty();
+    }
+  }
+
   private static List<JournalEntry.Draft> drafts(int n, String user) {
     List<JournalEntry.Draft> drafts = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      drafts.add(new JournalEntry.Draft("memories", UUID.randomUUID(), user, record(i)));
+      // every other entry without an origin, as entries of journals written before it existed
+      JournalEntry.Origin origin = i % 2 == 0 ? ORIGIN : null;
+      drafts.add(new JournalEntry.Draft("memories", UUID.randomUUID(), user, record(i), origin));
     }
     return drafts;
   }
