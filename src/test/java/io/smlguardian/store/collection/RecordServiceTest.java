@@ -237,15 +237,19 @@ class RecordServiceTest {
         .hasMessageContaining("memories");
   }
 
-  /** The ingest's records get the client's id or a new one, and the first version; none stored. */
+  /**
+   * The ingest's records, checked by the insert's mapper and access rules, get the client's id or a
+   * new one, and the first version; none stored.
+   */
   @Test
   void recordsPreparedForIngestAreCheckedAndIdentifiedButNotStored() {
+    IngestPreparation ingest = new IngestPreparation(registry, mapper);
     UUID clientId = UUID.randomUUID();
     JsonObject withId =
         Json.createObjectBuilder(memory("bob")).add("id", clientId.toString()).build();
 
     List<StoredRecord> prepared =
-        records.prepareForIngest(service, "memories", List.of(withId, memory("carol")));
+        ingest.prepare(service, "memories", List.of(withId, memory("carol")), FieldProtection.NONE);
 
     assertThat(prepared.get(0).getId()).isEqualTo(clientId);
     assertThat(prepared.get(1).getId()).isNotNull().isNotEqualTo(clientId);
@@ -253,10 +257,12 @@ class RecordServiceTest {
     assertThat(prepared).allSatisfy(r -> assertThat(r.getCreatedAt()).isNotNull());
     assertThat(store.count(Memories.COLLECTION, List.of())).isZero();
     JsonObject badId = Json.createObjectBuilder(memory("bob")).add("id", "42").build();
-    assertThatThrownBy(() -> records.prepareForIngest(service, "memories", List.of(badId)))
+    assertThatThrownBy(
+            () -> ingest.prepare(service, "memories", List.of(badId), FieldProtection.NONE))
         .isInstanceOf(InvalidRequestException.class)
         .hasMessageContaining("must be a UUID");
-    assertThatThrownBy(() -> records.prepareForIngest(alice, "memories", List.of(memory("bob"))))
+    assertThatThrownBy(
+            () -> ingest.prepare(alice, "memories", List.of(memory("bob")), FieldProtection.NONE))
         .isInstanceOf(AccessDeniedException.class);
   }
 
