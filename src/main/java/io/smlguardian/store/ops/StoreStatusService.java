@@ -5,6 +5,7 @@ import io.smlguardian.store.backend.Backend;
 import io.smlguardian.store.backend.BackendConfig;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.CollectionRegistry;
+import io.smlguardian.store.collection.ReadCache;
 import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.TimeKey;
 import io.smlguardian.store.resilience.DatabaseBoundary;
@@ -42,6 +43,7 @@ public class StoreStatusService {
   @Inject BackendConfig backend;
   @Inject ConnectionPools pools;
   @Inject BatchJobs jobs;
+  @Inject ReadCache readCache;
 
   @Resource(lookup = "jdbc/guardian")
   DataSource dataSource;
@@ -60,7 +62,8 @@ public class StoreStatusService {
         connection,
         figures,
         jobs.latest(BatchJobs.BACKUP_JOB),
-        jobs.latest(BatchJobs.PURGE_JOB));
+        jobs.latest(BatchJobs.PURGE_JOB),
+        readCache.figures());
   }
 
   private List<CollectionStatus> collectionFigures(Instant asOf) {
