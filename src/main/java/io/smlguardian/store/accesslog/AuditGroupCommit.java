@@ -1,12 +1,21 @@
 package io.smlguardian.store.accesslog;
 
+import io.smlguardian.store.collection.AccessRecorder;
+import io.smlguardian.store.collection.CollectionDescriptor;
+import io.smlguardian.store.collection.RecordCache;
 import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.resilience.DatabaseBoundary;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -31,6 +40,13 @@ import java.util.logging.Logger;
  * <p>No row is locked: entries are inserted, never updated, and carry no link to each other until
  * the sealer places them in a block. A request waits here only after its own transaction ended, so
  * it holds no pooled connection meanwhile (SQLite has only one).
+ *
+ * <p>A read answered from the read cache commits its entry on a condition: that the record is still
+ * stored in the state of the cached copy. The shared transaction checks the conditions of all its
+ * requests first, with one query per collection that reads only ids, versions and creation times,
+ * and inserts the entries of those whose condition holds; the others are told so, and read the
+ * database instead. The read the cache saves thus costs one more statement in a transaction that is
+ * committed anyway, shared with other requests under load.
  */
 @ApplicationScoped
 public class AuditGroupCommit {
@@ -43,12 +59,26 @@ public class AuditGroupCommit {
   /** How long a request waits for the writer's lock before it fails. */
   private static final long WAIT_SECONDS = 30;
 
-  private record Pending(List<AccessLog> entries, CompletableFuture<Void> committed) {}
+  /**
+   * A request's entries, the condition they are committed on (none for most), and whether they
+   * were: true when committed, false when the condition did not hold (nothing committed).
+   */
+  record Pending(
+      List<AccessLog> entries,
+      AccessRecorder.Copy unchanged,
+      CompletableFuture<Boolean> committed) {}
 
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
   private final ReentrantLock writer = new ReentrantLock();
 
   @Inject private Writer transactions;
+
+  public AuditGroupCommit() {}
+
+  /** A group commit through the given writer (its unit test's, outside a container). */
+  AuditGroupCommit(Writer transactions) {
+    this.transactions = transactions;
+  }
 
   /**
    * Returns once the entries are committed.
@@ -56,7 +86,18 @@ public class AuditGroupCommit {
    * @throws AuditUnavailableException when they could not be
    */
   void commit(List<AccessLog> entries) {
-    Pending pending = new Pending(entries, new CompletableFuture<>());
+    commitIf(entries, null);
+  }
+
+  /**
+   * Returns once the entries are committed (true), or once it is known that the copy no longer
+   * matches what is stored (false: nothing committed).
+   *
+   * @param unchanged the copy the record must still be stored as, or null for no condition
+   * @throws AuditUnavailableException when they could not be committed
+   */
+  boolean commitIf(List<AccessLog> entries, AccessRecorder.Copy unchanged) {
+    Pending pending = new Pending(entries, unchanged, new CompletableFuture<>());
     queue.add(pending);
     while (!pending.committed().isDone()) {
       try {
@@ -77,7 +118,7 @@ public class AuditGroupCommit {
       }
     }
     try {
-      pending.committed().join();
+      return pending.committed().join();
     } catch (CompletionException e) {
       throw new AuditUnavailableException(e.getCause());
     }
@@ -103,8 +144,8 @@ public class AuditGroupCommit {
       return;
     }
     try {
-      transactions.insert(batch.stream().flatMap(p -> p.entries().stream()).toList());
-      batch.forEach(p -> p.committed().complete(null));
+      Set<Pending> changed = transactions.insert(batch);
+      batch.forEach(p -> p.committed().complete(!changed.contains(p)));
       return;
     } catch (RuntimeException e) {
       if (batch.size() == 1) {
@@ -115,8 +156,7 @@ public class AuditGroupCommit {
     }
     for (Pending pending : batch) {
       try {
-        transactions.insert(pending.entries());
-        pending.committed().complete(null);
+        pending.committed().complete(transactions.insert(List.of(pending)).isEmpty());
       } catch (RuntimeException e) {
         LOG.log(Level.SEVERE, "Could not commit audit entries", e);
         pending.committed().completeExceptionally(e);
@@ -131,9 +171,53 @@ public class AuditGroupCommit {
 
     @Inject private RecordStore store;
 
+    public Writer() {}
+
+    /** A writer on the given store (its unit test's, outside a container). */
+    Writer(RecordStore store) {
+      this.store = store;
+    }
+
+    /**
+     * Checks the requests' conditions, then inserts the entries of those whose condition holds;
+     * returns the others.
+     */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public void insert(List<AccessLog> entries) {
-      store.insert(AccessLogs.COLLECTION, entries);
+    public Set<Pending> insert(List<Pending> batch) {
+      Set<Pending> changed = changed(batch);
+      List<AccessLog> entries =
+          batch.stream()
+              .filter(p -> !changed.contains(p))
+              .flatMap(p -> p.entries().stream())
+              .toList();
+      if (!entries.isEmpty()) {
+        store.insert(AccessLogs.COLLECTION, entries);
+      }
+      return changed;
+    }
+
+    /** The requests whose copy no longer matches the stored record: one query per collection. */
+    private Set<Pending> changed(List<Pending> batch) {
+      Set<Pending> changed = Collections.newSetFromMap(new IdentityHashMap<>());
+      Map<CollectionDescriptor<?>, List<Pending>> byCollection = new HashMap<>();
+      for (Pending pending : batch) {
+        if (pending.unchanged() != null) {
+          byCollection
+              .computeIfAbsent(pending.unchanged().collection(), c -> new ArrayList<>())
+              .add(pending);
+        }
+      }
+      byCollection.forEach(
+          (collection, pendings) -> {
+            Map<UUID, RecordCache.Stamp> stored =
+                store.stamps(collection, pendings.stream().map(p -> p.unchanged().id()).toList());
+            for (Pending pending : pendings) {
+              if (!pending.unchanged().stamp().equals(stored.get(pending.unchanged().id()))) {
+                changed.add(pending);
+              }
+            }
+          });
+      return changed;
     }
   }
 }

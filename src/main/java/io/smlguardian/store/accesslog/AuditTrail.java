@@ -156,24 +156,53 @@ public class AuditTrail implements AccessRecorder {
   @Override
   public void accessed(
       Caller caller, CollectionDescriptor<?> collection, String operation, Set<String> owners) {
+    record(entries(caller, collection, operation, owners));
+  }
+
+  @Override
+  public boolean readIfUnchanged(Caller caller, Copy copy) {
+    if (inTransaction()) {
+      return false; // the copy may predate the caller's own uncommitted writes
+    }
+    List<AccessLog> entries =
+        entries(
+            caller,
+            copy.collection(),
+            "read",
+            copy.owner() == null ? Set.of() : Set.of(copy.owner()));
+    entries.forEach(e -> e.seal(key));
+    boolean recorded;
+    try {
+      recorded = groupCommit.commitIf(entries, copy);
+    } catch (RuntimeException e) {
+      markRecorded(COMMITTED); // as record(): the request is not recorded again
+      throw e;
+    }
+    if (recorded) {
+      markRecorded(COMMITTED);
+    }
+    return recorded;
+  }
+
+  private List<AccessLog> entries(
+      Caller caller, CollectionDescriptor<?> collection, String operation, Set<String> owners) {
     Instant now = now();
     boolean write = WRITES.contains(operation);
     Set<String> whose = owners.isEmpty() ? Set.of(STORE_OWNER) : owners;
-    record(
-        whose.stream()
-            .map(
-                owner ->
-                    new AccessLog(
-                        owner,
-                        caller.subject(),
-                        write ? "write" : "read",
-                        collection.name(),
-                        operation,
-                        now,
-                        caller.address(),
-                        true,
-                        null))
-            .toList());
+    return whose.stream()
+        .map(
+            owner ->
+                new AccessLog(
+                    owner,
+                    caller.subject(),
+                    write ? "write" : "read",
+                    collection.name(),
+                    operation,
+                    now,
+                    caller.address(),
+                    true,
+                    null))
+        .toList();
   }
 
   /**

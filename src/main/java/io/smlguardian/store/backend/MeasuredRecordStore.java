@@ -1,6 +1,7 @@
 package io.smlguardian.store.backend;
 
 import io.smlguardian.store.collection.CollectionDescriptor;
+import io.smlguardian.store.collection.RecordCache;
 import io.smlguardian.store.collection.RecordSnapshot;
 import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.StorageSize;
@@ -11,7 +12,9 @@ import io.smlguardian.store.collection.query.Filter;
 import io.smlguardian.store.collection.query.RecordQuery;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -65,6 +68,12 @@ public class MeasuredRecordStore implements RecordStore, AutoCloseable {
   public <E extends StoredRecord> Optional<E> findById(
       CollectionDescriptor<E> collection, UUID id) {
     return timed(collection, "findById", () -> store.findById(collection, id));
+  }
+
+  @Override
+  public Map<UUID, RecordCache.Stamp> stamps(
+      CollectionDescriptor<?> collection, Collection<UUID> ids) {
+    return timed(collection, "stamps", () -> store.stamps(collection, ids));
   }
 
   @Override

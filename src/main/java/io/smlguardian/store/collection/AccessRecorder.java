@@ -2,6 +2,7 @@ package io.smlguardian.store.collection;
 
 import io.smlguardian.store.security.Caller;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * Records accesses in the audit trail, durably before the access is answered: a write's entries in
@@ -21,4 +22,23 @@ public interface AccessRecorder {
    */
   void accessed(
       Caller caller, CollectionDescriptor<?> collection, String operation, Set<String> owners);
+
+  /**
+   * A copy of one state of a record, as the read cache keeps it.
+   *
+   * @param owner the record's owner, or null in an unowned collection
+   */
+  record Copy(CollectionDescriptor<?> collection, UUID id, String owner, RecordCache.Stamp stamp) {}
+
+  /**
+   * Records a read by id answered from a copy, provided the record is still stored in the copy's
+   * state: the check and the entry share one transaction (the audit trail's shared commit, which
+   * checks the copies of all the reads it commits in one query per collection), so a change or a
+   * deletion committed before it, by any instance, is seen. Otherwise it records nothing and
+   * answers false, and the caller reads the record from the database (and records that read) as if
+   * there had been no copy. It also answers false, at once, within a caller's transaction.
+   *
+   * @return whether the record was unchanged and the read is recorded
+   */
+  boolean readIfUnchanged(Caller caller, Copy copy);
 }

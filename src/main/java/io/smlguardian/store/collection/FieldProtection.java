@@ -1,6 +1,7 @@
 package io.smlguardian.store.collection;
 
 import jakarta.json.JsonValue;
+import java.time.Duration;
 
 /**
  * Protects the free-form content of sensitive records at rest: the mapper hands every protected
@@ -22,6 +23,11 @@ public interface FieldProtection {
         public JsonValue open(
             CollectionDescriptor<?> collection, String owner, String field, JsonValue stored) {
           return stored;
+        }
+
+        @Override
+        public Duration clearValueLifetime() {
+          return Duration.ofMinutes(1);
         }
       };
 
@@ -48,4 +54,11 @@ public interface FieldProtection {
 
   /** The clear value of a stored one; null stays null. */
   JsonValue open(CollectionDescriptor<?> collection, String owner, String field, JsonValue stored);
+
+  /**
+   * How long this instance may keep a record it read in memory, opened values included (the read
+   * cache): as long as it keeps an owner's key in clear, since an erasure on another instance is
+   * honoured here within that time either way.
+   */
+  Duration clearValueLifetime();
 }

@@ -39,6 +39,7 @@ public class RecordService {
   private int maxRecordsPerRequest;
   private AccessRecorder audit;
   private RecordReads reads;
+  private ReadCache cache;
 
   protected RecordService() {}
 
@@ -49,12 +50,14 @@ public class RecordService {
       RecordMapper mapper,
       CollectionConfig config,
       AccessRecorder audit,
-      RecordReads reads) {
+      RecordReads reads,
+      ReadCache cache) {
     this.collections = collections;
     this.store = store;
     this.mapper = mapper;
     this.audit = audit;
     this.reads = reads;
+    this.cache = cache;
     this.parser = new QueryParser(config.queryLimits());
     this.maxRecordsPerRequest = config.maxRecordsPerRequest();
   }
@@ -89,14 +92,24 @@ public class RecordService {
    * One record by id. The read is a short transaction of its own (or the caller's), and its audit
    * entry is committed after it, with other requests' entries (see the audit trail): a read locks
    * nothing, and holds no connection while it waits for its entry to be durable.
+   *
+   * <p>A record in the {@link ReadCache} is answered from there when its audit entry's transaction
+   * finds it still stored as cached; any other read fills the cache.
    */
   @Transactional(Transactional.TxType.SUPPORTS)
   public RecordView find(Caller caller, String collection, UUID id, String select) {
     CollectionDescriptor<?> descriptor = collections.get(collection);
     Optional<String> scope = CollectionAccess.ownerScope(caller, descriptor, "read");
     List<String> projection = parser.projection(descriptor, select);
+    Optional<RecordView> cached = cache.read(caller, descriptor, id, scope, projection);
+    if (cached.isPresent()) {
+      return cached.get();
+    }
     RecordReads.Read<RecordView> read = reads.byId(descriptor, id, scope, projection);
     audited(caller, descriptor, "read", read.records(), scope);
+    if (projection.isEmpty()) {
+      cache.keep(descriptor, read.records().get(0), read.value().json());
+    }
     return read.value();
   }
 
@@ -160,6 +173,7 @@ public class RecordService {
       Long expectedVersion,
       JsonObject changes) {
     Optional<String> scope = CollectionAccess.ownerScope(caller, collection, "update");
+    cache.forget(collection, id);
     E record = existing(collection, id);
     CollectionAccess.checkStoredOwner(scope, collection, record, "update");
     checkVersion(collection, record, expectedVersion);
@@ -181,6 +195,7 @@ public class RecordService {
   private <E extends StoredRecord> void delete(
       Caller caller, CollectionDescriptor<E> collection, UUID id, Long expectedVersion) {
     Optional<String> scope = CollectionAccess.ownerScope(caller, collection, "delete");
+    cache.forget(collection, id);
     E record = existing(collection, id);
     CollectionAccess.checkStoredOwner(scope, collection, record, "delete");
     checkVersion(collection, record, expectedVersion);

@@ -3,7 +3,9 @@ package io.smlguardian.store.collection;
 import io.smlguardian.store.collection.query.Filter;
 import io.smlguardian.store.collection.query.RecordQuery;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -26,6 +28,12 @@ public interface RecordStore {
   <E extends StoredRecord> long insertIfAbsent(CollectionDescriptor<E> collection, List<E> records);
 
   <E extends StoredRecord> Optional<E> findById(CollectionDescriptor<E> collection, UUID id);
+
+  /**
+   * The stamps (version and creation time) of those of the records that are stored, by id, in one
+   * query that reads no other column: what the read cache checks its copies against.
+   */
+  Map<UUID, RecordCache.Stamp> stamps(CollectionDescriptor<?> collection, Collection<UUID> ids);
 
   /**
    * Finds a record and locks it until the caller's transaction ends, so that writers of that record

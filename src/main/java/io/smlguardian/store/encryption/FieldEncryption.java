@@ -9,6 +9,7 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.UUID;
 
@@ -69,6 +70,12 @@ public class FieldEncryption implements FieldProtection {
         Json.createReader(new StringReader(new String(clear, StandardCharsets.UTF_8)))) {
       return reader.readValue();
     }
+  }
+
+  /** {@code KEY_CACHE_TTL}: how long this instance keeps an unwrapped key. */
+  @Override
+  public Duration clearValueLifetime() {
+    return keys.cacheTtl();
   }
 
   private static String context(CollectionDescriptor<?> collection, String owner, String field) {

@@ -10,6 +10,7 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,6 +49,12 @@ public class JournalSealing {
         public JsonValue open(
             CollectionDescriptor<?> collection, String owner, String field, JsonValue stored) {
           return JournalSealing.this.open(collection, owner, field, stored);
+        }
+
+        /** Journal-sealed values are never cached: the read cache holds records of the database. */
+        @Override
+        public Duration clearValueLifetime() {
+          return Duration.ZERO;
         }
       };
 

@@ -159,6 +159,11 @@ public class UserKeys {
     }
   }
 
+  /** How long an unwrapped key is kept at most ({@code KEY_CACHE_TTL}). */
+  java.time.Duration cacheTtl() {
+    return config.cacheTtl();
+  }
+
   /** How many keys the user has (none once erased). */
   public int count(String userId) {
     return (int) store.count(KEYS, ownedBy(userId));

@@ -3,6 +3,7 @@ package io.smlguardian.store.jpa;
 import io.smlguardian.store.accesslog.LedgerStore;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.OwnedRecord;
+import io.smlguardian.store.collection.RecordCache;
 import io.smlguardian.store.collection.RecordSnapshot;
 import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.StorageSize;
@@ -36,6 +37,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,6 +46,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.eclipse.persistence.queries.ModifyQuery;
+import org.eclipse.persistence.sessions.UnitOfWork;
 
 /**
  * The store on a relational database through JPA. Queries are built with the Criteria API from
@@ -155,6 +159,30 @@ public class JpaRecordStore implements RecordStore, LedgerStore {
   public <E extends StoredRecord> Optional<E> findById(
       CollectionDescriptor<E> collection, UUID id) {
     return Optional.ofNullable(em.find(collection.entityClass(), id));
+  }
+
+  @Override
+  public Map<UUID, RecordCache.Stamp> stamps(
+      CollectionDescriptor<?> collection, Collection<UUID> ids) {
+    if (ids.isEmpty()) {
+      return Map.of();
+    }
+    // The audit trail's shared commit reads these, then inserts its entries: the read goes through
+    // the transaction's write connection, taken now. From EclipseLink's read pool, it took a
+    // connection the insert then waited for, with SQLite's pool of one (a probe run hung there).
+    em.unwrap(UnitOfWork.class).beginEarlyTransaction();
+    CriteriaBuilder cb = em.getCriteriaBuilder();
+    CriteriaQuery<Object[]> criteria = cb.createQuery(Object[].class);
+    Root<?> root = criteria.from(collection.entityClass());
+    criteria
+        .multiselect(root.get("id"), root.get("version"), root.get("createdAt"))
+        .where(root.get("id").in(ids));
+    Map<UUID, RecordCache.Stamp> stamps = new HashMap<>();
+    for (Object[] row : em.createQuery(criteria).getResultList()) {
+      stamps.put(
+          (UUID) row[0], new RecordCache.Stamp(((Number) row[1]).longValue(), (Instant) row[2]));
+    }
+    return stamps;
   }
 
   @Override

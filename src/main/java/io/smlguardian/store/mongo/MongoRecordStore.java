@@ -27,6 +27,7 @@ import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.FieldDefinition;
 import io.smlguardian.store.collection.FieldType;
 import io.smlguardian.store.collection.OwnedRecord;
+import io.smlguardian.store.collection.RecordCache;
 import io.smlguardian.store.collection.RecordSnapshot;
 import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.StorageSize;
@@ -42,8 +43,10 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -183,6 +186,27 @@ public class MongoRecordStore implements RecordStore, LedgerStore, AutoCloseable
       CollectionDescriptor<E> collection, UUID id) {
     return Optional.ofNullable(documents(collection).find(byId(id)).first())
         .map(document -> RecordDocuments.toRecord(collection, document));
+  }
+
+  @Override
+  public Map<UUID, RecordCache.Stamp> stamps(
+      CollectionDescriptor<?> collection, Collection<UUID> ids) {
+    Map<UUID, RecordCache.Stamp> stamps = new HashMap<>();
+    if (ids.isEmpty()) {
+      return stamps;
+    }
+    String createdAt = RecordDocuments.key("createdAt");
+    documents(collection)
+        .find(Filters.in(ID, ids.stream().map(id -> new BsonString(id.toString())).toList()))
+        .projection(Projections.include(VERSION, createdAt))
+        .forEach(
+            document ->
+                stamps.put(
+                    UUID.fromString(document.getString(ID).getValue()),
+                    new RecordCache.Stamp(
+                        document.getInt64(VERSION).getValue(),
+                        RecordDocuments.instant(document.getInt64(createdAt).getValue()))));
+    return stamps;
   }
 
   @Override

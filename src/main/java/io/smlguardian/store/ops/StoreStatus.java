@@ -1,5 +1,6 @@
 package io.smlguardian.store.ops;
 
+import io.smlguardian.store.collection.RecordCache;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -10,7 +11,7 @@ import java.util.Optional;
 
 /**
  * The service's status for operators: the backend and how it is reached, every collection's
- * records, storage and retention, and the last backup and purge.
+ * records, storage and retention, the last backup and purge, and this instance's read cache.
  */
 public record StoreStatus(
     Instant asOf,
@@ -18,7 +19,8 @@ public record StoreStatus(
     ConnectionStatus connection,
     List<CollectionStatus> collections,
     Optional<JobRun> lastBackup,
-    Optional<JobRun> lastPurge) {
+    Optional<JobRun> lastPurge,
+    RecordCache.Figures readCache) {
 
   public JsonObject toJson() {
     JsonArrayBuilder collectionsJson = Json.createArrayBuilder();
@@ -53,6 +55,14 @@ public record StoreStatus(
         .add("collections", collectionsJson)
         .add("totals", totals)
         .add("jobs", jobs)
+        .add(
+            "readCache",
+            Json.createObjectBuilder()
+                .add("capacity", readCache.capacity())
+                .add("size", readCache.size())
+                .add("hits", readCache.hits())
+                .add("misses", readCache.misses())
+                .add("stale", readCache.stale()))
         .build();
   }
 

@@ -6,6 +6,7 @@ import io.smlguardian.store.backend.BackendConfig;
 import io.smlguardian.store.backup.BackupJobs;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.CollectionRegistry;
+import io.smlguardian.store.collection.ReadCache;
 import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.TimeKey;
 import io.smlguardian.store.resilience.DatabaseBoundary;
@@ -44,6 +45,7 @@ public class StoreStatusService {
   @Inject BackendConfig backend;
   @Inject ConnectionPools pools;
   @Inject BatchJobs jobs;
+  @Inject ReadCache readCache;
 
   @Resource(lookup = "jdbc/guardian")
   DataSource dataSource;
@@ -62,7 +64,8 @@ public class StoreStatusService {
         connection,
         figures,
         jobs.latest(BackupJobs.BACKUP),
-        jobs.latest(PurgeJob.NAME));
+        jobs.latest(PurgeJob.NAME),
+        readCache.figures());
   }
 
   private List<CollectionStatus> collectionFigures(Instant asOf) {

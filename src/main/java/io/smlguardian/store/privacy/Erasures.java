@@ -3,6 +3,7 @@ package io.smlguardian.store.privacy;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.DataCategory;
 import io.smlguardian.store.collection.OwnedRecord;
+import io.smlguardian.store.collection.ReadCache;
 import io.smlguardian.store.collection.RecordSnapshot;
 import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.StoreCleared;
@@ -12,6 +13,7 @@ import io.smlguardian.store.collection.query.RecordQuery;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
@@ -57,6 +59,7 @@ public class Erasures {
   private final StampedLock switching = new StampedLock();
 
   private RecordStore store;
+  @Inject private ReadCache readCache;
 
   @Resource private TransactionSynchronizationRegistry transactions;
 
@@ -184,5 +187,14 @@ public class Erasures {
    */
   void storeCleared(@Observes StoreCleared reset) {
     store.deleteMatching(ERASURES, List.of());
+  }
+
+  /**
+   * Once an erasure has committed, this instance's read cache holds nothing of the user. (Every
+   * instance's cache would refuse to serve the user's records anyway: each answer from it is
+   * checked against the database, where they are gone. This only drops the copies from memory.)
+   */
+  void erased(@Observes(during = TransactionPhase.AFTER_SUCCESS) ErasureReceipt receipt) {
+    readCache.forgetOwner(receipt.userId());
   }
 }

@@ -80,8 +80,21 @@ class RecordServiceTest {
           }
         };
     AccessRecorder recorder =
-        (caller, collection, operation, owners) ->
+        new AccessRecorder() {
+          @Override
+          public void accessed(
+              Caller caller,
+              CollectionDescriptor<?> collection,
+              String operation,
+              Set<String> owners) {
             audited.add(caller.subject() + " " + operation + " " + collection + " " + owners);
+          }
+
+          @Override
+          public boolean readIfUnchanged(Caller caller, Copy copy) {
+            return false; // the cache is off here (ReadCacheTest covers it)
+          }
+        };
     records =
         new RecordService(
             registry,
@@ -89,7 +102,8 @@ class RecordServiceTest {
             mapper,
             new CollectionConfig(100, 1000, 10_000, MAX_RECORDS, false),
             recorder,
-            new RecordReads(store, mapper));
+            new RecordReads(store, mapper),
+            new ReadCache(0, FieldProtection.NONE, recorder));
   }
 
   @AfterEach
