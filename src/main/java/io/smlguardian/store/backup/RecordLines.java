@@ -3,6 +3,7 @@ package io.smlguardian.store.backup;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.FieldDefinition;
 import io.smlguardian.store.collection.FieldType;
+import io.smlguardian.store.collection.RecordJson;
 import io.smlguardian.store.collection.StoredRecord;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
@@ -27,9 +28,9 @@ import java.util.Map;
  * text they are stored as. The same for every collection and backend, so that a line written from
  * one backend is read into another.
  *
- * <p>Writing is hand-made for speed (a backup writes millions of lines); reading goes through
- * JSON-P and the schema's own conversions, so that a line is taken only if every value has its
- * field's type.
+ * <p>Writing is {@link RecordJson}'s, hand-made for speed (a backup writes millions of lines);
+ * reading goes through JSON-P and the schema's own conversions, so that a line is taken only if
+ * every value has its field's type.
  */
 final class RecordLines {
 
@@ -43,38 +44,11 @@ final class RecordLines {
     return collection.schema().fields().stream().map(FieldDefinition::name).toList();
   }
 
-  /** Writes the record as one line, newline included. */
+  /** Writes the record as one line, newline included: its stored form (see {@link RecordJson}). */
   static void write(CollectionDescriptor<?> collection, StoredRecord record, Writer out)
       throws IOException {
-    out.write('{');
-    boolean first = true;
-    for (FieldDefinition field : collection.schema().fields()) {
-      if (!first) {
-        out.write(',');
-      }
-      first = false;
-      out.write('"');
-      out.write(field.name());
-      out.write("\":");
-      Object value = field.read(record);
-      if (value == null) {
-        out.write("null");
-      } else {
-        switch (field.type()) {
-          case TEXT -> string((String) value, out);
-          case NUMBER, INTEGER, BOOLEAN -> out.write(value.toString());
-          case TIME -> time((Instant) value, out);
-          case UUID -> {
-            out.write('"');
-            out.write(value.toString());
-            out.write('"');
-          }
-          case JSON -> out.write(value.toString());
-          default -> throw new IllegalStateException("no line form for " + field.type());
-        }
-      }
-    }
-    out.write("}\n");
+    RecordJson.writeStored(collection, record, out);
+    out.write('\n');
   }
 
   /**
@@ -123,47 +97,8 @@ final class RecordLines {
   }
 
   /**
-   * A time as ISO-8601 in UTC with six fraction digits, e.g. {@code "2026-11-26T06:15:00.123456Z"}:
-   * the form {@code Instant.toString()} gives for microseconds, but fixed-width and written without
-   * a formatter (a backup writes two or more per record). Other instants (nanoseconds, years beyond
-   * four digits) are written by {@code Instant.toString()}.
+   * Reads a time as the stored form writes it (see {@link RecordJson}), or any ISO-8601 instant.
    */
-  private static void time(Instant instant, Writer out) throws IOException {
-    LocalDateTime utc = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), 0, ZoneOffset.UTC);
-    if (instant.getNano() % 1000 != 0 || utc.getYear() < 0 || utc.getYear() > 9999) {
-      out.write('"');
-      out.write(instant.toString());
-      out.write('"');
-      return;
-    }
-    char[] text = new char[29];
-    text[0] = '"';
-    digits(text, 1, utc.getYear(), 4);
-    text[5] = '-';
-    digits(text, 6, utc.getMonthValue(), 2);
-    text[8] = '-';
-    digits(text, 9, utc.getDayOfMonth(), 2);
-    text[11] = 'T';
-    digits(text, 12, utc.getHour(), 2);
-    text[14] = ':';
-    digits(text, 15, utc.getMinute(), 2);
-    text[17] = ':';
-    digits(text, 18, utc.getSecond(), 2);
-    text[20] = '.';
-    digits(text, 21, instant.getNano() / 1000, 6);
-    text[27] = 'Z';
-    text[28] = '"';
-    out.write(text);
-  }
-
-  private static void digits(char[] text, int at, int value, int width) {
-    for (int i = at + width - 1; i >= at; i--) {
-      text[i] = (char) ('0' + value % 10);
-      value /= 10;
-    }
-  }
-
-  /** Reads a time as {@link #time(Instant, Writer)} writes it, or any ISO-8601 instant. */
   static Instant time(String text) {
     if (text.length() == 27
         && text.charAt(4) == '-'
@@ -206,32 +141,5 @@ final class RecordLines {
       value = value * 10 + (c - '0');
     }
     return value;
-  }
-
-  /** A JSON string: quotes, backslashes and control characters escaped. */
-  private static void string(String text, Writer out) throws IOException {
-    out.write('"');
-    int start = 0;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c == '"' || c == '\\' || c < 0x20) {
-        out.write(text, start, i - start);
-        switch (c) {
-          case '"' -> out.write("\\\"");
-          case '\\' -> out.write("\\\\");
-          case '\n' -> out.write("\\n");
-          case '\r' -> out.write("\\r");
-          case '\t' -> out.write("\\t");
-          default -> {
-            out.write("\\u00");
-            out.write(Character.forDigit(c >> 4, 16));
-            out.write(Character.forDigit(c & 0xf, 16));
-          }
-        }
-        start = i + 1;
-      }
-    }
-    out.write(text, start, text.length() - start);
-    out.write('"');
   }
 }

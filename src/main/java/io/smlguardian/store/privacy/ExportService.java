@@ -15,9 +15,9 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonObject;
 import jakarta.transaction.Transactional;
 import java.io.IOException;
+import java.io.Writer;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
@@ -68,9 +68,18 @@ public class ExportService {
     void begin(String collection) throws IOException;
 
     /** One record, in id order; called on the encoding thread. */
-    void record(JsonObject record) throws IOException;
+    void record(RecordText record) throws IOException;
 
     void end(String collection, long records) throws IOException;
+  }
+
+  /**
+   * One record as text: its JSON view as the API shows it ({@link RecordMapper#writeJson}), written
+   * straight into the sink's writer, never built as an object first.
+   */
+  @FunctionalInterface
+  interface RecordText {
+    void writeTo(Writer out) throws IOException;
   }
 
   /** The collections an export covers, in a stable order: every owned one. */
@@ -105,7 +114,7 @@ public class ExportService {
             1, // one encoder: records go out in order
             batch -> {
               for (E record : batch) {
-                sink.record(mapper.toJson(collection, record, List.of()));
+                sink.record(out -> mapper.writeJson(collection, record, out));
               }
             });
     return Handoff.feedInBatches(

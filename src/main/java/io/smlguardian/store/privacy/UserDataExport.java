@@ -1,10 +1,10 @@
 package io.smlguardian.store.privacy;
 
 import io.smlguardian.store.collection.Jsonp;
+import io.smlguardian.store.collection.RecordJson;
 import io.smlguardian.store.security.Caller;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
-import jakarta.json.stream.JsonGenerator;
 import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
 import java.io.FilterOutputStream;
@@ -49,34 +49,54 @@ final class UserDataExport {
     this.userId = userId;
   }
 
+  /**
+   * The JSON form, written by hand as the JSON-P generator wrote it before (compact, members in
+   * this order), each record straight from its fields ({@link ExportService.RecordText}).
+   */
   void writeJson(OutputStream out) throws IOException {
     Map<String, Long> counts;
-    try (JsonGenerator json = Jsonp.PROVIDER.createGenerator(out)) {
-      json.writeStartObject()
-          .write("format", FORMAT)
-          .write("userId", userId)
-          .write("exportedAt", Instant.now().toString())
-          .writeStartObject("collections");
+    try (Writer json =
+        new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), BUFFER)) {
+      json.write("{\"format\":");
+      RecordJson.string(FORMAT, json);
+      json.write(",\"userId\":");
+      RecordJson.string(userId, json);
+      json.write(",\"exportedAt\":");
+      RecordJson.string(Instant.now().toString(), json);
+      json.write(",\"collections\":{");
       counts =
           exports.export(
               userId,
               new ExportService.RecordSink() {
+                private boolean firstCollection = true;
+                private boolean firstRecord;
+
                 @Override
-                public void begin(String collection) {
-                  json.writeStartArray(collection);
+                public void begin(String collection) throws IOException {
+                  if (!firstCollection) {
+                    json.write(',');
+                  }
+                  firstCollection = false;
+                  RecordJson.string(collection, json);
+                  json.write(":[");
+                  firstRecord = true;
                 }
 
                 @Override
-                public void record(JsonObject record) {
-                  json.write(record);
+                public void record(ExportService.RecordText record) throws IOException {
+                  if (!firstRecord) {
+                    json.write(',');
+                  }
+                  firstRecord = false;
+                  record.writeTo(json);
                 }
 
                 @Override
-                public void end(String collection, long records) {
-                  json.writeEnd();
+                public void end(String collection, long records) throws IOException {
+                  json.write(']');
                 }
               });
-      json.writeEnd().writeEnd();
+      json.write("}}");
     }
     exports.recordExport(officer, userId, "json", summary(counts).toString());
   }
@@ -111,8 +131,8 @@ final class UserDataExport {
               }
 
               @Override
-              public void record(JsonObject record) throws IOException {
-                lines.write(record.toString());
+              public void record(ExportService.RecordText record) throws IOException {
+                record.writeTo(lines);
                 lines.write('\n');
               }
 

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
  * The key hierarchy on the real server: a database dump reads while the key-encryption key it used
  * exists and never once a rotation has destroyed it; a second instance on the same database honours
  * an erasure within the key cache's time to live; a master key is rotated and retired with every
- * record still readable.
+ * record still readable, and then the rotation's schedule ({@code KEY_ROTATION_INTERVAL}) rotates
+ * on that server by itself.
  */
 @Tag("postgresql") // reads and writes PostgreSQL with SQL and starts servers of its own
 class KeyHierarchyIT {
@@ -225,15 +226,49 @@ class KeyHierarchyIT {
           .allSatisfy(
               kek -> assertThat(kek.asJsonObject().getString("masterKeyId")).isEqualTo(newId));
 
-      // Retired: only the new master key is configured, and every record reads.
+      // Retired: only the new master key is configured, and every record reads. The rotation's
+      // schedule runs from this start on (KEY_ROTATION_INTERVAL=PT2S: checked every 2 s, and the
+      // current KEK, made by the rotation above, is older than that by now).
       server.kill();
       server.restart(
-          Map.of("ENCRYPTION_MASTER_KEY", newMaster, "ENCRYPTION_PREVIOUS_MASTER_KEYS", ""));
+          Map.of(
+              "ENCRYPTION_MASTER_KEY",
+              newMaster,
+              "ENCRYPTION_PREVIOUS_MASTER_KEYS",
+              "",
+              "KEY_ROTATION_INTERVAL",
+              "PT2S"));
       KeyOperator.awaitReady(server.serverUrl());
-      assertThat(new KeyOperator(server.baseUrl()).state().getJsonArray("previousMasterKeys"))
-          .isEmpty();
+      KeyOperator retired = new KeyOperator(server.baseUrl());
+      assertThat(retired.state().getJsonArray("previousMasterKeys")).isEmpty();
+      assertReadable(memories, samples);
+
+      // Nobody asks for a rotation: the schedule makes a new KEK current and re-wraps every key
+      // under it, and every record still reads once the cached keys have expired.
+      String rotatedByHand = result.getString("currentKek");
+      String scheduled = awaitNewCurrentKek(retired, rotatedByHand, Duration.ofMinutes(2));
+      assertThat(retired.state().getJsonObject("settings").getString("rotationInterval"))
+          .isEqualTo("PT2S");
+      assertThat(scheduled).isNotEqualTo(rotatedByHand);
+      Thread.sleep(CACHE_TTL.plusSeconds(1).toMillis());
       assertReadable(memories, samples);
     }
+  }
+
+  /** Polls the key state until a KEK other than {@code previous} is current; its id. */
+  private static String awaitNewCurrentKek(KeyOperator keys, String previous, Duration timeout)
+      throws InterruptedException {
+    long began = System.nanoTime();
+    while (System.nanoTime() - began < timeout.toNanos()) {
+      for (JsonObject kek :
+          keys.state().getJsonArray("keyEncryptionKeys").getValuesAs(JsonObject.class)) {
+        if (kek.getBoolean("current") && !kek.getString("id").equals(previous)) {
+          return kek.getString("id");
+        }
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("no scheduled rotation made a new KEK current within " + timeout);
   }
 
   @Test

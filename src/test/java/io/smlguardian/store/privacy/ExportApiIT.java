@@ -83,6 +83,15 @@ class ExportApiIT {
           .as(collection)
           .isEqualTo(IDS.get(collection));
     }
+    // Each record as the API shows it, field for field and value for value.
+    for (String collection : SEEDED) {
+      for (JsonValue record : collections.getJsonArray(collection)) {
+        String id = record.asJsonObject().getString("id");
+        assertThat(record)
+            .as(collection + " " + id)
+            .isEqualTo(Api.get("/api/collections/" + collection + "/" + id).object());
+      }
+    }
     JsonObject memory = collections.getJsonArray("memories").getJsonObject(0);
     assertThat(memory.get("patterns")).isEqualTo(Samples.record("memories", USER).get("patterns"));
     assertThat(collections.containsKey("access_logs")).isTrue();
