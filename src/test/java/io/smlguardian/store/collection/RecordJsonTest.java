@@ -93,6 +93,11 @@ class RecordJsonTest {
               .add(stored)
               .build();
         }
+
+        @Override
+        public java.time.Duration clearValueLifetime() {
+          return java.time.Duration.ZERO;
+        }
       };
 
   private final RecordMapper mapper =
