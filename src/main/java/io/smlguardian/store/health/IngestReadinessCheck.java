@@ -12,9 +12,9 @@ import org.eclipse.microprofile.health.Readiness;
  * before it stopped) has been written to the store: until then a read could miss them.
  *
  * <p>Afterwards it stays up while the database is down: ingest still accepts records then (offline
- * mode), and this check's data says how many wait for the database ({@code pendingWrites}) and
- * whether the last flush failed ({@code flushFailing}). That, beside the {@code database} check
- * down, is the degraded state. Only counts are shown: the answer is anonymous.
+ * mode). That, beside the {@code database} check down, is the degraded state. How many records wait
+ * for the database is for operators, in the metrics ({@code IngestMetrics}): health answers are
+ * anonymous and carry a status only.
  */
 @Readiness
 @ApplicationScoped
@@ -24,11 +24,6 @@ public class IngestReadinessCheck implements HealthCheck {
 
   @Override
   public HealthCheckResponse call() {
-    IngestSync.Status status = sync.status();
-    return HealthCheckResponse.named("ingest-journal")
-        .status(sync.replayed())
-        .withData("pendingWrites", status.pendingWrites())
-        .withData("flushFailing", status.lastError() != null)
-        .build();
+    return HealthCheckResponse.named("ingest-journal").status(sync.replayed()).build();
   }
 }

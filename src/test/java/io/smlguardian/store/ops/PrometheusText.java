@@ -11,9 +11,9 @@ import java.util.regex.Pattern;
  * The samples of a Prometheus text exposition, to find a series by its name and some of its labels
  * whatever order the labels come in.
  */
-final class PrometheusText {
+public final class PrometheusText {
 
-  record Sample(String name, Map<String, String> labels, double value) {}
+  public record Sample(String name, Map<String, String> labels, double value) {}
 
   private static final Pattern LINE =
       Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)\\})?\\s+(\\S+)(\\s+\\d+)?$");
@@ -22,7 +22,7 @@ final class PrometheusText {
 
   private final List<Sample> samples = new ArrayList<>();
 
-  PrometheusText(String text) {
+  public PrometheusText(String text) {
     for (String line : text.split("\n")) {
       if (line.isBlank() || line.startsWith("#")) {
         continue;
@@ -43,7 +43,7 @@ final class PrometheusText {
   }
 
   /** The samples of that name whose labels include these. */
-  List<Sample> find(String name, Map<String, String> labels) {
+  public List<Sample> find(String name, Map<String, String> labels) {
     return samples.stream()
         .filter(s -> s.name().equals(name))
         .filter(s -> s.labels().entrySet().containsAll(labels.entrySet()))
@@ -51,7 +51,7 @@ final class PrometheusText {
   }
 
   /** The value of the one sample of that name with these labels, or 0 when there is none. */
-  double value(String name, Map<String, String> labels) {
+  public double value(String name, Map<String, String> labels) {
     List<Sample> found = find(name, labels);
     if (found.size() > 1) {
       throw new AssertionError("several samples " + name + labels + ": " + found);
