@@ -272,9 +272,10 @@ class RestoreIsolationIT {
 
   /**
    * Stores that many interactions of the user, in arrays of {@value #BULK}; where a backend cannot
-   * store an array all or nothing (MongoDB answers 501), one at a time on several connections.
+   * store an array all or nothing (MongoDB answers 501), through the write-behind ingest, which
+   * takes arrays on every backend, and a sync that lands them before it answers.
    */
-  static void seed(String user, int records) throws InterruptedException {
+  static void seed(String user, int records) {
     for (int done = 0; done < records; done += BULK) {
       JsonArrayBuilder batch = Json.createArrayBuilder();
       for (int i = 0; i < Math.min(BULK, records - done); i++) {
@@ -283,39 +284,24 @@ class RestoreIsolationIT {
       Api.Reply reply =
           SERVER.service().post(SERVER.baseUrl() + "/api/collections/interactions", batch.build());
       if (reply.status() == 501) {
-        seedOneByOne(user, records - done);
+        seedThroughIngest(user, records - done);
         return;
       }
       assertThat(reply.status()).as(reply.toString()).isEqualTo(201);
     }
   }
 
-  /** One insert; asked again (up to three times) when the loaded machine lets it time out. */
-  private static int insertOne(String user) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return SERVER
-            .service()
-            .post(
-                SERVER.baseUrl() + "/api/collections/interactions",
-                Samples.record("interactions", user))
-            .status();
-      } catch (java.io.UncheckedIOException timedOut) {
-        if (attempt == 3) {
-          throw timedOut;
-        }
+  private static void seedThroughIngest(String user, int records) {
+    for (int done = 0; done < records; done += BULK) {
+      JsonArrayBuilder batch = Json.createArrayBuilder();
+      for (int i = 0; i < Math.min(BULK, records - done); i++) {
+        batch.add(Samples.record("interactions", user));
       }
+      Api.Reply reply =
+          SERVER.service().post(SERVER.baseUrl() + "/api/ingest/interactions", batch.build());
+      assertThat(reply.status()).as(reply.toString()).isEqualTo(202);
     }
-  }
-
-  private static void seedOneByOne(String user, int records) throws InterruptedException {
-    ExecutorService writers = Executors.newFixedThreadPool(8);
-    List<Integer> statuses = Collections.synchronizedList(new ArrayList<>());
-    for (int i = 0; i < records; i++) {
-      writers.submit(() -> statuses.add(insertOne(user)));
-    }
-    writers.shutdown();
-    assertThat(writers.awaitTermination(10, TimeUnit.MINUTES)).isTrue();
-    assertThat(statuses).hasSize(records).containsOnly(201);
+    Api.Reply sync = SERVER.service().post(SERVER.baseUrl() + "/api/sync", "");
+    assertThat(sync.status()).as(sync.toString()).isEqualTo(200);
   }
 }
