@@ -110,15 +110,7 @@ public class AccessLog extends OwnedRecord {
       boolean success,
       String reason) {
     super(userId);
-    this.principal = fitted(principal, 256);
-    this.accessType = fitted(accessType, 64);
-    this.collection = fitted(collection, 64);
-    this.operation = fitted(operation, 256);
-    this.timestamp = timestamp;
-    this.ipAddress = fitted(ipAddress, 64);
-    this.success = success;
-    this.reason = fitted(reason, 1000);
-    assignIdentity();
+    describe(principal, accessType, collection, operation, timestamp, ipAddress, success, reason);
   }
 
   /**
@@ -135,13 +127,26 @@ public class AccessLog extends OwnedRecord {
       Instant timestamp,
       String ipAddress) {
     super(id, userId);
+    describe(principal, accessType, collection, operation, timestamp, ipAddress, true, null);
+  }
+
+  private void describe(
+      String principal,
+      String accessType,
+      String collection,
+      String operation,
+      Instant timestamp,
+      String ipAddress,
+      boolean success,
+      String reason) {
     this.principal = fitted(principal, 256);
     this.accessType = fitted(accessType, 64);
     this.collection = fitted(collection, 64);
     this.operation = fitted(operation, 256);
     this.timestamp = timestamp;
     this.ipAddress = fitted(ipAddress, 64);
-    this.success = true;
+    this.success = success;
+    this.reason = fitted(reason, 1000);
     assignIdentity();
   }
 
