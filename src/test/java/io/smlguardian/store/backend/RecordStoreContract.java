@@ -230,13 +230,7 @@ abstract class RecordStoreContract {
 
     tx(
         () -> {
-          E stale = store.findById(c, record.getId()).orElseThrow();
-          other.inTransaction(
-              () -> {
-                E first = other.store().findById(c, record.getId()).orElseThrow();
-                mutable.write(first, GeneratedRecords.another(mutable, mutable.read(first)));
-                other.store().update(c, first);
-              });
+          E stale = readThenLetAnotherUpdate(c, record, mutable, other);
           mutable.write(stale, GeneratedRecords.another(mutable, mutable.read(stale)));
           assertThatThrownBy(() -> store.update(c, stale))
               .as(c.name())
@@ -247,6 +241,19 @@ abstract class RecordStoreContract {
     E stored = tx(() -> store.findById(c, record.getId())).orElseThrow();
     assertThat(stored.getVersion()).as(c.name()).isEqualTo(2);
     assertThat(mutable.read(stored)).as(c.name()).isNotEqualTo(mutable.read(record));
+  }
+
+  /** Reads the record in this transaction, then another client updates it and commits. */
+  private <E extends StoredRecord> E readThenLetAnotherUpdate(
+      CollectionDescriptor<E> c, E record, FieldDefinition mutable, StoreFixture.Client other) {
+    E stale = store.findById(c, record.getId()).orElseThrow();
+    other.inTransaction(
+        () -> {
+          E first = other.store().findById(c, record.getId()).orElseThrow();
+          mutable.write(first, GeneratedRecords.another(mutable, mutable.read(first)));
+          other.store().update(c, first);
+        });
+    return stale;
   }
 
   @ParameterizedTest
@@ -262,13 +269,7 @@ abstract class RecordStoreContract {
 
     tx(
         () -> {
-          E stale = store.findById(c, record.getId()).orElseThrow();
-          other.inTransaction(
-              () -> {
-                E first = other.store().findById(c, record.getId()).orElseThrow();
-                mutable.write(first, GeneratedRecords.another(mutable, mutable.read(first)));
-                other.store().update(c, first);
-              });
+          E stale = readThenLetAnotherUpdate(c, record, mutable, other);
           assertThatThrownBy(() -> store.delete(c, stale))
               .as(c.name())
               .isInstanceOf(VersionConflictException.class);
