@@ -13,6 +13,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class IngestConfig {
 
   private Path journalDirectory;
+  private boolean autoSave;
   private long flushIntervalMillis;
   private int batchSize;
   private long journalMaxBytes;
@@ -22,6 +23,7 @@ public class IngestConfig {
   @Inject
   public IngestConfig(
       @ConfigProperty(name = "JOURNAL_DIR", defaultValue = "ingest-journal") String directory,
+      @ConfigProperty(name = "PERSISTENCE_AUTO_SAVE", defaultValue = "true") boolean autoSave,
       @ConfigProperty(name = "PERSISTENCE_AUTO_SAVE_INTERVAL", defaultValue = "30000")
           long flushIntervalMillis,
       @ConfigProperty(name = "INGEST_BATCH_SIZE", defaultValue = "1000") int batchSize,
@@ -37,6 +39,7 @@ public class IngestConfig {
       throw new IllegalArgumentException("JOURNAL_MAX_BYTES must be at least 1048576 (1 MiB)");
     }
     this.journalDirectory = Path.of(directory);
+    this.autoSave = autoSave;
     this.flushIntervalMillis = flushIntervalMillis;
     this.batchSize = batchSize;
     this.journalMaxBytes = journalMaxBytes;
@@ -45,6 +48,15 @@ public class IngestConfig {
   /** Where the journal lives: a persistent volume of this instance alone. */
   public Path journalDirectory() {
     return journalDirectory;
+  }
+
+  /**
+   * Whether the flusher writes on its own, every interval and per full batch. Without it, records
+   * wait in the journal for a manual sync (or the next start's replay, which always runs: it is
+   * recovery, not auto-save); a full journal then refuses ingest with 503 until one runs.
+   */
+  public boolean autoSave() {
+    return autoSave;
   }
 
   /** How long records wait in the journal at most before the flusher writes them (ms). */

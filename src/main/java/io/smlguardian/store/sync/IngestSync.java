@@ -103,10 +103,13 @@ public class IngestSync {
         () ->
             "Ingest journal opened: "
                 + stats.pendingRecords()
-                + " records to replay, flushed every "
-                + config.flushIntervalMillis()
-                + " ms or per "
-                + config.batchSize());
+                + " records to replay, "
+                + (config.autoSave()
+                    ? "flushed every "
+                        + config.flushIntervalMillis()
+                        + " ms or per "
+                        + config.batchSize()
+                    : "then flushed by manual syncs only (PERSISTENCE_AUTO_SAVE=false)"));
     synchronized (scheduling) {
       scheduleNext(0);
     }
@@ -120,7 +123,8 @@ public class IngestSync {
     } catch (JournalFullException e) {
       throw e.retryAfter(TimeUnit.MILLISECONDS.toSeconds(config.flushIntervalMillis()));
     }
-    if (journal.stats().pendingRecords() >= config.batchSize()
+    if (config.autoSave()
+        && journal.stats().pendingRecords() >= config.batchSize()
         && batchFlushQueued.compareAndSet(false, true)) {
       executor.execute(
           () -> {
@@ -146,7 +150,13 @@ public class IngestSync {
     boolean flushed = flushQuietly(ReservedIdentities.SCHEDULER);
     synchronized (scheduling) {
       failures = flushed ? 0 : failures + 1;
-      scheduleNext(flushed ? config.flushIntervalMillis() : backoff(failures));
+      if (!flushed) {
+        scheduleNext(backoff(failures)); // the start's replay is retried even without auto-save
+      } else if (config.autoSave()) {
+        scheduleNext(config.flushIntervalMillis());
+      } else {
+        nextSyncTime = null; // until a manual sync
+      }
     }
   }
 

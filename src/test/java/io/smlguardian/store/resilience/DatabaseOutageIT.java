@@ -199,6 +199,7 @@ class DatabaseOutageIT {
     Map<String, Integer> perTable = new java.util.HashMap<>();
     java.util.Set<String> accesses = new java.util.HashSet<>(); // request/collection/owner
     List<String> beforeErasure = new ArrayList<>();
+    Map<String, List<String>> acknowledgedInOrder = new java.util.HashMap<>(); // ids per user
 
     proxy.cut();
     int requests = 4;
@@ -221,6 +222,9 @@ class DatabaseOutageIT {
           beforeErasure.add(reply.object().getJsonArray("ids").getString(i));
         } else {
           perUser.merge(owners.get(i), 1, Integer::sum);
+          acknowledgedInOrder
+              .computeIfAbsent(owners.get(i), u -> new ArrayList<>())
+              .add(reply.object().getJsonArray("ids").getString(i));
           perTable.merge(tables.get(i), 1, Integer::sum);
           accesses.add(r + "/" + tables.get(i) + "/" + owners.get(i));
         }
@@ -267,6 +271,26 @@ class DatabaseOutageIT {
                   .longValue())
           .as("ingest audit entries of " + user)
           .isEqualTo(accesses.stream().filter(a -> a.endsWith("/" + user)).count());
+    }
+    // In order per user: the 81 records land in two flush transactions or more (batches of 50); a
+    // record acknowledged after another of its owner's never lands in an earlier transaction than
+    // it (PostgreSQL's xmin: the id of the transaction that inserted the row).
+    for (String user : users) {
+      List<Long> transactions = new ArrayList<>();
+      for (String id : acknowledgedInOrder.get(user)) {
+        transactions.add(
+            ((Number)
+                    Database.single(
+                        "SELECT xmin::text::bigint FROM interactions WHERE id = ?::uuid"
+                            + " UNION ALL SELECT xmin::text::bigint FROM memories WHERE id = ?::uuid",
+                        id,
+                        id))
+                .longValue());
+      }
+      assertThat(transactions).as("landing transactions of " + user + "'s records").isSorted();
+      assertThat(new java.util.HashSet<>(transactions))
+          .as(user + " in both batches")
+          .hasSizeGreaterThan(1);
     }
     for (String id : beforeErasure) {
       assertThat(

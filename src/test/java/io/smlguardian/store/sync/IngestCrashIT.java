@@ -26,8 +26,10 @@ import org.junit.jupiter.api.Test;
  * A server killed with SIGKILL after acknowledging records (202) and before flushing them, its
  * journal then torn at its end as a crash in the middle of a write leaves it: after the restart
  * every acknowledged record is in the database, once, before the service reports ready. Shown on
- * second servers whose flusher waits an hour, one on the build's PostgreSQL, one on a SQLite file
- * of its own.
+ * second servers whose flusher does not run meanwhile: one on the build's PostgreSQL whose flusher
+ * waits an hour, one on a SQLite file of its own with auto-save off ({@code
+ * PERSISTENCE_AUTO_SAVE=false}), whose records stay in the journal however short the interval and
+ * small the batch, until the start's replay or a manual sync.
  */
 @Tag("postgresql") // starts copies of the PostgreSQL test server: once per build is enough
 class IngestCrashIT {
@@ -45,6 +47,7 @@ class IngestCrashIT {
     Path journal = Files.createTempDirectory("guardian-ingest-pg").resolve("journal");
     crashAndRecover(
         "guardianStore-ingest-pg",
+        Duration.ZERO,
         Map.of(
             "JOURNAL_DIR", journal.toString(),
             "PERSISTENCE_AUTO_SAVE_INTERVAL", NEVER,
@@ -58,22 +61,29 @@ class IngestCrashIT {
     Path data = Files.createTempDirectory("guardian-ingest-sqlite");
     crashAndRecover(
         "guardianStore-ingest-sqlite",
+        Duration.ofSeconds(2), // twenty intervals: records would have been flushed with auto-save
         Map.of(
             "DB_BACKEND",
             "sqlite",
             "DATA_DIR",
             data.toString(),
+            "PERSISTENCE_AUTO_SAVE",
+            "false",
             "PERSISTENCE_AUTO_SAVE_INTERVAL",
-            NEVER,
+            "100",
             "JOURNAL_MAX_BYTES",
             LIMIT,
             "INGEST_BATCH_SIZE",
-            NO_BATCH),
+            "50"),
         data.resolve("ingest-journal")); // JOURNAL_DIR's default: in DATA_DIR
   }
 
-  private static void crashAndRecover(String name, Map<String, String> environment, Path journal)
-      throws Exception {
+  /**
+   * @param idle how long to wait after the last acknowledgment before checking that nothing was
+   *     flushed
+   */
+  private static void crashAndRecover(
+      String name, Duration idle, Map<String, String> environment, Path journal) throws Exception {
     String run = "crash-" + UUID.randomUUID().toString().substring(0, 8);
     Api.Client service = Api.as(TestTokens.token("it-ingest-crash", "service"));
     Api.Client operator = Api.as(TestTokens.token("it-ingest-crash-operator", "operator"));
@@ -103,6 +113,7 @@ class IngestCrashIT {
           acknowledged.add(new String[] {collections.get(i), ids.getString(i)});
         }
       }
+      Thread.sleep(idle.toMillis());
       JsonObject pending = operator.get(base + "/api/sync").object();
       assertThat(pending.getInt("pendingWrites")).as(pending.toString()).isEqualTo(200);
       assertThat(pending.getBoolean("isSynced")).isFalse();
@@ -123,6 +134,10 @@ class IngestCrashIT {
       JsonObject status = operator.get(base + "/api/sync").object();
       assertThat(status.getInt("pendingWrites")).as(status.toString()).isZero();
       assertThat(status.getBoolean("isSynced")).isTrue();
+      // Without auto-save, no flush is scheduled after the start's replay: the next is a manual
+      // one.
+      boolean autoSave = !"false".equals(environment.get("PERSISTENCE_AUTO_SAVE"));
+      assertThat(status.isNull("nextSyncTime")).as(status.toString()).isEqualTo(!autoSave);
       for (String[] record : acknowledged) {
         Api.Reply found = service.get(base + "/api/collections/" + record[0] + "/" + record[1]);
         assertThat(found.status()).as(record[0] + "/" + record[1]).isEqualTo(200);
