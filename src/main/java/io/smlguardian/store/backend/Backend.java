@@ -1,5 +1,10 @@
 package io.smlguardian.store.backend;
 
+import io.smlguardian.store.collection.BackendStore;
+import io.smlguardian.store.jpa.H2RecordStore;
+import io.smlguardian.store.jpa.PostgresqlRecordStore;
+import io.smlguardian.store.jpa.SqliteRecordStore;
+import io.smlguardian.store.mongo.MongoRecordStore;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -26,27 +31,16 @@ public enum Backend {
   }
 
   /**
-   * Whether a transaction may open another of its own while it is open. Not on SQLite: its one
-   * connection (and its one writer) belongs to the open transaction until it ends.
+   * The class of the backend's store bean: each owns its backend's primitives (locks, sizes,
+   * encodings, its pool's figures).
    */
-  public boolean nestedTransactions() {
-    return this != SQLITE;
-  }
-
-  /**
-   * The datasource a backup's snapshot reads through. SQLite's is a connection of its own
-   * (jdbc/guardianSnapshot, sqlite.xml), not the API's only one: WAL keeps the reader's snapshot
-   * while the API goes on writing, and the backup's audit receipt has a connection to write with
-   * (Liberty keeps a connection taken outside a transaction until the batch step ends, even once
-   * closed). The other backends' pools have connections to spare.
-   */
-  public String snapshotDataSource() {
-    return this == SQLITE ? "jdbc/guardianSnapshot" : "jdbc/guardian";
-  }
-
-  /** Whether the data lives only as long as the server, so that nothing is lost by a reset. */
-  public boolean ephemeral() {
-    return this == MEMORY;
+  Class<? extends BackendStore> storeClass() {
+    return switch (this) {
+      case SQLITE -> SqliteRecordStore.class;
+      case MEMORY -> H2RecordStore.class;
+      case POSTGRESQL -> PostgresqlRecordStore.class;
+      case MONGODB -> MongoRecordStore.class;
+    };
   }
 
   /**
