@@ -9,20 +9,30 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** The backends the store runs on, as {@code DB_BACKEND} names them. */
+/**
+ * The backends the store runs on. The code names each by its database; users name them as {@code
+ * DB_BACKEND} does ({@link #configName()}), which differs for H2 alone: {@code memory}, the name
+ * users have configured it by since the seed.
+ */
 public enum Backend {
   /** One SQLite file; the default, with nothing to install. */
-  SQLITE,
+  SQLITE("sqlite"),
   /** H2 in the server's memory, empty at each start: development and tests. */
-  MEMORY,
+  H2("memory"),
   /** PostgreSQL: production. */
-  POSTGRESQL,
+  POSTGRESQL("postgresql"),
   /** MongoDB through its Java driver (not JPA). */
-  MONGODB;
+  MONGODB("mongodb");
 
-  /** The name in configuration, e.g. {@code sqlite}. */
+  private final String configName;
+
+  Backend(String configName) {
+    this.configName = configName;
+  }
+
+  /** The name in configuration ({@code DB_BACKEND}), e.g. {@code sqlite}, {@code memory}. */
   public String configName() {
-    return name().toLowerCase(Locale.ROOT);
+    return configName;
   }
 
   /** Whether the records live in a relational database through JPA and the jdbc/guardian pool. */
@@ -37,7 +47,7 @@ public enum Backend {
   Class<? extends BackendStore> storeClass() {
     return switch (this) {
       case SQLITE -> SqliteRecordStore.class;
-      case MEMORY -> H2RecordStore.class;
+      case H2 -> H2RecordStore.class;
       case POSTGRESQL -> PostgresqlRecordStore.class;
       case MONGODB -> MongoRecordStore.class;
     };

@@ -78,7 +78,7 @@ final class JpaStoreFixture implements StoreFixture {
         switch (backend) {
           case POSTGRESQL -> new PostgresqlRecordStore(transactionScoped(), joined);
           case SQLITE -> new SqliteRecordStore(transactionScoped(), joined, plain);
-          case MEMORY -> new H2RecordStore(transactionScoped(), joined);
+          case H2 -> new H2RecordStore(transactionScoped(), joined);
           case MONGODB -> throw new IllegalArgumentException("not a JPA backend");
         };
     // H2's user locks find the transaction registry in JNDI, as in the server.
@@ -94,7 +94,7 @@ final class JpaStoreFixture implements StoreFixture {
     h2.setURL(url);
     h2.setUser("sa");
     return new JpaStoreFixture(
-        Backend.MEMORY,
+        Backend.H2,
         h2,
         h2,
         Map.of("jakarta.persistence.jdbc.url", url, "jakarta.persistence.jdbc.user", "sa"),
@@ -290,7 +290,7 @@ final class JpaStoreFixture implements StoreFixture {
           throw new IllegalStateException(e);
         }
       }
-      case MEMORY -> waiter.getState() == Thread.State.WAITING;
+      case H2 -> waiter.getState() == Thread.State.WAITING;
       default -> false;
     };
   }

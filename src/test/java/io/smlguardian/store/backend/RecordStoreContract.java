@@ -128,7 +128,7 @@ abstract class RecordStoreContract {
   void declaresWhatItsBackendCanDo() {
     Backend backend = fixture.backend();
     assertThat(store.supportsAtomicWrites()).isEqualTo(backend.relational());
-    assertThat(store.resettable()).isEqualTo(backend == Backend.MEMORY);
+    assertThat(store.resettable()).isEqualTo(backend == Backend.H2);
     assertThat(store.concurrentWriters())
         .isEqualTo(backend == Backend.SQLITE ? 1 : Integer.MAX_VALUE);
   }
@@ -906,7 +906,7 @@ abstract class RecordStoreContract {
             },
             threads);
 
-    boolean locks = fixture.backend() == Backend.POSTGRESQL || fixture.backend() == Backend.MEMORY;
+    boolean locks = fixture.backend() == Backend.POSTGRESQL || fixture.backend() == Backend.H2;
     if (locks) {
       while (waiterThread[0] == null || !fixture.someoneAwaitsAUserLock(waiterThread[0])) {
         assertThat(waiter).isNotDone();
