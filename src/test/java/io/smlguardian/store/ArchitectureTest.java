@@ -9,6 +9,10 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import io.smlguardian.store.backend.Backend;
+import io.smlguardian.store.backend.BackendConfig;
+import io.smlguardian.store.collection.AtomicWrites;
+import io.smlguardian.store.collection.RecordStore;
 import jakarta.persistence.Entity;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Path;
@@ -17,7 +21,8 @@ import java.util.stream.Stream;
 
 /**
  * Keeps the layout honest: the collection kernel knows no collection, collections know nothing of
- * each other, features form no cycles, and REST resources stay thin translators.
+ * each other, features form no cycles, REST resources stay thin translators, and only the backend
+ * selection and the stores tell backends apart.
  */
 @AnalyzeClasses(
     packages = "io.smlguardian.store",
@@ -92,4 +97,30 @@ class ArchitectureTest {
   @ArchTest
   static final ArchRule restClassesAreNotCalledServices =
       classes().that().areAnnotatedWith(Path.class).should().haveSimpleNameEndingWith("Resource");
+
+  /**
+   * What differs between backends is the stores' business ({@code jpa}, {@code mongo}) and the
+   * backend selection's ({@code backend}): no other class names a backend, nor reads which backend
+   * is configured, so none can branch on it. (Without the backend, a caller has nothing to compare
+   * but {@code StoreInfo.backend()}, which says for status and problems only.)
+   */
+  @ArchTest
+  static final ArchRule onlyTheStoresTellBackendsApart =
+      noClasses()
+          .that()
+          .resideOutsideOfPackages(ROOT + "backend..", ROOT + "jpa..", ROOT + "mongo..")
+          .should()
+          .dependOnClassesThat()
+          .belongToAnyOf(Backend.class, BackendConfig.class);
+
+  /** The one capability callers act on, atomic writes, is asked of the store in one place. */
+  @ArchTest
+  static final ArchRule atomicWritesAreAskedInOnePlace =
+      noClasses()
+          .that()
+          .doNotBelongToAnyOf(AtomicWrites.class)
+          .and()
+          .resideOutsideOfPackages(ROOT + "jpa..", ROOT + "mongo..")
+          .should()
+          .callMethod(RecordStore.class, "supportsAtomicWrites");
 }

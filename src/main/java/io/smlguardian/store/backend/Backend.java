@@ -1,23 +1,38 @@
 package io.smlguardian.store.backend;
 
+import io.smlguardian.store.collection.BackendStore;
+import io.smlguardian.store.jpa.H2RecordStore;
+import io.smlguardian.store.jpa.PostgresqlRecordStore;
+import io.smlguardian.store.jpa.SqliteRecordStore;
+import io.smlguardian.store.mongo.MongoRecordStore;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** The backends the store runs on, as {@code DB_BACKEND} names them. */
+/**
+ * The backends the store runs on. The code names each by its database; users name them as {@code
+ * DB_BACKEND} does ({@link #configName()}), which differs for H2 alone: {@code memory}, the name
+ * users have configured it by since the seed.
+ */
 public enum Backend {
   /** One SQLite file; the default, with nothing to install. */
-  SQLITE,
+  SQLITE("sqlite"),
   /** H2 in the server's memory, empty at each start: development and tests. */
-  MEMORY,
+  H2("memory"),
   /** PostgreSQL: production. */
-  POSTGRESQL,
+  POSTGRESQL("postgresql"),
   /** MongoDB through its Java driver (not JPA). */
-  MONGODB;
+  MONGODB("mongodb");
 
-  /** The name in configuration, e.g. {@code sqlite}. */
+  private final String configName;
+
+  Backend(String configName) {
+    this.configName = configName;
+  }
+
+  /** The name in configuration ({@code DB_BACKEND}), e.g. {@code sqlite}, {@code memory}. */
   public String configName() {
-    return name().toLowerCase(Locale.ROOT);
+    return configName;
   }
 
   /** Whether the records live in a relational database through JPA and the jdbc/guardian pool. */
@@ -26,27 +41,16 @@ public enum Backend {
   }
 
   /**
-   * Whether a transaction may open another of its own while it is open. Not on SQLite: its one
-   * connection (and its one writer) belongs to the open transaction until it ends.
+   * The class of the backend's store bean: each owns its backend's primitives (locks, sizes,
+   * encodings, its pool's figures).
    */
-  public boolean nestedTransactions() {
-    return this != SQLITE;
-  }
-
-  /**
-   * The datasource a backup's snapshot reads through. SQLite's is a connection of its own
-   * (jdbc/guardianSnapshot, sqlite.xml), not the API's only one: WAL keeps the reader's snapshot
-   * while the API goes on writing, and the backup's audit receipt has a connection to write with
-   * (Liberty keeps a connection taken outside a transaction until the batch step ends, even once
-   * closed). The other backends' pools have connections to spare.
-   */
-  public String snapshotDataSource() {
-    return this == SQLITE ? "jdbc/guardianSnapshot" : "jdbc/guardian";
-  }
-
-  /** Whether the data lives only as long as the server, so that nothing is lost by a reset. */
-  public boolean ephemeral() {
-    return this == MEMORY;
+  Class<? extends BackendStore> storeClass() {
+    return switch (this) {
+      case SQLITE -> SqliteRecordStore.class;
+      case H2 -> H2RecordStore.class;
+      case POSTGRESQL -> PostgresqlRecordStore.class;
+      case MONGODB -> MongoRecordStore.class;
+    };
   }
 
   /**

@@ -15,7 +15,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class BackendConfig {
 
   private Backend backend;
-  private String mongoUri;
   private Optional<Path> sqlitePath;
 
   protected BackendConfig() {}
@@ -28,21 +27,13 @@ public class BackendConfig {
   @Inject
   public BackendConfig(
       @ConfigProperty(name = "DB_BACKEND", defaultValue = "sqlite") String backend,
-      @ConfigProperty(name = "MONGO_URI", defaultValue = "mongodb://localhost:27017/sml_guardian")
-          String mongoUri,
       @ConfigProperty(name = "SQLITE_PATH") Optional<String> sqlitePath) {
     this.backend = Backend.named(backend);
-    this.mongoUri = mongoUri;
     this.sqlitePath = sqlitePath.filter(p -> !p.isBlank()).map(Path::of);
   }
 
   public Backend backend() {
     return backend;
-  }
-
-  /** The MongoDB connection string, naming the database (used when the backend is mongodb). */
-  public String mongoUri() {
-    return mongoUri;
   }
 
   /** The SQLite database file (used when the backend is sqlite), when configured. */

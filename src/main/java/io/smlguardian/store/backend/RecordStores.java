@@ -1,92 +1,64 @@
 package io.smlguardian.store.backend;
 
 import io.smlguardian.store.accesslog.LedgerStore;
-import io.smlguardian.store.collection.CollectionRegistry;
+import io.smlguardian.store.collection.BackendStore;
+import io.smlguardian.store.collection.BulkStore;
 import io.smlguardian.store.collection.RecordStore;
-import io.smlguardian.store.jpa.JpaRecordStore;
-import io.smlguardian.store.jpa.NoQueryRetries;
-import io.smlguardian.store.mongo.MongoRecordStore;
-import jakarta.annotation.Resource;
+import io.smlguardian.store.collection.StoreInfo;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.context.Dependent;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
-import javax.naming.InitialContext;
-import javax.naming.NamingException;
-import javax.sql.DataSource;
-import org.eclipse.microprofile.metrics.MetricRegistry;
 
 /**
- * The one {@link RecordStore} of the application, for the configured backend: JPA on the
- * jdbc/guardian datasource for sqlite, memory and postgresql, the MongoDB driver for mongodb. The
- * stores themselves are not beans, so this producer is the only candidate for a RecordStore
- * injection point. Whichever it is, it comes wrapped in a {@link MeasuredRecordStore}, which times
- * every operation for the metrics endpoint. The same backend store also serves the audit ledger's
- * one primitive of its own ({@link LedgerStore}).
+ * The store of the configured backend ({@code DB_BACKEND}), offered under each of its roles: a
+ * caller injects {@link RecordStore}, {@link BulkStore}, {@link StoreInfo} or the audit ledger's
+ * {@link LedgerStore}, never a backend's class.
+ *
+ * <p>Each backend's store is an application-scoped bean of its own, typed to its class alone so
+ * that none answers a role's injection point by itself; these producers hand out the configured
+ * one's client proxy. Calls through that proxy reach the bean's intercepted instance, so its
+ * interceptors ({@code @MeasuredStore}: the store timers) apply: a producer's own product is never
+ * intercepted, but here the product is the bean's proxy. This is simpler than the alternatives on
+ * Open Liberty (CDI 4.0): enabling one {@code @Alternative} per backend cannot follow a
+ * configuration value, and an {@code InterceptionFactory} would wrap objects the producer
+ * constructs itself, with their injection done by hand. The stores not configured are never
+ * instantiated.
  */
 @ApplicationScoped
 public class RecordStores {
 
-  @PersistenceContext(unitName = "guardian")
-  private EntityManager em;
-
-  @Resource(lookup = "jdbc/guardian")
-  private DataSource dataSource;
-
   @Inject private BackendConfig config;
-  @Inject private CollectionRegistry collections;
-  @Inject private MetricRegistry metrics;
-
-  private RecordStore backendStore;
+  @Inject @Any private Instance<BackendStore> stores;
 
   @Produces
-  @ApplicationScoped
-  RecordStore recordStore() {
-    return new MeasuredRecordStore(backendStore(), metrics);
+  @Dependent
+  RecordStore records() {
+    return store();
   }
 
-  /** The audit ledger's primitive, from the same backend store. */
   @Produces
-  @ApplicationScoped
-  LedgerStore ledgerStore() {
-    return (LedgerStore) backendStore();
+  @Dependent
+  BulkStore bulk() {
+    return store();
   }
 
-  private synchronized RecordStore backendStore() {
-    if (backendStore == null) {
-      backendStore = connectedStore();
-    }
-    return backendStore;
+  @Produces
+  @Dependent
+  StoreInfo info() {
+    return store();
   }
 
-  private RecordStore connectedStore() {
-    Backend backend = config.backend();
-    if (backend == Backend.MONGODB) {
-      return MongoRecordStore.connect(config.mongoUri(), collections.all());
-    }
-    NoQueryRetries.applyTo(em); // the service retries whole transactions itself
-    return new JpaRecordStore(
-        em,
-        dataSource,
-        lookup(backend.snapshotDataSource()),
-        backend.configName(),
-        backend.nestedTransactions(),
-        backend.ephemeral());
+  /** The audit ledger's primitive, from the same store. */
+  @Produces
+  @Dependent
+  LedgerStore ledger() {
+    return (LedgerStore) store();
   }
 
-  private static DataSource lookup(String name) {
-    try {
-      return InitialContext.doLookup(name);
-    } catch (NamingException e) {
-      throw new IllegalStateException(name + " is not configured: " + e.getMessage(), e);
-    }
-  }
-
-  void close(@Disposes RecordStore store) throws Exception {
-    if (store instanceof AutoCloseable closeable) {
-      closeable.close();
-    }
+  private BackendStore store() {
+    return stores.select(config.backend().storeClass()).get();
   }
 }

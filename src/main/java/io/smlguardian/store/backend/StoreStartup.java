@@ -1,6 +1,6 @@
 package io.smlguardian.store.backend;
 
-import io.smlguardian.store.collection.RecordStore;
+import io.smlguardian.store.collection.StoreInfo;
 import io.smlguardian.store.files.PrivateFiles;
 import io.smlguardian.store.jpa.SchemaMigration;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,7 +24,7 @@ public class StoreStartup {
 
   @Inject private BackendConfig config;
   @Inject private SchemaMigration migration;
-  @Inject private RecordStore store;
+  @Inject private StoreInfo store;
 
   private volatile String schemaVersion;
 
@@ -39,10 +39,6 @@ public class StoreStartup {
       schemaVersion = "none";
     }
     LOG.info("Records are stored on " + config.backend().configName());
-  }
-
-  public Backend backend() {
-    return config.backend();
   }
 
   /**

@@ -3,9 +3,10 @@ package io.smlguardian.store.backup;
 import io.smlguardian.store.accesslog.AuditLedger;
 import io.smlguardian.store.accesslog.AuditTrail;
 import io.smlguardian.store.backend.StoreStartup;
+import io.smlguardian.store.collection.BulkStore;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.RecordSnapshot;
-import io.smlguardian.store.collection.RecordStore;
+import io.smlguardian.store.collection.StoreInfo;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,7 +31,8 @@ public class BackupService {
 
   private static final Logger LOG = Logger.getLogger(BackupService.class.getName());
 
-  private RecordStore store;
+  private BulkStore store;
+  private StoreInfo info;
   private StoreStartup startup;
   private BackupContents contents;
   private BackupArchives archives;
@@ -45,7 +47,8 @@ public class BackupService {
 
   @Inject
   public BackupService(
-      RecordStore store,
+      BulkStore store,
+      StoreInfo info,
       StoreStartup startup,
       BackupContents contents,
       BackupArchives archives,
@@ -53,6 +56,7 @@ public class BackupService {
       AuditTrail audit,
       AuditLedger auditLedger) {
     this.store = store;
+    this.info = info;
     this.startup = startup;
     this.contents = contents;
     this.archives = archives;
@@ -80,7 +84,7 @@ public class BackupService {
               new ArchiveWriter(
                   partial,
                   id,
-                  store.backend(),
+                  info.backend(),
                   String.valueOf(startup.schemaVersion()),
                   config.compression(),
                   config.key().orElse(null),

@@ -4,10 +4,10 @@ import io.smlguardian.store.accesslog.AccessLogs;
 import io.smlguardian.store.accesslog.AuditLedger;
 import io.smlguardian.store.accesslog.AuditLedgerState;
 import io.smlguardian.store.accesslog.AuditTrail;
+import io.smlguardian.store.collection.AtomicWrites;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.DataCategory;
 import io.smlguardian.store.collection.OwnedRecord;
-import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.StoredRecord;
 import io.smlguardian.store.privacy.Erasure;
 import io.smlguardian.store.privacy.Erasures;
@@ -86,7 +86,7 @@ public class RestoreService {
   private StoreLoader loader;
   private ErasureLedger legacyLedger;
   private Erasures erasures;
-  private RecordStore store;
+  private AtomicWrites atomicWrites;
   private Maintenance maintenance;
   private RetentionConfig retention;
   private AuditTrail audit;
@@ -105,7 +105,7 @@ public class RestoreService {
       StoreLoader loader,
       ErasureLedger legacyLedger,
       Erasures erasures,
-      RecordStore store,
+      AtomicWrites atomicWrites,
       Maintenance maintenance,
       RetentionConfig retention,
       AuditTrail audit,
@@ -116,7 +116,7 @@ public class RestoreService {
     this.loader = loader;
     this.legacyLedger = legacyLedger;
     this.erasures = erasures;
-    this.store = store;
+    this.atomicWrites = atomicWrites;
     this.maintenance = maintenance;
     this.retention = retention;
     this.audit = audit;
@@ -318,7 +318,7 @@ public class RestoreService {
         () ->
             erasures.excludingErasures(
                 () -> loader.switchIn(switches, mustBeEmpty, !plan.keepCurrent()));
-    return store.supportsAtomicWrites()
+    return atomicWrites.guaranteed()
         ? run.call()
         : maintenance.during("switching in a restored backup", run);
   }

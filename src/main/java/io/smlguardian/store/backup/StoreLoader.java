@@ -1,9 +1,10 @@
 package io.smlguardian.store.backup;
 
 import io.smlguardian.store.accesslog.LedgerStore;
+import io.smlguardian.store.collection.BulkStore;
 import io.smlguardian.store.collection.CollectionDescriptor;
-import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.StoredRecord;
+import io.smlguardian.store.collection.TimeKeyRange;
 import io.smlguardian.store.privacy.Erasures;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,14 +28,14 @@ import java.util.Map;
 @ApplicationScoped
 public class StoreLoader {
 
-  private RecordStore store;
+  private BulkStore store;
   private LedgerStore ledger;
   private BackupContents contents;
 
   protected StoreLoader() {}
 
   @Inject
-  public StoreLoader(RecordStore store, LedgerStore ledger, BackupContents contents) {
+  public StoreLoader(BulkStore store, LedgerStore ledger, BackupContents contents) {
     this.store = store;
     this.ledger = ledger;
     this.contents = contents;
@@ -63,7 +64,7 @@ public class StoreLoader {
   public Map<String, Long> counts(List<CollectionDescriptor<?>> collections) {
     Map<String, Long> counts = new LinkedHashMap<>();
     for (CollectionDescriptor<?> collection : collections) {
-      counts.put(collection.name(), store.count(collection, List.of()));
+      counts.put(collection.name(), store.count(collection, List.of(), TimeKeyRange.ALL));
     }
     return counts;
   }
@@ -109,7 +110,7 @@ public class StoreLoader {
       List<Switch> switches, List<CollectionDescriptor<?>> mustBeEmpty, boolean unplaceAudit) {
     store.lockCollection(Erasures.ERASURES, true);
     for (CollectionDescriptor<?> collection : mustBeEmpty) {
-      long present = store.count(collection, List.of());
+      long present = store.count(collection, List.of(), TimeKeyRange.ALL);
       if (present > 0) {
         throw BackupException.conflict(
             "The store is not empty ("

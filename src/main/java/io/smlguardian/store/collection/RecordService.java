@@ -40,6 +40,7 @@ public class RecordService {
   private AccessRecorder audit;
   private RecordReads reads;
   private ReadCache cache;
+  private AtomicWrites atomicWrites;
 
   protected RecordService() {}
 
@@ -51,13 +52,15 @@ public class RecordService {
       CollectionConfig config,
       AccessRecorder audit,
       RecordReads reads,
-      ReadCache cache) {
+      ReadCache cache,
+      AtomicWrites atomicWrites) {
     this.collections = collections;
     this.store = store;
     this.mapper = mapper;
     this.audit = audit;
     this.reads = reads;
     this.cache = cache;
+    this.atomicWrites = atomicWrites;
     this.parser = new QueryParser(config.queryLimits());
     this.maxRecordsPerRequest = config.maxRecordsPerRequest();
   }
@@ -256,8 +259,6 @@ public class RecordService {
    * @param request what is refused, for the problem's detail
    */
   public void requireAtomicWrites(String request) {
-    if (!store.supportsAtomicWrites()) {
-      throw new AtomicWritesUnsupportedException(store.backend(), request);
-    }
+    atomicWrites.require(request);
   }
 }

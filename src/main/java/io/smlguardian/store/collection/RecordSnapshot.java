@@ -3,9 +3,9 @@ package io.smlguardian.store.collection;
 import java.io.IOException;
 
 /**
- * One read of whole collections, as {@link RecordStore#openSnapshot()} opens it: a backup reads
- * every collection through it, one after the other, an export every record of one user, and the
- * backend keeps them consistent with each other where it can (one repeatable-read transaction on a
+ * One read of whole collections, as {@link BulkStore#openSnapshot()} opens it: a backup reads every
+ * collection through it, one after the other, an export every record of one user, and the backend
+ * keeps them consistent with each other where it can (one repeatable-read transaction on a
  * relational database).
  */
 public interface RecordSnapshot extends AutoCloseable {

@@ -34,16 +34,17 @@ public class StoreReset {
   public StoreReset(
       CollectionRegistry collections,
       RecordStore store,
+      StoreInfo info,
       CollectionConfig config,
       Event<StoreCleared> cleared) {
     this.collections = collections;
     this.store = store;
     this.cleared = cleared;
-    this.enabled = config.memoryResetEnabled() && store.ephemeral();
-    if (config.memoryResetEnabled() && !store.ephemeral()) {
+    this.enabled = config.memoryResetEnabled() && info.resettable();
+    if (config.memoryResetEnabled() && !info.resettable()) {
       LOG.warning(
           "MEMORY_RESET_ENABLED is ignored on "
-              + store.backend()
+              + info.backend()
               + ": only the memory backend can be reset");
     }
   }

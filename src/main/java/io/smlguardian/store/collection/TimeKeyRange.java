@@ -5,8 +5,8 @@ import java.io.Serializable;
 /**
  * A stretch of a collection's time order: the records after {@code after} (from the first when
  * null) up to and including {@code upTo} (to the last when null). A bulk job cuts a collection into
- * such ranges with {@link RecordStore#timeKeyAt} and deletes one range per statement. A bounded
- * range leaves out records without a time; {@link #ALL} restricts nothing.
+ * such ranges with {@link BulkStore#timeKeyAt} and deletes one range per statement. A bounded range
+ * leaves out records without a time; {@link #ALL} restricts nothing.
  *
  * @param after the key before the range, or null
  * @param upTo the range's last key, or null

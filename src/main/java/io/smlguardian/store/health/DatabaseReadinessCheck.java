@@ -1,6 +1,6 @@
 package io.smlguardian.store.health;
 
-import io.smlguardian.store.collection.RecordStore;
+import io.smlguardian.store.collection.StoreInfo;
 import io.smlguardian.store.resilience.DatabaseGuard;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -28,7 +28,7 @@ public class DatabaseReadinessCheck implements HealthCheck {
 
   private static final Logger LOG = Logger.getLogger(DatabaseReadinessCheck.class.getName());
 
-  @Inject RecordStore store;
+  @Inject StoreInfo store;
   @Inject DatabaseGuard guard;
 
   @Override

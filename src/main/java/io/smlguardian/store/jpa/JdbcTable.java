@@ -193,13 +193,13 @@ final class JdbcTable<E extends StoredRecord> {
   }
 
   /**
-   * An insert of {@code rows} rows that skips each row whose id is already stored, in the dialect
-   * of the backend: PostgreSQL and SQLite (3.24 and later) take {@code ON CONFLICT (id) DO
-   * NOTHING}; H2 takes a standard MERGE, one row per statement ({@code rows} must then be 1), since
-   * the parameters of a multi-row VALUES source would have no type there.
+   * An insert of {@code rows} rows that skips each row whose id is already stored: PostgreSQL and
+   * SQLite (3.24 and later) take {@code ON CONFLICT (id) DO NOTHING}; H2 takes a standard MERGE
+   * ({@code merge}), one row per statement ({@code rows} must then be 1), since the parameters of a
+   * multi-row VALUES source would have no type there.
    */
-  String insertIfAbsent(int rows, String backend) {
-    if (backend.equals("postgresql") || backend.equals("sqlite")) {
+  String insertIfAbsent(int rows, boolean merge) {
+    if (!merge) {
       return insert(rows) + " ON CONFLICT (" + columns.get(0) + ") DO NOTHING";
     }
     if (rows != 1) {

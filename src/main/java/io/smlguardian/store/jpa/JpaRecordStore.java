@@ -1,11 +1,11 @@
 package io.smlguardian.store.jpa;
 
 import io.smlguardian.store.accesslog.LedgerStore;
+import io.smlguardian.store.collection.BackendStore;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.OwnedRecord;
 import io.smlguardian.store.collection.RecordCache;
 import io.smlguardian.store.collection.RecordSnapshot;
-import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.StorageSize;
 import io.smlguardian.store.collection.StoredRecord;
 import io.smlguardian.store.collection.TimeKey;
@@ -15,9 +15,13 @@ import io.smlguardian.store.collection.query.Filter;
 import io.smlguardian.store.collection.query.FilterOperator;
 import io.smlguardian.store.collection.query.RecordQuery;
 import io.smlguardian.store.collection.query.SortOrder;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.OptimisticLockException;
+import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.Query;
 import jakarta.persistence.Table;
 import jakarta.persistence.criteria.CommonAbstractCriteria;
@@ -31,6 +35,7 @@ import jakarta.persistence.criteria.Root;
 import jakarta.persistence.criteria.Subquery;
 import java.io.IOException;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -45,6 +50,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.persistence.queries.ModifyQuery;
 import org.eclipse.persistence.sessions.UnitOfWork;
 
@@ -53,13 +59,17 @@ import org.eclipse.persistence.sessions.UnitOfWork;
  * validated {@link RecordQuery} objects, so field names are entity attributes and values are bound
  * parameters; nothing from a request is ever spliced into SQL.
  *
- * <p>One class for PostgreSQL, SQLite and H2: what differs is the schema (Flyway's, per vendor) and
- * EclipseLink's platform. Several writes in one JTA transaction are all or nothing here.
+ * <p>What PostgreSQL, SQLite and H2 share: the schema differs only by Flyway's vendor scripts, and
+ * EclipseLink's platform hides the rest. Several writes in one JTA transaction are all or nothing
+ * here. What one vendor does its own way (user and table locks, sizes, SQLite's encoding of times
+ * and uuids, an insert that skips stored ids, the pool) its subclass says: {@link
+ * PostgresqlRecordStore}, {@link SqliteRecordStore}, {@link H2RecordStore}.
  *
- * <p>Not a CDI bean itself: the backend selection constructs it, with the container's
- * transaction-scoped entity manager.
+ * <p>The subclasses are application-scoped beans, with the container's transaction-scoped entity
+ * manager and the jdbc/guardian datasource injected; tests construct them on their own entity
+ * manager and datasource.
  */
-public class JpaRecordStore implements RecordStore, LedgerStore {
+public abstract class JpaRecordStore implements BackendStore, LedgerStore {
 
   /**
    * Rows per multi-row INSERT of a restore: 100 rows of at most 15 columns stay far below every
@@ -70,37 +80,68 @@ public class JpaRecordStore implements RecordStore, LedgerStore {
   /** Rows a snapshot's query hands over per round trip: bounded memory, few round trips. */
   private static final int FETCH_SIZE = 5000;
 
+  /** The datasource of the {@code guardian} unit, as server.xml names it. */
+  static final String DATASOURCE = "jdbc/guardian";
+
   private final Map<String, JdbcTable<?>> tables = new ConcurrentHashMap<>();
-  private final UserLocks memoryLocks = new UserLocks();
-  private final EntityManager em;
-  private final DataSource dataSource;
-  private final DataSource snapshots;
-  private final String backend;
-  private final boolean nestedTransactions;
-  private final boolean ephemeral;
+
+  @PersistenceContext(unitName = "guardian")
+  EntityManager em;
+
+  @Resource(lookup = DATASOURCE)
+  DataSource dataSource;
+
+  @Inject
+  @ConfigProperty(name = "DB_POOL_SIZE", defaultValue = "10")
+  long configuredPoolSize;
+
+  /** For the container, which injects the fields. */
+  protected JpaRecordStore() {}
 
   /**
-   * @param em the container-managed entity manager of the {@code guardian} unit
-   * @param dataSource the same unit's datasource, for {@link #ping()}
-   * @param snapshots where {@link #openSnapshot()} takes its connection: the same datasource, or
-   *     one of its own on the same database
-   * @param backend the backend's name, as {@code DB_BACKEND} gives it
-   * @param nestedTransactions whether a transaction may open another meanwhile (not on SQLite)
-   * @param ephemeral whether the database lives only as long as the server (memory)
+   * @param em an entity manager of the {@code guardian} unit that stands for the caller's
+   *     transaction's
+   * @param dataSource the same unit's datasource, whose connections join the caller's transaction
    */
-  public JpaRecordStore(
-      EntityManager em,
-      DataSource dataSource,
-      DataSource snapshots,
-      String backend,
-      boolean nestedTransactions,
-      boolean ephemeral) {
+  protected JpaRecordStore(EntityManager em, DataSource dataSource) {
     this.em = em;
     this.dataSource = dataSource;
-    this.snapshots = snapshots;
-    this.backend = backend;
-    this.nestedTransactions = nestedTransactions;
-    this.ephemeral = ephemeral;
+  }
+
+  @PostConstruct
+  void switchOffQueryRetries() {
+    NoQueryRetries.applyTo(em); // the service retries whole transactions itself
+  }
+
+  /** The datasource, for the subclasses' statements of their own. */
+  protected DataSource dataSource() {
+    return dataSource;
+  }
+
+  /**
+   * Whether times and uuids are stored as SQLite's platform writes them ({@link SQLitePlatform}:
+   * INTEGER microseconds since the epoch, text), rather than as the SQL types.
+   */
+  protected boolean sqliteEncoding() {
+    return false;
+  }
+
+  /**
+   * Whether the vendor takes {@code INSERT ... ON CONFLICT (id) DO NOTHING} (PostgreSQL, SQLite
+   * 3.24 and later); otherwise {@link #insertIfAbsent} runs a standard MERGE per row.
+   */
+  protected boolean insertsOnConflict() {
+    return true;
+  }
+
+  /** Where {@link #openSnapshot()} takes its connection: the datasource, unless said otherwise. */
+  protected DataSource snapshots() {
+    return dataSource;
+  }
+
+  /** The most connections the pool opens: {@code DB_POOL_SIZE}, as server.xml sizes the pool. */
+  protected long poolMaxSize() {
+    return configuredPoolSize;
   }
 
   @Override
@@ -124,7 +165,7 @@ public class JpaRecordStore implements RecordStore, LedgerStore {
       for (int position = 0; position < entries.size(); position++) {
         update.setLong(1, block);
         update.setLong(2, position);
-        if (backend.equals("sqlite")) {
+        if (sqliteEncoding()) {
           update.setString(3, entries.get(position).toString());
         } else {
           update.setObject(3, entries.get(position));
@@ -291,52 +332,9 @@ public class JpaRecordStore implements RecordStore, LedgerStore {
     return query.executeUpdate();
   }
 
-  /**
-   * PostgreSQL: a transaction-scoped advisory lock on a 64-bit key of the user ({@code
-   * pg_advisory_xact_lock}), which every instance on the database shares. H2 (memory: a database of
-   * this server alone): a lock of this JVM, released when the transaction completes. SQLite:
-   * nothing, its one connection runs transactions one at a time.
-   */
+  /** No lock by default: SQLite's one connection runs transactions one at a time. */
   @Override
-  public void lockUser(String userId) {
-    if (backend.equals("postgresql")) {
-      try (Connection connection = dataSource.getConnection();
-          PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-        lock.setLong(1, UserLocks.key(userId));
-        lock.executeQuery().close();
-      } catch (SQLException e) {
-        throw new IllegalStateException("locking a user failed: " + e.getMessage(), e);
-      }
-    } else if (ephemeral) {
-      memoryLocks.lock(userId);
-    }
-  }
-
-  /**
-   * PostgreSQL: the users' advisory locks in one statement, in the order of their keys (the
-   * subquery's order, which the aggregate consumes); elsewhere one by one.
-   */
-  @Override
-  public void lockUsers(java.util.Collection<String> userIds) {
-    if (!backend.equals("postgresql")) {
-      RecordStore.super.lockUsers(userIds);
-      return;
-    }
-    Object[] keys = userIds.stream().map(UserLocks::key).distinct().sorted().toArray();
-    if (keys.length == 0) {
-      return;
-    }
-    try (Connection connection = dataSource.getConnection();
-        PreparedStatement lock =
-            connection.prepareStatement(
-                "SELECT count(pg_advisory_xact_lock(k)) FROM"
-                    + " (SELECT unnest(?::bigint[]) AS k ORDER BY k) AS ordered")) {
-      lock.setArray(1, connection.createArrayOf("bigint", keys));
-      lock.executeQuery().close();
-    } catch (SQLException e) {
-      throw new IllegalStateException("locking users failed: " + e.getMessage(), e);
-    }
-  }
+  public void lockUser(String userId) {}
 
   @Override
   public boolean supportsAtomicWrites() {
@@ -344,18 +342,23 @@ public class JpaRecordStore implements RecordStore, LedgerStore {
   }
 
   @Override
-  public boolean supportsNestedTransactions() {
-    return nestedTransactions;
+  public int concurrentWriters() {
+    return Integer.MAX_VALUE;
   }
 
   @Override
-  public boolean ephemeral() {
-    return ephemeral;
+  public boolean resettable() {
+    return false;
   }
 
   @Override
-  public String backend() {
-    return backend;
+  public long count(CollectionDescriptor<?> collection, List<Filter> filters) {
+    return count(collection, filters, TimeKeyRange.ALL);
+  }
+
+  @Override
+  public long deleteMatching(CollectionDescriptor<?> collection, List<Filter> filters) {
+    return deleteMatching(collection, filters, TimeKeyRange.ALL);
   }
 
   /** {@code SELECT 1} on a connection of its own, outside any transaction. */
@@ -366,39 +369,40 @@ public class JpaRecordStore implements RecordStore, LedgerStore {
         ResultSet result = statement.executeQuery("SELECT 1")) {
       result.next();
     } catch (SQLException e) {
-      throw new IllegalStateException(backend + " unreachable: " + e.getMessage(), e);
+      throw new IllegalStateException(backend() + " unreachable: " + e.getMessage(), e);
     }
+  }
+
+  /** From the metadata of a connection of its own. */
+  @Override
+  public StoreConnection connection() {
+    try (Connection connection = dataSource.getConnection()) {
+      DatabaseMetaData metadata = connection.getMetaData();
+      return new StoreConnection(
+          metadata.getURL(),
+          metadata.getUserName(),
+          metadata.getDatabaseProductName() + " " + metadata.getDatabaseProductVersion());
+    } catch (SQLException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  /** Open Liberty's figures of the jdbc/guardian pool. */
+  @Override
+  public Optional<ConnectionPoolFigures> connectionPool() {
+    return LibertyPools.figures(DATASOURCE, poolMaxSize());
   }
 
   /**
-   * PostgreSQL: {@code pg_total_relation_size}, the table with its indexes and TOAST. H2 in memory
-   * reports no sizes (its {@code DISK_SPACE_USED} answers 0), nor does SQLite unless built with its
-   * dbstat table, which is not relied on.
+   * Not measured by default: H2 in memory reports no sizes (its {@code DISK_SPACE_USED} answers 0),
+   * nor does SQLite unless built with its dbstat table, which is not relied on.
    */
   @Override
   public StorageSize storageSize(CollectionDescriptor<?> collection) {
-    if (!backend.equals("postgresql")) {
-      return StorageSize.unknown("not measured on " + backend);
-    }
-    try (Connection connection = dataSource.getConnection();
-        PreparedStatement statement =
-            connection.prepareStatement("SELECT pg_total_relation_size(to_regclass(?))")) {
-      statement.setString(1, tableOf(collection));
-      try (ResultSet result = statement.executeQuery()) {
-        if (result.next()) {
-          long bytes = result.getLong(1);
-          if (!result.wasNull()) {
-            return StorageSize.of(bytes, "pg_total_relation_size (table, indexes and TOAST)");
-          }
-        }
-        return StorageSize.unknown("no table " + tableOf(collection));
-      }
-    } catch (SQLException e) {
-      return StorageSize.unknown(backend + " could not tell: " + e.getMessage());
-    }
+    return StorageSize.unknown("not measured on " + backend());
   }
 
-  private static String tableOf(CollectionDescriptor<?> collection) {
+  static String tableOf(CollectionDescriptor<?> collection) {
     Table table = collection.entityClass().getAnnotation(Table.class);
     return table == null || table.name().isBlank() ? collection.name() : table.name();
   }
@@ -412,9 +416,9 @@ public class JpaRecordStore implements RecordStore, LedgerStore {
   @Override
   public RecordSnapshot openSnapshot() {
     try {
-      return new JdbcSnapshot(snapshots.getConnection());
+      return new JdbcSnapshot(snapshots().getConnection());
     } catch (SQLException e) {
-      throw new IllegalStateException(backend + ": cannot open a snapshot: " + e.getMessage(), e);
+      throw new IllegalStateException(backend() + ": cannot open a snapshot: " + e.getMessage(), e);
     }
   }
 
@@ -508,25 +512,12 @@ public class JpaRecordStore implements RecordStore, LedgerStore {
     return update(what, table.copyStaged(!replace), null, null);
   }
 
-  /**
-   * PostgreSQL's table locks: SHARE ROW EXCLUSIVE conflicts with itself and with the ROW EXCLUSIVE
-   * of writers, which do not conflict with each other.
-   */
+  /** No table lock by default: SQLite has one writer at a time anyway; H2 is this server's. */
   @Override
-  public void lockCollection(CollectionDescriptor<?> collection, boolean exclusive) {
-    if (backend.equals("postgresql")) {
-      update(
-          "locking " + collection.name(),
-          "LOCK TABLE "
-              + table(collection).table()
-              + (exclusive ? " IN SHARE ROW EXCLUSIVE MODE" : " IN ROW EXCLUSIVE MODE"),
-          null,
-          null);
-    }
-  }
+  public void lockCollection(CollectionDescriptor<?> collection, boolean exclusive) {}
 
   /** One statement on the datasource's connection, in the caller's transaction. */
-  private long update(String what, String sql, JdbcTable<?> timeOf, Instant time) {
+  long update(String what, String sql, JdbcTable<?> timeOf, Instant time) {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement statement = connection.prepareStatement(sql)) {
       if (time != null) {
@@ -547,14 +538,14 @@ public class JpaRecordStore implements RecordStore, LedgerStore {
   public <E extends StoredRecord> long insertIfAbsent(
       CollectionDescriptor<E> collection, List<E> records) {
     JdbcTable<E> table = table(collection);
-    boolean merge = !backend.equals("postgresql") && !backend.equals("sqlite");
+    boolean merge = !insertsOnConflict();
     int rowsPerStatement = merge ? 1 : ROWS_PER_INSERT;
     long inserted = 0;
     try (Connection connection = dataSource.getConnection()) {
       for (int from = 0; from < records.size(); from += rowsPerStatement) {
         List<E> rows = records.subList(from, Math.min(records.size(), from + rowsPerStatement));
         try (PreparedStatement insert =
-            connection.prepareStatement(table.insertIfAbsent(rows.size(), backend))) {
+            connection.prepareStatement(table.insertIfAbsent(rows.size(), merge))) {
           int parameter = 1;
           for (E record : rows) {
             if (merge) {
@@ -573,10 +564,9 @@ public class JpaRecordStore implements RecordStore, LedgerStore {
   }
 
   @SuppressWarnings("unchecked")
-  private <E extends StoredRecord> JdbcTable<E> table(CollectionDescriptor<E> collection) {
+  <E extends StoredRecord> JdbcTable<E> table(CollectionDescriptor<E> collection) {
     return (JdbcTable<E>)
-        tables.computeIfAbsent(
-            collection.name(), n -> JdbcTable.of(collection, backend.equals("sqlite")));
+        tables.computeIfAbsent(collection.name(), n -> JdbcTable.of(collection, sqliteEncoding()));
   }
 
   /** A repeatable-read local transaction on one connection; rolled back at close (it only read). */

@@ -23,13 +23,15 @@ import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
 import com.mongodb.management.JMXConnectionPoolListener;
 import io.smlguardian.store.accesslog.LedgerStore;
+import io.smlguardian.store.collection.BackendStore;
 import io.smlguardian.store.collection.CollectionDescriptor;
+import io.smlguardian.store.collection.CollectionRegistry;
 import io.smlguardian.store.collection.FieldDefinition;
 import io.smlguardian.store.collection.FieldType;
+import io.smlguardian.store.collection.MeasuredStore;
 import io.smlguardian.store.collection.OwnedRecord;
 import io.smlguardian.store.collection.RecordCache;
 import io.smlguardian.store.collection.RecordSnapshot;
-import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.StorageSize;
 import io.smlguardian.store.collection.StoredRecord;
 import io.smlguardian.store.collection.TimeKey;
@@ -39,7 +41,12 @@ import io.smlguardian.store.collection.query.Filter;
 import io.smlguardian.store.collection.query.FilterOperator;
 import io.smlguardian.store.collection.query.RecordQuery;
 import io.smlguardian.store.collection.query.SortOrder;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Typed;
+import jakarta.inject.Inject;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -51,12 +58,18 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.bson.BsonDocument;
 import org.bson.BsonInt64;
 import org.bson.BsonNull;
 import org.bson.BsonString;
 import org.bson.BsonValue;
 import org.bson.conversions.Bson;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The store on MongoDB: one MongoDB collection per collection, of the same name, one document per
@@ -79,15 +92,26 @@ import org.bson.conversions.Bson;
  *       transaction.
  * </ul>
  *
- * <p>The store has no CDI wiring of its own: whoever selects the backend constructs it.
+ * <p>An application-scoped bean, typed to its class alone: the backend selection ({@code
+ * RecordStores}) offers it under the store's roles when {@code DB_BACKEND=mongodb}; it connects
+ * (and creates its indexes) when first used. Tests construct it on a database of their own.
  */
-public class MongoRecordStore implements RecordStore, LedgerStore, AutoCloseable {
+@ApplicationScoped
+@Typed(MongoRecordStore.class)
+@MeasuredStore
+public class MongoRecordStore implements BackendStore, LedgerStore, AutoCloseable {
 
   /** How long a request waits for a reachable server before it fails (the driver's is 30 s). */
   static final Duration SERVER_SELECTION_TIMEOUT = Duration.ofSeconds(5);
 
-  private final MongoDatabase database;
-  private final MongoClient ownedClient;
+  private static final Logger LOG = Logger.getLogger(MongoRecordStore.class.getName());
+
+  private MongoDatabase database;
+  private MongoClient ownedClient;
+  private ConnectionString uri;
+
+  /** For the container's proxy. */
+  protected MongoRecordStore() {}
 
   /**
    * A store on a database that the caller owns (and closes), creating the indexes that the given
@@ -95,16 +119,42 @@ public class MongoRecordStore implements RecordStore, LedgerStore, AutoCloseable
    */
   public MongoRecordStore(
       MongoDatabase database, Collection<? extends CollectionDescriptor<?>> collections) {
-    this(database, collections, null);
+    this(database, collections, null, null);
+  }
+
+  /**
+   * The application's store, on the database that {@code MONGO_URI} names.
+   *
+   * @param connectionString e.g. {@code mongodb://localhost:27017/sml_guardian}: it must name the
+   *     database
+   */
+  @Inject
+  MongoRecordStore(
+      @ConfigProperty(name = "MONGO_URI", defaultValue = "mongodb://localhost:27017/sml_guardian")
+          String connectionString,
+      CollectionRegistry collections) {
+    this(Connected.to(connectionString), collections.all());
+  }
+
+  private MongoRecordStore(
+      Connected connected, Collection<? extends CollectionDescriptor<?>> collections) {
+    this(connected.database(), collections, connected.client(), connected.uri());
   }
 
   private MongoRecordStore(
       MongoDatabase database,
       Collection<? extends CollectionDescriptor<?>> collections,
-      MongoClient ownedClient) {
+      MongoClient ownedClient,
+      ConnectionString uri) {
     this.database = database;
     this.ownedClient = ownedClient;
-    collections.forEach(this::createIndexes);
+    this.uri = uri;
+    try {
+      collections.forEach(this::createIndexes);
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
   }
 
   /**
@@ -114,18 +164,21 @@ public class MongoRecordStore implements RecordStore, LedgerStore, AutoCloseable
    */
   public static MongoRecordStore connect(
       String connectionString, Collection<? extends CollectionDescriptor<?>> collections) {
-    ConnectionString uri = new ConnectionString(connectionString);
-    if (uri.getDatabase() == null) {
-      throw new IllegalArgumentException(
-          "the MongoDB connection string must name the database, e.g."
-              + " mongodb://localhost:27017/sml_guardian");
-    }
-    MongoClient client = MongoClients.create(settings(uri));
-    try {
-      return new MongoRecordStore(client.getDatabase(uri.getDatabase()), collections, client);
-    } catch (RuntimeException e) {
-      client.close();
-      throw e;
+    return new MongoRecordStore(Connected.to(connectionString), collections);
+  }
+
+  /** A client of its own, on the database a connection string names. */
+  private record Connected(ConnectionString uri, MongoClient client, MongoDatabase database) {
+
+    static Connected to(String connectionString) {
+      ConnectionString uri = new ConnectionString(connectionString);
+      if (uri.getDatabase() == null) {
+        throw new IllegalArgumentException(
+            "the MongoDB connection string must name the database, e.g."
+                + " mongodb://localhost:27017/sml_guardian");
+      }
+      MongoClient client = MongoClients.create(settings(uri));
+      return new Connected(uri, client, client.getDatabase(uri.getDatabase()));
     }
   }
 
@@ -277,6 +330,77 @@ public class MongoRecordStore implements RecordStore, LedgerStore, AutoCloseable
   public long deleteMatching(
       CollectionDescriptor<?> collection, List<Filter> filters, TimeKeyRange range) {
     return documents(collection).deleteMany(where(collection, filters, range)).getDeletedCount();
+  }
+
+  @Override
+  public long count(CollectionDescriptor<?> collection, List<Filter> filters) {
+    return count(collection, filters, TimeKeyRange.ALL);
+  }
+
+  @Override
+  public long deleteMatching(CollectionDescriptor<?> collection, List<Filter> filters) {
+    return deleteMatching(collection, filters, TimeKeyRange.ALL);
+  }
+
+  /** Nothing to lock: MongoDB has no transactions here, so there is nothing to take turns in. */
+  @Override
+  public void lockUser(String userId) {}
+
+  /** Nothing to lock: MongoDB has no table locks. */
+  @Override
+  public void lockCollection(CollectionDescriptor<?> collection, boolean exclusive) {}
+
+  @Override
+  public int concurrentWriters() {
+    return Integer.MAX_VALUE;
+  }
+
+  @Override
+  public boolean resettable() {
+    return false;
+  }
+
+  /** From the connection string alone (without credentials' secrets: redact the URL to show it). */
+  @Override
+  public StoreConnection connection() {
+    if (uri == null) {
+      return new StoreConnection(null, null, database.getName());
+    }
+    return new StoreConnection(uri.getConnectionString(), uri.getUsername(), uri.getDatabase());
+  }
+
+  /**
+   * The driver's {@code ConnectionPool} MBean, published by its JMX pool listener ({@link
+   * #settings}).
+   */
+  @Override
+  public Optional<ConnectionPoolFigures> connectionPool() {
+    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    try {
+      for (ObjectName name :
+          server.queryNames(new ObjectName("org.mongodb.driver:type=ConnectionPool,*"), null)) {
+        long size = number(server, name, "Size");
+        long checkedOut = number(server, name, "CheckedOutCount");
+        return Optional.of(
+            new ConnectionPoolFigures(
+                server.getAttribute(name, "Host") + ":" + server.getAttribute(name, "Port"),
+                number(server, name, "MaxSize"),
+                size,
+                checkedOut,
+                Math.max(0, size - checkedOut),
+                null,
+                null,
+                name.toString()));
+      }
+    } catch (JMException | RuntimeException e) {
+      LOG.log(Level.FINE, "No connection pool figures", e);
+    }
+    return Optional.empty();
+  }
+
+  private static long number(MBeanServer server, ObjectName name, String attribute)
+      throws JMException {
+    return ((Number) server.getAttribute(name, attribute)).longValue();
   }
 
   /**
@@ -515,6 +639,7 @@ public class MongoRecordStore implements RecordStore, LedgerStore, AutoCloseable
 
   /** Closes the client if this store opened it ({@link #connect}); otherwise does nothing. */
   @Override
+  @PreDestroy
   public void close() {
     if (ownedClient != null) {
       ownedClient.close();

@@ -1,31 +1,25 @@
 package io.smlguardian.store.ops;
 
-import com.mongodb.ConnectionString;
-import io.smlguardian.store.backend.Backend;
-import io.smlguardian.store.backend.BackendConfig;
 import io.smlguardian.store.backup.BackupJobs;
+import io.smlguardian.store.collection.BulkStore;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.CollectionRegistry;
 import io.smlguardian.store.collection.ReadCache;
-import io.smlguardian.store.collection.RecordStore;
+import io.smlguardian.store.collection.StoreInfo;
 import io.smlguardian.store.collection.TimeKey;
+import io.smlguardian.store.collection.TimeKeyRange;
 import io.smlguardian.store.resilience.DatabaseBoundary;
 import io.smlguardian.store.retention.RetentionService;
 import io.smlguardian.store.retention.batch.PurgeJob;
-import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-import java.sql.Connection;
-import java.sql.DatabaseMetaData;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import javax.sql.DataSource;
 
 /**
  * Gathers the status: what the store reports per collection (exact counts, the oldest record on the
@@ -40,15 +34,11 @@ import javax.sql.DataSource;
 public class StoreStatusService {
 
   @Inject CollectionRegistry collections;
-  @Inject RecordStore store;
+  @Inject BulkStore bulk;
+  @Inject StoreInfo info;
   @Inject RetentionService retention;
-  @Inject BackendConfig backend;
-  @Inject ConnectionPools pools;
   @Inject BatchJobs jobs;
   @Inject ReadCache readCache;
-
-  @Resource(lookup = "jdbc/guardian")
-  DataSource dataSource;
 
   /**
    * The status now. When the backend cannot be reached, the answer says so and has no collection
@@ -60,7 +50,7 @@ public class StoreStatusService {
     List<CollectionStatus> figures = connection.reachable() ? collectionFigures(asOf) : List.of();
     return new StoreStatus(
         asOf,
-        backend.backend().configName(),
+        info.backend(),
         connection,
         figures,
         jobs.latest(BackupJobs.BACKUP),
@@ -78,10 +68,10 @@ public class StoreStatusService {
       figures.add(
           new CollectionStatus(
               collection.name(),
-              store.count(collection, List.of()),
-              store.storageSize(collection),
+              bulk.count(collection, List.of(), TimeKeyRange.ALL),
+              info.storageSize(collection),
               collection.timeField(),
-              store.timeKeyAt(collection, List.of(), null, 1).map(TimeKey::time).orElse(null),
+              bulk.timeKeyAt(collection, List.of(), null, 1).map(TimeKey::time).orElse(null),
               policy.policy().period().toString(),
               policy.cutoff(),
               policy.due()));
@@ -93,36 +83,39 @@ public class StoreStatusService {
     long start = System.nanoTime();
     String error = null;
     try {
-      store.ping();
+      info.ping();
     } catch (RuntimeException e) {
       error = e.getMessage();
     }
     long latencyMs = (System.nanoTime() - start) / 1_000_000;
-    var pool = pools.current().orElse(null);
-    if (backend.backend() == Backend.MONGODB) {
-      ConnectionString uri = new ConnectionString(backend.mongoUri());
-      return new ConnectionStatus(
-          ConnectionUrls.redact(backend.mongoUri()),
-          uri.getUsername(),
-          uri.getDatabase(),
-          error == null,
-          latencyMs,
-          error,
-          pool);
-    }
-    String url = null;
-    String user = null;
-    String database = null;
+    PoolStatus pool = info.connectionPool().map(StoreStatusService::poolStatus).orElse(null);
+    StoreInfo.StoreConnection where = new StoreInfo.StoreConnection(null, null, null);
     if (error == null) {
-      try (Connection connection = dataSource.getConnection()) {
-        DatabaseMetaData metadata = connection.getMetaData();
-        url = ConnectionUrls.redact(metadata.getURL());
-        user = metadata.getUserName();
-        database = metadata.getDatabaseProductName() + " " + metadata.getDatabaseProductVersion();
-      } catch (SQLException e) {
+      try {
+        where = info.connection();
+      } catch (RuntimeException e) {
         error = e.getMessage();
       }
     }
-    return new ConnectionStatus(url, user, database, error == null, latencyMs, error, pool);
+    return new ConnectionStatus(
+        where.url() == null ? null : ConnectionUrls.redact(where.url()),
+        where.user(),
+        where.database(),
+        error == null,
+        latencyMs,
+        error,
+        pool);
+  }
+
+  private static PoolStatus poolStatus(StoreInfo.ConnectionPoolFigures pool) {
+    return new PoolStatus(
+        pool.name(),
+        pool.maxSize(),
+        pool.size(),
+        pool.inUse(),
+        pool.idle(),
+        pool.created(),
+        pool.destroyed(),
+        pool.source());
   }
 }

@@ -1,5 +1,6 @@
 package io.smlguardian.store.privacy;
 
+import io.smlguardian.store.collection.BulkStore;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.DataCategory;
 import io.smlguardian.store.collection.OwnedRecord;
@@ -41,7 +42,7 @@ import java.util.concurrent.locks.StampedLock;
  * reads or start its deletes after it committed. On this instance an erasure holds a shared lock
  * from its first statement to its transaction's end, and the switch the exclusive one; across
  * instances on PostgreSQL the same holds through the table's lock ({@link
- * RecordStore#lockCollection}).
+ * BulkStore#lockCollection}).
  */
 @ApplicationScoped
 public class Erasures {
@@ -59,6 +60,7 @@ public class Erasures {
   private final StampedLock switching = new StampedLock();
 
   private RecordStore store;
+  private BulkStore bulk;
   @Inject private ReadCache readCache;
 
   @Resource private TransactionSynchronizationRegistry transactions;
@@ -66,8 +68,9 @@ public class Erasures {
   protected Erasures() {}
 
   @Inject
-  public Erasures(RecordStore store) {
+  public Erasures(RecordStore store, BulkStore bulk) {
     this.store = store;
+    this.bulk = bulk;
   }
 
   /**
@@ -91,7 +94,7 @@ public class Erasures {
       switching.unlockRead(stamp);
       throw e;
     }
-    store.lockCollection(ERASURES, false);
+    bulk.lockCollection(ERASURES, false);
   }
 
   /** Records the erasure of the receipt, in the erasure's transaction. */
@@ -121,7 +124,7 @@ public class Erasures {
    */
   public Map<String, Instant> latest() {
     Map<String, Instant> latest = new HashMap<>();
-    try (RecordSnapshot snapshot = store.openSnapshot()) {
+    try (RecordSnapshot snapshot = bulk.openSnapshot()) {
       snapshot.read(
           ERASURES,
           erasure ->

@@ -2,11 +2,11 @@ package io.smlguardian.store.privacy;
 
 import io.smlguardian.store.accesslog.AccessLog;
 import io.smlguardian.store.accesslog.AuditTrail;
+import io.smlguardian.store.collection.BulkStore;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.CollectionRegistry;
 import io.smlguardian.store.collection.RecordMapper;
 import io.smlguardian.store.collection.RecordSnapshot;
-import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.StoredRecord;
 import io.smlguardian.store.resilience.DatabaseBoundary;
 import io.smlguardian.store.security.Caller;
@@ -45,7 +45,7 @@ public class ExportService {
   private static final int QUEUED_BATCHES = 4;
 
   private CollectionRegistry collections;
-  private RecordStore store;
+  private BulkStore store;
   private RecordMapper mapper;
   private AuditTrail audit;
 
@@ -56,7 +56,7 @@ public class ExportService {
 
   @Inject
   public ExportService(
-      CollectionRegistry collections, RecordStore store, RecordMapper mapper, AuditTrail audit) {
+      CollectionRegistry collections, BulkStore store, RecordMapper mapper, AuditTrail audit) {
     this.collections = collections;
     this.store = store;
     this.mapper = mapper;

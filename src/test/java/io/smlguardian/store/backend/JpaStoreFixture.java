@@ -1,9 +1,12 @@
 package io.smlguardian.store.backend;
 
 import io.smlguardian.store.collection.CollectionDescriptor;
+import io.smlguardian.store.jpa.H2RecordStore;
 import io.smlguardian.store.jpa.JpaRecordStore;
+import io.smlguardian.store.jpa.PostgresqlRecordStore;
 import io.smlguardian.store.jpa.SQLitePlatform;
 import io.smlguardian.store.jpa.SchemaMigration;
+import io.smlguardian.store.jpa.SqliteRecordStore;
 import io.smlguardian.store.testsupport.RegisteredCollections;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import jakarta.persistence.EntityManager;
@@ -36,9 +39,9 @@ import org.sqlite.SQLiteDataSource;
  * The JPA store outside the server, as the server builds it: the schema migrated by {@link
  * SchemaMigration} (Flyway, the vendor's scripts and the common ones), the application's own
  * persistence unit ({@code guardian}, persistence.xml) with EclipseLink over a plain JDBC URL and
- * resource-local transactions instead of JTA, and {@link JpaRecordStore} constructed as {@code
- * RecordStores} does, from the {@link Backend}'s properties. The store's plain JDBC statements join
- * the entity manager's transaction ({@link TransactionBoundDataSource}).
+ * resource-local transactions instead of JTA, and the backend's {@link JpaRecordStore} subclass
+ * (the bean the server selects) constructed on them. The store's plain JDBC statements join the
+ * entity manager's transaction ({@link TransactionBoundDataSource}).
  */
 final class JpaStoreFixture implements StoreFixture {
 
@@ -69,15 +72,15 @@ final class JpaStoreFixture implements StoreFixture {
     properties.put("eclipselink.weaving", "false");
     properties.put("eclipselink.logging.level", "WARNING");
     this.factory = Persistence.createEntityManagerFactory("guardian", properties);
-    // One store for every caller, constructed as RecordStores constructs it.
+    // One store for every caller, as the backend's bean.
+    DataSource joined = new TransactionBoundDataSource(JpaStoreFixture::current, plain);
     this.store =
-        new JpaRecordStore(
-            transactionScoped(),
-            new TransactionBoundDataSource(JpaStoreFixture::current, plain),
-            plain,
-            backend.configName(),
-            backend.nestedTransactions(),
-            backend.ephemeral());
+        switch (backend) {
+          case POSTGRESQL -> new PostgresqlRecordStore(transactionScoped(), joined);
+          case SQLITE -> new SqliteRecordStore(transactionScoped(), joined, plain);
+          case H2 -> new H2RecordStore(transactionScoped(), joined);
+          case MONGODB -> throw new IllegalArgumentException("not a JPA backend");
+        };
     // H2's user locks find the transaction registry in JNDI, as in the server.
     this.previousNaming =
         System.setProperty(
@@ -91,7 +94,7 @@ final class JpaStoreFixture implements StoreFixture {
     h2.setURL(url);
     h2.setUser("sa");
     return new JpaStoreFixture(
-        Backend.MEMORY,
+        Backend.H2,
         h2,
         h2,
         Map.of("jakarta.persistence.jdbc.url", url, "jakarta.persistence.jdbc.user", "sa"),
@@ -287,7 +290,7 @@ final class JpaStoreFixture implements StoreFixture {
           throw new IllegalStateException(e);
         }
       }
-      case MEMORY -> waiter.getState() == Thread.State.WAITING;
+      case H2 -> waiter.getState() == Thread.State.WAITING;
       default -> false;
     };
   }

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.smlguardian.store.accesslog.AccessLogs;
+import io.smlguardian.store.collection.BackendStore;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.FieldDefinition;
 import io.smlguardian.store.collection.FieldProtection;
 import io.smlguardian.store.collection.FieldType;
 import io.smlguardian.store.collection.RecordMapper;
 import io.smlguardian.store.collection.RecordSnapshot;
-import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.StorageSize;
 import io.smlguardian.store.collection.StoredRecord;
 import io.smlguardian.store.collection.TimeKey;
@@ -56,12 +56,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * What every {@link RecordStore} promises, checked the same way on each backend: one subclass per
- * backend supplies a {@link StoreFixture} (its database started and migrated as the server does it)
- * and nothing else. The collections come from the application's registry and the store's own
- * descriptors ({@link RegisteredCollections}): a new collection is covered without an edit here,
- * and its records are made from its schema ({@link GeneratedRecords}), every field set, so each
- * round trip also proves that the entity and the backend's tables agree.
+ * What every backend's store ({@link BackendStore}: all its roles) promises, checked the same way
+ * on each backend: one subclass per backend supplies a {@link StoreFixture} (its database started
+ * and migrated as the server does it) and nothing else. The collections come from the application's
+ * registry and the store's own descriptors ({@link RegisteredCollections}): a new collection is
+ * covered without an edit here, and its records are made from its schema ({@link
+ * GeneratedRecords}), every field set, so each round trip also proves that the entity and the
+ * backend's tables agree.
  *
  * <p>Each store call runs in a transaction of its client, as the service's boundary runs it.
  */
@@ -77,7 +78,7 @@ abstract class RecordStoreContract {
 
   private StoreFixture fixture;
   private StoreFixture.Client client;
-  private RecordStore store;
+  private BackendStore store;
 
   /** The backend under test, started and migrated; closed after the class. */
   abstract StoreFixture startFixture();
@@ -127,8 +128,9 @@ abstract class RecordStoreContract {
   void declaresWhatItsBackendCanDo() {
     Backend backend = fixture.backend();
     assertThat(store.supportsAtomicWrites()).isEqualTo(backend.relational());
-    assertThat(store.ephemeral()).isEqualTo(backend.ephemeral());
-    assertThat(store.supportsNestedTransactions()).isEqualTo(backend.nestedTransactions());
+    assertThat(store.resettable()).isEqualTo(backend == Backend.H2);
+    assertThat(store.concurrentWriters())
+        .isEqualTo(backend == Backend.SQLITE ? 1 : Integer.MAX_VALUE);
   }
 
   /** PostgreSQL and MongoDB measure a collection; SQLite and H2 say why they do not. */
@@ -904,7 +906,7 @@ abstract class RecordStoreContract {
             },
             threads);
 
-    boolean locks = fixture.backend() == Backend.POSTGRESQL || fixture.backend().ephemeral();
+    boolean locks = fixture.backend() == Backend.POSTGRESQL || fixture.backend() == Backend.H2;
     if (locks) {
       while (waiterThread[0] == null || !fixture.someoneAwaitsAUserLock(waiterThread[0])) {
         assertThat(waiter).isNotDone();

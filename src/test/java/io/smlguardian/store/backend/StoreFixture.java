@@ -1,5 +1,6 @@
 package io.smlguardian.store.backend;
 
+import io.smlguardian.store.collection.BackendStore;
 import io.smlguardian.store.collection.RecordStore;
 import java.util.function.Supplier;
 
@@ -33,7 +34,7 @@ interface StoreFixture extends AutoCloseable {
   /** A store and the transactions its calls run in, as the service's transaction boundary. */
   interface Client {
 
-    RecordStore store();
+    BackendStore store();
 
     /**
      * Runs the work in a transaction of this client (where the backend has them), committed when

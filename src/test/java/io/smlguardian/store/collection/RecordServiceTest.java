@@ -103,7 +103,8 @@ class RecordServiceTest {
             new CollectionConfig(100, 1000, 10_000, MAX_RECORDS, false),
             recorder,
             new RecordReads(store, mapper),
-            new ReadCache(0, FieldProtection.NONE, recorder));
+            new ReadCache(0, FieldProtection.NONE, recorder),
+            new AtomicWrites(store, store));
   }
 
   @AfterEach

@@ -102,7 +102,7 @@ class ErasureServiceTest {
           }
         };
     Erasures record =
-        new Erasures(store) {
+        new Erasures(store, store) {
           @Override
           void begin() {} // the restore's switch lock: a JTA synchronization in the server
         };

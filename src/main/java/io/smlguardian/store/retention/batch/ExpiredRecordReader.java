@@ -1,10 +1,10 @@
 package io.smlguardian.store.retention.batch;
 
 import io.smlguardian.store.accesslog.AuditLedger;
+import io.smlguardian.store.collection.BulkStore;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.CollectionRegistry;
 import io.smlguardian.store.collection.DataCategory;
-import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.TimeKey;
 import io.smlguardian.store.collection.TimeKeyRange;
 import io.smlguardian.store.collection.query.Filter;
@@ -35,7 +35,7 @@ import java.util.Optional;
 public class ExpiredRecordReader extends AbstractItemReader {
 
   @Inject CollectionRegistry collections;
-  @Inject RecordStore store;
+  @Inject BulkStore store;
   @Inject StepContext step;
 
   @Inject

@@ -1,9 +1,9 @@
 package io.smlguardian.store.retention.batch;
 
 import io.smlguardian.store.accesslog.AuditLedger;
+import io.smlguardian.store.collection.BulkStore;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.CollectionRegistry;
-import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.TimeKeyRange;
 import io.smlguardian.store.collection.query.Filter;
 import jakarta.batch.api.BatchProperty;
@@ -28,7 +28,7 @@ import java.util.List;
 public class ExpiredRecordWriter extends AbstractItemWriter {
 
   @Inject CollectionRegistry collections;
-  @Inject RecordStore store;
+  @Inject BulkStore store;
   @Inject StepContext step;
   @Inject AuditLedger auditLedger;
 

@@ -1,6 +1,6 @@
 package io.smlguardian.store.retention.batch;
 
-import io.smlguardian.store.collection.RecordStore;
+import io.smlguardian.store.collection.BulkStore;
 import io.smlguardian.store.retention.RetentionConfig;
 import io.smlguardian.store.retention.RetentionPolicy;
 import jakarta.batch.api.BatchProperty;
@@ -38,11 +38,12 @@ public class RetentionPartitionMapper implements PartitionMapper {
   @Inject JobContext job;
 
   /**
-   * A store of one connection (SQLite) purges one collection at a time, whatever the threads asked
-   * for: a second partition would only wait for that connection inside its own chunk transaction,
-   * holding a batch thread, until a chunk of the first one (up to 50,000 deletes) had committed.
+   * No more partitions run at once than the store has writers for ({@link
+   * BulkStore#concurrentWriters()}): on a store of one connection (SQLite) a second partition would
+   * only wait for that connection inside its own chunk transaction, holding a batch thread, until a
+   * chunk of the first one (up to 50,000 deletes) had committed.
    */
-  @Inject RecordStore store;
+  @Inject BulkStore store;
 
   @Inject
   @BatchProperty(name = PurgeJob.CUTOFFS)
@@ -70,7 +71,7 @@ public class RetentionPartitionMapper implements PartitionMapper {
     }
     PartitionPlanImpl plan = new PartitionPlanImpl();
     plan.setPartitions(partitions.length);
-    plan.setThreads(store.supportsNestedTransactions() ? requestedThreads(partitions.length) : 1);
+    plan.setThreads(Math.min(requestedThreads(partitions.length), store.concurrentWriters()));
     plan.setPartitionProperties(partitions);
     return plan;
   }

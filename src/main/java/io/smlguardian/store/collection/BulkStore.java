@@ -1,0 +1,90 @@
+package io.smlguardian.store.collection;
+
+import io.smlguardian.store.collection.query.Filter;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Work on whole collections, or bounded ranges of them: retention's ranged counts and deletes over
+ * time keys, the snapshot a backup or an export reads, a restore's loading, staging and switching
+ * in. The store's role for jobs, beside the records' ({@link RecordStore}).
+ */
+public interface BulkStore {
+
+  /** The number of records matching the filters within a range of the collection's time order. */
+  long count(CollectionDescriptor<?> collection, List<Filter> filters, TimeKeyRange range);
+
+  /**
+   * Deletes the records matching the filters within a range of the collection's time order, in one
+   * statement (retention deletes a bounded range at a time); returns how many.
+   */
+  long deleteMatching(CollectionDescriptor<?> collection, List<Filter> filters, TimeKeyRange range);
+
+  /**
+   * The key of the record that lies {@code position} places (1 for the next) after the given key
+   * (before the first when null) among the records matching the filters, in the collection's time
+   * order (time field, then id, ascending); empty when fewer remain. A bulk job walks a collection
+   * by such keys (keyset paging): the records between two of them are one bounded range, and it
+   * resumes after the last key it finished however many records it deleted meanwhile. Records
+   * without a time are left out. One query, over the index on (time field, id) where there is one.
+   */
+  Optional<TimeKey> timeKeyAt(
+      CollectionDescriptor<?> collection, List<Filter> filters, TimeKey after, int position);
+
+  /**
+   * How many bulk writers may work at once, each in a transaction of its own, while other
+   * transactions are open: 1 on a store whose one connection serves every transaction (SQLite),
+   * where a second writer would only wait for that connection, holding a thread meanwhile.
+   */
+  int concurrentWriters();
+
+  /**
+   * Opens a read of whole collections for a backup: every record in its stored form (sealed fields
+   * stay sealed), streamed, so memory does not grow with their number. Where the backend has
+   * transactions, every read of one snapshot sees the same committed state. Call it outside a
+   * transaction, and close it.
+   */
+  RecordSnapshot openSnapshot();
+
+  /**
+   * Inserts records exactly as given, their id, creation time and version included, within the
+   * caller's transaction: a restore puts back what a snapshot read. Nothing is validated or sealed
+   * again.
+   */
+  <E extends StoredRecord> void restore(CollectionDescriptor<E> collection, List<E> records);
+
+  // A restore's staging: it loads every collection into a staging copy while the store serves on,
+  // then switches the copies in at once (see RestoreService).
+
+  /**
+   * Empties the collection's staging copy: before a restore loads it (of what a failed or killed
+   * one left), and after. Within the caller's transaction.
+   */
+  void clearStaging(CollectionDescriptor<?> collection);
+
+  /** As {@link #restore}, into the collection's staging copy. */
+  <E extends StoredRecord> void stage(CollectionDescriptor<E> collection, List<E> records);
+
+  /**
+   * Deletes from the collection's staging copy the records of every user whom {@code erasures}
+   * names with a time (its time field) after the record's creation, within the caller's
+   * transaction; returns how many.
+   */
+  long dropStagedErased(CollectionDescriptor<?> collection, CollectionDescriptor<?> erasures);
+
+  /**
+   * Moves the staged records into the collection within the caller's transaction: with {@code
+   * replace}, in place of its records (of those created before {@code keepSince}, when given);
+   * otherwise only those whose id it lacks, beside its own. Returns how many were moved.
+   */
+  long switchStaged(CollectionDescriptor<?> collection, boolean replace, Instant keepSince);
+
+  /**
+   * Locks the collection against writers until the caller's transaction ends, where the backend has
+   * table locks (PostgreSQL): {@code exclusive} excludes every other writer of it; otherwise only
+   * other exclusive lockers, so that writers (shared) and a switch (exclusive) take turns across
+   * instances. Elsewhere it does nothing: SQLite has one writer at a time anyway.
+   */
+  void lockCollection(CollectionDescriptor<?> collection, boolean exclusive);
+}

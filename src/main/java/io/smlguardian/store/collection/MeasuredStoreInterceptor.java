@@ -1,0 +1,107 @@
+package io.smlguardian.store.collection;
+
+import jakarta.annotation.Priority;
+import jakarta.inject.Inject;
+import jakarta.interceptor.AroundInvoke;
+import jakarta.interceptor.Interceptor;
+import jakarta.interceptor.InvocationContext;
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.eclipse.microprofile.metrics.Metadata;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.MetricUnits;
+import org.eclipse.microprofile.metrics.Tag;
+
+/**
+ * Times the calls of a {@link MeasuredStore} bean on a collection, in one MicroProfile Metrics
+ * timer per backend, collection and operation ({@value #TIMER}, in Prometheus {@code
+ * guardian_store_operation_seconds}), whether the call succeeds or throws. Timed are the methods of
+ * the records' and the bulk roles ({@link RecordStore}, {@link BulkStore}) that take a collection;
+ * not the user locks, the snapshot (the backup job reports its own duration), nor what the store
+ * tells about itself ({@link StoreInfo}: the readiness check reports its own latency, the status
+ * asks for sizes off the request path).
+ *
+ * <p>Only the outermost store call of a thread is timed: the container intercepts a store's calls
+ * of its own methods too (a count without a range calls the ranged one), and these are part of the
+ * call that made them.
+ *
+ * <p>Each call looks its timer up in the registry (a map lookup) rather than keeping it: the
+ * application registry is shared by every application on the server, and when another copy of this
+ * WAR is undeployed (the in-container tests deploy one) the server removes the timers both used; a
+ * kept timer would then count where no scrape sees it.
+ */
+@MeasuredStore
+@Interceptor
+@Priority(Interceptor.Priority.APPLICATION)
+public class MeasuredStoreInterceptor {
+
+  /** The timer's name in the application registry. */
+  public static final String TIMER = "guardian.store.operation";
+
+  private static final Metadata METADATA =
+      Metadata.builder()
+          .withName(TIMER)
+          .withDescription(
+              "Time the store's backend took for one operation, by backend, collection and"
+                  + " operation")
+          .withUnit(MetricUnits.SECONDS)
+          .build();
+
+  /** The operations whose metric name is not their method's (kept as operators know them). */
+  private static final Map<String, String> RENAMED = Map.of("lockCollection", "lock");
+
+  /** The names of the timed methods: those of the records' and the bulk roles on a collection. */
+  private static final Set<String> TIMED =
+      Stream.of(RecordStore.class, BulkStore.class)
+          .flatMap(role -> Stream.of(role.getMethods()))
+          .filter(
+              m ->
+                  m.getParameterCount() > 0
+                      && m.getParameterTypes()[0] == CollectionDescriptor.class)
+          .map(Method::getName)
+          .collect(Collectors.toUnmodifiableSet());
+
+  /** Whether this thread is inside a timed store call already. */
+  private static final ThreadLocal<Boolean> TIMING = ThreadLocal.withInitial(() -> false);
+
+  @Inject MetricRegistry registry;
+
+  @AroundInvoke
+  Object timed(InvocationContext call) throws Exception {
+    Optional<String> operation = operation(call.getMethod());
+    if (operation.isEmpty()
+        || TIMING.get()
+        || !(call.getParameters()[0] instanceof CollectionDescriptor<?> collection)) {
+      return call.proceed();
+    }
+    TIMING.set(true);
+    long start = System.nanoTime();
+    try {
+      return call.proceed();
+    } finally {
+      TIMING.set(false);
+      registry
+          .timer(
+              METADATA,
+              new Tag("backend", ((StoreInfo) call.getTarget()).backend()),
+              new Tag("collection", collection.name()),
+              new Tag("operation", operation.get()))
+          .update(Duration.ofNanos(System.nanoTime() - start));
+    }
+  }
+
+  /** The operation a store method is timed as, or empty when it is not timed. */
+  static Optional<String> operation(Method method) {
+    if (!TIMED.contains(method.getName())
+        || method.getParameterCount() == 0
+        || method.getParameterTypes()[0] != CollectionDescriptor.class) {
+      return Optional.empty();
+    }
+    return Optional.of(RENAMED.getOrDefault(method.getName(), method.getName()));
+  }
+}
