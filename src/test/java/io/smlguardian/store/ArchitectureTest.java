@@ -17,7 +17,8 @@ import java.util.stream.Stream;
 
 /**
  * Keeps the layout honest: the collection kernel knows no collection, collections know nothing of
- * each other, features form no cycles, and REST resources stay thin translators.
+ * each other, features form no cycles, the backup archive format knows not its services, and REST
+ * resources stay thin translators.
  */
 @AnalyzeClasses(
     packages = "io.smlguardian.store",
@@ -77,6 +78,19 @@ class ArchitectureTest {
   @ArchTest
   static final ArchRule featuresAreFreeOfCycles =
       slices().matching("io.smlguardian.store.(*)..").should().beFreeOfCycles();
+
+  /**
+   * The archive format (writing, reading, manifest, MAC, encryption) knows nothing of the jobs,
+   * services and REST resource that use it; the slices above do not see inside one feature.
+   */
+  @ArchTest
+  static final ArchRule theBackupArchiveKnowsNoBackupService =
+      noClasses()
+          .that()
+          .resideInAPackage(ROOT + "backup.archive..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(ROOT + "backup", ROOT + "backup.batch..");
 
   @ArchTest
   static final ArchRule resourcesNeverTouchEntitiesOrTransactions =

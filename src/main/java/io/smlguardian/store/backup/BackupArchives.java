@@ -2,6 +2,13 @@ package io.smlguardian.store.backup;
 
 import io.smlguardian.store.accesslog.AuditKey;
 import io.smlguardian.store.accesslog.AuditTrail;
+import io.smlguardian.store.backup.archive.ArchiveMac;
+import io.smlguardian.store.backup.archive.ArchiveReader;
+import io.smlguardian.store.backup.archive.ArchiveWriter;
+import io.smlguardian.store.backup.archive.BackupException;
+import io.smlguardian.store.backup.archive.BackupId;
+import io.smlguardian.store.backup.archive.SegmentedEncryption;
+import io.smlguardian.store.backup.archive.Verification;
 import io.smlguardian.store.files.PrivateFiles;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

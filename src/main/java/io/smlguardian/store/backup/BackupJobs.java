@@ -1,5 +1,7 @@
 package io.smlguardian.store.backup;
 
+import io.smlguardian.store.backup.archive.BackupException;
+import io.smlguardian.store.backup.archive.BackupId;
 import io.smlguardian.store.security.ReservedIdentities;
 import io.smlguardian.store.security.SystemJobOperator;
 import jakarta.batch.operations.JobExecutionNotRunningException;

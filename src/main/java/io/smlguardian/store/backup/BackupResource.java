@@ -1,5 +1,7 @@
 package io.smlguardian.store.backup;
 
+import io.smlguardian.store.backup.archive.BackupException;
+import io.smlguardian.store.backup.archive.BackupId;
 import io.smlguardian.store.collection.query.QueryParser;
 import io.smlguardian.store.platform.Problem;
 import io.smlguardian.store.security.AllowedRoles;

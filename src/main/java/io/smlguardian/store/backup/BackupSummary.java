@@ -1,5 +1,6 @@
 package io.smlguardian.store.backup;
 
+import io.smlguardian.store.backup.archive.Manifest;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;

@@ -1,8 +1,8 @@
 package io.smlguardian.store.backup.batch;
 
-import io.smlguardian.store.backup.ArchiveStoppedException;
 import io.smlguardian.store.backup.BackupService;
 import io.smlguardian.store.backup.BackupSummary;
+import io.smlguardian.store.backup.archive.ArchiveStoppedException;
 import io.smlguardian.store.security.JobParameters;
 import jakarta.batch.api.AbstractBatchlet;
 import jakarta.batch.api.BatchProperty;

@@ -1,8 +1,8 @@
 package io.smlguardian.store.backup.batch;
 
-import io.smlguardian.store.backup.BackupId;
 import io.smlguardian.store.backup.RestoreReport;
 import io.smlguardian.store.backup.RestoreService;
+import io.smlguardian.store.backup.archive.BackupId;
 import io.smlguardian.store.security.JobParameters;
 import jakarta.batch.api.AbstractBatchlet;
 import jakarta.batch.api.BatchProperty;

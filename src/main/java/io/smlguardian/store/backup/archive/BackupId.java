@@ -1,4 +1,4 @@
-package io.smlguardian.store.backup;
+package io.smlguardian.store.backup.archive;
 
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -55,13 +55,13 @@ public record BackupId(String value, Instant created) implements Comparable<Back
   }
 
   /** Whether a file name is an archive's: {@code <id>.zip}. */
-  static boolean isArchiveName(String fileName) {
+  public static boolean isArchiveName(String fileName) {
     return fileName.endsWith(".zip")
         && PATTERN.matcher(fileName.substring(0, fileName.length() - 4)).matches();
   }
 
   /** The archive's file name. */
-  String fileName() {
+  public String fileName() {
     return value + ".zip";
   }
 
@@ -78,7 +78,7 @@ public record BackupId(String value, Instant created) implements Comparable<Back
 
   /** A request named a backup by something that is not a backup id. */
   public static class InvalidBackupIdException extends IllegalArgumentException {
-    InvalidBackupIdException(String text) {
+    public InvalidBackupIdException(String text) {
       super(
           "'"
               + (text == null ? "" : text.length() > 80 ? text.substring(0, 80) + "..." : text)

@@ -1,4 +1,4 @@
-package io.smlguardian.store.backup;
+package io.smlguardian.store.backup.archive;
 
 /**
  * A backup request that cannot be carried out as asked; {@link #status()} is the HTTP status that

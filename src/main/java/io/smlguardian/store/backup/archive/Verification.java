@@ -1,4 +1,4 @@
-package io.smlguardian.store.backup;
+package io.smlguardian.store.backup.archive;
 
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -51,7 +51,7 @@ public record Verification(
   }
 
   /** An archive that could not even be opened. */
-  static Verification unreadable(BackupId id, long bytes, String problem) {
+  public static Verification unreadable(BackupId id, long bytes, String problem) {
     return new Verification(id.value(), false, bytes, List.of(), problem);
   }
 
