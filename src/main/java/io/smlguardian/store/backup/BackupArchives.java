@@ -179,14 +179,21 @@ public class BackupArchives {
 
   /** One backup; 404 when there is none. */
   public BackupSummary summary(BackupId id) {
+    return summary(id, false);
+  }
+
+  /** One backup with its whole manifest; 404 when there is none. */
+  public BackupSummary detail(BackupId id) {
+    return summary(id, true);
+  }
+
+  private BackupSummary summary(BackupId id, boolean detailed) {
     Path file = existing(id);
     long size = sizeOf(file);
     try {
-      return new BackupSummary(
-          id.value(), size, id.created(), ArchiveReader.open(file, id, mac).manifest(), null);
+      return BackupSummary.of(id, size, ArchiveReader.open(file, id, mac).manifest(), detailed);
     } catch (IOException e) {
-      return new BackupSummary(
-          id.value(), size, id.created(), null, "unreadable: " + e.getMessage());
+      return BackupSummary.unreadable(id, size, "unreadable: " + e.getMessage());
     }
   }
 

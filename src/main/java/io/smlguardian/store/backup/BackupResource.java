@@ -9,9 +9,7 @@ import io.smlguardian.store.security.Callers;
 import io.smlguardian.store.security.Role;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
-import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonObject;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -34,6 +32,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -76,34 +75,70 @@ public class BackupResource {
   @Operation(
       summary = "The backups, newest first",
       description = "Each with backupId, size (bytes), timestamp, and records per collection.")
-  public JsonObject list() {
-    JsonArrayBuilder items = Json.createArrayBuilder();
-    archives.list().forEach(summary -> items.add(summary.toJson()));
-    var schedule =
-        Json.createObjectBuilder()
-            .add("enabled", config.scheduled())
-            .add("frequency", config.frequency().name().toLowerCase(Locale.ROOT))
-            .add("retentionDays", config.retentionDays())
-            .add("compression", config.compression())
-            .add("encryption", config.key().isPresent());
-    scheduler.nextRun().ifPresent(next -> schedule.add("nextRun", next.toString()));
-    return Json.createObjectBuilder().add("items", items).add("settings", schedule).build();
+  public Listing list() {
+    Settings settings =
+        new Settings(
+            config.scheduled(),
+            config.frequency().name().toLowerCase(Locale.ROOT),
+            config.retentionDays(),
+            config.compression(),
+            config.key().isPresent(),
+            scheduler.nextRun().map(Object::toString).orElse(null));
+    return new Listing(archives.list(), settings);
   }
+
+  /**
+   * Every backup, and how backups are taken here.
+   *
+   * @param items the backups, newest first
+   */
+  @JsonbPropertyOrder({"items", "settings"})
+  public record Listing(List<BackupSummary> items, Settings settings) {}
+
+  /**
+   * How this server takes backups.
+   *
+   * @param enabled whether the schedule takes backups
+   * @param frequency how often, in lower case
+   * @param compression whether entries are compressed
+   * @param encryption whether entries are encrypted
+   * @param nextRun when the schedule takes the next one; left out when it takes none
+   */
+  @JsonbPropertyOrder({
+    "enabled",
+    "frequency",
+    "retentionDays",
+    "compression",
+    "encryption",
+    "nextRun"
+  })
+  public record Settings(
+      boolean enabled,
+      String frequency,
+      int retentionDays,
+      boolean compression,
+      boolean encryption,
+      String nextRun) {}
 
   @GET
   @Path("jobs")
   @Operation(summary = "The most recent backup and restore jobs, newest first")
-  public JsonObject jobs(@QueryParam("limit") @DefaultValue("20") String limit) {
-    JsonArrayBuilder items = Json.createArrayBuilder();
-    jobs.runs(QueryParser.integer("limit", limit, 1, 200)).forEach(run -> items.add(run.toJson()));
-    return Json.createObjectBuilder().add("items", items).build();
+  public Runs jobs(@QueryParam("limit") @DefaultValue("20") String limit) {
+    return new Runs(jobs.runs(QueryParser.integer("limit", limit, 1, 200)));
   }
+
+  /**
+   * The most recent runs of the backup and restore jobs.
+   *
+   * @param items newest first
+   */
+  public record Runs(List<BackupJobs.Run> items) {}
 
   @GET
   @Path("jobs/{executionId}")
   @Operation(summary = "One backup or restore job: status, and its result once it ended")
   public Response job(@PathParam("executionId") long executionId) {
-    return answer(() -> Response.ok(jobs.run(executionId).toJson()).build());
+    return answer(() -> Response.ok(jobs.run(executionId)).build());
   }
 
   @POST
@@ -113,7 +148,7 @@ public class BackupResource {
     return answer(
         () -> {
           jobs.stop(executionId);
-          return Response.accepted(jobs.run(executionId).toJson()).build();
+          return Response.accepted(jobs.run(executionId)).build();
         });
   }
 
@@ -123,12 +158,7 @@ public class BackupResource {
   public Response get(@PathParam("backupId") String backupId) {
     return answer(
         () -> {
-          BackupSummary summary = archives.summary(BackupId.parse(backupId));
-          var json = Json.createObjectBuilder(summary.toJson());
-          if (summary.manifest() != null) {
-            json.add("manifest", summary.manifest().toJson());
-          }
-          return Response.ok(json.build()).build();
+          return Response.ok(archives.detail(BackupId.parse(backupId))).build();
         });
   }
 
@@ -153,8 +183,7 @@ public class BackupResource {
               + " is encrypted and this server lacks its key.")
   public Response verify(@PathParam("backupId") String backupId) {
     return answer(
-        () ->
-            Response.ok(archives.verify(BackupId.parse(backupId), config.key()).toJson()).build());
+        () -> Response.ok(archives.verify(BackupId.parse(backupId), config.key())).build());
   }
 
   @POST
@@ -222,14 +251,14 @@ public class BackupResource {
           BackupSummary summary =
               archives.receive(id, body, config.key(), allowUnencrypted, caller());
           return Response.created(uri.getBaseUriBuilder().path("backups/{id}").build(id.value()))
-              .entity(summary.toJson())
+              .entity(summary)
               .type(MediaType.APPLICATION_JSON)
               .build();
         });
   }
 
   private Response started(long executionId) {
-    return Response.accepted(jobs.run(executionId).toJson())
+    return Response.accepted(jobs.run(executionId))
         .location(
             uri.getBaseUriBuilder().path("backups/jobs/{id}").build(Long.toString(executionId)))
         .build();

@@ -132,7 +132,7 @@ public class BackupService {
         startedBy,
         "backup " + id,
         true,
-        Json.createObjectBuilder(summary.toJson())
+        Json.createObjectBuilder(BackupJson.object(summary))
             .add("durationMs", millis)
             .add("expired", Json.createArrayBuilder(expired.stream().map(BackupId::value).toList()))
             .build()

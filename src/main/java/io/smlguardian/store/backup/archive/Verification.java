@@ -1,9 +1,6 @@
 package io.smlguardian.store.backup.archive;
 
-import jakarta.json.Json;
-import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import java.util.List;
 
 /**
@@ -14,10 +11,12 @@ import java.util.List;
  * @param valid whether everything holds
  * @param bytes the archive's size
  * @param entries one check per entry; empty when the archive could not be opened at all
- * @param problem what is wrong with the archive as a whole (unreadable, truncated), or null
+ * @param problems every problem found, one line each, entry first; or what is wrong with the
+ *     archive as a whole (unreadable, truncated)
  */
+@JsonbPropertyOrder({"backupId", "valid", "bytes", "entries", "problems"})
 public record Verification(
-    String backupId, boolean valid, long bytes, List<EntryCheck> entries, String problem) {
+    String backupId, boolean valid, long bytes, List<EntryCheck> entries, List<String> problems) {
 
   /**
    * One entry's check.
@@ -26,64 +25,32 @@ public record Verification(
    * @param collection its collection
    * @param records its records, as the manifest says
    * @param bytes its size, as the manifest says
+   * @param ok whether all holds
    * @param problem what does not hold, with where; null when all does
    */
+  @JsonbPropertyOrder({"name", "collection", "records", "bytes", "ok", "problem"})
   public record EntryCheck(
-      String name, String collection, long records, long bytes, String problem) {
+      String name, String collection, long records, long bytes, boolean ok, String problem) {
 
     static EntryCheck ok(Manifest.Entry entry) {
-      return new EntryCheck(entry.name(), entry.collection(), entry.records(), entry.bytes(), null);
+      return new EntryCheck(
+          entry.name(), entry.collection(), entry.records(), entry.bytes(), true, null);
     }
 
     static EntryCheck damaged(Manifest.Entry entry, String problem) {
       return new EntryCheck(
-          entry.name(), entry.collection(), entry.records(), entry.bytes(), problem);
-    }
-
-    public boolean ok() {
-      return problem == null;
+          entry.name(), entry.collection(), entry.records(), entry.bytes(), false, problem);
     }
   }
 
   static Verification of(BackupId id, Manifest manifest, long bytes, List<EntryCheck> checks) {
-    return new Verification(
-        id.value(), checks.stream().allMatch(EntryCheck::ok), bytes, List.copyOf(checks), null);
+    List<String> problems =
+        checks.stream().filter(e -> !e.ok()).map(e -> e.name() + ": " + e.problem()).toList();
+    return new Verification(id.value(), problems.isEmpty(), bytes, List.copyOf(checks), problems);
   }
 
   /** An archive that could not even be opened. */
   public static Verification unreadable(BackupId id, long bytes, String problem) {
-    return new Verification(id.value(), false, bytes, List.of(), problem);
-  }
-
-  /** Every problem found, one line each, entry first. */
-  public List<String> problems() {
-    if (problem != null) {
-      return List.of(problem);
-    }
-    return entries.stream().filter(e -> !e.ok()).map(e -> e.name() + ": " + e.problem()).toList();
-  }
-
-  public JsonObject toJson() {
-    JsonArrayBuilder checked = Json.createArrayBuilder();
-    for (EntryCheck entry : entries) {
-      JsonObjectBuilder json =
-          Json.createObjectBuilder()
-              .add("name", entry.name())
-              .add("collection", entry.collection())
-              .add("records", entry.records())
-              .add("bytes", entry.bytes())
-              .add("ok", entry.ok());
-      if (entry.problem() != null) {
-        json.add("problem", entry.problem());
-      }
-      checked.add(json);
-    }
-    return Json.createObjectBuilder()
-        .add("backupId", backupId)
-        .add("valid", valid)
-        .add("bytes", bytes)
-        .add("entries", checked)
-        .add("problems", Json.createArrayBuilder(problems()))
-        .build();
+    return new Verification(id.value(), false, bytes, List.of(), List.of(problem));
   }
 }

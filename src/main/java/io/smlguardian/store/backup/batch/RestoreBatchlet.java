@@ -1,5 +1,6 @@
 package io.smlguardian.store.backup.batch;
 
+import io.smlguardian.store.backup.BackupJson;
 import io.smlguardian.store.backup.RestoreReport;
 import io.smlguardian.store.backup.RestoreService;
 import io.smlguardian.store.backup.archive.BackupId;
@@ -59,7 +60,7 @@ public class RestoreBatchlet extends AbstractBatchlet {
               JobParameters.flag("force", force, false),
               JobParameters.flag("allowUnencrypted", allowUnencrypted, false),
               JobParameters.starter("startedBy", startedBy, "batch"));
-      step.setPersistentUserData(report.toJson().toString());
+      step.setPersistentUserData(BackupJson.of(report.view()));
       job.setExitStatus("COMPLETED " + report.restoredTotal() + " records restored");
       return BatchStatus.COMPLETED.name();
     } catch (Exception e) {
