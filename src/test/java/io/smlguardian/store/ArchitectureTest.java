@@ -1,5 +1,7 @@
 package io.smlguardian.store;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -17,8 +19,8 @@ import java.util.stream.Stream;
 
 /**
  * Keeps the layout honest: the collection kernel knows no collection, collections know nothing of
- * each other, features form no cycles, the backup archive format knows not its services, and REST
- * resources stay thin translators.
+ * each other, features form no cycles, the platform knows no feature, the backup archive format
+ * knows not its services, and REST resources stay thin translators.
  */
 @AnalyzeClasses(
     packages = "io.smlguardian.store",
@@ -91,6 +93,22 @@ class ArchitectureTest {
           .should()
           .dependOnClassesThat()
           .resideInAnyPackage(ROOT + "backup", ROOT + "backup.batch..");
+
+  /**
+   * The REST platform answers every feature's failures from what they say of themselves (the
+   * problem types) and knows none of the features: only the roles its authorization filter checks.
+   */
+  @ArchTest
+  static final ArchRule thePlatformKnowsNoFeature =
+      classes()
+          .that()
+          .resideInAPackage(ROOT + "platform..")
+          .should()
+          .onlyDependOnClassesThat(
+              resideOutsideOfPackage(ROOT + ".")
+                  .or(
+                      resideInAnyPackage(
+                          ROOT + "platform..", ROOT + "problem..", ROOT + "security..")));
 
   @ArchTest
   static final ArchRule resourcesNeverTouchEntitiesOrTransactions =

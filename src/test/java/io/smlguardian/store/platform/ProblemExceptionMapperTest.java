@@ -2,15 +2,15 @@ package io.smlguardian.store.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.smlguardian.store.accesslog.AuditTrail;
 import io.smlguardian.store.accesslog.AuditUnavailableException;
 import io.smlguardian.store.collection.InvalidRequestException;
 import io.smlguardian.store.collection.VersionConflictException;
 import io.smlguardian.store.memory.Memories;
 import io.smlguardian.store.memory.Memory;
+import io.smlguardian.store.problem.RefusalAudit;
+import io.smlguardian.store.resilience.DatabaseUnavailability;
 import io.smlguardian.store.resilience.MaintenanceException;
 import io.smlguardian.store.security.AccessDeniedException;
-import io.smlguardian.store.security.Caller;
 import io.smlguardian.store.sync.JournalFullException;
 import io.smlguardian.store.testsupport.GeneratedRecords;
 import io.smlguardian.store.transaction.AtomicOperation;
@@ -50,16 +50,26 @@ class ProblemExceptionMapperTest {
   @BeforeEach
   void wire() {
     mapper.audit =
-        new AuditTrail() {
+        new RefusalAudit() {
           @Override
           public void refused(
-              Caller caller, String owner, String collection, String operation, String reason) {
+              SecurityContext security,
+              HttpServletRequest request,
+              String owner,
+              String collection,
+              String operation,
+              String reason) {
             if (auditDown) {
               throw new AuditUnavailableException(new IllegalStateException("disk full"));
             }
             refusals.add(String.join(" ", owner, collection, operation));
           }
+
+          @Override
+          public void unauthenticated(
+              HttpServletRequest request, String operation, String reason) {}
         };
+    mapper.checks = List.of(new DatabaseUnavailability());
     mapper.security = fake(SecurityContext.class);
     mapper.request = fake(HttpServletRequest.class);
   }
