@@ -1,6 +1,5 @@
 package io.smlguardian.store.backup;
 
-import io.smlguardian.store.backup.archive.BackupException;
 import io.smlguardian.store.backup.archive.BackupId;
 import io.smlguardian.store.collection.query.QueryParser;
 import io.smlguardian.store.platform.Problem;
@@ -24,17 +23,14 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.Response.Status;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.StreamingOutput;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -68,7 +64,7 @@ public class BackupResource {
           "Starts the backup job; 202 with the job, whose result (once COMPLETED) gives the"
               + " backup's backupId, size and timestamp. 409 while a backup or restore runs.")
   public Response backUp() {
-    return answer(() -> started(jobs.startBackup(caller())));
+    return started(jobs.startBackup(caller()));
   }
 
   @GET
@@ -138,39 +134,30 @@ public class BackupResource {
   @Path("jobs/{executionId}")
   @Operation(summary = "One backup or restore job: status, and its result once it ended")
   public Response job(@PathParam("executionId") long executionId) {
-    return answer(() -> Response.ok(jobs.run(executionId)).build());
+    return Response.ok(jobs.run(executionId)).build();
   }
 
   @POST
   @Path("jobs/{executionId}/stop")
   @Operation(summary = "Stop a running backup (no archive is kept); restores are not stopped")
   public Response stop(@PathParam("executionId") long executionId) {
-    return answer(
-        () -> {
-          jobs.stop(executionId);
-          return Response.accepted(jobs.run(executionId)).build();
-        });
+    jobs.stop(executionId);
+    return Response.accepted(jobs.run(executionId)).build();
   }
 
   @GET
   @Path("{backupId}")
   @Operation(summary = "One backup: its summary and manifest")
   public Response get(@PathParam("backupId") String backupId) {
-    return answer(
-        () -> {
-          return Response.ok(archives.detail(BackupId.parse(backupId))).build();
-        });
+    return Response.ok(archives.detail(BackupId.parse(backupId))).build();
   }
 
   @DELETE
   @Path("{backupId}")
   @Operation(summary = "Delete a backup")
-  public Response delete(@PathParam("backupId") String backupId) {
-    return answer(
-        () -> {
-          archives.delete(BackupId.parse(backupId));
-          return Response.noContent().build();
-        });
+  public Response delete(@PathParam("backupId") String backupId) throws IOException {
+    archives.delete(BackupId.parse(backupId));
+    return Response.noContent().build();
   }
 
   @POST
@@ -182,8 +169,7 @@ public class BackupResource {
               + " records decoded); reports each damaged or truncated entry and where. 409 when it"
               + " is encrypted and this server lacks its key.")
   public Response verify(@PathParam("backupId") String backupId) {
-    return answer(
-        () -> Response.ok(archives.verify(BackupId.parse(backupId), config.key())).build());
+    return Response.ok(archives.verify(BackupId.parse(backupId), config.key())).build();
   }
 
   @POST
@@ -204,29 +190,23 @@ public class BackupResource {
       @QueryParam("replace") @DefaultValue("false") boolean replace,
       @QueryParam("force") @DefaultValue("false") boolean force,
       @QueryParam("allowUnencrypted") @DefaultValue("false") boolean allowUnencrypted) {
-    return answer(
-        () -> {
-          BackupId id = BackupId.parse(backupId);
-          restores.precheck(id, replace, force, allowUnencrypted);
-          return started(jobs.startRestore(id, replace, force, allowUnencrypted, caller()));
-        });
+    BackupId id = BackupId.parse(backupId);
+    restores.precheck(id, replace, force, allowUnencrypted);
+    return started(jobs.startRestore(id, replace, force, allowUnencrypted, caller()));
   }
 
   @GET
   @Path("{backupId}/archive")
   @Produces({ZIP, Problem.MEDIA_TYPE})
   @Operation(summary = "Download a backup's archive (to keep it elsewhere, or move it)")
-  public Response download(@PathParam("backupId") String backupId) {
-    return answer(
-        () -> {
-          BackupId id = BackupId.parse(backupId);
-          java.nio.file.Path file = archives.existing(id);
-          StreamingOutput body = out -> Files.copy(file, out);
-          return Response.ok(body, ZIP)
-              .header("Content-Disposition", "attachment; filename=\"" + id.value() + ".zip\"")
-              .header("Content-Length", Files.size(file))
-              .build();
-        });
+  public Response download(@PathParam("backupId") String backupId) throws IOException {
+    BackupId id = BackupId.parse(backupId);
+    java.nio.file.Path file = archives.existing(id);
+    StreamingOutput body = out -> Files.copy(file, out);
+    return Response.ok(body, ZIP)
+        .header("Content-Disposition", "attachment; filename=\"" + id.value() + ".zip\"")
+        .header("Content-Length", Files.size(file))
+        .build();
   }
 
   @PUT
@@ -244,17 +224,14 @@ public class BackupResource {
   public Response upload(
       @PathParam("backupId") String backupId,
       @QueryParam("allowUnencrypted") @DefaultValue("false") boolean allowUnencrypted,
-      InputStream body) {
-    return answer(
-        () -> {
-          BackupId id = BackupId.parse(backupId);
-          BackupSummary summary =
-              archives.receive(id, body, config.key(), allowUnencrypted, caller());
-          return Response.created(uri.getBaseUriBuilder().path("backups/{id}").build(id.value()))
-              .entity(summary)
-              .type(MediaType.APPLICATION_JSON)
-              .build();
-        });
+      InputStream body)
+      throws IOException {
+    BackupId id = BackupId.parse(backupId);
+    BackupSummary summary = archives.receive(id, body, config.key(), allowUnencrypted, caller());
+    return Response.created(uri.getBaseUriBuilder().path("backups/{id}").build(id.value()))
+        .entity(summary)
+        .type(MediaType.APPLICATION_JSON)
+        .build();
   }
 
   private Response started(long executionId) {
@@ -262,46 +239,6 @@ public class BackupResource {
         .location(
             uri.getBaseUriBuilder().path("backups/jobs/{id}").build(Long.toString(executionId)))
         .build();
-  }
-
-  private static Response answer(Callable<Response> action) {
-    try {
-      return action.call();
-    } catch (BackupId.InvalidBackupIdException e) {
-      return Problem.response(Status.BAD_REQUEST, e.getMessage());
-    } catch (BackupException e) {
-      return Problem.response(status(e.status()), e.getMessage());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** The status of that code; 422 has no constant in this version of Jakarta REST. */
-  private static Response.StatusType status(int code) {
-    Status known = Status.fromStatusCode(code);
-    if (known != null) {
-      return known;
-    }
-    return new Response.StatusType() {
-      @Override
-      public int getStatusCode() {
-        return code;
-      }
-
-      @Override
-      public Status.Family getFamily() {
-        return Status.Family.familyOf(code);
-      }
-
-      @Override
-      public String getReasonPhrase() {
-        return code == 422 ? "Unprocessable Content" : "Error";
-      }
-    };
   }
 
   private String caller() {

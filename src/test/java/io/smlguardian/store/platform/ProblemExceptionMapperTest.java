@@ -3,6 +3,8 @@ package io.smlguardian.store.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.smlguardian.store.accesslog.AuditUnavailableException;
+import io.smlguardian.store.backup.archive.BackupException;
+import io.smlguardian.store.backup.archive.BackupId;
 import io.smlguardian.store.collection.InvalidRequestException;
 import io.smlguardian.store.collection.VersionConflictException;
 import io.smlguardian.store.memory.Memories;
@@ -212,6 +214,21 @@ class ProblemExceptionMapperTest {
     assertThat(notAllowed.getStatus()).isEqualTo(405);
     assertThat(notAllowed.getHeaderString("Allow")).contains("GET").contains("POST");
     assertThat(body(notAllowed).getString("detail")).doesNotContain("RESTEASY");
+  }
+
+  /** A backup's refusals carry their status, 422 among them, which Jakarta REST has no name for. */
+  @Test
+  void anUnusableArchiveIsA422AndABadBackupIdA400() {
+    Response unusable =
+        mapper.toResponse(BackupException.unusable("manifest.json is not a JSON object"));
+    Response badId = mapper.toResponse(new BackupId.InvalidBackupIdException("../etc"));
+
+    assertThat(unusable.getStatus()).isEqualTo(422);
+    assertThat(body(unusable).getString("title")).isEqualTo("Unprocessable Content");
+    assertThat(body(unusable).getString("detail")).isEqualTo("manifest.json is not a JSON object");
+    assertThat(badId.getStatus()).isEqualTo(400);
+    assertThat(body(badId).getString("detail")).startsWith("'../etc' is not a backup id");
+    assertThat(refusals).isEmpty();
   }
 
   @Test

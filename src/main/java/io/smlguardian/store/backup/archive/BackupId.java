@@ -1,5 +1,6 @@
 package io.smlguardian.store.backup.archive;
 
+import jakarta.ws.rs.core.Response.Status;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -77,9 +78,13 @@ public record BackupId(String value, Instant created) implements Comparable<Back
   }
 
   /** A request named a backup by something that is not a backup id. */
-  public static class InvalidBackupIdException extends IllegalArgumentException {
+  public static class InvalidBackupIdException extends BackupException {
+
+    private static final long serialVersionUID = 1L;
+
     public InvalidBackupIdException(String text) {
       super(
+          Status.BAD_REQUEST,
           "'"
               + (text == null ? "" : text.length() > 80 ? text.substring(0, 80) + "..." : text)
               + "' is not a backup id: ids look like gs-20261126T061500Z-k3j4h5g6.");
