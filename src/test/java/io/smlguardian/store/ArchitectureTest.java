@@ -1,5 +1,7 @@
 package io.smlguardian.store;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -21,8 +23,9 @@ import java.util.stream.Stream;
 
 /**
  * Keeps the layout honest: the collection kernel knows no collection, collections know nothing of
- * each other, features form no cycles, REST resources stay thin translators, and only the backend
- * selection and the stores tell backends apart.
+ * each other, features form no cycles, the platform knows no feature, the backup archive format
+ * knows not its services, REST resources stay thin translators, and only the backend selection and
+ * the stores tell backends apart.
  */
 @AnalyzeClasses(
     packages = "io.smlguardian.store",
@@ -82,6 +85,35 @@ class ArchitectureTest {
   @ArchTest
   static final ArchRule featuresAreFreeOfCycles =
       slices().matching("io.smlguardian.store.(*)..").should().beFreeOfCycles();
+
+  /**
+   * The archive format (writing, reading, manifest, MAC, encryption) knows nothing of the jobs,
+   * services and REST resource that use it; the slices above do not see inside one feature.
+   */
+  @ArchTest
+  static final ArchRule theBackupArchiveKnowsNoBackupService =
+      noClasses()
+          .that()
+          .resideInAPackage(ROOT + "backup.archive..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(ROOT + "backup", ROOT + "backup.batch..");
+
+  /**
+   * The REST platform answers every feature's failures from what they say of themselves (the
+   * problem types) and knows none of the features: only the roles its authorization filter checks.
+   */
+  @ArchTest
+  static final ArchRule thePlatformKnowsNoFeature =
+      classes()
+          .that()
+          .resideInAPackage(ROOT + "platform..")
+          .should()
+          .onlyDependOnClassesThat(
+              resideOutsideOfPackage(ROOT + ".")
+                  .or(
+                      resideInAnyPackage(
+                          ROOT + "platform..", ROOT + "problem..", ROOT + "security..")));
 
   @ArchTest
   static final ArchRule resourcesNeverTouchEntitiesOrTransactions =

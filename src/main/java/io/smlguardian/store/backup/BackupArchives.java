@@ -2,6 +2,13 @@ package io.smlguardian.store.backup;
 
 import io.smlguardian.store.accesslog.AuditKey;
 import io.smlguardian.store.accesslog.AuditTrail;
+import io.smlguardian.store.backup.archive.ArchiveMac;
+import io.smlguardian.store.backup.archive.ArchiveReader;
+import io.smlguardian.store.backup.archive.ArchiveWriter;
+import io.smlguardian.store.backup.archive.BackupException;
+import io.smlguardian.store.backup.archive.BackupId;
+import io.smlguardian.store.backup.archive.SegmentedEncryption;
+import io.smlguardian.store.backup.archive.Verification;
 import io.smlguardian.store.files.PrivateFiles;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -172,14 +179,21 @@ public class BackupArchives {
 
   /** One backup; 404 when there is none. */
   public BackupSummary summary(BackupId id) {
+    return summary(id, false);
+  }
+
+  /** One backup with its whole manifest; 404 when there is none. */
+  public BackupSummary detail(BackupId id) {
+    return summary(id, true);
+  }
+
+  private BackupSummary summary(BackupId id, boolean detailed) {
     Path file = existing(id);
     long size = sizeOf(file);
     try {
-      return new BackupSummary(
-          id.value(), size, id.created(), ArchiveReader.open(file, id, mac).manifest(), null);
+      return BackupSummary.of(id, size, ArchiveReader.open(file, id, mac).manifest(), detailed);
     } catch (IOException e) {
-      return new BackupSummary(
-          id.value(), size, id.created(), null, "unreadable: " + e.getMessage());
+      return BackupSummary.unreadable(id, size, "unreadable: " + e.getMessage());
     }
   }
 

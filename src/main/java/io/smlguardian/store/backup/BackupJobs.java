@@ -1,5 +1,7 @@
 package io.smlguardian.store.backup;
 
+import io.smlguardian.store.backup.archive.BackupException;
+import io.smlguardian.store.backup.archive.BackupId;
 import io.smlguardian.store.security.ReservedIdentities;
 import io.smlguardian.store.security.SystemJobOperator;
 import jakarta.batch.operations.JobExecutionNotRunningException;
@@ -12,7 +14,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import java.io.StringReader;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -47,44 +51,56 @@ public class BackupJobs {
   @Inject SystemJobOperator jobs;
 
   /**
-   * One run of either job.
+   * One run of either job, as the API shows it; what is not known (yet) is left out of its JSON.
    *
+   * @param startedBy who started it
+   * @param backupId the backup restored (a backup's own id is in its result)
+   * @param replace whether a restore replaces the store; null for a backup
    * @param result what it did, once it did it: the backup's summary, or the restore's report
    */
+  @JsonbPropertyOrder({
+    "executionId",
+    "job",
+    "status",
+    "exitStatus",
+    "startedBy",
+    "backupId",
+    "replace",
+    "start",
+    "end",
+    "result"
+  })
   public record Run(
       long executionId,
       String job,
       String status,
       String exitStatus,
-      Properties parameters,
-      java.util.Date start,
-      java.util.Date end,
+      String startedBy,
+      String backupId,
+      Boolean replace,
+      Instant start,
+      Instant end,
       JsonObject result) {
 
-    public JsonObject toJson() {
-      var json =
-          Json.createObjectBuilder()
-              .add("executionId", executionId)
-              .add("job", job)
-              .add("status", status);
-      add(json, "exitStatus", exitStatus);
-      add(json, "startedBy", parameters == null ? null : parameters.getProperty(STARTED_BY));
-      add(json, "backupId", parameters == null ? null : parameters.getProperty(BACKUP_ID));
-      if (RESTORE.equals(job) && parameters != null) {
-        json.add("replace", Boolean.parseBoolean(parameters.getProperty(REPLACE)));
-      }
-      add(json, "start", start == null ? null : start.toInstant());
-      add(json, "end", end == null ? null : end.toInstant());
-      if (result != null) {
-        json.add("result", result);
-      }
-      return json.build();
+    static Run of(JobExecution execution, JsonObject result) {
+      Properties parameters = execution.getJobParameters();
+      return new Run(
+          execution.getExecutionId(),
+          execution.getJobName(),
+          execution.getBatchStatus().name(),
+          execution.getExitStatus(),
+          parameter(parameters, STARTED_BY),
+          parameter(parameters, BACKUP_ID),
+          RESTORE.equals(execution.getJobName()) && parameters != null
+              ? Boolean.parseBoolean(parameters.getProperty(REPLACE))
+              : null,
+          execution.getStartTime() == null ? null : execution.getStartTime().toInstant(),
+          execution.getEndTime() == null ? null : execution.getEndTime().toInstant(),
+          result);
     }
 
-    private static void add(jakarta.json.JsonObjectBuilder json, String name, Object value) {
-      if (value != null) {
-        json.add(name, value.toString());
-      }
+    private static String parameter(Properties parameters, String name) {
+      return parameters == null ? null : parameters.getProperty(name);
     }
   }
 
@@ -208,14 +224,6 @@ public class BackupJobs {
         }
       }
     }
-    return new Run(
-        execution.getExecutionId(),
-        execution.getJobName(),
-        execution.getBatchStatus().name(),
-        execution.getExitStatus(),
-        execution.getJobParameters(),
-        execution.getStartTime(),
-        execution.getEndTime(),
-        result);
+    return Run.of(execution, result);
   }
 }

@@ -1,5 +1,6 @@
 package io.smlguardian.store.backup;
 
+import io.smlguardian.store.backup.archive.BackupId;
 import io.smlguardian.store.collection.query.QueryParser;
 import io.smlguardian.store.platform.Problem;
 import io.smlguardian.store.security.AllowedRoles;
@@ -7,9 +8,7 @@ import io.smlguardian.store.security.Callers;
 import io.smlguardian.store.security.Role;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
-import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonObject;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -24,16 +23,14 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.Response.Status;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.StreamingOutput;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -67,78 +64,100 @@ public class BackupResource {
           "Starts the backup job; 202 with the job, whose result (once COMPLETED) gives the"
               + " backup's backupId, size and timestamp. 409 while a backup or restore runs.")
   public Response backUp() {
-    return answer(() -> started(jobs.startBackup(caller())));
+    return started(jobs.startBackup(caller()));
   }
 
   @GET
   @Operation(
       summary = "The backups, newest first",
       description = "Each with backupId, size (bytes), timestamp, and records per collection.")
-  public JsonObject list() {
-    JsonArrayBuilder items = Json.createArrayBuilder();
-    archives.list().forEach(summary -> items.add(summary.toJson()));
-    var schedule =
-        Json.createObjectBuilder()
-            .add("enabled", config.scheduled())
-            .add("frequency", config.frequency().name().toLowerCase(Locale.ROOT))
-            .add("retentionDays", config.retentionDays())
-            .add("compression", config.compression())
-            .add("encryption", config.key().isPresent());
-    scheduler.nextRun().ifPresent(next -> schedule.add("nextRun", next.toString()));
-    return Json.createObjectBuilder().add("items", items).add("settings", schedule).build();
+  public Listing list() {
+    Settings settings =
+        new Settings(
+            config.scheduled(),
+            config.frequency().name().toLowerCase(Locale.ROOT),
+            config.retentionDays(),
+            config.compression(),
+            config.key().isPresent(),
+            scheduler.nextRun().map(Object::toString).orElse(null));
+    return new Listing(archives.list(), settings);
   }
+
+  /**
+   * Every backup, and how backups are taken here.
+   *
+   * @param items the backups, newest first
+   */
+  @JsonbPropertyOrder({"items", "settings"})
+  public record Listing(List<BackupSummary> items, Settings settings) {}
+
+  /**
+   * How this server takes backups.
+   *
+   * @param enabled whether the schedule takes backups
+   * @param frequency how often, in lower case
+   * @param compression whether entries are compressed
+   * @param encryption whether entries are encrypted
+   * @param nextRun when the schedule takes the next one; left out when it takes none
+   */
+  @JsonbPropertyOrder({
+    "enabled",
+    "frequency",
+    "retentionDays",
+    "compression",
+    "encryption",
+    "nextRun"
+  })
+  public record Settings(
+      boolean enabled,
+      String frequency,
+      int retentionDays,
+      boolean compression,
+      boolean encryption,
+      String nextRun) {}
 
   @GET
   @Path("jobs")
   @Operation(summary = "The most recent backup and restore jobs, newest first")
-  public JsonObject jobs(@QueryParam("limit") @DefaultValue("20") String limit) {
-    JsonArrayBuilder items = Json.createArrayBuilder();
-    jobs.runs(QueryParser.integer("limit", limit, 1, 200)).forEach(run -> items.add(run.toJson()));
-    return Json.createObjectBuilder().add("items", items).build();
+  public Runs jobs(@QueryParam("limit") @DefaultValue("20") String limit) {
+    return new Runs(jobs.runs(QueryParser.integer("limit", limit, 1, 200)));
   }
+
+  /**
+   * The most recent runs of the backup and restore jobs.
+   *
+   * @param items newest first
+   */
+  public record Runs(List<BackupJobs.Run> items) {}
 
   @GET
   @Path("jobs/{executionId}")
   @Operation(summary = "One backup or restore job: status, and its result once it ended")
   public Response job(@PathParam("executionId") long executionId) {
-    return answer(() -> Response.ok(jobs.run(executionId).toJson()).build());
+    return Response.ok(jobs.run(executionId)).build();
   }
 
   @POST
   @Path("jobs/{executionId}/stop")
   @Operation(summary = "Stop a running backup (no archive is kept); restores are not stopped")
   public Response stop(@PathParam("executionId") long executionId) {
-    return answer(
-        () -> {
-          jobs.stop(executionId);
-          return Response.accepted(jobs.run(executionId).toJson()).build();
-        });
+    jobs.stop(executionId);
+    return Response.accepted(jobs.run(executionId)).build();
   }
 
   @GET
   @Path("{backupId}")
   @Operation(summary = "One backup: its summary and manifest")
   public Response get(@PathParam("backupId") String backupId) {
-    return answer(
-        () -> {
-          BackupSummary summary = archives.summary(BackupId.parse(backupId));
-          var json = Json.createObjectBuilder(summary.toJson());
-          if (summary.manifest() != null) {
-            json.add("manifest", summary.manifest().toJson());
-          }
-          return Response.ok(json.build()).build();
-        });
+    return Response.ok(archives.detail(BackupId.parse(backupId))).build();
   }
 
   @DELETE
   @Path("{backupId}")
   @Operation(summary = "Delete a backup")
-  public Response delete(@PathParam("backupId") String backupId) {
-    return answer(
-        () -> {
-          archives.delete(BackupId.parse(backupId));
-          return Response.noContent().build();
-        });
+  public Response delete(@PathParam("backupId") String backupId) throws IOException {
+    archives.delete(BackupId.parse(backupId));
+    return Response.noContent().build();
   }
 
   @POST
@@ -150,9 +169,7 @@ public class BackupResource {
               + " records decoded); reports each damaged or truncated entry and where. 409 when it"
               + " is encrypted and this server lacks its key.")
   public Response verify(@PathParam("backupId") String backupId) {
-    return answer(
-        () ->
-            Response.ok(archives.verify(BackupId.parse(backupId), config.key()).toJson()).build());
+    return Response.ok(archives.verify(BackupId.parse(backupId), config.key())).build();
   }
 
   @POST
@@ -173,29 +190,23 @@ public class BackupResource {
       @QueryParam("replace") @DefaultValue("false") boolean replace,
       @QueryParam("force") @DefaultValue("false") boolean force,
       @QueryParam("allowUnencrypted") @DefaultValue("false") boolean allowUnencrypted) {
-    return answer(
-        () -> {
-          BackupId id = BackupId.parse(backupId);
-          restores.precheck(id, replace, force, allowUnencrypted);
-          return started(jobs.startRestore(id, replace, force, allowUnencrypted, caller()));
-        });
+    BackupId id = BackupId.parse(backupId);
+    restores.precheck(id, replace, force, allowUnencrypted);
+    return started(jobs.startRestore(id, replace, force, allowUnencrypted, caller()));
   }
 
   @GET
   @Path("{backupId}/archive")
   @Produces({ZIP, Problem.MEDIA_TYPE})
   @Operation(summary = "Download a backup's archive (to keep it elsewhere, or move it)")
-  public Response download(@PathParam("backupId") String backupId) {
-    return answer(
-        () -> {
-          BackupId id = BackupId.parse(backupId);
-          java.nio.file.Path file = archives.existing(id);
-          StreamingOutput body = out -> Files.copy(file, out);
-          return Response.ok(body, ZIP)
-              .header("Content-Disposition", "attachment; filename=\"" + id.value() + ".zip\"")
-              .header("Content-Length", Files.size(file))
-              .build();
-        });
+  public Response download(@PathParam("backupId") String backupId) throws IOException {
+    BackupId id = BackupId.parse(backupId);
+    java.nio.file.Path file = archives.existing(id);
+    StreamingOutput body = out -> Files.copy(file, out);
+    return Response.ok(body, ZIP)
+        .header("Content-Disposition", "attachment; filename=\"" + id.value() + ".zip\"")
+        .header("Content-Length", Files.size(file))
+        .build();
   }
 
   @PUT
@@ -213,64 +224,21 @@ public class BackupResource {
   public Response upload(
       @PathParam("backupId") String backupId,
       @QueryParam("allowUnencrypted") @DefaultValue("false") boolean allowUnencrypted,
-      InputStream body) {
-    return answer(
-        () -> {
-          BackupId id = BackupId.parse(backupId);
-          BackupSummary summary =
-              archives.receive(id, body, config.key(), allowUnencrypted, caller());
-          return Response.created(uri.getBaseUriBuilder().path("backups/{id}").build(id.value()))
-              .entity(summary.toJson())
-              .type(MediaType.APPLICATION_JSON)
-              .build();
-        });
-  }
-
-  private Response started(long executionId) {
-    return Response.accepted(jobs.run(executionId).toJson())
-        .location(
-            uri.getBaseUriBuilder().path("backups/jobs/{id}").build(Long.toString(executionId)))
+      InputStream body)
+      throws IOException {
+    BackupId id = BackupId.parse(backupId);
+    BackupSummary summary = archives.receive(id, body, config.key(), allowUnencrypted, caller());
+    return Response.created(uri.getBaseUriBuilder().path("backups/{id}").build(id.value()))
+        .entity(summary)
+        .type(MediaType.APPLICATION_JSON)
         .build();
   }
 
-  private static Response answer(Callable<Response> action) {
-    try {
-      return action.call();
-    } catch (BackupId.InvalidBackupIdException e) {
-      return Problem.response(Status.BAD_REQUEST, e.getMessage());
-    } catch (BackupException e) {
-      return Problem.response(status(e.status()), e.getMessage());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** The status of that code; 422 has no constant in this version of Jakarta REST. */
-  private static Response.StatusType status(int code) {
-    Status known = Status.fromStatusCode(code);
-    if (known != null) {
-      return known;
-    }
-    return new Response.StatusType() {
-      @Override
-      public int getStatusCode() {
-        return code;
-      }
-
-      @Override
-      public Status.Family getFamily() {
-        return Status.Family.familyOf(code);
-      }
-
-      @Override
-      public String getReasonPhrase() {
-        return code == 422 ? "Unprocessable Content" : "Error";
-      }
-    };
+  private Response started(long executionId) {
+    return Response.accepted(jobs.run(executionId))
+        .location(
+            uri.getBaseUriBuilder().path("backups/jobs/{id}").build(Long.toString(executionId)))
+        .build();
   }
 
   private String caller() {

@@ -3,6 +3,10 @@ package io.smlguardian.store.backup;
 import io.smlguardian.store.accesslog.AuditLedger;
 import io.smlguardian.store.accesslog.AuditTrail;
 import io.smlguardian.store.backend.StoreStartup;
+import io.smlguardian.store.backup.archive.ArchiveWriter;
+import io.smlguardian.store.backup.archive.BackupId;
+import io.smlguardian.store.backup.archive.Manifest;
+import io.smlguardian.store.backup.archive.SegmentedEncryption;
 import io.smlguardian.store.collection.BulkStore;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.RecordSnapshot;
@@ -132,7 +136,7 @@ public class BackupService {
         startedBy,
         "backup " + id,
         true,
-        Json.createObjectBuilder(summary.toJson())
+        Json.createObjectBuilder(BackupJson.object(summary))
             .add("durationMs", millis)
             .add("expired", Json.createArrayBuilder(expired.stream().map(BackupId::value).toList()))
             .build()

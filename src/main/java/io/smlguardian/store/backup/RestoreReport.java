@@ -1,8 +1,7 @@
 package io.smlguardian.store.backup;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -71,34 +70,63 @@ public final class RestoreReport {
     return restored.values().stream().mapToLong(Long::longValue).sum();
   }
 
-  public synchronized JsonObject toJson() {
-    return Json.createObjectBuilder()
-        .add("backupId", backupId)
-        .add("replace", replace)
-        .add("restored", counts(restored))
-        .add("switched", counts(switched))
-        .add("restoredTotal", restoredTotal())
-        .add(
-            "skipped",
-            Json.createObjectBuilder()
-                .add("erased", counts(skippedErased))
-                .add("erasedDuringRestore", counts(erasedDuringRestore))
-                .add("expired", counts(skippedExpired)))
-        .add("ignored", ignoredJson())
-        .add("switchMs", switchMs)
-        .add("durationMs", durationMs)
-        .build();
+  /** What it did so far, as a view that JSON-B writes. */
+  public synchronized View view() {
+    return new View(
+        backupId,
+        replace,
+        new LinkedHashMap<>(restored),
+        new LinkedHashMap<>(switched),
+        restoredTotal(),
+        new Skipped(
+            new LinkedHashMap<>(skippedErased),
+            new LinkedHashMap<>(erasedDuringRestore),
+            new LinkedHashMap<>(skippedExpired)),
+        new LinkedHashMap<>(ignored),
+        switchMs,
+        durationMs);
   }
 
-  private JsonObjectBuilder ignoredJson() {
-    JsonObjectBuilder json = Json.createObjectBuilder();
-    ignored.forEach(json::add);
-    return json;
+  /** {@link #view()} as JSON: what the job keeps as its result, and the audit trail records. */
+  public JsonObject toJson() {
+    return BackupJson.object(view());
   }
 
-  private static JsonObjectBuilder counts(Map<String, Long> counts) {
-    JsonObjectBuilder json = Json.createObjectBuilder();
-    counts.forEach(json::add);
-    return json;
-  }
+  /**
+   * What a restore did, each count per collection.
+   *
+   * @param ignored the entries of the archive left unrestored, each with why
+   */
+  @JsonbPropertyOrder({
+    "backupId",
+    "replace",
+    "restored",
+    "switched",
+    "restoredTotal",
+    "skipped",
+    "ignored",
+    "switchMs",
+    "durationMs"
+  })
+  public record View(
+      String backupId,
+      boolean replace,
+      Map<String, Long> restored,
+      Map<String, Long> switched,
+      long restoredTotal,
+      Skipped skipped,
+      Map<String, String> ignored,
+      long switchMs,
+      long durationMs) {}
+
+  /**
+   * Records of the backup left out.
+   *
+   * @param erased their owner was erased when the restore began
+   * @param erasedDuringRestore their owner was erased while it ran
+   * @param expired their retention has run out
+   */
+  @JsonbPropertyOrder({"erased", "erasedDuringRestore", "expired"})
+  public record Skipped(
+      Map<String, Long> erased, Map<String, Long> erasedDuringRestore, Map<String, Long> expired) {}
 }

@@ -1,6 +1,7 @@
 package io.smlguardian.store.backup;
 
 import io.smlguardian.store.accesslog.LedgerStore;
+import io.smlguardian.store.backup.archive.BackupException;
 import io.smlguardian.store.collection.BulkStore;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.StoredRecord;

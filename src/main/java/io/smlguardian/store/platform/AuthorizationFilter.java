@@ -1,7 +1,7 @@
 package io.smlguardian.store.platform;
 
-import io.smlguardian.store.accesslog.AuditTrail;
-import io.smlguardian.store.accesslog.AuditUnavailableException;
+import io.smlguardian.store.problem.RefusalAudit;
+import io.smlguardian.store.problem.Unavailable;
 import io.smlguardian.store.security.AllowedRoles;
 import io.smlguardian.store.security.Caller;
 import io.smlguardian.store.security.Callers;
@@ -39,7 +39,7 @@ public class AuthorizationFilter implements ContainerRequestFilter {
 
   private static final Logger LOG = Logger.getLogger(AuthorizationFilter.class.getName());
 
-  @Inject AuditTrail audit;
+  @Inject RefusalAudit audit;
 
   /**
    * How long a request without a valid token waits before its 401 (a tarpit): a caller with
@@ -61,7 +61,6 @@ public class AuthorizationFilter implements ContainerRequestFilter {
       tarpit();
       refuse(
           context,
-          new Caller(ReservedIdentities.ANONYMOUS, java.util.Set.of(), request.getRemoteAddr()),
           Status.UNAUTHORIZED,
           operation,
           "A valid bearer token is required: signed by the trusted key, from the configured"
@@ -74,7 +73,6 @@ public class AuthorizationFilter implements ContainerRequestFilter {
       // acting as "unknown" or "system" would reach every entry the store files under that name.
       refuse(
           context,
-          caller,
           Status.UNAUTHORIZED,
           operation,
           "The token's subject is reserved for the store's own use and names no caller.");
@@ -84,7 +82,6 @@ public class AuthorizationFilter implements ContainerRequestFilter {
     if (roles.stream().noneMatch(caller::has)) {
       refuse(
           context,
-          caller,
           Status.FORBIDDEN,
           operation,
           "Your roles " + caller.roles() + " do not allow " + operation + ".");
@@ -109,18 +106,14 @@ public class AuthorizationFilter implements ContainerRequestFilter {
   }
 
   private void refuse(
-      ContainerRequestContext context,
-      Caller caller,
-      Status status,
-      String operation,
-      String detail) {
+      ContainerRequestContext context, Status status, String operation, String detail) {
     try {
       if (context.getSecurityContext().getUserPrincipal() == null) {
-        audit.unauthenticated(caller, operation, detail); // in aggregate under a flood
+        audit.unauthenticated(request, operation, detail); // in aggregate under a flood
       } else {
-        audit.refused(caller, null, null, operation, detail);
+        audit.refused(context.getSecurityContext(), request, null, null, operation, detail);
       }
-    } catch (AuditUnavailableException e) {
+    } catch (Unavailable e) {
       // No access is answered unrecorded: not even a refusal.
       LOG.log(Level.SEVERE, "Could not record a refused access in the audit trail", e);
       context.abortWith(

@@ -1,5 +1,7 @@
 package io.smlguardian.store.platform;
 
+import io.smlguardian.store.problem.Refusal;
+import io.smlguardian.store.problem.Unavailable;
 import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.servlet.http.HttpServletResponse;
@@ -8,6 +10,7 @@ import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.OptionalLong;
 
 /** Builds RFC 9457 problem details: a title per status, a detail that says what to fix. */
 public final class Problem {
@@ -19,6 +22,27 @@ public final class Problem {
 
   public static Response response(Response.StatusType status, String detail) {
     return response(status, detail, List.of(), Json.createObjectBuilder());
+  }
+
+  /**
+   * A refusal's answer: its status, detail and errors, and its {@code Retry-After} if it has one.
+   */
+  public static Response of(Refusal refusal) {
+    Response answer =
+        response(refusal.status(), refusal.detail(), refusal.errors(), Json.createObjectBuilder());
+    OptionalLong retryAfter = refusal.retryAfterSeconds();
+    return retryAfter.isEmpty() ? answer : retryAfter(answer, retryAfter.getAsLong());
+  }
+
+  /** An unavailability's answer: 503, its detail, and when to retry. */
+  public static Response of(Unavailable unavailable) {
+    return retryAfter(
+        response(Response.Status.SERVICE_UNAVAILABLE, unavailable.detail()),
+        unavailable.retryAfterSeconds());
+  }
+
+  private static Response retryAfter(Response answer, long seconds) {
+    return Response.fromResponse(answer).header("Retry-After", String.valueOf(seconds)).build();
   }
 
   /**

@@ -1,20 +1,15 @@
 package io.smlguardian.store.platform;
 
-import io.smlguardian.store.accesslog.AuditTrail;
-import io.smlguardian.store.accesslog.AuditUnavailableException;
+import io.smlguardian.store.problem.PartFailure;
 import io.smlguardian.store.problem.Refusal;
-import io.smlguardian.store.resilience.DatabaseFailures;
-import io.smlguardian.store.resilience.DatabaseGuard;
-import io.smlguardian.store.resilience.DatabaseUnavailableException;
-import io.smlguardian.store.resilience.Maintenance;
-import io.smlguardian.store.resilience.MaintenanceException;
-import io.smlguardian.store.security.Callers;
-import io.smlguardian.store.sync.JournalFullException;
-import io.smlguardian.store.transaction.AtomicOperationException;
+import io.smlguardian.store.problem.RefusalAudit;
+import io.smlguardian.store.problem.UnavailabilityCheck;
+import io.smlguardian.store.problem.Unavailable;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
-import jakarta.json.JsonObjectBuilder;
 import jakarta.persistence.OptimisticLockException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.ConstraintViolationException;
@@ -26,16 +21,19 @@ import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 
 /**
- * Every failure leaves the API as RFC 9457 problem+json: each feature's {@link Refusal} with the
- * status and detail it carries, the REST runtime's own (unknown path, wrong method or media type)
- * with their status, and anything unexpected as a 500 that carries an incident id to find the
- * logged stack trace; no stack trace ever reaches a caller.
+ * Every failure leaves the API as RFC 9457 problem+json, answered from what the failure says of
+ * itself, without knowing the feature it comes from: each feature's {@link Refusal} with the status
+ * and detail it carries, an {@link Unavailable} (the database, the audit trail, a full journal) as
+ * 503 with its {@code Retry-After}, a {@link PartFailure} as its cause with members of its own, the
+ * Jakarta runtimes' own (unknown path, wrong method or media type, a concurrent change, an invalid
+ * entity) with their status, and anything unexpected as a 500 that carries an incident id to find
+ * the logged stack trace; no stack trace ever reaches a caller.
  */
 @Provider
 @ApplicationScoped
@@ -43,100 +41,62 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
 
   private static final Logger LOG = Logger.getLogger(ProblemExceptionMapper.class.getName());
 
-  @Inject AuditTrail audit;
+  @Inject RefusalAudit audit;
   @Context SecurityContext security;
   @Context HttpServletRequest request;
+
+  /** The features' checks for an unavailability inside a failure (the database's). */
+  Iterable<UnavailabilityCheck> checks = List.of();
+
+  @Inject
+  void checks(@Any Instance<UnavailabilityCheck> all) {
+    this.checks = all;
+  }
 
   @Override
   public Response toResponse(Throwable thrown) {
     try {
       return problemFor(thrown);
-    } catch (AuditUnavailableException unrecorded) {
-      return unrecorded(unrecorded);
+    } catch (Unavailable unrecorded) {
+      // No access is answered unrecorded: a refusal that cannot be recorded is a 503, like a read.
+      return unavailable(unrecorded, unrecorded);
     }
   }
 
-  /** No access is answered unrecorded: a refusal that cannot be recorded is a 503, like a read. */
-  private static Response unrecorded(AuditUnavailableException e) {
-    LOG.log(Level.SEVERE, "An access could not be recorded in the audit trail", e);
-    return Response.fromResponse(
-            Problem.response(
-                Status.SERVICE_UNAVAILABLE,
-                "The access could not be recorded in the audit trail, so it was not carried out"
-                    + " or answered; retry shortly."))
-        .header("Retry-After", "1")
-        .build();
+  /** What is unavailable, logged as its kind asks, and answered 503 with when to retry. */
+  private static Response unavailable(Unavailable unavailable, Throwable thrown) {
+    Level level = unavailable.logLevel();
+    if (level != null) {
+      LOG.log(level, unavailable.getMessage(), thrown);
+    }
+    return Problem.of(unavailable);
   }
 
-  /**
-   * The database unavailable, or its circuit breaker open (see DatabaseGuard): a 503 at once, with
-   * {@code Retry-After} the breaker's delay, whatever the request was; never a 500.
-   */
-  private static Response unavailable(Throwable thrown) {
-    boolean open = causedBy(thrown, CircuitBreakerOpenException.class);
-    boolean unknownOutcome =
-        !open
-            && causedBy(thrown, DatabaseUnavailableException.class)
-            && !causedBy(thrown, DatabaseUnavailableException.RolledBack.class);
-    LOG.log(
-        open ? Level.FINE : Level.WARNING,
-        "The database is unavailable" + (open ? " (circuit open)" : ""),
-        thrown);
-    long retryAfter = DatabaseGuard.retryAfterSeconds();
-    return Response.fromResponse(
-            Problem.response(
-                Status.SERVICE_UNAVAILABLE,
-                "The database is unavailable"
-                    + (open ? " (calls to it are paused after repeated failures)" : "")
-                    + (unknownOutcome
-                        ? "; whether the change took effect is unknown: read before retrying."
-                        : "; nothing was changed.")
-                    + " Retry after "
-                    + retryAfter
-                    + " s."))
-        .header("Retry-After", String.valueOf(retryAfter))
-        .build();
-  }
-
-  /** A write refused during maintenance (a restore's switch): 503, retry after the window. */
-  static Response maintenance(MaintenanceException refused) {
-    return Response.fromResponse(Problem.response(Status.SERVICE_UNAVAILABLE, refused.getMessage()))
-        .header("Retry-After", String.valueOf(Maintenance.RETRY_AFTER_SECONDS))
-        .build();
-  }
-
-  private static boolean causedBy(Throwable thrown, Class<? extends Throwable> kind) {
-    int depth = 0;
-    for (Throwable t = thrown; t != null && depth++ < 64; t = t.getCause()) {
-      if (kind.isInstance(t)) {
-        return true;
+  private Optional<Unavailable> unavailability(Throwable thrown) {
+    for (UnavailabilityCheck check : checks) {
+      Optional<Unavailable> found = check.of(thrown);
+      if (found.isPresent()) {
+        return found;
       }
     }
-    return false;
+    return Optional.empty();
   }
 
   private Response problemFor(Throwable thrown) {
-    if (causedBy(thrown, CircuitBreakerOpenException.class)
-        || DatabaseFailures.isTransient(thrown)) {
-      return unavailable(thrown);
+    Optional<Unavailable> unavailable = unavailability(thrown);
+    if (unavailable.isPresent()) {
+      return unavailable(unavailable.get(), thrown);
     }
-    if (thrown instanceof AuditUnavailableException unrecorded) {
-      return unrecorded(unrecorded);
+    if (thrown instanceof Unavailable kind) {
+      return unavailable(kind, kind);
     }
-    if (thrown instanceof JournalFullException full) {
-      return Response.fromResponse(Problem.response(Status.SERVICE_UNAVAILABLE, full.getMessage()))
-          .header("Retry-After", String.valueOf(full.retryAfterSeconds()))
-          .build();
-    }
-    if (thrown instanceof AtomicOperationException failed) {
-      JsonObjectBuilder extensions =
-          Json.createObjectBuilder().add("operationIndex", failed.index());
+    if (thrown instanceof PartFailure failed) {
       Response cause = problemFor(failed.getCause());
       return Problem.response(
           Status.fromStatusCode(cause.getStatus()),
-          failed.getMessage() + " Nothing was committed.",
+          failed.detail(),
           errorsOf(failed.getCause()),
-          extensions);
+          Json.createObjectBuilder(failed.members()));
     }
     Throwable tooLarge = knownCause(thrown);
     if (tooLarge instanceof RequestSizeLimit.PayloadTooLargeException large) {
@@ -160,15 +120,14 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
           : Response.fromResponse(problem).header("Allow", allow).build();
     }
     Throwable known = knownCause(thrown);
-    if (known instanceof MaintenanceException refused) {
-      return maintenance(refused);
-    }
     if (known instanceof Refusal refusal) {
       refusal
           .refusedAccess()
-          .ifPresent(a -> audited(a.owner(), a.collection(), a.operation(), a.reason()));
-      return Problem.response(
-          refusal.status(), refusal.detail(), refusal.errors(), Json.createObjectBuilder());
+          .ifPresent(
+              a ->
+                  audit.refused(
+                      security, request, a.owner(), a.collection(), a.operation(), a.reason()));
+      return Problem.of(refusal);
     }
     if (known instanceof OptimisticLockException) {
       return Problem.response(
@@ -190,17 +149,6 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
         "The request failed unexpectedly; nothing was changed. Incident " + incident + ".",
         List.of(),
         Json.createObjectBuilder().add("incident", incident));
-  }
-
-  /**
-   * Records a refusal whose owner or collection is known here in the audit trail, before it is
-   * answered. Every other failure is recorded, with its detail, by the audit trail's net under
-   * every request ({@code AuditedRequests}).
-   *
-   * @throws AuditUnavailableException when it cannot be recorded (answered as 503)
-   */
-  private void audited(String owner, String collection, String operation, String reason) {
-    audit.refused(Callers.of(security, request), owner, collection, operation, reason);
   }
 
   /**

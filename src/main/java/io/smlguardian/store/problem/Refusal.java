@@ -3,6 +3,7 @@ package io.smlguardian.store.problem;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * A request refused for what it asked, not for a failure of the service: a bad value, a missing
@@ -41,6 +42,14 @@ public abstract class Refusal extends RuntimeException {
   /** Each individual problem, e.g. one per invalid field; empty when the detail says it all. */
   public List<String> errors() {
     return errors;
+  }
+
+  /**
+   * After how many seconds the same request may be served, for a refusal of the moment (a write
+   * during maintenance): the answer's {@code Retry-After}. Empty by default.
+   */
+  public OptionalLong retryAfterSeconds() {
+    return OptionalLong.empty();
   }
 
   /**

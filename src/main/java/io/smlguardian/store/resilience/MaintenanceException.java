@@ -2,6 +2,7 @@ package io.smlguardian.store.resilience;
 
 import io.smlguardian.store.problem.Refusal;
 import jakarta.ws.rs.core.Response.Status;
+import java.util.OptionalLong;
 
 /**
  * A write refused during {@link Maintenance}: nothing was changed; the API answers 503 with {@code
@@ -21,5 +22,10 @@ public class MaintenanceException extends Refusal {
             + " is refused and nothing was changed. Retry after "
             + Maintenance.RETRY_AFTER_SECONDS
             + " s.");
+  }
+
+  @Override
+  public OptionalLong retryAfterSeconds() {
+    return OptionalLong.of(Maintenance.RETRY_AFTER_SECONDS);
   }
 }

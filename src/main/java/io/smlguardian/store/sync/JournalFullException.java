@@ -1,11 +1,15 @@
 package io.smlguardian.store.sync;
 
+import io.smlguardian.store.problem.Unavailable;
+
 /**
  * The journal holds as many unflushed bytes as it may ({@code JOURNAL_MAX_BYTES}): an ingest is
  * refused whole (503 with {@code Retry-After}), never accepted in part, until the flusher has
  * written some to the store.
  */
-public class JournalFullException extends RuntimeException {
+public class JournalFullException extends Unavailable {
+
+  private static final long serialVersionUID = 1L;
 
   private final long retryAfterSeconds;
 
@@ -29,6 +33,7 @@ public class JournalFullException extends RuntimeException {
     return new JournalFullException(getMessage(), Math.max(1, seconds));
   }
 
+  @Override
   public long retryAfterSeconds() {
     return retryAfterSeconds;
   }

@@ -1,7 +1,16 @@
 package io.smlguardian.store.transaction;
 
-/** One operation of an atomic request failed, so none of them took effect. */
-public class AtomicOperationException extends RuntimeException {
+import io.smlguardian.store.problem.PartFailure;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+
+/**
+ * One operation of an atomic request failed, so none of them took effect: answered as that
+ * operation's failure is, with its index ({@code operationIndex}).
+ */
+public class AtomicOperationException extends PartFailure {
+
+  private static final long serialVersionUID = 1L;
 
   private final int index;
 
@@ -15,5 +24,15 @@ public class AtomicOperationException extends RuntimeException {
   /** The failed operation's position in the request, from 0. */
   public int index() {
     return index;
+  }
+
+  @Override
+  public String detail() {
+    return getMessage() + " Nothing was committed.";
+  }
+
+  @Override
+  public JsonObject members() {
+    return Json.createObjectBuilder().add("operationIndex", index).build();
   }
 }

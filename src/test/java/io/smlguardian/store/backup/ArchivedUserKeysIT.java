@@ -3,6 +3,12 @@ package io.smlguardian.store.backup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.smlguardian.store.accesslog.AccessLogs;
+import io.smlguardian.store.backup.archive.ArchiveForgery;
+import io.smlguardian.store.backup.archive.ArchiveReader;
+import io.smlguardian.store.backup.archive.ArchiveWriter;
+import io.smlguardian.store.backup.archive.BackupId;
+import io.smlguardian.store.backup.archive.Manifest;
+import io.smlguardian.store.backup.archive.SegmentedEncryption;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.CollectionRegistry;
 import io.smlguardian.store.collection.FieldDefinition;

@@ -2,6 +2,9 @@ package io.smlguardian.store.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.smlguardian.store.backup.archive.ArchiveForgery;
+import io.smlguardian.store.backup.archive.BackupId;
+import io.smlguardian.store.backup.archive.Manifest;
 import io.smlguardian.store.testsupport.Api;
 import io.smlguardian.store.testsupport.Samples;
 import io.smlguardian.store.testsupport.TestTokens;
@@ -269,7 +272,8 @@ class BackupApiIT {
 
   static Manifest.Entry entry(Path archive, String collection) throws IOException {
     try (ZipFile zip = new ZipFile(archive.toFile())) {
-      Manifest manifest = Manifest.read(zip.getInputStream(zip.getEntry("manifest.json")));
+      Manifest manifest =
+          ArchiveForgery.manifest(zip.getInputStream(zip.getEntry("manifest.json")));
       return manifest.entries().stream()
           .filter(e -> e.collection().equals(collection))
           .findFirst()
@@ -311,8 +315,8 @@ class BackupApiIT {
                   .getBytes(StandardCharsets.UTF_8);
           manifestBytes = bytes;
           out.putNextEntry(new ZipEntry(entry.getName()));
-        } else if (entry.getName().equals(ArchiveMac.FILE)) {
-          bytes = ArchiveForgery.serversKey().seal(BackupId.parse(id), manifestBytes);
+        } else if (entry.getName().equals(ArchiveForgery.MAC_FILE)) {
+          bytes = ArchiveForgery.sealedByServers(BackupId.parse(id), manifestBytes);
           out.putNextEntry(new ZipEntry(entry.getName()));
         } else {
           ZipEntry stored = new ZipEntry(entry.getName());

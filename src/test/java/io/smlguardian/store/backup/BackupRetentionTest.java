@@ -2,6 +2,7 @@ package io.smlguardian.store.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.smlguardian.store.backup.archive.BackupId;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;

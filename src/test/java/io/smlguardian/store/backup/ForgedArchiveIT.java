@@ -2,6 +2,8 @@ package io.smlguardian.store.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.smlguardian.store.backup.archive.ArchiveForgery;
+import io.smlguardian.store.backup.archive.ArchiveMac;
 import io.smlguardian.store.testsupport.Api;
 import io.smlguardian.store.testsupport.Samples;
 import io.smlguardian.store.testsupport.TestTokens;
@@ -131,7 +133,7 @@ class ForgedArchiveIT {
     ArchiveMac key = ArchiveForgery.serversKey();
     JsonObject terabyteSegments =
         Json.createObjectBuilder()
-            .add("algorithm", SegmentedEncryption.ALGORITHM)
+            .add("algorithm", ArchiveForgery.ENCRYPTION_ALGORITHM)
             .add("segmentBytes", 1L << 40)
             .add("keyCheck", "0000000000000000")
             .build();
@@ -274,11 +276,8 @@ class ForgedArchiveIT {
             .decode(
                 Files.readString(Path.of(System.getProperty("guardian.devKeys"), "backup.key"))
                     .trim());
-    return SegmentedEncryption.encrypting(
-        out,
-        new SecretKeySpec(key, "AES"),
-        ArchiveWriter.context(entry),
-        encryption.getInt("segmentBytes"));
+    return ArchiveForgery.encrypting(
+        out, new SecretKeySpec(key, "AES"), entry, encryption.getInt("segmentBytes"));
   }
 
   /** An upload the client gives up on after a second: a crafted archive must not take longer. */

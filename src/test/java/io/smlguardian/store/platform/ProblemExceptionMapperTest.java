@@ -2,15 +2,17 @@ package io.smlguardian.store.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.smlguardian.store.accesslog.AuditTrail;
 import io.smlguardian.store.accesslog.AuditUnavailableException;
+import io.smlguardian.store.backup.archive.BackupException;
+import io.smlguardian.store.backup.archive.BackupId;
 import io.smlguardian.store.collection.InvalidRequestException;
 import io.smlguardian.store.collection.VersionConflictException;
 import io.smlguardian.store.memory.Memories;
 import io.smlguardian.store.memory.Memory;
+import io.smlguardian.store.problem.RefusalAudit;
+import io.smlguardian.store.resilience.DatabaseUnavailability;
 import io.smlguardian.store.resilience.MaintenanceException;
 import io.smlguardian.store.security.AccessDeniedException;
-import io.smlguardian.store.security.Caller;
 import io.smlguardian.store.sync.JournalFullException;
 import io.smlguardian.store.testsupport.GeneratedRecords;
 import io.smlguardian.store.transaction.AtomicOperation;
@@ -50,16 +52,26 @@ class ProblemExceptionMapperTest {
   @BeforeEach
   void wire() {
     mapper.audit =
-        new AuditTrail() {
+        new RefusalAudit() {
           @Override
           public void refused(
-              Caller caller, String owner, String collection, String operation, String reason) {
+              SecurityContext security,
+              HttpServletRequest request,
+              String owner,
+              String collection,
+              String operation,
+              String reason) {
             if (auditDown) {
               throw new AuditUnavailableException(new IllegalStateException("disk full"));
             }
             refusals.add(String.join(" ", owner, collection, operation));
           }
+
+          @Override
+          public void unauthenticated(
+              HttpServletRequest request, String operation, String reason) {}
         };
+    mapper.checks = List.of(new DatabaseUnavailability());
     mapper.security = fake(SecurityContext.class);
     mapper.request = fake(HttpServletRequest.class);
   }
@@ -202,6 +214,21 @@ class ProblemExceptionMapperTest {
     assertThat(notAllowed.getStatus()).isEqualTo(405);
     assertThat(notAllowed.getHeaderString("Allow")).contains("GET").contains("POST");
     assertThat(body(notAllowed).getString("detail")).doesNotContain("RESTEASY");
+  }
+
+  /** A backup's refusals carry their status, 422 among them, which Jakarta REST has no name for. */
+  @Test
+  void anUnusableArchiveIsA422AndABadBackupIdA400() {
+    Response unusable =
+        mapper.toResponse(BackupException.unusable("manifest.json is not a JSON object"));
+    Response badId = mapper.toResponse(new BackupId.InvalidBackupIdException("../etc"));
+
+    assertThat(unusable.getStatus()).isEqualTo(422);
+    assertThat(body(unusable).getString("title")).isEqualTo("Unprocessable Content");
+    assertThat(body(unusable).getString("detail")).isEqualTo("manifest.json is not a JSON object");
+    assertThat(badId.getStatus()).isEqualTo(400);
+    assertThat(body(badId).getString("detail")).startsWith("'../etc' is not a backup id");
+    assertThat(refusals).isEmpty();
   }
 
   @Test

@@ -1,8 +1,9 @@
 package io.smlguardian.store.backup.batch;
 
-import io.smlguardian.store.backup.ArchiveStoppedException;
+import io.smlguardian.store.backup.BackupJson;
 import io.smlguardian.store.backup.BackupService;
 import io.smlguardian.store.backup.BackupSummary;
+import io.smlguardian.store.backup.archive.ArchiveStoppedException;
 import io.smlguardian.store.security.JobParameters;
 import jakarta.batch.api.AbstractBatchlet;
 import jakarta.batch.api.BatchProperty;
@@ -38,7 +39,7 @@ public class BackupBatchlet extends AbstractBatchlet {
     try {
       BackupSummary summary =
           backups.backUp(JobParameters.starter("startedBy", startedBy, "batch"), () -> stopping);
-      step.setPersistentUserData(summary.toJson().toString());
+      step.setPersistentUserData(BackupJson.of(summary));
       job.setExitStatus("COMPLETED " + summary.backupId() + ", " + summary.size() + " bytes");
       return BatchStatus.COMPLETED.name();
     } catch (ArchiveStoppedException e) {

@@ -1,8 +1,9 @@
 package io.smlguardian.store.backup.batch;
 
-import io.smlguardian.store.backup.BackupId;
+import io.smlguardian.store.backup.BackupJson;
 import io.smlguardian.store.backup.RestoreReport;
 import io.smlguardian.store.backup.RestoreService;
+import io.smlguardian.store.backup.archive.BackupId;
 import io.smlguardian.store.security.JobParameters;
 import jakarta.batch.api.AbstractBatchlet;
 import jakarta.batch.api.BatchProperty;
@@ -59,7 +60,7 @@ public class RestoreBatchlet extends AbstractBatchlet {
               JobParameters.flag("force", force, false),
               JobParameters.flag("allowUnencrypted", allowUnencrypted, false),
               JobParameters.starter("startedBy", startedBy, "batch"));
-      step.setPersistentUserData(report.toJson().toString());
+      step.setPersistentUserData(BackupJson.of(report.view()));
       job.setExitStatus("COMPLETED " + report.restoredTotal() + " records restored");
       return BatchStatus.COMPLETED.name();
     } catch (Exception e) {

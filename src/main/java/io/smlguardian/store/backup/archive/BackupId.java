@@ -1,5 +1,6 @@
-package io.smlguardian.store.backup;
+package io.smlguardian.store.backup.archive;
 
+import jakarta.ws.rs.core.Response.Status;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -55,13 +56,13 @@ public record BackupId(String value, Instant created) implements Comparable<Back
   }
 
   /** Whether a file name is an archive's: {@code <id>.zip}. */
-  static boolean isArchiveName(String fileName) {
+  public static boolean isArchiveName(String fileName) {
     return fileName.endsWith(".zip")
         && PATTERN.matcher(fileName.substring(0, fileName.length() - 4)).matches();
   }
 
   /** The archive's file name. */
-  String fileName() {
+  public String fileName() {
     return value + ".zip";
   }
 
@@ -77,9 +78,13 @@ public record BackupId(String value, Instant created) implements Comparable<Back
   }
 
   /** A request named a backup by something that is not a backup id. */
-  public static class InvalidBackupIdException extends IllegalArgumentException {
-    InvalidBackupIdException(String text) {
+  public static class InvalidBackupIdException extends BackupException {
+
+    private static final long serialVersionUID = 1L;
+
+    public InvalidBackupIdException(String text) {
       super(
+          Status.BAD_REQUEST,
           "'"
               + (text == null ? "" : text.length() > 80 ? text.substring(0, 80) + "..." : text)
               + "' is not a backup id: ids look like gs-20261126T061500Z-k3j4h5g6.");

@@ -1,4 +1,4 @@
-package io.smlguardian.store.backup;
+package io.smlguardian.store.backup.archive;
 
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.RecordSnapshot;
@@ -40,10 +40,10 @@ import javax.crypto.SecretKey;
  * manifest records, and any zip tool lists and extracts them. Memory stays bounded by the buffers
  * (and one encryption segment), whatever the number of records.
  */
-final class ArchiveWriter implements Closeable {
+public final class ArchiveWriter implements Closeable {
 
   /** Block size of the per-block hashes (where a damaged byte is reported). */
-  static final int BLOCK_BYTES = 1 << 20;
+  public static final int BLOCK_BYTES = 1 << 20;
 
   private static final int BUFFER = 1 << 16;
 
@@ -74,7 +74,7 @@ final class ArchiveWriter implements Closeable {
    *     executor), or null to encode them in the calling thread
    * @param mac this server's archive key, which authenticates the manifest
    */
-  ArchiveWriter(
+  public ArchiveWriter(
       Path file,
       BackupId id,
       String backend,
@@ -112,7 +112,7 @@ final class ArchiveWriter implements Closeable {
    * @param stopping asked between records; true ends the backup with a {@link
    *     ArchiveStoppedException}
    */
-  <E extends StoredRecord> void write(
+  public <E extends StoredRecord> void write(
       CollectionDescriptor<E> collection, RecordSnapshot snapshot, BooleanSupplier stopping)
       throws IOException {
     String name = entryName(collection.name(), compress, key != null);
@@ -184,7 +184,7 @@ final class ArchiveWriter implements Closeable {
   }
 
   /** Writes the manifest and completes the archive; returns its manifest. */
-  Manifest finish() throws IOException {
+  public Manifest finish() throws IOException {
     Manifest manifest =
         new Manifest(
             Manifest.FORMAT,

@@ -1,7 +1,6 @@
-package io.smlguardian.store.platform;
+package io.smlguardian.store.resilience;
 
-import io.smlguardian.store.resilience.Maintenance;
-import io.smlguardian.store.resilience.MaintenanceException;
+import io.smlguardian.store.platform.Problem;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -38,7 +37,7 @@ public class MaintenanceFilter implements ContainerRequestFilter {
       try {
         maintenance.refuseDuring(request.getMethod() + " " + path);
       } catch (MaintenanceException e) {
-        request.abortWith(ProblemExceptionMapper.maintenance(e));
+        request.abortWith(Problem.of(e));
       }
     }
   }

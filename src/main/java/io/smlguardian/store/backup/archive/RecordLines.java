@@ -1,4 +1,4 @@
-package io.smlguardian.store.backup;
+package io.smlguardian.store.backup.archive;
 
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.FieldDefinition;
@@ -32,7 +32,7 @@ import java.util.Map;
  * reading goes through JSON-P and the schema's own conversions, so that a line is taken only if
  * every value has its field's type.
  */
-final class RecordLines {
+public final class RecordLines {
 
   /** One factory for all lines: looking the JSON provider up per line would dominate a restore. */
   private static final JsonReaderFactory READERS = Json.createReaderFactory(Map.of());
@@ -40,7 +40,7 @@ final class RecordLines {
   private RecordLines() {}
 
   /** The fields a line of the collection has, in order. */
-  static List<String> fields(CollectionDescriptor<?> collection) {
+  public static List<String> fields(CollectionDescriptor<?> collection) {
     return collection.schema().fields().stream().map(FieldDefinition::name).toList();
   }
 

@@ -1,4 +1,4 @@
-package io.smlguardian.store.backup;
+package io.smlguardian.store.backup.archive;
 
 import io.smlguardian.store.accesslog.AuditKey;
 import jakarta.json.Json;
@@ -27,7 +27,7 @@ import javax.crypto.spec.SecretKeySpec;
  * the audit key with no salt and the info {@link #PURPOSE}; its id (in {@code manifest.hmac}, to
  * tell "another key" from "edited") is the first 8 bytes of the SHA-256 of an HMAC under it.
  */
-final class ArchiveMac {
+public final class ArchiveMac {
 
   static final String ALGORITHM = "HMAC-SHA256";
   static final String FILE = "manifest.hmac";
@@ -49,7 +49,7 @@ final class ArchiveMac {
   }
 
   /** The archives' key of a server with this audit key. */
-  static ArchiveMac of(AuditKey auditKey) {
+  public static ArchiveMac of(AuditKey auditKey) {
     return new ArchiveMac(auditKey.derive(PURPOSE));
   }
 

@@ -1,4 +1,4 @@
-package io.smlguardian.store.backup;
+package io.smlguardian.store.backup.archive;
 
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -32,9 +32,9 @@ import javax.crypto.spec.SecretKeySpec;
  * segment dropped or reordered, and a stream cut after any segment (no segment then says it is the
  * last) all fail to decrypt, and the failure names the segment.
  */
-final class SegmentedEncryption {
+public final class SegmentedEncryption {
 
-  static final int DEFAULT_SEGMENT_BYTES = 1 << 20;
+  public static final int DEFAULT_SEGMENT_BYTES = 1 << 20;
   static final String ALGORITHM = "AES-256-GCM, segmented";
 
   private static final byte[] MAGIC = "GSB1".getBytes(StandardCharsets.US_ASCII);
@@ -56,7 +56,7 @@ final class SegmentedEncryption {
     return HexFormat.of().formatHex(Arrays.copyOf(hmac(key, KEY_CHECK_LABEL), 8));
   }
 
-  static boolean matches(SecretKey key, String keyCheck) {
+  public static boolean matches(SecretKey key, String keyCheck) {
     return MessageDigest.isEqual(
         keyCheck(key).getBytes(StandardCharsets.US_ASCII),
         String.valueOf(keyCheck).getBytes(StandardCharsets.US_ASCII));

@@ -1,4 +1,4 @@
-package io.smlguardian.store.backup;
+package io.smlguardian.store.backup.archive;
 
 import io.smlguardian.store.accesslog.AuditKey;
 import jakarta.json.Json;
@@ -9,6 +9,8 @@ import jakarta.json.JsonValue;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +23,7 @@ import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
+import javax.crypto.SecretKey;
 
 /**
  * Rewrites an archive as someone who holds a copy of it could: its entries replaced, its manifest
@@ -29,7 +32,7 @@ import java.util.zip.ZipOutputStream;
  * manifest is made to describe the entries as they now are (sizes, hashes, offsets), so that only
  * what the test means to break is broken.
  */
-final class ArchiveForgery {
+public final class ArchiveForgery {
 
   private final Map<String, byte[]> entries = new LinkedHashMap<>();
   private final Map<String, byte[]> replaced = new LinkedHashMap<>();
@@ -51,7 +54,7 @@ final class ArchiveForgery {
    * The archive key of the build's servers: derived from the audit key they all share, which the
    * build writes into the dev-keys directory.
    */
-  static ArchiveMac serversKey() {
+  public static ArchiveMac serversKey() {
     try {
       return ArchiveMac.of(
           new AuditKey(
@@ -61,44 +64,66 @@ final class ArchiveForgery {
     }
   }
 
-  static ArchiveForgery of(byte[] archive) {
+  /** The archive's MAC entry, which {@link #sealWith} writes. */
+  public static final String MAC_FILE = ArchiveMac.FILE;
+
+  /** The manifest's name for the encryption of the entries. */
+  public static final String ENCRYPTION_ALGORITHM = SegmentedEncryption.ALGORITHM;
+
+  /** The MAC the build's servers give these manifest bytes of an archive of this id. */
+  public static byte[] sealedByServers(BackupId id, byte[] manifest) {
+    return serversKey().seal(id, manifest);
+  }
+
+  /** The manifest of an archive, read as the server reads it. */
+  public static Manifest manifest(InputStream manifestJson) throws IOException {
+    return Manifest.read(manifestJson);
+  }
+
+  /** Encrypts an entry's bytes as the server's writer does. */
+  public static OutputStream encrypting(
+      OutputStream out, SecretKey key, String entry, int segmentBytes) throws IOException {
+    return SegmentedEncryption.encrypting(out, key, ArchiveWriter.context(entry), segmentBytes);
+  }
+
+  public static ArchiveForgery of(byte[] archive) {
     return new ArchiveForgery(archive);
   }
 
   /** The stored bytes of an entry of the archive. */
-  byte[] entry(String name) {
+  public byte[] entry(String name) {
     return entries.get(name);
   }
 
-  JsonObject manifest() {
+  public JsonObject manifest() {
     return json(entries.get(Manifest.FILE));
   }
 
   /** Puts these bytes in place of the entry's. */
-  ArchiveForgery replace(String name, byte[] bytes) {
+  public ArchiveForgery replace(String name, byte[] bytes) {
     replaced.put(name, bytes);
     return this;
   }
 
   /** Edits the manifest (after it is made to describe the entries, if asked). */
-  ArchiveForgery editManifest(UnaryOperator<JsonObject> edit) {
+  public ArchiveForgery editManifest(UnaryOperator<JsonObject> edit) {
     this.edit = edit;
     return this;
   }
 
   /** Makes the manifest list each entry's new size, SHA-256, block hashes and offset. */
-  ArchiveForgery describeEntries() {
+  public ArchiveForgery describeEntries() {
     this.describe = true;
     return this;
   }
 
   /** Seals the manifest with this key; without, the archive keeps its old seal. */
-  ArchiveForgery sealWith(ArchiveMac signer) {
+  public ArchiveForgery sealWith(ArchiveMac signer) {
     this.signer = signer;
     return this;
   }
 
-  byte[] bytes() {
+  public byte[] bytes() {
     ByteArrayOutputStream file = new ByteArrayOutputStream();
     Map<String, Long> offsets = new LinkedHashMap<>();
     try (ZipOutputStream zip = new ZipOutputStream(file)) {
@@ -166,7 +191,7 @@ final class ArchiveForgery {
   }
 
   /** The manifest with one member of one entry (by collection) set to a value. */
-  static JsonObject withEntryMember(
+  public static JsonObject withEntryMember(
       JsonObject manifest, String collection, String member, JsonValue value) {
     JsonArrayBuilder list = Json.createArrayBuilder();
     for (JsonValue entry : manifest.getJsonArray("entries")) {
@@ -179,7 +204,7 @@ final class ArchiveForgery {
     return Json.createObjectBuilder(manifest).add("entries", list).build();
   }
 
-  static JsonObject json(byte[] bytes) {
+  public static JsonObject json(byte[] bytes) {
     try (var reader =
         Json.createReader(new StringReader(new String(bytes, StandardCharsets.UTF_8)))) {
       return reader.readObject();

@@ -1,4 +1,4 @@
-package io.smlguardian.store.backup;
+package io.smlguardian.store.backup.archive;
 
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.RecordSnapshot.RecordConsumer;
@@ -39,7 +39,7 @@ import javax.crypto.SecretKey;
  * offsets in the entry and in the file), the encryption segment that fails authentication, or, for
  * a truncated file, the entry it ends in.
  */
-final class ArchiveReader implements Closeable {
+public final class ArchiveReader implements Closeable {
 
   private static final int BUFFER = 1 << 16;
 
@@ -68,7 +68,7 @@ final class ArchiveReader implements Closeable {
    * @throws DamagedArchiveException when it has no readable, authentic manifest within the limits,
    *     saying what is wrong and where
    */
-  static ArchiveReader open(Path file, BackupId id, ArchiveMac mac) throws IOException {
+  public static ArchiveReader open(Path file, BackupId id, ArchiveMac mac) throws IOException {
     long size = Files.size(file);
     Manifest manifest;
     try (ZipFile zip = new ZipFile(file.toFile())) {
@@ -149,7 +149,7 @@ final class ArchiveReader implements Closeable {
     }
   }
 
-  Manifest manifest() {
+  public Manifest manifest() {
     return manifest;
   }
 
@@ -163,7 +163,7 @@ final class ArchiveReader implements Closeable {
    *
    * @throws BackupException (conflict) when the key is missing or another
    */
-  SecretKey requireKey(Optional<SecretKey> key) {
+  public SecretKey requireKey(Optional<SecretKey> key) {
     if (!manifest.encrypted()) {
       return null;
     }
@@ -191,7 +191,7 @@ final class ArchiveReader implements Closeable {
    * @param key the key, as {@link #requireKey} returned it (null for a plain archive)
    * @param decode false to check the stored bytes only (an encrypted archive without its key)
    */
-  Verification verify(SecretKey key, boolean decode) {
+  public Verification verify(SecretKey key, boolean decode) {
     List<Verification.EntryCheck> checks = new ArrayList<>();
     for (Manifest.Entry entry : manifest.entries()) {
       checks.add(check(entry, key, decode));
@@ -280,7 +280,7 @@ final class ArchiveReader implements Closeable {
    * @throws IOException when the entry cannot be decoded or does not match the manifest; records
    *     before the failure have been handed over
    */
-  <E extends StoredRecord> long readRecords(
+  public <E extends StoredRecord> long readRecords(
       Manifest.Entry entry,
       CollectionDescriptor<E> collection,
       SecretKey key,
@@ -418,7 +418,7 @@ final class ArchiveReader implements Closeable {
   }
 
   /** An archive that cannot be read at all: no manifest, or not a zip any more. */
-  static final class DamagedArchiveException extends IOException {
+  public static final class DamagedArchiveException extends IOException {
     DamagedArchiveException(String problem) {
       super(problem);
     }

@@ -1,4 +1,4 @@
-package io.smlguardian.store.backup;
+package io.smlguardian.store.backup.archive;
 
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
