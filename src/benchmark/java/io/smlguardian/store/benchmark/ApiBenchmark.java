@@ -54,7 +54,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ApiBenchmark {
 
-  private static final String PATH = "/api/collections/" + Interactions.COLLECTION;
+  private static final String PATH = "/api/collections/" + RandomInteractions.COLLECTION;
   private static final int PER_USER = 100;
   private static final int BATCH = 100;
   private static final int UPDATE_RING = 20;
@@ -69,10 +69,10 @@ public final class ApiBenchmark {
   private static final String UNAUTHENTICATED = "unauthenticated find by id (401)";
 
   private static final String BY_ID =
-      "SELECT " + Interactions.COLUMNS + " FROM interactions WHERE id = ?";
+      "SELECT " + RandomInteractions.COLUMNS + " FROM interactions WHERE id = ?";
   private static final String PAGE =
       "SELECT "
-          + Interactions.COLUMNS
+          + RandomInteractions.COLUMNS
           + " FROM interactions WHERE user_id = ? AND type = ?"
           + " ORDER BY timestamp DESC, id ASC LIMIT ? OFFSET ?";
   private static final String UPDATE =
@@ -86,13 +86,13 @@ public final class ApiBenchmark {
   private final int warmup;
   private final int floodRequests;
   private final List<Integer> clientCounts;
-  private final Interactions interactions;
+  private final RandomInteractions interactions;
   private final List<UUID> spareIds = new ArrayList<>();
   private List<UUID> findIds;
 
   private ApiBenchmark() {
     api = ServiceCalls.ofServerUnderTest("api-benchmark", "service");
-    interactions = new Interactions("bench", Integer.getInteger("benchmark.users", 1000));
+    interactions = new RandomInteractions("bench", Integer.getInteger("benchmark.users", 1000));
     calls = Integer.getInteger("benchmark.calls", 2000);
     warmup = Integer.getInteger("benchmark.warmup", 500);
     floodRequests = Integer.getInteger("benchmark.floodRequests", 20000);
@@ -336,16 +336,21 @@ public final class ApiBenchmark {
   private LoadRunner.Clients httpClients(
       Operation operation, int clients, int runWarmup, int runCalls) {
     return switch (operation) {
-      case INSERT -> c -> i -> api.post(PATH, Interactions.json(interactions.randomUser()), 201);
+      case INSERT ->
+          c -> i -> api.post(PATH, RandomInteractions.json(interactions.randomUser()), 201);
       case BATCH_INSERT ->
           c ->
               i ->
                   api.post(
                       PATH,
-                      Interactions.jsonArray(Collections.nCopies(BATCH, interactions.randomUser())),
+                      RandomInteractions.jsonArray(
+                          Collections.nCopies(BATCH, interactions.randomUser())),
                       201);
       case BULK_INSERT ->
-          c -> i -> api.post(PATH, Interactions.jsonArray(interactions.randomUsers(BATCH)), 201);
+          c ->
+              i ->
+                  api.post(
+                      PATH, RandomInteractions.jsonArray(interactions.randomUsers(BATCH)), 201);
       case FIND_BY_ID -> c -> i -> api.get(PATH + "/" + randomFindId(), 200);
       case PAGE ->
           c ->
@@ -355,7 +360,7 @@ public final class ApiBenchmark {
                           + "?userId=eq."
                           + interactions.randomUser()
                           + "&type=eq."
-                          + Interactions.randomType()
+                          + RandomInteractions.randomType()
                           + "&order=timestamp.desc&limit=20",
                       200);
       case COUNT ->
@@ -366,7 +371,7 @@ public final class ApiBenchmark {
                           + "/count?userId=eq."
                           + interactions.randomUser()
                           + "&type=eq."
-                          + Interactions.randomType(),
+                          + RandomInteractions.randomType(),
                       200);
       case UPDATE -> {
         List<List<UUID>> rings = take(clients, UPDATE_RING);
@@ -400,21 +405,21 @@ public final class ApiBenchmark {
     return switch (operation) {
       case INSERT ->
           c ->
-              new JdbcClient(false, Interactions.INSERT) {
+              new JdbcClient(false, RandomInteractions.INSERT) {
                 @Override
                 void call(int i, PreparedStatement[] statements) throws SQLException {
-                  Interactions.bind(statements[0], interactions.randomUser());
+                  RandomInteractions.bind(statements[0], interactions.randomUser());
                   statements[0].executeUpdate();
                 }
               };
       case BATCH_INSERT ->
           c ->
-              new JdbcClient(false, Interactions.INSERT) {
+              new JdbcClient(false, RandomInteractions.INSERT) {
                 @Override
                 void call(int i, PreparedStatement[] statements) throws SQLException {
                   String user = interactions.randomUser();
                   for (int r = 0; r < BATCH; r++) {
-                    Interactions.bind(statements[0], user);
+                    RandomInteractions.bind(statements[0], user);
                     statements[0].addBatch();
                   }
                   statements[0].executeBatch();
@@ -422,11 +427,11 @@ public final class ApiBenchmark {
               };
       case BULK_INSERT ->
           c ->
-              new JdbcClient(false, Interactions.INSERT) {
+              new JdbcClient(false, RandomInteractions.INSERT) {
                 @Override
                 void call(int i, PreparedStatement[] statements) throws SQLException {
                   for (String user : interactions.randomUsers(BATCH)) {
-                    Interactions.bind(statements[0], user);
+                    RandomInteractions.bind(statements[0], user);
                     statements[0].addBatch();
                   }
                   statements[0].executeBatch();
@@ -447,7 +452,7 @@ public final class ApiBenchmark {
                 @Override
                 void call(int i, PreparedStatement[] statements) throws SQLException {
                   statements[0].setString(1, interactions.randomUser());
-                  statements[0].setString(2, Interactions.randomType());
+                  statements[0].setString(2, RandomInteractions.randomType());
                   statements[0].setInt(3, 20);
                   statements[0].setInt(4, 0);
                   readAll(statements[0]);
@@ -459,7 +464,7 @@ public final class ApiBenchmark {
                 @Override
                 void call(int i, PreparedStatement[] statements) throws SQLException {
                   statements[0].setString(1, interactions.randomUser());
-                  statements[0].setString(2, Interactions.randomType());
+                  statements[0].setString(2, RandomInteractions.randomType());
                   expectRows(statements[0], 1);
                 }
               };
@@ -576,7 +581,7 @@ public final class ApiBenchmark {
         Statement s = c.createStatement()) {
       s.execute(
           "INSERT INTO interactions ("
-              + Interactions.COLUMNS
+              + RandomInteractions.COLUMNS
               + ") SELECT gen_random_uuid(), now(), 1, '"
               + interactions.userPrefix()
               + "' || (g / "

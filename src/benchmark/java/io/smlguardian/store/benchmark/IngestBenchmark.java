@@ -36,7 +36,7 @@ import java.util.Locale;
  */
 public final class IngestBenchmark {
 
-  private static final String PATH = "/api/ingest/" + Interactions.COLLECTION;
+  private static final String PATH = "/api/ingest/" + RandomInteractions.COLLECTION;
   private static final int PER_REQUEST = 100;
 
   private final ServiceCalls service;
@@ -44,12 +44,13 @@ public final class IngestBenchmark {
   private final int requests;
   private final int warmup;
   private final int clients;
-  private final Interactions interactions;
+  private final RandomInteractions interactions;
 
   private IngestBenchmark() {
     service = ServiceCalls.ofServerUnderTest("ingest-benchmark", "service");
     operator = ServiceCalls.ofServerUnderTest("ingest-benchmark-op", "operator");
-    interactions = new Interactions("ingest-bench", Integer.getInteger("benchmark.users", 1000));
+    interactions =
+        new RandomInteractions("ingest-bench", Integer.getInteger("benchmark.users", 1000));
     requests = Integer.getInteger("benchmark.calls", 1000);
     warmup = Integer.getInteger("benchmark.warmup", 300);
     clients = Integer.getInteger("benchmark.clients", 16);
@@ -120,7 +121,9 @@ public final class IngestBenchmark {
   private void ingest(int count) throws Exception {
     List<String> users = interactions.randomUsers(count);
     service.post(
-        PATH, count == 1 ? Interactions.json(users.get(0)) : Interactions.jsonArray(users), 202);
+        PATH,
+        count == 1 ? RandomInteractions.json(users.get(0)) : RandomInteractions.jsonArray(users),
+        202);
   }
 
   private void sync() throws Exception {
@@ -131,17 +134,17 @@ public final class IngestBenchmark {
   private LoadRunner.Client jdbc(int count) throws SQLException {
     Connection connection = Database.connect();
     connection.setAutoCommit(count == 1);
-    PreparedStatement insert = connection.prepareStatement(Interactions.INSERT);
+    PreparedStatement insert = connection.prepareStatement(RandomInteractions.INSERT);
     return new LoadRunner.Client() {
       @Override
       public void call(int call) throws Exception {
         if (count == 1) {
-          Interactions.bind(insert, interactions.randomUser());
+          RandomInteractions.bind(insert, interactions.randomUser());
           insert.executeUpdate();
           return;
         }
         for (String user : interactions.randomUsers(count)) {
-          Interactions.bind(insert, user);
+          RandomInteractions.bind(insert, user);
           insert.addBatch();
         }
         insert.executeBatch();

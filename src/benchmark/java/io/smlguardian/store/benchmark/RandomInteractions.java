@@ -17,7 +17,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * of a comparison write alike. Users are named by a prefix unique to the run, so that a run never
  * meets an earlier run's records.
  */
-final class Interactions {
+final class RandomInteractions {
 
   static final String COLLECTION = "interactions";
   static final String COLUMNS =
@@ -33,7 +33,7 @@ final class Interactions {
    * @param run names the run in every user id (e.g. {@code bench}, {@code ingest-bench})
    * @param users how many users the records are spread over
    */
-  Interactions(String run, int users) {
+  RandomInteractions(String run, int users) {
     this.userPrefix = run + "-" + Long.toString(System.currentTimeMillis(), 36) + "-u";
     this.users = users;
   }
