@@ -9,6 +9,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import io.smlguardian.store.testsupport.RegisteredCollections;
 import jakarta.persistence.Entity;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Path;
@@ -25,16 +26,14 @@ import java.util.stream.Stream;
 class ArchitectureTest {
 
   private static final String ROOT = "io.smlguardian.store.";
+
+  /** The collections' packages, as the application registers them. */
   private static final List<String> COLLECTIONS =
-      List.of(
-          "memory",
-          "dreamcycle",
-          "profilesnapshot",
-          "emotionalstate",
-          "interaction",
-          "session",
-          "accesslog",
-          "metric");
+      RegisteredCollections.registry().all().stream()
+          .map(collection -> collection.entityClass().getPackageName())
+          .map(name -> name.substring(ROOT.length()))
+          .distinct()
+          .toList();
 
   @ArchTest
   static final ArchRule theKernelNamesNoCollectionNorBackend =
