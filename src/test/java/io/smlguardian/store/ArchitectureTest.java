@@ -15,6 +15,7 @@ import io.smlguardian.store.backend.Backend;
 import io.smlguardian.store.backend.BackendConfig;
 import io.smlguardian.store.collection.AtomicWrites;
 import io.smlguardian.store.collection.RecordStore;
+import io.smlguardian.store.testsupport.RegisteredCollections;
 import jakarta.persistence.Entity;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Path;
@@ -33,16 +34,14 @@ import java.util.stream.Stream;
 class ArchitectureTest {
 
   private static final String ROOT = "io.smlguardian.store.";
+
+  /** The collections' packages, as the application registers them. */
   private static final List<String> COLLECTIONS =
-      List.of(
-          "memory",
-          "dreamcycle",
-          "profilesnapshot",
-          "emotionalstate",
-          "interaction",
-          "session",
-          "accesslog",
-          "metric");
+      RegisteredCollections.registry().all().stream()
+          .map(collection -> collection.entityClass().getPackageName())
+          .map(name -> name.substring(ROOT.length()))
+          .distinct()
+          .toList();
 
   @ArchTest
   static final ArchRule theKernelNamesNoCollectionNorBackend =

@@ -2,7 +2,6 @@ package io.smlguardian.store.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.smlguardian.store.accesslog.AccessLogs;
 import io.smlguardian.store.backup.archive.ArchiveForgery;
 import io.smlguardian.store.backup.archive.ArchiveReader;
 import io.smlguardian.store.backup.archive.ArchiveWriter;
@@ -10,17 +9,11 @@ import io.smlguardian.store.backup.archive.BackupId;
 import io.smlguardian.store.backup.archive.Manifest;
 import io.smlguardian.store.backup.archive.SegmentedEncryption;
 import io.smlguardian.store.collection.CollectionDescriptor;
-import io.smlguardian.store.collection.CollectionRegistry;
 import io.smlguardian.store.collection.RecordSnapshot;
 import io.smlguardian.store.collection.StoredRecord;
-import io.smlguardian.store.dreamcycle.DreamCycles;
-import io.smlguardian.store.emotionalstate.EmotionalStates;
-import io.smlguardian.store.interaction.Interactions;
-import io.smlguardian.store.memory.Memories;
 import io.smlguardian.store.metric.Metrics;
-import io.smlguardian.store.profilesnapshot.ProfileSnapshots;
-import io.smlguardian.store.session.Sessions;
 import io.smlguardian.store.testsupport.Api;
+import io.smlguardian.store.testsupport.RegisteredCollections;
 import io.smlguardian.store.testsupport.Samples;
 import io.smlguardian.store.testsupport.TestTokens;
 import jakarta.json.Json;
@@ -199,18 +192,7 @@ class RestoreIsolationIT {
    */
   private static void withADuplicateLastRecord(ArchiveReader reader, BackupId id, Path file)
       throws Exception {
-    BackupContents contents =
-        new BackupContents(
-            new CollectionRegistry(
-                List.of(
-                    Memories.COLLECTION,
-                    DreamCycles.COLLECTION,
-                    ProfileSnapshots.COLLECTION,
-                    EmotionalStates.COLLECTION,
-                    Interactions.COLLECTION,
-                    Sessions.COLLECTION,
-                    AccessLogs.COLLECTION,
-                    Metrics.COLLECTION)));
+    BackupContents contents = new BackupContents(RegisteredCollections.registry());
     Manifest manifest = reader.manifest();
     RecordSnapshot copy =
         new RecordSnapshot() {

@@ -2,14 +2,8 @@ package io.smlguardian.store.collection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.smlguardian.store.accesslog.AccessLogs;
-import io.smlguardian.store.dreamcycle.DreamCycles;
-import io.smlguardian.store.emotionalstate.EmotionalStates;
-import io.smlguardian.store.interaction.Interactions;
 import io.smlguardian.store.memory.Memories;
-import io.smlguardian.store.metric.Metrics;
-import io.smlguardian.store.profilesnapshot.ProfileSnapshots;
-import io.smlguardian.store.session.Sessions;
+import io.smlguardian.store.testsupport.RegisteredCollections;
 import jakarta.json.Json;
 import jakarta.json.JsonValue;
 import jakarta.validation.Validation;
@@ -27,16 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class RecordJsonTest {
 
-  private static final List<CollectionDescriptor<?>> ALL =
-      List.of(
-          Memories.COLLECTION,
-          DreamCycles.COLLECTION,
-          ProfileSnapshots.COLLECTION,
-          EmotionalStates.COLLECTION,
-          Interactions.COLLECTION,
-          Sessions.COLLECTION,
-          AccessLogs.COLLECTION,
-          Metrics.COLLECTION);
+  private static final List<CollectionDescriptor<?>> ALL = RegisteredCollections.registry().all();
 
   private static final List<String> TEXTS =
       List.of(

@@ -3,16 +3,11 @@ package io.smlguardian.store.collection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.smlguardian.store.accesslog.AccessLogs;
-import io.smlguardian.store.dreamcycle.DreamCycles;
-import io.smlguardian.store.emotionalstate.EmotionalStates;
-import io.smlguardian.store.interaction.Interactions;
 import io.smlguardian.store.memory.Memories;
 import io.smlguardian.store.memory.Memory;
-import io.smlguardian.store.metric.Metrics;
-import io.smlguardian.store.profilesnapshot.ProfileSnapshots;
 import io.smlguardian.store.session.Session;
 import io.smlguardian.store.session.Sessions;
+import io.smlguardian.store.testsupport.RegisteredCollections;
 import io.smlguardian.store.testsupport.Samples;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -24,16 +19,7 @@ import org.junit.jupiter.api.Test;
 /** JSON to entity and back, with every refusal the API relies on for bad input. */
 class RecordMapperTest {
 
-  private static final List<CollectionDescriptor<?>> ALL =
-      List.of(
-          Memories.COLLECTION,
-          DreamCycles.COLLECTION,
-          ProfileSnapshots.COLLECTION,
-          EmotionalStates.COLLECTION,
-          Interactions.COLLECTION,
-          Sessions.COLLECTION,
-          AccessLogs.COLLECTION,
-          Metrics.COLLECTION);
+  private static final List<CollectionDescriptor<?>> ALL = RegisteredCollections.registry().all();
 
   private final RecordMapper mapper =
       new RecordMapper(

@@ -1,26 +1,28 @@
 package io.smlguardian.store.testsupport;
 
+import io.smlguardian.store.collection.CollectionDescriptor;
+import io.smlguardian.store.collection.CollectionRegistry;
+import io.smlguardian.store.collection.FieldDefinition;
+import io.smlguardian.store.collection.FieldType;
+import io.smlguardian.store.collection.OwnedRecord;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
 import java.util.List;
 
 /**
  * A valid record of each collection, as a client would send it, and a change of one of its mutable
- * fields: the fixtures that let one test cover all eight collections.
+ * fields: the fixtures that let one test cover every collection. The seed's eight have samples
+ * written here; any other collection gets one generated from its schema.
  */
 public final class Samples {
 
-  /** The eight collections' names. */
+  private static final CollectionRegistry REGISTRY = RegisteredCollections.registry();
+
+  /** The collections' names, as the application registers them. */
   public static final List<String> COLLECTIONS =
-      List.of(
-          "memories",
-          "dream_cycles",
-          "profile_snapshots",
-          "emotional_states",
-          "interactions",
-          "sessions",
-          "access_logs",
-          "metrics");
+      REGISTRY.all().stream().map(CollectionDescriptor::name).toList();
 
   /**
    * Every table a backup holds: the store's own (the record of erasures, legal holds, the legacy
@@ -42,6 +44,7 @@ public final class Samples {
 
   /** A valid new record of the collection, owned by the user (ignored for metrics). */
   public static JsonObject record(String collection, String userId) {
+    CollectionDescriptor<?> descriptor = REGISTRY.get(collection);
     String time = "2026-11-20T10:15:30.123456Z";
     var json =
         switch (collection) {
@@ -102,10 +105,10 @@ public final class Samples {
                   .add("agentPerformance", Json.createObjectBuilder().add("p50", 12))
                   .add("cacheStats", Json.createObjectBuilder().add("hits", 10).add("misses", 2))
                   .add("timestamp", time);
-          default -> throw new IllegalArgumentException(collection);
+          default -> generated(descriptor, time);
         };
-    if (!collection.equals("metrics")) {
-      json.add("userId", userId);
+    if (descriptor.owned()) {
+      json.add(OwnedRecord.OWNER_FIELD, userId);
     }
     return json.build();
   }
@@ -122,8 +125,54 @@ public final class Samples {
       case "sessions" -> json.add("endTime", "2026-11-20T11:00:00Z");
       case "access_logs" -> json.add("reason", "audit");
       case "metrics" -> json.add("cacheStats", Json.createObjectBuilder().add("hits", 11));
-      default -> throw new IllegalArgumentException(collection);
+      default -> {
+        CollectionDescriptor<?> descriptor = REGISTRY.get(collection);
+        FieldDefinition field =
+            descriptor.schema().fields().stream()
+                .filter(FieldDefinition::writableOnUpdate)
+                .filter(f -> !f.name().equals(descriptor.timeField()))
+                .filter(f -> f.type() != FieldType.TIME)
+                .findFirst()
+                .orElseThrow(
+                    () -> new IllegalArgumentException(collection + " has no mutable field"));
+        json.add(field.name(), json(GeneratedRecords.value(field.type())));
+      }
     }
     return json.build();
+  }
+
+  /**
+   * A record of a collection without a sample of its own, generated from its schema: every field a
+   * client may write (but the owner), the record's time at {@code time}, any other time later.
+   */
+  private static JsonObjectBuilder generated(CollectionDescriptor<?> descriptor, String time) {
+    JsonObjectBuilder json = Json.createObjectBuilder();
+    for (FieldDefinition field : descriptor.schema().fields()) {
+      if (!field.writableOnInsert() || field.name().equals(OwnedRecord.OWNER_FIELD)) {
+        continue;
+      }
+      if (field.name().equals(descriptor.timeField())) {
+        json.add(field.name(), time);
+      } else if (field.type() == FieldType.TIME) {
+        json.add(field.name(), GeneratedRecords.LATER.toString());
+      } else {
+        json.add(field.name(), json(GeneratedRecords.value(field.type())));
+      }
+    }
+    return json;
+  }
+
+  /** A generated value (see {@link GeneratedRecords#value}) as the API takes it. */
+  private static JsonValue json(Object value) {
+    if (value instanceof JsonValue json) {
+      return json;
+    } else if (value instanceof Double number) {
+      return Json.createValue(number);
+    } else if (value instanceof Long number) {
+      return Json.createValue(number);
+    } else if (value instanceof Boolean bool) {
+      return bool ? JsonValue.TRUE : JsonValue.FALSE;
+    }
+    return Json.createValue(value.toString()); // text, uuid
   }
 }

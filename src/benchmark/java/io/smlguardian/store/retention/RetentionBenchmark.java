@@ -1,5 +1,6 @@
 package io.smlguardian.store.retention;
 
+import io.smlguardian.store.benchmark.BenchmarkOutcome;
 import io.smlguardian.store.testsupport.Api;
 import io.smlguardian.store.testsupport.Database;
 import io.smlguardian.store.testsupport.TestTokens;
@@ -55,6 +56,10 @@ public final class RetentionBenchmark {
   private record PlainDelete(long rows, double seconds) {}
 
   public static void main(String[] args) throws Exception {
+    BenchmarkOutcome.guarded(RetentionBenchmark::run);
+  }
+
+  private static void run() throws Exception {
     // exec:java runs this in its own class loader, which DriverManager's service lookup misses.
     Class.forName("org.postgresql.Driver");
     int rows = Integer.getInteger("benchmark.rows", 1_000_000);

@@ -2,12 +2,9 @@ package io.smlguardian.store.benchmark;
 
 import io.smlguardian.store.benchmark.LoadRunner.Figures;
 import io.smlguardian.store.testsupport.TestTokens;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +13,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The same workload against each backend's server ({@code mvn -Pbenchmark-backends verify}; not a
@@ -47,31 +46,25 @@ public final class BackendBenchmark {
   private BackendBenchmark() {
     calls = Integer.getInteger("benchmark.calls", 2000);
     warmup = Integer.getInteger("benchmark.warmup", 500);
-    clientCounts =
-        Arrays.stream(System.getProperty("benchmark.clients", "1,16").split(","))
-            .map(String::trim)
-            .map(Integer::valueOf)
-            .toList();
+    clientCounts = LoadRunner.clientCounts("1,16");
   }
 
   public static void main(String[] args) throws Exception {
-    Path output = Path.of(System.getProperty("benchmark.output", "target/benchmark-backends.md"));
-    BenchmarkOutcome.guarded(
-        Path.of(output + ".failed"),
-        () -> {
-          String table = new BackendBenchmark().run(backends());
-          System.out.println();
-          System.out.println(table);
-          Files.createDirectories(output.toAbsolutePath().getParent());
-          Files.writeString(output, table);
-          log("table written to " + output);
-        });
+    BenchmarkOutcome.tabled("benchmark-backends.md", () -> new BackendBenchmark().run(backends()));
   }
 
-  /** {@code benchmark.backends}: {@code name=baseUrl} pairs, comma-separated, in table order. */
+  /**
+   * {@code benchmark.backends}: {@code name=baseUrl} pairs, comma-separated, in table order; by
+   * default the four servers the build starts (their URLs as the tests get them).
+   */
   private static Map<String, String> backends() {
     Map<String, String> backends = new LinkedHashMap<>();
-    for (String pair : System.getProperty("benchmark.backends", "").split(",")) {
+    String byDefault =
+        Stream.of("postgresql", "sqlite", "memory", "mongodb")
+            .filter(name -> System.getProperty(serverUrlProperty(name)) != null)
+            .map(name -> name + "=" + System.getProperty(serverUrlProperty(name)))
+            .collect(Collectors.joining(","));
+    for (String pair : System.getProperty("benchmark.backends", byDefault).split(",")) {
       if (!pair.isBlank()) {
         String[] nameAndUrl = pair.trim().split("=", 2);
         backends.put(nameAndUrl[0], nameAndUrl[1]);
@@ -82,6 +75,11 @@ public final class BackendBenchmark {
           "benchmark.backends names no server: name=baseUrl,... expected");
     }
     return backends;
+  }
+
+  /** The property naming a backend's server, as the pom and the tests name them. */
+  private static String serverUrlProperty(String backend) {
+    return backend.equals("postgresql") ? "guardian.baseUrl" : "guardian." + backend + ".baseUrl";
   }
 
   private String run(Map<String, String> backends) throws Exception {

@@ -4,8 +4,6 @@ import io.smlguardian.store.testsupport.TestTokens;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -116,6 +114,11 @@ public final class SoakBenchmark {
   private SoakBenchmark() {}
 
   public static void main(String[] args) throws Exception {
+    BenchmarkOutcome.tabled("benchmark-soak.md", SoakBenchmark::run);
+  }
+
+  /** The soak of every target, one after the other: their table. */
+  private static String run() throws Exception {
     // exec:java runs this in its own class loader, which DriverManager's service lookup misses.
     Class.forName("org.postgresql.Driver");
     Class.forName("org.sqlite.JDBC");
@@ -125,23 +128,26 @@ public final class SoakBenchmark {
     String service = TestTokens.token("soak", "service");
     String operator = TestTokens.token("soak-operator", "operator");
     List<Soak> soaks = new ArrayList<>();
-    for (String target : System.getProperty("soak.targets").split(",")) {
+    // By default the postgresql and the sqlite server the build starts, as the tests know them.
+    String targets =
+        System.getProperty(
+            "soak.targets",
+            "postgresql="
+                + System.getProperty("guardian.baseUrl")
+                + ",sqlite="
+                + System.getProperty("guardian.sqlite.baseUrl"));
+    for (String target : targets.split(",")) {
       String backend = target.substring(0, target.indexOf('='));
       String baseUrl = target.substring(target.indexOf('=') + 1);
       log(backend + ": loading " + expired + " expired interactions");
       loadExpired(backend, expired);
       soaks.add(soak(backend, baseUrl, service, operator, clients, minutes));
     }
-    String table = table(soaks, minutes, clients, expired);
-    System.out.println(table);
-    Path output = Path.of(System.getProperty("benchmark.output", "target/benchmark-soak.md"));
-    Files.createDirectories(output.toAbsolutePath().getParent());
-    Files.writeString(output, table);
-    Path failed = Path.of(output + ".failed");
-    Files.deleteIfExists(failed);
     if (!soaks.stream().allMatch(soak -> soak.passed())) {
-      Files.writeString(failed, "the soak saw failures: see " + output);
+      BenchmarkOutcome.failed(
+          "the soak saw failures: see " + BenchmarkOutcome.output("benchmark-soak.md"));
     }
+    return table(soaks, minutes, clients, expired);
   }
 
   private static Soak soak(
@@ -360,7 +366,7 @@ public final class SoakBenchmark {
         };
     String url =
         backend.equals("sqlite")
-            ? "jdbc:sqlite:" + System.getProperty("soak.sqlite.db")
+            ? "jdbc:sqlite:" + System.getProperty("guardian.sqlite.db")
             : System.getProperty("guardian.db.url");
     try (Connection connection =
             DriverManager.getConnection(

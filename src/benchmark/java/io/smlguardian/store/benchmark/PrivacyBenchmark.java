@@ -41,7 +41,11 @@ public final class PrivacyBenchmark {
   private PrivacyBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    int records = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+    BenchmarkOutcome.guarded(PrivacyBenchmark::run);
+  }
+
+  private static void run() throws Exception {
+    int records = Integer.getInteger("benchmark.records", 100_000);
     String user = "bench-" + System.nanoTime();
     String token = TestTokens.token("bench-officer", "privacy-officer");
     HttpClient http = HttpClient.newHttpClient();

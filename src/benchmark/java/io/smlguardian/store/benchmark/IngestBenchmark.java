@@ -2,23 +2,14 @@ package io.smlguardian.store.benchmark;
 
 import io.smlguardian.store.benchmark.LoadRunner.Figures;
 import io.smlguardian.store.testsupport.Database;
-import io.smlguardian.store.testsupport.TestTokens;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Sustained write-behind ingest against raw JDBC batch inserts of the same records into the same
@@ -45,45 +36,28 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class IngestBenchmark {
 
-  private static final String COLLECTION = "interactions";
-  private static final String PATH = "/api/ingest/" + COLLECTION;
-  private static final List<String> TYPES = List.of("chat", "voice", "task", "reflection");
+  private static final String PATH = "/api/ingest/" + RandomInteractions.COLLECTION;
   private static final int PER_REQUEST = 100;
-  private static final String INSERT =
-      "INSERT INTO interactions (id, created_at, version, user_id, session_id, type,"
-          + " response_time, agent_mode, timestamp) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   private final ServiceCalls service;
   private final ServiceCalls operator;
-  private final int users;
   private final int requests;
   private final int warmup;
   private final int clients;
-  private final String userPrefix;
+  private final RandomInteractions interactions;
 
   private IngestBenchmark() {
-    String baseUrl = System.getProperty("guardian.baseUrl", "http://localhost:9080/guardian-store");
-    service = new ServiceCalls(baseUrl, TestTokens.token("ingest-benchmark", "service"));
-    operator = new ServiceCalls(baseUrl, TestTokens.token("ingest-benchmark-op", "operator"));
-    users = Integer.getInteger("benchmark.users", 1000);
+    service = ServiceCalls.ofServerUnderTest("ingest-benchmark", "service");
+    operator = ServiceCalls.ofServerUnderTest("ingest-benchmark-op", "operator");
+    interactions =
+        new RandomInteractions("ingest-bench", Integer.getInteger("benchmark.users", 1000));
     requests = Integer.getInteger("benchmark.calls", 1000);
     warmup = Integer.getInteger("benchmark.warmup", 300);
     clients = Integer.getInteger("benchmark.clients", 16);
-    userPrefix = "ingest-bench-" + Long.toString(System.currentTimeMillis(), 36) + "-u";
   }
 
   public static void main(String[] args) throws Exception {
-    Path output = Path.of(System.getProperty("benchmark.output", "target/benchmark-ingest.md"));
-    BenchmarkOutcome.guarded(
-        Path.of(output + ".failed"),
-        () -> {
-          String table = new IngestBenchmark().run();
-          System.out.println();
-          System.out.println(table);
-          Files.createDirectories(output.toAbsolutePath().getParent());
-          Files.writeString(output, table);
-          log("table written to " + output);
-        });
+    BenchmarkOutcome.tabled("benchmark-ingest.md", () -> new IngestBenchmark().run());
   }
 
   /** One line of the table. */
@@ -104,8 +78,8 @@ public final class IngestBenchmark {
     List<Row> rows = new ArrayList<>();
     // The server compiles its hot paths during its first requests: both kinds of request first run
     // unmeasured, with 4 clients, and the journal is emptied before each measured run.
-    log(describe(LoadRunner.run("ingest warm-up", 4, 0, warmup, c -> i -> ingest(PER_REQUEST))));
-    log(describe(LoadRunner.run("ingest warm-up", 4, 0, warmup * 10, c -> i -> ingest(1))));
+    log(LoadRunner.run("ingest warm-up", 4, 0, warmup, c -> i -> ingest(PER_REQUEST)).describe());
+    log(LoadRunner.run("ingest warm-up", 4, 0, warmup * 10, c -> i -> ingest(1)).describe());
 
     for (int perRequest : List.of(PER_REQUEST, 1)) {
       int calls = perRequest == 1 ? requests * 10 : requests;
@@ -122,7 +96,7 @@ public final class IngestBenchmark {
       long start = System.nanoTime();
       sync();
       double syncSeconds = (System.nanoTime() - start) / 1e9;
-      log(describe(figures) + String.format(Locale.ROOT, "; sync after it %.2f s", syncSeconds));
+      log(figures.describe() + String.format(Locale.ROOT, "; sync after it %.2f s", syncSeconds));
       rows.add(new Row(figures.operation(), figures, perRequest, syncSeconds));
     }
 
@@ -137,7 +111,7 @@ public final class IngestBenchmark {
               warmup,
               calls,
               c -> jdbc(perRequest));
-      log(describe(figures));
+      log(figures.describe());
       rows.add(new Row(figures.operation(), figures, perRequest, null));
     }
     return table(rows);
@@ -145,14 +119,11 @@ public final class IngestBenchmark {
 
   /** One ingest request of {@code count} records, of as many different users. */
   private void ingest(int count) throws Exception {
-    StringBuilder body = new StringBuilder(count == 1 ? "" : "[");
-    for (String user : randomUsers(count)) {
-      body.append(body.length() <= 1 ? "" : ",").append(interactionJson(user));
-    }
-    if (count > 1) {
-      body.append(']');
-    }
-    service.post(PATH, body.toString(), 202);
+    List<String> users = interactions.randomUsers(count);
+    service.post(
+        PATH,
+        count == 1 ? RandomInteractions.json(users.get(0)) : RandomInteractions.jsonArray(users),
+        202);
   }
 
   private void sync() throws Exception {
@@ -163,17 +134,17 @@ public final class IngestBenchmark {
   private LoadRunner.Client jdbc(int count) throws SQLException {
     Connection connection = Database.connect();
     connection.setAutoCommit(count == 1);
-    PreparedStatement insert = connection.prepareStatement(INSERT);
+    PreparedStatement insert = connection.prepareStatement(RandomInteractions.INSERT);
     return new LoadRunner.Client() {
       @Override
       public void call(int call) throws Exception {
         if (count == 1) {
-          bind(insert, randomUsers(1).get(0));
+          RandomInteractions.bind(insert, interactions.randomUser());
           insert.executeUpdate();
           return;
         }
-        for (String user : randomUsers(count)) {
-          bind(insert, user);
+        for (String user : interactions.randomUsers(count)) {
+          RandomInteractions.bind(insert, user);
           insert.addBatch();
         }
         insert.executeBatch();
@@ -186,48 +157,6 @@ public final class IngestBenchmark {
         connection.close();
       }
     };
-  }
-
-  /** {@code count} different users, drawn at random. */
-  private List<String> randomUsers(int count) {
-    Set<String> drawn = new LinkedHashSet<>();
-    while (drawn.size() < count) {
-      drawn.add(userPrefix + ThreadLocalRandom.current().nextInt(users));
-    }
-    return List.copyOf(drawn);
-  }
-
-  private static String randomType() {
-    return TYPES.get(ThreadLocalRandom.current().nextInt(TYPES.size()));
-  }
-
-  private static String interactionJson(String user) {
-    ThreadLocalRandom random = ThreadLocalRandom.current();
-    return "{\"userId\":\""
-        + user
-        + "\",\"sessionId\":\"s"
-        + random.nextInt(10)
-        + "\",\"type\":\""
-        + randomType()
-        + "\",\"responseTime\":"
-        + random.nextInt(500)
-        + ",\"agentMode\":\"mirror\",\"timestamp\":\""
-        + java.time.Instant.now()
-        + "\"}";
-  }
-
-  private static void bind(PreparedStatement insert, String user) throws SQLException {
-    ThreadLocalRandom random = ThreadLocalRandom.current();
-    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-    insert.setObject(1, UUID.randomUUID());
-    insert.setObject(2, now);
-    insert.setLong(3, 1);
-    insert.setString(4, user);
-    insert.setString(5, "s" + random.nextInt(10));
-    insert.setString(6, randomType());
-    insert.setDouble(7, random.nextInt(500));
-    insert.setString(8, "mirror");
-    insert.setObject(9, now);
   }
 
   private String table(List<Row> rows) throws SQLException {
@@ -277,20 +206,6 @@ public final class IngestBenchmark {
                   : String.format(Locale.ROOT, "%.2f", f.cpuMillisPerCall())));
     }
     return out.toString();
-  }
-
-  private static String describe(Figures f) {
-    return String.format(
-        Locale.ROOT,
-        "%s, %d clients: %,d calls in %.2f s, %,.0f/s, p50 %.2f ms, p99 %.2f ms, max %.2f ms",
-        f.operation(),
-        f.clients(),
-        f.calls(),
-        f.seconds(),
-        f.callsPerSecond(),
-        f.p50Millis(),
-        f.p99Millis(),
-        f.latency().getMaxValue() / 1e6);
   }
 
   private static void log(String message) {

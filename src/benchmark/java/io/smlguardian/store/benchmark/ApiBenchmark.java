@@ -3,9 +3,6 @@ package io.smlguardian.store.benchmark;
 import io.smlguardian.store.benchmark.LoadRunner.Client;
 import io.smlguardian.store.benchmark.LoadRunner.Figures;
 import io.smlguardian.store.testsupport.Database;
-import io.smlguardian.store.testsupport.TestTokens;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,16 +10,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadLocalRandom;
@@ -61,9 +54,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ApiBenchmark {
 
-  private static final String COLLECTION = "interactions";
-  private static final String PATH = "/api/collections/" + COLLECTION;
-  private static final List<String> TYPES = List.of("chat", "voice", "task", "reflection");
+  private static final String PATH = "/api/collections/" + RandomInteractions.COLLECTION;
   private static final int PER_USER = 100;
   private static final int BATCH = 100;
   private static final int UPDATE_RING = 20;
@@ -77,14 +68,11 @@ public final class ApiBenchmark {
   /** The flood's request in logs and the table: find by id without a token. */
   private static final String UNAUTHENTICATED = "unauthenticated find by id (401)";
 
-  private static final String COLUMNS =
-      "id, created_at, version, user_id, session_id, type, response_time, agent_mode, timestamp";
-  private static final String INSERT =
-      "INSERT INTO interactions (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
-  private static final String BY_ID = "SELECT " + COLUMNS + " FROM interactions WHERE id = ?";
+  private static final String BY_ID =
+      "SELECT " + RandomInteractions.COLUMNS + " FROM interactions WHERE id = ?";
   private static final String PAGE =
       "SELECT "
-          + COLUMNS
+          + RandomInteractions.COLUMNS
           + " FROM interactions WHERE user_id = ? AND type = ?"
           + " ORDER BY timestamp DESC, id ASC LIMIT ? OFFSET ?";
   private static final String UPDATE =
@@ -94,50 +82,31 @@ public final class ApiBenchmark {
       "SELECT COUNT(id) FROM interactions WHERE user_id = ? AND type = ?";
 
   private final ServiceCalls api;
-  private final int users;
   private final int calls;
   private final int warmup;
   private final int floodRequests;
   private final List<Integer> clientCounts;
-  private final String userPrefix;
+  private final RandomInteractions interactions;
   private final List<UUID> spareIds = new ArrayList<>();
   private List<UUID> findIds;
 
   private ApiBenchmark() {
-    api =
-        new ServiceCalls(
-            System.getProperty("guardian.baseUrl", "http://localhost:9080/guardian-store"),
-            TestTokens.token("api-benchmark", "service"));
-    users = Integer.getInteger("benchmark.users", 1000);
+    api = ServiceCalls.ofServerUnderTest("api-benchmark", "service");
+    interactions = new RandomInteractions("bench", Integer.getInteger("benchmark.users", 1000));
     calls = Integer.getInteger("benchmark.calls", 2000);
     warmup = Integer.getInteger("benchmark.warmup", 500);
     floodRequests = Integer.getInteger("benchmark.floodRequests", 20000);
-    clientCounts =
-        Arrays.stream(System.getProperty("benchmark.clients", "1,16").split(","))
-            .map(String::trim)
-            .map(Integer::valueOf)
-            .toList();
-    userPrefix = "bench-" + Long.toString(System.currentTimeMillis(), 36) + "-u";
+    clientCounts = LoadRunner.clientCounts("1,16");
   }
 
   public static void main(String[] args) throws Exception {
-    Path output = Path.of(System.getProperty("benchmark.output", "target/benchmark-api.md"));
-    BenchmarkOutcome.guarded(
-        Path.of(output + ".failed"),
-        () -> {
-          String table = new ApiBenchmark().run();
-          System.out.println();
-          System.out.println(table);
-          Files.createDirectories(output.toAbsolutePath().getParent());
-          Files.writeString(output, table);
-          log("table written to " + output);
-        });
+    BenchmarkOutcome.tabled("benchmark-api.md", () -> new ApiBenchmark().run());
   }
 
   private String run() throws Exception {
     api.awaitReady();
     long loadMillis = load();
-    log("loaded " + users * PER_USER + " interactions in " + loadMillis + " ms");
+    log("loaded " + interactions.users() * PER_USER + " interactions in " + loadMillis + " ms");
     // Each user's first request (one query each), measured as a case of its own: every user meets
     // it, on rows no query has read yet and through caches that have not seen the user. It runs
     // before the server's warm-up, which would otherwise touch every user first, so its latencies
@@ -148,9 +117,11 @@ public final class ApiBenchmark {
             "first access of each user",
             8,
             0,
-            users,
-            c -> i -> api.get(PATH + "?userId=eq." + userPrefix + (i * 8 + c) + "&limit=1", 200));
-    log(describe(firstAccess));
+            interactions.users(),
+            c ->
+                i ->
+                    api.get(PATH + "?userId=eq." + interactions.user(i * 8 + c) + "&limit=1", 200));
+    log(firstAccess.describe());
 
     // A freshly started server compiles its hot paths during the first tens of thousands of
     // requests, on the cores the measured calls need: every HTTP request runs unmeasured first
@@ -160,13 +131,13 @@ public final class ApiBenchmark {
     for (Operation operation : Operation.values()) {
       int warmCalls = operation.hundredRecords ? serverWarmup / 10 : serverWarmup;
       log(
-          describe(
-              LoadRunner.run(
+          LoadRunner.run(
                   operation.label + " http (server warm-up)",
                   4,
                   0,
                   warmCalls,
-                  httpClients(operation, 4, 0, warmCalls))));
+                  httpClients(operation, 4, 0, warmCalls))
+              .describe());
     }
 
     // What a request costs with no database in it, measured like the operations: the ceiling of
@@ -174,13 +145,13 @@ public final class ApiBenchmark {
     List<Figures> floors = new ArrayList<>();
     for (FloorRequest floor : FloorRequest.values()) {
       log(
-          describe(
-              LoadRunner.run(floor.label + " (server warm-up)", 4, 0, serverWarmup, floor(floor))));
+          LoadRunner.run(floor.label + " (server warm-up)", 4, 0, serverWarmup, floor(floor))
+              .describe());
       for (int clients : clientCounts) {
         awaitQuietServer();
         Figures figures =
             LoadRunner.run(floor.label, clients, warmup, calls, floor(floor), api::serverCpuNanos);
-        log(describe(figures));
+        log(figures.describe());
         floors.add(figures);
       }
     }
@@ -199,7 +170,7 @@ public final class ApiBenchmark {
                 runCalls,
                 httpClients(operation, clients, runWarmup, runCalls),
                 api::serverCpuNanos);
-        log(describe(http));
+        log(http.describe());
         Figures jdbc =
             LoadRunner.run(
                 operation.label + " jdbc",
@@ -207,7 +178,7 @@ public final class ApiBenchmark {
                 runWarmup,
                 runCalls,
                 jdbcClients(operation, clients, runWarmup, runCalls));
-        log(describe(jdbc));
+        log(jdbc.describe());
         rows.add(row(operation, http, jdbc, apiFloor(floors, clients)));
       }
     }
@@ -230,13 +201,13 @@ public final class ApiBenchmark {
     // Each 401 waits out the server's tarpit (UNAUTHENTICATED_DELAY_MS) before it is answered, so
     // the warm-up runs on the flood's connections, and no longer than it needs to.
     log(
-        describe(
-            LoadRunner.run(
+        LoadRunner.run(
                 UNAUTHENTICATED + " (server warm-up)",
                 FLOOD_CONNECTIONS,
                 0,
                 Math.min(serverWarmup, 4000),
-                unauthenticated)));
+                unauthenticated)
+            .describe());
     String findById = Operation.FIND_BY_ID.label + " http";
 
     awaitQuietServer();
@@ -247,7 +218,7 @@ public final class ApiBenchmark {
             warmup,
             calls,
             httpClients(Operation.FIND_BY_ID, FLOODED_CLIENTS, warmup, calls));
-    log(describe(alone));
+    log(alone.describe());
 
     awaitQuietServer();
     AtomicLong floodEnd = new AtomicLong();
@@ -270,9 +241,9 @@ public final class ApiBenchmark {
             calls,
             httpClients(Operation.FIND_BY_ID, FLOODED_CLIENTS, warmup, calls));
     long duringEnd = System.nanoTime();
-    log(describe(during));
+    log(during.describe());
     Figures flooded = flood.get();
-    log(describe(flooded));
+    log(flooded.describe());
 
     // Both runs' measured calls end about when their run returns; each lasted its figures' seconds.
     long duringStart = duringEnd - (long) (during.seconds() * 1e9);
@@ -365,26 +336,21 @@ public final class ApiBenchmark {
   private LoadRunner.Clients httpClients(
       Operation operation, int clients, int runWarmup, int runCalls) {
     return switch (operation) {
-      case INSERT -> c -> i -> api.post(PATH, interactionJson(randomUser()), 201);
+      case INSERT ->
+          c -> i -> api.post(PATH, RandomInteractions.json(interactions.randomUser()), 201);
       case BATCH_INSERT ->
           c ->
-              i -> {
-                String user = randomUser();
-                StringBuilder body = new StringBuilder("[");
-                for (int r = 0; r < BATCH; r++) {
-                  body.append(r == 0 ? "" : ",").append(interactionJson(user));
-                }
-                api.post(PATH, body.append(']').toString(), 201);
-              };
+              i ->
+                  api.post(
+                      PATH,
+                      RandomInteractions.jsonArray(
+                          Collections.nCopies(BATCH, interactions.randomUser())),
+                      201);
       case BULK_INSERT ->
           c ->
-              i -> {
-                StringBuilder body = new StringBuilder("[");
-                for (String user : randomUsers(BATCH)) {
-                  body.append(body.length() == 1 ? "" : ",").append(interactionJson(user));
-                }
-                api.post(PATH, body.append(']').toString(), 201);
-              };
+              i ->
+                  api.post(
+                      PATH, RandomInteractions.jsonArray(interactions.randomUsers(BATCH)), 201);
       case FIND_BY_ID -> c -> i -> api.get(PATH + "/" + randomFindId(), 200);
       case PAGE ->
           c ->
@@ -392,16 +358,21 @@ public final class ApiBenchmark {
                   api.get(
                       PATH
                           + "?userId=eq."
-                          + randomUser()
+                          + interactions.randomUser()
                           + "&type=eq."
-                          + randomType()
+                          + RandomInteractions.randomType()
                           + "&order=timestamp.desc&limit=20",
                       200);
       case COUNT ->
           c ->
               i ->
                   api.get(
-                      PATH + "/count?userId=eq." + randomUser() + "&type=eq." + randomType(), 200);
+                      PATH
+                          + "/count?userId=eq."
+                          + interactions.randomUser()
+                          + "&type=eq."
+                          + RandomInteractions.randomType(),
+                      200);
       case UPDATE -> {
         List<List<UUID>> rings = take(clients, UPDATE_RING);
         yield c -> {
@@ -434,21 +405,21 @@ public final class ApiBenchmark {
     return switch (operation) {
       case INSERT ->
           c ->
-              new JdbcClient(false, INSERT) {
+              new JdbcClient(false, RandomInteractions.INSERT) {
                 @Override
                 void call(int i, PreparedStatement[] statements) throws SQLException {
-                  bindInteraction(statements[0], randomUser());
+                  RandomInteractions.bind(statements[0], interactions.randomUser());
                   statements[0].executeUpdate();
                 }
               };
       case BATCH_INSERT ->
           c ->
-              new JdbcClient(false, INSERT) {
+              new JdbcClient(false, RandomInteractions.INSERT) {
                 @Override
                 void call(int i, PreparedStatement[] statements) throws SQLException {
-                  String user = randomUser();
+                  String user = interactions.randomUser();
                   for (int r = 0; r < BATCH; r++) {
-                    bindInteraction(statements[0], user);
+                    RandomInteractions.bind(statements[0], user);
                     statements[0].addBatch();
                   }
                   statements[0].executeBatch();
@@ -456,11 +427,11 @@ public final class ApiBenchmark {
               };
       case BULK_INSERT ->
           c ->
-              new JdbcClient(false, INSERT) {
+              new JdbcClient(false, RandomInteractions.INSERT) {
                 @Override
                 void call(int i, PreparedStatement[] statements) throws SQLException {
-                  for (String user : randomUsers(BATCH)) {
-                    bindInteraction(statements[0], user);
+                  for (String user : interactions.randomUsers(BATCH)) {
+                    RandomInteractions.bind(statements[0], user);
                     statements[0].addBatch();
                   }
                   statements[0].executeBatch();
@@ -480,8 +451,8 @@ public final class ApiBenchmark {
               new JdbcClient(true, PAGE) {
                 @Override
                 void call(int i, PreparedStatement[] statements) throws SQLException {
-                  statements[0].setString(1, randomUser());
-                  statements[0].setString(2, randomType());
+                  statements[0].setString(1, interactions.randomUser());
+                  statements[0].setString(2, RandomInteractions.randomType());
                   statements[0].setInt(3, 20);
                   statements[0].setInt(4, 0);
                   readAll(statements[0]);
@@ -492,8 +463,8 @@ public final class ApiBenchmark {
               new JdbcClient(true, COUNT) {
                 @Override
                 void call(int i, PreparedStatement[] statements) throws SQLException {
-                  statements[0].setString(1, randomUser());
-                  statements[0].setString(2, randomType());
+                  statements[0].setString(1, interactions.randomUser());
+                  statements[0].setString(2, RandomInteractions.randomType());
                   expectRows(statements[0], 1);
                 }
               };
@@ -610,21 +581,23 @@ public final class ApiBenchmark {
         Statement s = c.createStatement()) {
       s.execute(
           "INSERT INTO interactions ("
-              + COLUMNS
+              + RandomInteractions.COLUMNS
               + ") SELECT gen_random_uuid(), now(), 1, '"
-              + userPrefix
+              + interactions.userPrefix()
               + "' || (g / "
               + PER_USER
               + "), 's' || (g % 10), (ARRAY['chat','voice','task','reflection'])[1 + g % 4],"
               + " g % 500, 'mirror', now() - g * interval '1 minute'"
               + " FROM generate_series(0, "
-              + (users * PER_USER - 1)
+              + (interactions.users() * PER_USER - 1)
               + ") g");
       s.execute("VACUUM ANALYZE interactions");
-      List<UUID> ids = new ArrayList<>(users * PER_USER);
+      List<UUID> ids = new ArrayList<>(interactions.users() * PER_USER);
       try (ResultSet r =
           s.executeQuery(
-              "SELECT id FROM interactions WHERE user_id LIKE '" + userPrefix + "%' ORDER BY id")) {
+              "SELECT id FROM interactions WHERE user_id LIKE '"
+                  + interactions.userPrefix()
+                  + "%' ORDER BY id")) {
         while (r.next()) {
           ids.add(r.getObject(1, UUID.class));
         }
@@ -658,56 +631,6 @@ public final class ApiBenchmark {
 
   private UUID randomFindId() {
     return findIds.get(ThreadLocalRandom.current().nextInt(findIds.size()));
-  }
-
-  private String randomUser() {
-    return userPrefix + ThreadLocalRandom.current().nextInt(users);
-  }
-
-  /** {@code count} different users, drawn at random. */
-  private List<String> randomUsers(int count) {
-    if (count > users) {
-      throw new IllegalStateException(
-          "a bulk of " + count + " users needs as many loaded users: raise benchmark.users");
-    }
-    Set<String> drawn = new LinkedHashSet<>();
-    while (drawn.size() < count) {
-      drawn.add(randomUser());
-    }
-    return List.copyOf(drawn);
-  }
-
-  private static String randomType() {
-    return TYPES.get(ThreadLocalRandom.current().nextInt(TYPES.size()));
-  }
-
-  private String interactionJson(String user) {
-    ThreadLocalRandom random = ThreadLocalRandom.current();
-    return "{\"userId\":\""
-        + user
-        + "\",\"sessionId\":\"s"
-        + random.nextInt(10)
-        + "\",\"type\":\""
-        + randomType()
-        + "\",\"responseTime\":"
-        + random.nextInt(500)
-        + ",\"agentMode\":\"mirror\",\"timestamp\":\""
-        + java.time.Instant.now()
-        + "\"}";
-  }
-
-  private void bindInteraction(PreparedStatement insert, String user) throws SQLException {
-    ThreadLocalRandom random = ThreadLocalRandom.current();
-    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-    insert.setObject(1, UUID.randomUUID());
-    insert.setObject(2, now);
-    insert.setLong(3, 1);
-    insert.setString(4, user);
-    insert.setString(5, "s" + random.nextInt(10));
-    insert.setString(6, randomType());
-    insert.setDouble(7, random.nextInt(500));
-    insert.setString(8, "mirror");
-    insert.setObject(9, now);
   }
 
   // ---- the table ----
@@ -745,7 +668,7 @@ public final class ApiBenchmark {
             LocalDate.now(),
             Runtime.getRuntime().availableProcessors(),
             Database.single("SHOW server_version"),
-            users * PER_USER,
+            interactions.users() * PER_USER,
             calls,
             warmup));
     out.append(
@@ -812,23 +735,6 @@ public final class ApiBenchmark {
 
   private static String millis(double value) {
     return String.format(Locale.ROOT, "%.2f", value);
-  }
-
-  private static String describe(Figures f) {
-    return String.format(
-        Locale.ROOT,
-        "%s, %d clients: %,d calls in %.2f s, %,.0f/s, p50 %.2f ms, p99 %.2f ms, max %.2f ms,"
-            + " server CPU %.2f ms/call, load generator CPU %.2f ms/call",
-        f.operation(),
-        f.clients(),
-        f.calls(),
-        f.seconds(),
-        f.callsPerSecond(),
-        f.p50Millis(),
-        f.p99Millis(),
-        f.latency().getMaxValue() / 1e6,
-        f.cpuMillisPerCall(),
-        f.clientCpuMillisPerCall());
   }
 
   private static void log(String message) {

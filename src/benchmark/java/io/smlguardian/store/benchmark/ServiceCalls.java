@@ -1,6 +1,7 @@
 package io.smlguardian.store.benchmark;
 
 import io.smlguardian.store.testsupport.Api;
+import io.smlguardian.store.testsupport.TestTokens;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
@@ -77,6 +78,15 @@ final class ServiceCalls {
   ServiceCalls(String baseUrl, String token) {
     this.baseUrl = baseUrl;
     this.token = token;
+  }
+
+  /**
+   * Calls to the server under test ({@code guardian.baseUrl}) with a development token of the role.
+   */
+  static ServiceCalls ofServerUnderTest(String subject, String role) {
+    return new ServiceCalls(
+        System.getProperty("guardian.baseUrl", "http://localhost:9080/guardian-store"),
+        TestTokens.token(subject, role));
   }
 
   String baseUrl() {

@@ -1,5 +1,6 @@
 package io.smlguardian.store.backup;
 
+import io.smlguardian.store.benchmark.BenchmarkOutcome;
 import io.smlguardian.store.testsupport.Api;
 import io.smlguardian.store.testsupport.Database;
 import io.smlguardian.store.testsupport.Samples;
@@ -44,6 +45,10 @@ public final class BackupBenchmark {
   private BackupBenchmark() {}
 
   public static void main(String[] args) throws Exception {
+    BenchmarkOutcome.guarded(BackupBenchmark::run);
+  }
+
+  private static void run() throws Exception {
     Class.forName("org.postgresql.Driver");
     int rows = Integer.getInteger("benchmark.rows", 1_000_000);
     int repeats = Integer.getInteger("benchmark.repeats", 3);

@@ -1,7 +1,9 @@
 package io.smlguardian.store.benchmark;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -79,9 +81,35 @@ final class LoadRunner {
     double p99Millis() {
       return latency.getValueAtPercentile(99) / 1e6;
     }
+
+    /** One line for the log: the run's figures as they came. */
+    String describe() {
+      return String.format(
+          Locale.ROOT,
+          "%s, %d clients: %,d calls in %.2f s, %,.0f/s, p50 %.2f ms, p99 %.2f ms, max %.2f ms,"
+              + " server CPU %.2f ms/call, load generator CPU %.2f ms/call",
+          operation,
+          clients,
+          calls,
+          seconds,
+          callsPerSecond(),
+          p50Millis(),
+          p99Millis(),
+          latency.getMaxValue() / 1e6,
+          cpuMillisPerCall(),
+          clientCpuMillisPerCall());
+    }
   }
 
   private LoadRunner() {}
+
+  /** The numbers of clients to measure at: {@code benchmark.clients}, comma-separated. */
+  static List<Integer> clientCounts(String byDefault) {
+    return Arrays.stream(System.getProperty("benchmark.clients", byDefault).split(","))
+        .map(String::trim)
+        .map(Integer::valueOf)
+        .toList();
+  }
 
   /**
    * Runs {@code clients} clients, each making {@code warmup / clients} warm-up calls and then
