@@ -227,8 +227,13 @@
     });
   }
 
+  // Each sign-in and sign-out starts a new session: a refresh still under way from an earlier one
+  // (a page loaded with the last token, then signed out) must not show its dashboard afterwards.
+  let session = 0;
+
   async function refresh() {
     if (!token()) return;
+    const mine = session;
     try {
       const [health, status, retention, jobs] = await Promise.all([
         fetch(HEALTH, { headers: { 'Accept': 'application/json' } }).then((r) => r.json()),
@@ -236,6 +241,7 @@
         call('GET', '/retention'),
         call('GET', '/jobs?limit=15'),
       ]);
+      if (mine !== session) return;
       renderHealth(health);
       renderConnection(status);
       renderCollections(status.collections);
@@ -245,6 +251,7 @@
       $('updated').textContent = 'Updated ' + new Date().toLocaleTimeString() +
         ', every ' + REFRESH_MS / 1000 + ' s';
     } catch (e) {
+      if (mine !== session) return;
       if (e.status === 401) {
         sessionStorage.removeItem(TOKEN_KEY);
         $('dashboard').hidden = true;
@@ -290,10 +297,12 @@
     sessionStorage.setItem(TOKEN_KEY, value);
     $('token').value = '';
     say('');
+    session++;
     schedule();
   });
   $('sign-out').addEventListener('click', () => {
     sessionStorage.removeItem(TOKEN_KEY);
+    session++;
     stop();
     $('dashboard').hidden = true;
     say('Token forgotten.');
