@@ -58,7 +58,7 @@ public class StoreStatusService {
   public StoreStatus status(Instant asOf) {
     ConnectionStatus connection = connection();
     List<CollectionStatus> figures = connection.reachable() ? collectionFigures(asOf) : List.of();
-    return new StoreStatus(
+    return StoreStatus.of(
         asOf,
         backend.backend().configName(),
         connection,
@@ -76,7 +76,7 @@ public class StoreStatusService {
     for (CollectionDescriptor<?> collection : collections.all()) {
       RetentionService.PolicyStatus policy = policies.get(collection.name());
       figures.add(
-          new CollectionStatus(
+          CollectionStatus.of(
               collection.name(),
               store.count(collection, List.of()),
               store.storageSize(collection),
