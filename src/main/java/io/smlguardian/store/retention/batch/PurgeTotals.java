@@ -55,16 +55,6 @@ public final class PurgeTotals implements Serializable {
         .orElse(0);
   }
 
-  public JsonObjectBuilder toJson() {
-    JsonObjectBuilder byCollection = Json.createObjectBuilder();
-    collections.forEach((name, purge) -> byCollection.add(name, purge.toJson()));
-    return Json.createObjectBuilder()
-        .add("purged", purged())
-        .add("purgedThisRun", purgedThisRun())
-        .add("longestStatementMillis", Math.round(longestStatementMillis() * 1000) / 1000.0)
-        .add("collections", byCollection);
-  }
-
   /**
    * The audit trail's compact form (the entry's reason holds 1000 characters): per collection the
    * cutoff, what this run purged and how long it took.
