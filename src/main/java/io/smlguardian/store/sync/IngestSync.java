@@ -12,6 +12,9 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Startup;
 import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
+import jakarta.json.bind.annotation.JsonbNillable;
+import jakarta.json.bind.annotation.JsonbProperty;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -76,12 +79,23 @@ public class IngestSync {
   public record Flush(long records, long inserted, long erased, long millis) {}
 
   /** The sync status: the seed's fields, and the journal's. */
+  @JsonbNillable // what is not known yet (no sync so far, no error) is written as null
+  @JsonbPropertyOrder({
+    "synced",
+    "pendingWrites",
+    "lastSyncTime",
+    "nextSyncTime",
+    "syncLatencyMillis",
+    "replayed",
+    "lastError",
+    "journal"
+  })
   public record Status(
-      boolean synced,
+      @JsonbProperty("isSynced") boolean synced,
       long pendingWrites,
       Instant lastSyncTime,
       Instant nextSyncTime,
-      Long syncLatencyMillis,
+      @JsonbProperty("syncLatency") @JsonbNillable Long syncLatencyMillis,
       boolean replayed,
       String lastError,
       IngestJournal.Stats journal) {}
