@@ -1,7 +1,7 @@
 package io.smlguardian.store.sync;
 
 import io.smlguardian.store.accesslog.AuditTrail;
-import io.smlguardian.store.collection.Jsonp;
+import io.smlguardian.store.collection.ViewJson;
 import io.smlguardian.store.security.ReservedIdentities;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
@@ -77,6 +77,11 @@ public class IngestSync {
    * @param erased those left out because their owner was erased after they were journaled
    */
   public record Flush(long records, long inserted, long erased, long millis) {}
+
+  /** A flush's receipt in the audit ledger. */
+  @JsonbPropertyOrder({"records", "inserted", "alreadyStored", "erased", "millis"})
+  public record FlushReceipt(
+      long records, long inserted, long alreadyStored, long erased, long millis) {}
 
   /** The sync status: the seed's fields, and the journal's. */
   @JsonbNillable // what is not known yet (no sync so far, no error) is written as null
@@ -265,15 +270,13 @@ public class IngestSync {
   private void audited(
       String principal, boolean completed, long records, long inserted, long erased, long start) {
     String receipt =
-        Jsonp.PROVIDER
-            .createObjectBuilder()
-            .add("records", records)
-            .add("inserted", inserted)
-            .add("alreadyStored", records - inserted - erased)
-            .add("erased", erased)
-            .add("millis", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
-            .build()
-            .toString();
+        ViewJson.toJson(
+            new FlushReceipt(
+                records,
+                inserted,
+                records - inserted - erased,
+                erased,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
     try {
       audit.operationRun("ingest", principal, "ingest-flush", completed, receipt);
     } catch (RuntimeException e) {

@@ -63,4 +63,13 @@ class SyncJsonTest {
             "{\"accepted\":2,\"ids\":[\"00000000-0000-4000-8000-000000000002\","
                 + "\"00000000-0000-4000-8000-000000000001\"]}");
   }
+
+  @Test
+  void aFlushReceipt() {
+    assertThat(
+            io.smlguardian.store.collection.ViewJson.toJson(
+                new IngestSync.FlushReceipt(10, 7, 2, 1, 35)))
+        .isEqualTo(
+            "{\"records\":10,\"inserted\":7,\"alreadyStored\":2,\"erased\":1,\"millis\":35}");
+  }
 }
