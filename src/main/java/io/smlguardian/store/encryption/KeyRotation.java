@@ -71,6 +71,8 @@ public class KeyRotation {
       java.util.function.BooleanSupplier stopping)
       throws InterruptedException {
     long began = System.nanoTime();
+    // Assembled with JSON-P step by step, not as a view record: a failing rotation records the
+    // part it did (plus the error) in the audit trail.
     var result = Json.createObjectBuilder();
     try {
       if (newKek) {

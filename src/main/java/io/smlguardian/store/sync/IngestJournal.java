@@ -509,6 +509,11 @@ public final class IngestJournal implements AutoCloseable {
         .array();
   }
 
+  /**
+   * The entry's durable text, built with JSON-P rather than JSON-B: it embeds the record's stored
+   * form, a JSON-P object already ({@link StoredForm}), and {@link #fromJson} reads it back; it is
+   * on the ingest's hot path, where one builder per entry is all it costs.
+   */
   private static String toJson(JournalEntry entry) {
     var json =
         Jsonp.PROVIDER
