@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.StringReader;
@@ -47,6 +48,7 @@ public class AuditDigests {
    * @param time when the digest was made
    * @param reason why: sealed, backup, restore, forced restore, on request
    */
+  @JsonbPropertyOrder({"block", "hash", "entries", "time", "keyId", "reason"})
   public record Digest(
       long block, String hash, long entries, Instant time, String keyId, String reason) {
 

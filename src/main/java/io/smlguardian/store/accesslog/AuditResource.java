@@ -6,10 +6,7 @@ import io.smlguardian.store.security.Callers;
 import io.smlguardian.store.security.Role;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
-import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -47,16 +44,15 @@ public class AuditResource {
       description =
           "Checks every entry of the user against its MAC, every block holding one of them, and"
               + " the legacy chain of entries from before the ledger; lists what does not hold.")
-  public JsonObject verifyUser(@PathParam("userId") String userId) {
+  public UserAnswer verifyUser(@PathParam("userId") String userId) {
     AuditVerifier.UserVerification result = verifier.verifyUser(caller(), userId);
-    return Json.createObjectBuilder()
-        .add("user", result.user())
-        .add("entries", result.entries())
-        .add("sealed", result.sealed())
-        .add("legacy", result.legacy())
-        .add("valid", result.valid())
-        .add("problems", problems(result.problems()))
-        .build();
+    return new UserAnswer(
+        result.user(),
+        result.entries(),
+        result.sealed(),
+        result.legacy(),
+        result.valid(),
+        result.problems());
   }
 
   @GET
@@ -67,16 +63,15 @@ public class AuditResource {
           "Recomputes every entry's MAC and every block's hash and link, and compares the end of"
               + " the chain with the latest digest written outside the database; lists what was"
               + " altered, inserted, deleted, reordered or truncated, and where.")
-  public JsonObject verifyLedger() {
+  public LedgerAnswer verifyLedger() {
     AuditVerifier.LedgerVerification result = verifier.verifyLedger(caller());
-    JsonObjectBuilder json =
-        Json.createObjectBuilder()
-            .add("blocks", result.blocks())
-            .add("entries", result.entries())
-            .add("unsealed", result.unsealed())
-            .add("valid", result.valid());
-    result.digest().ifPresent(d -> json.add("digest", digest(d)));
-    return json.add("problems", problems(result.problems())).build();
+    return new LedgerAnswer(
+        result.blocks(),
+        result.entries(),
+        result.unsealed(),
+        result.valid(),
+        result.digest().orElse(null),
+        result.problems());
   }
 
   @POST
@@ -86,33 +81,31 @@ public class AuditResource {
       summary = "Seal every entry written so far and write a digest now",
       description =
           "What the sealer does every AUDIT_SEAL_INTERVAL, done at once; answers the digest.")
-  public JsonObject seal() {
-    return digest(ledger.anchor(caller()));
+  public AuditDigests.Digest seal() {
+    return ledger.anchor(caller());
   }
 
-  private static JsonObject digest(AuditDigests.Digest digest) {
-    return Json.createObjectBuilder()
-        .add("block", digest.block())
-        .add("hash", digest.hash())
-        .add("entries", digest.entries())
-        .add("time", digest.time().toString())
-        .add("keyId", digest.keyId())
-        .add("reason", digest.reason())
-        .build();
-  }
+  /** A user's verification (see {@link AuditVerifier.UserVerification}). */
+  @JsonbPropertyOrder({"user", "entries", "sealed", "legacy", "valid", "problems"})
+  public record UserAnswer(
+      String user,
+      long entries,
+      long sealed,
+      long legacy,
+      boolean valid,
+      List<AuditVerifier.Problem> problems) {}
 
-  private static JsonArrayBuilder problems(List<AuditVerifier.Problem> problems) {
-    JsonArrayBuilder array = Json.createArrayBuilder();
-    for (AuditVerifier.Problem problem : problems) {
-      JsonObjectBuilder json = Json.createObjectBuilder().add("kind", problem.kind());
-      if (problem.block() != null) {
-        json.add("block", problem.block());
-      }
-      if (problem.entryId() != null) {
-        json.add("entryId", problem.entryId());
-      }
-      array.add(json.add("detail", problem.detail()));
-    }
-    return array;
-  }
+  /**
+   * The ledger's verification (see {@link AuditVerifier.LedgerVerification}).
+   *
+   * @param digest the latest exported digest it was compared with, left out when there is none
+   */
+  @JsonbPropertyOrder({"blocks", "entries", "unsealed", "valid", "digest", "problems"})
+  public record LedgerAnswer(
+      long blocks,
+      long entries,
+      long unsealed,
+      boolean valid,
+      AuditDigests.Digest digest,
+      List<AuditVerifier.Problem> problems) {}
 }

@@ -10,6 +10,7 @@ import io.smlguardian.store.resilience.DatabaseBoundary;
 import io.smlguardian.store.security.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,6 +51,7 @@ public class AuditVerifier {
    * @param entryId the entry concerned, if any
    * @param detail what was found
    */
+  @JsonbPropertyOrder({"kind", "block", "entryId", "detail"})
   public record Problem(String kind, Long block, String entryId, String detail) {}
 
   /**

@@ -9,8 +9,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -72,10 +72,8 @@ public class CollectionResource {
   @AllowedRoles({Role.USER, Role.SERVICE, Role.AUDITOR})
   @MetadataOnly
   @Operation(summary = "List the collections with their fields, query fields and retention")
-  public JsonObject listCollections() {
-    JsonArrayBuilder all = Jsonp.PROVIDER.createArrayBuilder();
-    collections.all().forEach(c -> all.add(describe(c)));
-    return Jsonp.PROVIDER.createObjectBuilder().add("collections", all).build();
+  public Collections listCollections() {
+    return new Collections(collections.all().stream().map(Description::of).toList());
   }
 
   @DELETE
@@ -86,20 +84,14 @@ public class CollectionResource {
               + " memory backend with MEMORY_RESET_ENABLED=true, 404 otherwise")
   @APIResponse(responseCode = "200", description = "Per collection, the records removed")
   @APIResponse(responseCode = "404", description = "No reset on this server")
-  public JsonObject reset() {
+  public Cleared reset() {
     if (!reset.available()) {
       throw new NotFoundException(
           "There is no reset here: it exists on the memory backend with"
               + " MEMORY_RESET_ENABLED=true only.");
     }
     Map<String, Long> cleared = reset.clearAll(caller());
-    JsonObjectBuilder counts = Jsonp.PROVIDER.createObjectBuilder();
-    cleared.forEach(counts::add);
-    return Jsonp.PROVIDER
-        .createObjectBuilder()
-        .add("cleared", counts)
-        .add("total", cleared.values().stream().mapToLong(Long::longValue).sum())
-        .build();
+    return new Cleared(cleared, cleared.values().stream().mapToLong(Long::longValue).sum());
   }
 
   @POST
@@ -148,11 +140,8 @@ public class CollectionResource {
   @Path("{collection}/count")
   @AllowedRoles({Role.USER, Role.SERVICE, Role.AUDITOR})
   @Operation(summary = "Count the records matching filters", description = QUERY_GRAMMAR)
-  public JsonObject count(@PathParam("collection") String collection) {
-    return Jsonp.PROVIDER
-        .createObjectBuilder()
-        .add("count", records.count(caller(), collection, uri.getQueryParameters()))
-        .build();
+  public Count count(@PathParam("collection") String collection) {
+    return new Count(records.count(caller(), collection, uri.getQueryParameters()));
   }
 
   @GET
@@ -220,27 +209,74 @@ public class CollectionResource {
     }
   }
 
-  private static JsonObject describe(CollectionDescriptor<?> collection) {
-    JsonArrayBuilder fields = Jsonp.PROVIDER.createArrayBuilder();
-    for (FieldDefinition field : collection.schema().fields()) {
-      fields.add(
-          Jsonp.PROVIDER
-              .createObjectBuilder()
-              .add("name", field.name())
-              .add("type", field.type().name().toLowerCase())
-              .add("required", field.required())
-              .add("access", field.access().name().toLowerCase())
-              .add("query", collection.isQueryField(field.name())));
+  /** Every collection's description. */
+  public record Collections(List<Description> collections) {}
+
+  /**
+   * A collection as clients see it: what it holds, how long, and its fields.
+   *
+   * @param category the data category's label
+   * @param sensitive whether its category is sensitive (special category data)
+   * @param owned whether each record belongs to a user
+   * @param defaultRetention ISO-8601
+   */
+  @JsonbPropertyOrder({
+    "name",
+    "category",
+    "sensitive",
+    "owned",
+    "defaultRetention",
+    "timeField",
+    "fields"
+  })
+  public record Description(
+      String name,
+      String category,
+      boolean sensitive,
+      boolean owned,
+      String defaultRetention,
+      String timeField,
+      List<Field> fields) {
+
+    static Description of(CollectionDescriptor<?> collection) {
+      return new Description(
+          collection.name(),
+          collection.category().label(),
+          collection.category().sensitive(),
+          collection.owned(),
+          collection.defaultRetention().toString(),
+          collection.timeField(),
+          collection.schema().fields().stream()
+              .map(
+                  field ->
+                      new Field(
+                          field.name(),
+                          field.type().name().toLowerCase(),
+                          field.required(),
+                          field.access().name().toLowerCase(),
+                          collection.isQueryField(field.name())))
+              .toList());
     }
-    return Jsonp.PROVIDER
-        .createObjectBuilder()
-        .add("name", collection.name())
-        .add("category", collection.category().label())
-        .add("sensitive", collection.category().sensitive())
-        .add("owned", collection.owned())
-        .add("defaultRetention", collection.defaultRetention().toString())
-        .add("timeField", collection.timeField())
-        .add("fields", fields)
-        .build();
   }
+
+  /**
+   * A field of a collection.
+   *
+   * @param type its type, lower case (text, number, time...)
+   * @param access who may write it, lower case
+   * @param query whether it may be filtered and sorted on
+   */
+  @JsonbPropertyOrder({"name", "type", "required", "access", "query"})
+  public record Field(String name, String type, boolean required, String access, boolean query) {}
+
+  /**
+   * What a reset removed.
+   *
+   * @param cleared per collection, the records removed
+   */
+  @JsonbPropertyOrder({"cleared", "total"})
+  public record Cleared(Map<String, Long> cleared, long total) {}
+
+  /** How many records match. */
+  public record Count(long count) {}
 }

@@ -1,6 +1,7 @@
 package io.smlguardian.store.collection;
 
 import jakarta.json.JsonObject;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -151,6 +152,7 @@ public class RecordCache {
    * from it (hits), reads that found nothing kept (misses), and kept entries that no longer matched
    * the database when a read checked them (stale: read from the database instead).
    */
+  @JsonbPropertyOrder({"capacity", "size", "hits", "misses", "stale"})
   public record Figures(int capacity, int size, long hits, long misses, long stale) {}
 
   public Figures figures() {

@@ -1,5 +1,8 @@
 package io.smlguardian.store.collection;
 
+import jakarta.json.bind.annotation.JsonbNillable;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
+
 /**
  * How much space a collection takes in its backend, as the backend itself reports it, or why it
  * cannot say.
@@ -7,6 +10,8 @@ package io.smlguardian.store.collection;
  * @param bytes the size in bytes (data and indexes where the backend counts them), or null
  * @param measure what the figure is, e.g. {@code pg_total_relation_size}, or why there is none
  */
+@JsonbNillable // an unknown size is written as null, beside its reason
+@JsonbPropertyOrder({"measure", "bytes"})
 public record StorageSize(Long bytes, String measure) {
 
   public static StorageSize of(long bytes, String measure) {

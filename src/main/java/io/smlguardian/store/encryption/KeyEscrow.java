@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -71,17 +72,8 @@ public class KeyEscrow {
   }
 
   /** What an escrow holds, or what an import of one did. */
-  public record Summary(String name, long keys, long imported, long unreadable) {
-
-    public JsonObject toJson() {
-      return Json.createObjectBuilder()
-          .add("name", name)
-          .add("keys", keys)
-          .add("imported", imported)
-          .add("unreadable", unreadable)
-          .build();
-    }
-  }
+  @JsonbPropertyOrder({"name", "keys", "imported", "unreadable"})
+  public record Summary(String name, long keys, long imported, long unreadable) {}
 
   /** Whether the text is an escrow's name (and so names nothing outside KEY_DIR). */
   public static boolean validName(String name) {

@@ -11,11 +11,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.NotFoundException;
 import java.io.StringReader;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.Properties;
 import java.util.logging.Logger;
@@ -96,8 +99,25 @@ public class KeyRotationJobs {
         });
   }
 
+  /**
+   * One rotation as operators see it: what is not known yet is left out.
+   *
+   * @param exitStatus the job's summary, once it ended
+   * @param start null until it started
+   * @param end null until it ended
+   * @param result what it did (see {@link KeyRotation#rotate}), once done
+   */
+  @JsonbPropertyOrder({"executionId", "status", "exitStatus", "start", "end", "result"})
+  public record Rotation(
+      long executionId,
+      String status,
+      String exitStatus,
+      Instant start,
+      Instant end,
+      JsonObject result) {}
+
   /** One rotation: status, exit status, times and, once done, what it did. */
-  public JsonObject run(long executionId) {
+  public Rotation run(long executionId) {
     JobExecution execution;
     try {
       execution = jobs.call(operator -> operator.getJobExecution(executionId));
@@ -107,27 +127,25 @@ public class KeyRotationJobs {
     if (!JOB.equals(execution.getJobName())) {
       throw new NotFoundException("No key rotation " + executionId + ".");
     }
-    var json =
-        Json.createObjectBuilder()
-            .add("executionId", executionId)
-            .add("status", execution.getBatchStatus().name());
-    if (execution.getExitStatus() != null) {
-      json.add("exitStatus", execution.getExitStatus());
-    }
-    if (execution.getStartTime() != null) {
-      json.add("start", execution.getStartTime().toInstant().toString());
-    }
-    if (execution.getEndTime() != null) {
-      json.add("end", execution.getEndTime().toInstant().toString());
-    }
+    JsonObject result = null;
     List<StepExecution> steps = jobs.call(operator -> operator.getStepExecutions(executionId));
     for (StepExecution step : steps) {
-      if (step.getPersistentUserData() instanceof String result) {
-        try (var reader = Json.createReader(new StringReader(result))) {
-          json.add("result", reader.readObject());
+      if (step.getPersistentUserData() instanceof String text) {
+        try (var reader = Json.createReader(new StringReader(text))) {
+          result = reader.readObject();
         }
       }
     }
-    return json.build();
+    return new Rotation(
+        executionId,
+        execution.getBatchStatus().name(),
+        execution.getExitStatus(),
+        instant(execution.getStartTime()),
+        instant(execution.getEndTime()),
+        result);
+  }
+
+  private static Instant instant(Date date) {
+    return date == null ? null : date.toInstant();
   }
 }

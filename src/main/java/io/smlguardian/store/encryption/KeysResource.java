@@ -7,9 +7,7 @@ import io.smlguardian.store.security.Callers;
 import io.smlguardian.store.security.Role;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
-import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonObject;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -24,6 +22,12 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import java.nio.file.NoSuchFileException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -50,45 +54,74 @@ public class KeysResource {
               + " (id, creation, the master key that wraps it, whether this server can open it,"
               + " which is current), the key escrows, and the settings. No previous master key"
               + " wraps a key-encryption key any more: it can be retired.")
-  public JsonObject state() {
+  public State state() {
     KeyEncryptionKeys.Kek current = keks.current();
-    JsonArrayBuilder list = Json.createArrayBuilder();
-    java.util.Set<String> inUse = new java.util.TreeSet<>();
+    List<KekView> list = new ArrayList<>();
+    Set<String> inUse = new TreeSet<>();
     for (KeyEncryptionKeys.Kek kek : keks.all()) {
       inUse.add(kek.masterKeyId());
       list.add(
-          Json.createObjectBuilder()
-              .add("id", kek.id().toString())
-              .add("createdAt", kek.createdAt().toString())
-              .add("masterKeyId", kek.masterKeyId())
-              .add("usable", kek.usable())
-              .add("current", kek.id().equals(current.id())));
+          new KekView(
+              kek.id(),
+              kek.createdAt(),
+              kek.masterKeyId(),
+              kek.usable(),
+              kek.id().equals(current.id())));
     }
-    JsonArrayBuilder previous = Json.createArrayBuilder();
-    config.masterKeys().stream()
-        .skip(1)
-        .forEach(
-            master ->
-                previous.add(
-                    Json.createObjectBuilder()
-                        .add("id", master.id())
-                        .add("wrapsKeyEncryptionKeys", inUse.contains(master.id()))));
-    return Json.createObjectBuilder()
-        .add("masterKeyId", config.masterKey().id())
-        .add("previousMasterKeys", previous)
-        .add("keyEncryptionKeys", list)
-        .add("escrows", Json.createArrayBuilder(escrow.names()))
-        .add(
-            "settings",
-            Json.createObjectBuilder()
-                .add("keyDirectory", config.keyDirectory().toString())
-                .add(
-                    "rotationInterval",
-                    config.rotationInterval().map(Object::toString).orElse("off"))
-                .add("retention", config.retention().toString())
-                .add("cacheTtl", config.cacheTtl().toString()))
-        .build();
+    List<PreviousMasterKey> previous =
+        config.masterKeys().stream()
+            .skip(1)
+            .map(master -> new PreviousMasterKey(master.id(), inUse.contains(master.id())))
+            .toList();
+    return new State(
+        config.masterKey().id(),
+        previous,
+        list,
+        escrow.names(),
+        new Settings(
+            config.keyDirectory().toString(),
+            config.rotationInterval().map(Object::toString).orElse("off"),
+            config.retention().toString(),
+            config.cacheTtl().toString()));
   }
+
+  /** The key hierarchy's state: ids and settings, never a key. */
+  @JsonbPropertyOrder({
+    "masterKeyId",
+    "previousMasterKeys",
+    "keyEncryptionKeys",
+    "escrows",
+    "settings"
+  })
+  public record State(
+      String masterKeyId,
+      List<PreviousMasterKey> previousMasterKeys,
+      List<KekView> keyEncryptionKeys,
+      List<String> escrows,
+      Settings settings) {}
+
+  /**
+   * A previous master key still configured.
+   *
+   * @param wrapsKeyEncryptionKeys false once no key-encryption key needs it: it can be retired
+   */
+  @JsonbPropertyOrder({"id", "wrapsKeyEncryptionKeys"})
+  public record PreviousMasterKey(String id, boolean wrapsKeyEncryptionKeys) {}
+
+  /**
+   * A key-encryption key, without the key.
+   *
+   * @param usable whether this server can open it
+   * @param current whether new data keys are wrapped under it
+   */
+  @JsonbPropertyOrder({"id", "createdAt", "masterKeyId", "usable", "current"})
+  public record KekView(
+      UUID id, Instant createdAt, String masterKeyId, boolean usable, boolean current) {}
+
+  /** The hierarchy's settings; durations as ISO-8601, the rotation interval "off" when off. */
+  @JsonbPropertyOrder({"keyDirectory", "rotationInterval", "retention", "cacheTtl"})
+  public record Settings(
+      String keyDirectory, String rotationInterval, String retention, String cacheTtl) {}
 
   @POST
   @Path("rotations")
@@ -114,7 +147,7 @@ public class KeysResource {
   @GET
   @Path("rotations/{executionId}")
   @Operation(summary = "One key rotation: status and, once done, what it did")
-  public JsonObject rotation(@PathParam("executionId") String executionId) {
+  public KeyRotationJobs.Rotation rotation(@PathParam("executionId") String executionId) {
     return rotations.run(QueryParser.integer("executionId", executionId, 1, Integer.MAX_VALUE));
   }
 
@@ -126,7 +159,7 @@ public class KeysResource {
           "Every user's data key into a new escrow file in KEY_DIR (deleted by the rotation once"
               + " older than KEY_RETENTION); 201 with its name and count.")
   public Response writeEscrow() {
-    return Response.status(Response.Status.CREATED).entity(escrow.write().toJson()).build();
+    return Response.status(Response.Status.CREATED).entity(escrow.write()).build();
   }
 
   @POST
@@ -137,12 +170,12 @@ public class KeysResource {
           "Adds the escrow's data keys that the database lacks (a disaster recovery from an"
               + " archive, which carries no keys). The escrow must be in KEY_DIR. 404 when it is"
               + " not; keys already present are left as they are.")
-  public JsonObject importEscrow(@PathParam("name") String name) {
+  public KeyEscrow.Summary importEscrow(@PathParam("name") String name) {
     if (!KeyEscrow.validName(name)) {
       throw new InvalidRequestException("Not a key escrow's name: escrow-<millis>-<hex>.jsonl");
     }
     try {
-      return escrow.importKeys(name).toJson();
+      return escrow.importKeys(name);
     } catch (NoSuchFileException e) {
       throw new NotFoundException("No key escrow " + name + " in KEY_DIR.");
     }

@@ -100,7 +100,7 @@ public class BatchJobs {
         steps.add(new JobRun.Step(step.getStepName(), step.getBatchStatus().name(), metrics));
       }
     }
-    return new JobRun(
+    return JobRun.of(
         execution.getExecutionId(),
         instanceId,
         execution.getJobName(),

@@ -1,9 +1,8 @@
 package io.smlguardian.store.ops;
 
 import io.smlguardian.store.collection.StorageSize;
-import jakarta.json.Json;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
+import jakarta.json.bind.annotation.JsonbNillable;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import java.time.Instant;
 
 /**
@@ -14,50 +13,42 @@ import java.time.Instant;
  * @param storage the space it takes, or why that is unknown
  * @param timeField the field its age and retention go by
  * @param oldest the oldest record's time, null when empty
- * @param retention the effective retention period (ISO-8601)
- * @param cutoff records before it are due for purging
- * @param due how many records are due
+ * @param retention its retention and what is due under it
  */
+@JsonbNillable
+@JsonbPropertyOrder({"name", "records", "storage", "timeField", "oldest", "retention"})
 public record CollectionStatus(
     String name,
     long records,
     StorageSize storage,
     String timeField,
     Instant oldest,
-    String retention,
-    Instant cutoff,
-    long due) {
+    Retention retention) {
 
-  /** Whether it holds records older than its retention allows (a purge has work to do). */
-  public boolean overdue() {
-    return oldest != null && oldest.isBefore(cutoff);
-  }
+  /**
+   * The collection's retention.
+   *
+   * @param period the effective retention period (ISO-8601)
+   * @param cutoff records before it are due for purging
+   * @param due how many records are due
+   * @param overdue whether it holds records older than its retention allows (a purge has work to
+   *     do)
+   */
+  @JsonbPropertyOrder({"period", "cutoff", "due", "overdue"})
+  public record Retention(String period, Instant cutoff, long due, boolean overdue) {}
 
-  public JsonObject toJson() {
-    JsonObjectBuilder storageJson = Json.createObjectBuilder().add("measure", storage.measure());
-    if (storage.known()) {
-      storageJson.add("bytes", storage.bytes());
-    } else {
-      storageJson.addNull("bytes");
-    }
-    JsonObjectBuilder json =
-        Json.createObjectBuilder()
-            .add("name", name)
-            .add("records", records)
-            .add("storage", storageJson)
-            .add("timeField", timeField);
-    if (oldest == null) {
-      json.addNull("oldest");
-    } else {
-      json.add("oldest", oldest.toString());
-    }
-    return json.add(
-            "retention",
-            Json.createObjectBuilder()
-                .add("period", retention)
-                .add("cutoff", cutoff.toString())
-                .add("due", due)
-                .add("overdue", overdue()))
-        .build();
+  /** The status of a collection whose oldest record is {@code oldest} (null when it is empty). */
+  static CollectionStatus of(
+      String name,
+      long records,
+      StorageSize storage,
+      String timeField,
+      Instant oldest,
+      String period,
+      Instant cutoff,
+      long due) {
+    boolean overdue = oldest != null && oldest.isBefore(cutoff);
+    return new CollectionStatus(
+        name, records, storage, timeField, oldest, new Retention(period, cutoff, due, overdue));
   }
 }

@@ -1,11 +1,10 @@
 package io.smlguardian.store.ops;
 
-import jakarta.json.Json;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
+import jakarta.json.bind.annotation.JsonbNillable;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
 
 /**
- * How the service reaches its backend.
+ * How the service reaches its backend. What is unknown is written as null.
  *
  * @param url the connection URL without credentials (see {@link ConnectionUrls})
  * @param user the database user, when the URL or the connection names one
@@ -15,6 +14,8 @@ import jakarta.json.JsonObjectBuilder;
  * @param error why it failed, null when it did not
  * @param pool the connection pool's figures, null when the server publishes none
  */
+@JsonbNillable
+@JsonbPropertyOrder({"url", "user", "database", "reachable", "latencyMs", "error", "pool"})
 public record ConnectionStatus(
     String url,
     String user,
@@ -22,28 +23,4 @@ public record ConnectionStatus(
     boolean reachable,
     long latencyMs,
     String error,
-    PoolStatus pool) {
-
-  public JsonObject toJson() {
-    JsonObjectBuilder json = Json.createObjectBuilder();
-    add(json, "url", url);
-    add(json, "user", user);
-    add(json, "database", database);
-    json.add("reachable", reachable).add("latencyMs", latencyMs);
-    add(json, "error", error);
-    if (pool == null) {
-      json.addNull("pool");
-    } else {
-      json.add("pool", pool.toJson());
-    }
-    return json.build();
-  }
-
-  private static void add(JsonObjectBuilder json, String name, String value) {
-    if (value == null) {
-      json.addNull(name);
-    } else {
-      json.add(name, value);
-    }
-  }
-}
+    PoolStatus pool) {}

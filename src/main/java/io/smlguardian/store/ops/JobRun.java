@@ -1,9 +1,7 @@
 package io.smlguardian.store.ops;
 
-import jakarta.json.Json;
-import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
+import jakarta.json.bind.annotation.JsonbNillable;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -11,25 +9,45 @@ import java.util.Set;
 
 /**
  * One execution of any batch job, as the status endpoint, the jobs listing and the console show it.
+ * What is not known yet (exit status, start, end, duration) is left out of its JSON. Where a run is
+ * a property of another view (the status's last backup and purge), a missing run is written as
+ * null: JSON-B (Yasson) takes a property's nillability from the class of its type.
  *
  * @param executionId the execution's id (a restart is a new execution of the same instance)
  * @param instanceId the job instance
  * @param job the job's name, e.g. {@code retention-purge}
  * @param status the batch status: STARTING, STARTED, STOPPING, STOPPED, FAILED, COMPLETED or
  *     ABANDONED
+ * @param running whether it has not ended yet
  * @param exitStatus the job's own summary, once it ended
  * @param start null until it started
  * @param end null until it ended
+ * @param durationMs from start to end, or to now while it runs; null until it started
  * @param steps each step's progress, in the order they ran
  */
+@JsonbNillable
+@JsonbPropertyOrder({
+  "executionId",
+  "instanceId",
+  "job",
+  "status",
+  "running",
+  "exitStatus",
+  "start",
+  "end",
+  "durationMs",
+  "steps"
+})
 public record JobRun(
     long executionId,
     long instanceId,
     String job,
     String status,
-    String exitStatus,
-    Instant start,
-    Instant end,
+    boolean running,
+    @JsonbNillable(false) String exitStatus,
+    @JsonbNillable(false) Instant start,
+    @JsonbNillable(false) Instant end,
+    @JsonbNillable(false) Long durationMs,
     List<Step> steps) {
 
   /** The batch statuses of an execution that has ended. */
@@ -41,43 +59,38 @@ public record JobRun(
    * @param metrics the step's counts by Jakarta Batch metric name (READ_COUNT, WRITE_COUNT,
    *     COMMIT_COUNT...), those the runtime reports
    */
+  @JsonbPropertyOrder({"name", "status", "metrics"})
   public record Step(String name, String status, Map<String, Long> metrics) {}
 
-  public boolean ended() {
-    return ENDED.contains(status);
-  }
-
-  public JsonObject toJson() {
-    JsonObjectBuilder json =
-        Json.createObjectBuilder()
-            .add("executionId", executionId)
-            .add("instanceId", instanceId)
-            .add("job", job)
-            .add("status", status)
-            .add("running", !ended());
-    add(json, "exitStatus", exitStatus);
-    add(json, "start", start);
-    add(json, "end", end);
+  /** The execution as it stands now: its duration runs to now while it has not ended. */
+  static JobRun of(
+      long executionId,
+      long instanceId,
+      String job,
+      String status,
+      String exitStatus,
+      Instant start,
+      Instant end,
+      List<Step> steps) {
+    Long durationMs = null;
     if (start != null) {
       Instant until = end == null ? Instant.now() : end;
-      json.add("durationMs", Math.max(0, until.toEpochMilli() - start.toEpochMilli()));
+      durationMs = Math.max(0, until.toEpochMilli() - start.toEpochMilli());
     }
-    JsonArrayBuilder stepsJson = Json.createArrayBuilder();
-    for (Step step : steps) {
-      JsonObjectBuilder metrics = Json.createObjectBuilder();
-      step.metrics().forEach(metrics::add);
-      stepsJson.add(
-          Json.createObjectBuilder()
-              .add("name", step.name())
-              .add("status", step.status())
-              .add("metrics", metrics));
-    }
-    return json.add("steps", stepsJson).build();
+    return new JobRun(
+        executionId,
+        instanceId,
+        job,
+        status,
+        !ENDED.contains(status),
+        exitStatus,
+        start,
+        end,
+        durationMs,
+        steps);
   }
 
-  private static void add(JsonObjectBuilder json, String name, Object value) {
-    if (value != null) {
-      json.add(name, value.toString());
-    }
+  public boolean ended() {
+    return !running;
   }
 }

@@ -5,15 +5,14 @@ import io.smlguardian.store.security.AllowedRoles;
 import io.smlguardian.store.security.Role;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
-import jakarta.json.JsonArrayBuilder;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -36,15 +35,17 @@ public class JobsResource {
           "Each with its job, batch status, exit status, start, end, duration and per-step"
               + " progress (the step metrics the batch runtime reports: read, write, commit"
               + " counts...). limit: 1 to 200, default 20.")
-  public Response recent(@QueryParam("limit") @DefaultValue("20") String limit) {
+  public Recent recent(@QueryParam("limit") @DefaultValue("20") String limit) {
     int max = QueryParser.integer("limit", limit, 1, MAX_LIMIT);
-    JsonArrayBuilder items = Json.createArrayBuilder();
-    jobs.recent(max, true).forEach(run -> items.add(run.toJson()));
-    return Response.ok(
-            Json.createObjectBuilder()
-                .add("jobs", Json.createArrayBuilder(jobs.jobNames()))
-                .add("items", items)
-                .build())
-        .build();
+    return new Recent(List.copyOf(jobs.jobNames()), jobs.recent(max, true));
   }
+
+  /**
+   * The answer: every job name the runtime knows, and the recent executions.
+   *
+   * @param jobs the names of the jobs
+   * @param items their most recent executions, newest first
+   */
+  @JsonbPropertyOrder({"jobs", "items"})
+  public record Recent(List<String> jobs, List<JobRun> items) {}
 }

@@ -1,11 +1,11 @@
 package io.smlguardian.store.ops;
 
-import jakarta.json.Json;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
+import jakarta.json.bind.annotation.JsonbNillable;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
 
 /**
- * The backend's connection pool right now, as the pool itself reports it.
+ * The backend's connection pool right now, as the pool itself reports it. Figures a pool does not
+ * count are written as null.
  *
  * @param name which pool: the datasource's JNDI name, or the MongoDB driver's server address
  * @param maxSize the most connections it may open, when known
@@ -16,6 +16,8 @@ import jakarta.json.JsonObjectBuilder;
  * @param destroyed connections closed since start, when the pool counts them
  * @param source where the figures come from (the MBean)
  */
+@JsonbNillable
+@JsonbPropertyOrder({"name", "size", "inUse", "idle", "source", "maxSize", "created", "destroyed"})
 public record PoolStatus(
     String name,
     Long maxSize,
@@ -24,27 +26,4 @@ public record PoolStatus(
     long idle,
     Long created,
     Long destroyed,
-    String source) {
-
-  public JsonObject toJson() {
-    JsonObjectBuilder json =
-        Json.createObjectBuilder()
-            .add("name", name)
-            .add("size", size)
-            .add("inUse", inUse)
-            .add("idle", idle)
-            .add("source", source);
-    add(json, "maxSize", maxSize);
-    add(json, "created", created);
-    add(json, "destroyed", destroyed);
-    return json.build();
-  }
-
-  private static void add(JsonObjectBuilder json, String name, Long value) {
-    if (value == null) {
-      json.addNull(name);
-    } else {
-      json.add(name, value);
-    }
-  }
-}
+    String source) {}

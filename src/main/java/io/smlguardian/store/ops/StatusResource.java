@@ -4,7 +4,6 @@ import io.smlguardian.store.security.AllowedRoles;
 import io.smlguardian.store.security.Role;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
-import jakarta.json.JsonObject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -32,7 +31,7 @@ public class StatusResource {
               + " connection pool's figures; per collection the record count, storage size, oldest"
               + " record and its retention (cutoff, due, overdue); the latest executions of the"
               + " backup and retention-purge jobs.")
-  public JsonObject status() {
-    return status.status(Instant.now().truncatedTo(ChronoUnit.MILLIS)).toJson();
+  public StoreStatus status() {
+    return status.status(Instant.now().truncatedTo(ChronoUnit.MILLIS));
   }
 }

@@ -48,7 +48,7 @@ public class StoreStatusService {
   public StoreStatus status(Instant asOf) {
     ConnectionStatus connection = connection();
     List<CollectionStatus> figures = connection.reachable() ? collectionFigures(asOf) : List.of();
-    return new StoreStatus(
+    return StoreStatus.of(
         asOf,
         info.backend(),
         connection,
@@ -66,7 +66,7 @@ public class StoreStatusService {
     for (CollectionDescriptor<?> collection : collections.all()) {
       RetentionService.PolicyStatus policy = policies.get(collection.name());
       figures.add(
-          new CollectionStatus(
+          CollectionStatus.of(
               collection.name(),
               bulk.count(collection, List.of(), TimeKeyRange.ALL),
               info.storageSize(collection),

@@ -1,50 +1,52 @@
 package io.smlguardian.store.privacy;
 
-import jakarta.json.Json;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
+import jakarta.json.bind.annotation.JsonbProperty;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
 /**
- * What an erasure did, for the requester and for the audit trail.
+ * What an erasure did, for the requester and for the audit trail (the same JSON in both).
  *
  * @param id the receipt's own id
  * @param userId whose data was erased
  * @param erasedBy the privacy officer who asked
  * @param erasedAt when
  * @param erased per collection, how many records were erased
+ * @param total how many records were erased in all
  * @param exempt per collection kept, why
  * @param keysDestroyed how many of the user's data keys were destroyed
  */
+@JsonbPropertyOrder({
+  "id",
+  "userId",
+  "erasedBy",
+  "erasedAt",
+  "erased",
+  "total",
+  "exempt",
+  "keysDestroyed"
+})
 public record ErasureReceipt(
-    UUID id,
+    @JsonbProperty("receiptId") UUID id,
     String userId,
     String erasedBy,
     Instant erasedAt,
     Map<String, Long> erased,
+    long total,
     Map<String, String> exempt,
     int keysDestroyed) {
 
-  public long total() {
-    return erased.values().stream().mapToLong(Long::longValue).sum();
-  }
-
-  public JsonObject toJson() {
-    JsonObjectBuilder counts = Json.createObjectBuilder();
-    erased.forEach(counts::add);
-    JsonObjectBuilder kept = Json.createObjectBuilder();
-    exempt.forEach(kept::add);
-    return Json.createObjectBuilder()
-        .add("receiptId", id.toString())
-        .add("userId", userId)
-        .add("erasedBy", erasedBy)
-        .add("erasedAt", erasedAt.toString())
-        .add("erased", counts)
-        .add("total", total())
-        .add("exempt", kept)
-        .add("keysDestroyed", keysDestroyed)
-        .build();
+  static ErasureReceipt of(
+      UUID id,
+      String userId,
+      String erasedBy,
+      Instant erasedAt,
+      Map<String, Long> erased,
+      Map<String, String> exempt,
+      int keysDestroyed) {
+    long total = erased.values().stream().mapToLong(Long::longValue).sum();
+    return new ErasureReceipt(id, userId, erasedBy, erasedAt, erased, total, exempt, keysDestroyed);
   }
 }

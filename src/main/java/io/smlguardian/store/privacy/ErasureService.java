@@ -7,6 +7,7 @@ import io.smlguardian.store.collection.CollectionRegistry;
 import io.smlguardian.store.collection.DataCategory;
 import io.smlguardian.store.collection.OwnedRecord;
 import io.smlguardian.store.collection.RecordStore;
+import io.smlguardian.store.collection.ViewJson;
 import io.smlguardian.store.collection.query.Filter;
 import io.smlguardian.store.collection.query.FilterOperator;
 import io.smlguardian.store.encryption.UserKeys;
@@ -102,7 +103,7 @@ public class ErasureService {
     int keysDestroyed = keys.destroy(userId);
     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
     ErasureReceipt receipt =
-        new ErasureReceipt(
+        ErasureReceipt.of(
             UUID.randomUUID(), userId, officer.subject(), now, erased, exempt, keysDestroyed);
     audit.record(
         new AccessLog(
@@ -114,7 +115,7 @@ public class ErasureService {
             now,
             officer.address(),
             true,
-            receipt.toJson().toString()));
+            ViewJson.toJson(receipt)));
     record.record(receipt);
     erasures.fire(receipt);
     return receipt;

@@ -16,6 +16,7 @@ import io.smlguardian.store.security.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.time.Period;
@@ -113,6 +114,7 @@ public class LegalHolds {
   }
 
   /** A hold as the API shows it. */
+  @JsonbPropertyOrder({"userId", "reason", "placedBy", "placedAt"})
   public record View(String userId, String reason, String placedBy, java.time.Instant placedAt) {}
 
   /** Releases the hold; returns whether there was one (only a release is recorded). */

@@ -8,9 +8,9 @@ import io.smlguardian.store.security.Callers;
 import io.smlguardian.store.security.Role;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -28,6 +28,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.StreamingOutput;
+import java.time.Instant;
+import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -54,8 +56,8 @@ public class PrivacyResource {
           "Deletes the user's records in every collection but access_logs (kept for compliance),"
               + " destroys the user's data keys, and returns a receipt that is also recorded in"
               + " the audit trail.")
-  public JsonObject erase(@PathParam("userId") String userId) {
-    return erasure.erase(Callers.of(security, request), userId).toJson();
+  public ErasureReceipt erase(@PathParam("userId") String userId) {
+    return erasure.erase(Callers.of(security, request), userId);
   }
 
   @GET
@@ -111,7 +113,7 @@ public class PrivacyResource {
   @GET
   @Path("exports/{exportId}")
   @Operation(summary = "The state of an export")
-  public JsonObject exportStatus(@PathParam("exportId") String exportId) {
+  public ExportView exportStatus(@PathParam("exportId") String exportId) {
     return view(exportJobs.status(exportId));
   }
 
@@ -135,24 +137,41 @@ public class PrivacyResource {
         .build();
   }
 
-  private static JsonObject view(ExportJobs.Export export) {
-    var json =
-        Json.createObjectBuilder()
-            .add("exportId", export.exportId().toString())
-            .add("userId", export.userId())
-            .add("requestedAt", export.requestedAt().toString())
-            .add("status", export.status());
-    if (export.executionId() != null) {
-      json.add("executionId", export.executionId());
-    }
-    if (export.exitStatus() != null) {
-      json.add("exitStatus", export.exitStatus());
-    }
-    if (export.fileReady()) {
-      json.add("file", "/api/privacy/exports/" + export.exportId() + "/file");
-    }
-    return json.build();
+  private static ExportView view(ExportJobs.Export export) {
+    return new ExportView(
+        export.exportId(),
+        export.userId(),
+        export.requestedAt(),
+        export.status(),
+        export.executionId(),
+        export.exitStatus(),
+        export.fileReady() ? "/api/privacy/exports/" + export.exportId() + "/file" : null);
   }
+
+  /**
+   * An export job as its requester sees it: what is not known yet is left out.
+   *
+   * @param executionId the job execution, once started
+   * @param exitStatus the job's summary, once it ended
+   * @param file where to fetch the ZIP, once it is complete
+   */
+  @JsonbPropertyOrder({
+    "exportId",
+    "userId",
+    "requestedAt",
+    "status",
+    "executionId",
+    "exitStatus",
+    "file"
+  })
+  public record ExportView(
+      UUID exportId,
+      String userId,
+      Instant requestedAt,
+      String status,
+      Long executionId,
+      String exitStatus,
+      String file) {}
 
   @PUT
   @Path("users/{userId}/hold")
@@ -161,19 +180,13 @@ public class PrivacyResource {
       summary = "Place a legal hold on a user",
       description =
           "Body: {\"reason\": \"...\"}. While held, the user can be neither erased nor purged.")
-  public JsonObject placeHold(@PathParam("userId") String userId, String body) {
+  public LegalHolds.View placeHold(@PathParam("userId") String userId, String body) {
     DataSubjects.require(userId);
     JsonObject json = JsonBodies.object(body);
     if (!(json.get("reason") instanceof JsonString reason) || reason.getString().isBlank()) {
       throw new InvalidRequestException("A legal hold needs a non-empty 'reason'.");
     }
-    LegalHolds.View hold = holds.place(Callers.of(security, request), userId, reason.getString());
-    return Json.createObjectBuilder()
-        .add("userId", hold.userId())
-        .add("reason", hold.reason())
-        .add("placedBy", hold.placedBy())
-        .add("placedAt", hold.placedAt().toString())
-        .build();
+    return holds.place(Callers.of(security, request), userId, reason.getString());
   }
 
   @DELETE

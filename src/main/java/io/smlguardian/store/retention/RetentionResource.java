@@ -7,9 +7,7 @@ import io.smlguardian.store.security.Callers;
 import io.smlguardian.store.security.Role;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
-import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonObject;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -26,6 +24,8 @@ import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -52,33 +52,62 @@ public class RetentionResource {
       description =
           "Per collection: the period, whether it is the default or configured, the cutoff as of"
               + " now and how many records are due; and the schedule.")
-  public JsonObject policies() {
+  public Policies policies() {
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    JsonArrayBuilder policies = Json.createArrayBuilder();
+    List<Policy> policies = new ArrayList<>();
     for (RetentionService.PolicyStatus status : retention.status(now)) {
       RetentionPolicy policy = status.policy();
       policies.add(
-          Json.createObjectBuilder()
-              .add("collection", policy.collection())
-              .add("timeField", policy.timeField())
-              .add("period", policy.period().toString())
-              .add("source", policy.source())
-              .add("variable", policy.variable())
-              .add("cutoff", status.cutoff().toString())
-              .add("due", status.due()));
+          new Policy(
+              policy.collection(),
+              policy.timeField(),
+              policy.period().toString(),
+              policy.source(),
+              policy.variable(),
+              status.cutoff(),
+              status.due()));
     }
-    var schedule =
-        Json.createObjectBuilder()
-            .add("enabled", config.enabled())
-            .add("cron", config.schedule())
-            .add("chunkSize", config.chunkSize());
-    scheduler.nextRun().ifPresent(next -> schedule.add("nextRun", next.toString()));
-    return Json.createObjectBuilder()
-        .add("asOf", now.toString())
-        .add("policies", policies)
-        .add("schedule", schedule)
-        .build();
+    Schedule schedule =
+        new Schedule(
+            config.enabled(),
+            config.schedule(),
+            config.chunkSize(),
+            scheduler.nextRun().map(Object::toString).orElse(null));
+    return new Policies(now, policies, schedule);
   }
+
+  /** The effective policies as of a time, and the schedule. */
+  @JsonbPropertyOrder({"asOf", "policies", "schedule"})
+  public record Policies(Instant asOf, List<Policy> policies, Schedule schedule) {}
+
+  /**
+   * One collection's effective policy.
+   *
+   * @param source whether the period is the default or configured
+   * @param variable the configuration variable that sets it
+   * @param cutoff records strictly before it are due
+   * @param due how many records are due
+   */
+  @JsonbPropertyOrder({"collection", "timeField", "period", "source", "variable", "cutoff", "due"})
+  public record Policy(
+      String collection,
+      String timeField,
+      String period,
+      String source,
+      String variable,
+      Instant cutoff,
+      long due) {}
+
+  /**
+   * The purge's schedule.
+   *
+   * @param nextRun when it runs next, as the zoned time the scheduler computes; left out when off
+   */
+  @JsonbPropertyOrder({"enabled", "cron", "chunkSize", "nextRun"})
+  public record Schedule(boolean enabled, String cron, int chunkSize, String nextRun) {}
+
+  /** A page of runs, newest first. */
+  public record Runs(List<RetentionRun> items) {}
 
   @POST
   @Path("runs")
@@ -103,10 +132,8 @@ public class RetentionResource {
   @Path("runs")
   @AllowedRoles({Role.OPERATOR, Role.AUDITOR})
   @Operation(summary = "The most recent purge runs, newest first")
-  public JsonObject list(@QueryParam("limit") @DefaultValue("20") String limit) {
-    JsonArrayBuilder items = Json.createArrayBuilder();
-    runs.runs(QueryParser.integer("limit", limit, 1, 200)).forEach(run -> items.add(run.toJson()));
-    return Json.createObjectBuilder().add("items", items).build();
+  public Runs list(@QueryParam("limit") @DefaultValue("20") String limit) {
+    return new Runs(runs.runs(QueryParser.integer("limit", limit, 1, 200)));
   }
 
   @GET
@@ -114,7 +141,7 @@ public class RetentionResource {
   @AllowedRoles({Role.OPERATOR, Role.AUDITOR})
   @Operation(summary = "One purge run: status, per-collection counts, start and end")
   public Response get(@PathParam("executionId") long executionId) {
-    return answer(() -> Response.ok(runs.run(executionId).toJson()).build());
+    return answer(() -> Response.ok(runs.run(executionId)).build());
   }
 
   @POST
@@ -127,7 +154,7 @@ public class RetentionResource {
     return answer(
         () -> {
           runs.stop(executionId);
-          return Response.accepted(runs.run(executionId).toJson()).build();
+          return Response.accepted(runs.run(executionId)).build();
         });
   }
 
@@ -147,7 +174,7 @@ public class RetentionResource {
     return answer(
         () -> {
           long executionId = launch.get();
-          return Response.accepted(runs.run(executionId).toJson())
+          return Response.accepted(runs.run(executionId))
               .location(
                   uri.getBaseUriBuilder()
                       .path("retention/runs/{id}")

@@ -199,7 +199,7 @@ public class RetentionRuns {
         totals = t;
       }
     }
-    return new RetentionRun(
+    return RetentionRun.of(
         execution.getExecutionId(),
         instanceId,
         execution.getBatchStatus().name(),

@@ -5,6 +5,8 @@ import io.smlguardian.store.files.PrivateFiles;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
+import jakarta.json.bind.annotation.JsonbTransient;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -95,13 +97,14 @@ public final class IngestJournal implements AutoCloseable {
   private record Pending(JournalEntry entry, int bytes) {}
 
   /** What the journal holds, for the sync status. */
+  @JsonbPropertyOrder({"bytes", "records", "pendingBytes", "forces"}) // the sync status's journal
   public record Stats(
       long bytes,
       long records,
-      long pendingRecords,
+      @JsonbTransient long pendingRecords,
       long pendingBytes,
       long forces,
-      long lastDurable) {}
+      @JsonbTransient long lastDurable) {}
 
   private IngestJournal(Path directory, long segmentBytes, long maxPendingBytes) {
     this.directory = directory;
@@ -506,6 +509,11 @@ public final class IngestJournal implements AutoCloseable {
         .array();
   }
 
+  /**
+   * The entry's durable text, built with JSON-P rather than JSON-B: it embeds the record's stored
+   * form, a JSON-P object already ({@link StoredForm}), and {@link #fromJson} reads it back; it is
+   * on the ingest's hot path, where one builder per entry is all it costs.
+   */
   private static String toJson(JournalEntry entry) {
     var json =
         Jsonp.PROVIDER

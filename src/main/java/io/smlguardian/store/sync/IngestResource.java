@@ -2,7 +2,6 @@ package io.smlguardian.store.sync;
 
 import io.smlguardian.store.collection.InvalidRequestException;
 import io.smlguardian.store.collection.JsonBodies;
-import io.smlguardian.store.collection.Jsonp;
 import io.smlguardian.store.security.AllowedRoles;
 import io.smlguardian.store.security.Caller;
 import io.smlguardian.store.security.Callers;
@@ -11,10 +10,10 @@ import jakarta.annotation.security.PermitAll;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
-import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -105,14 +104,10 @@ public class IngestResource {
   }
 
   private static Response accepted(List<UUID> ids) {
-    JsonArrayBuilder array = Jsonp.PROVIDER.createArrayBuilder();
-    ids.forEach(id -> array.add(id.toString()));
-    return Response.accepted(
-            Jsonp.PROVIDER
-                .createObjectBuilder()
-                .add("accepted", ids.size())
-                .add("ids", array)
-                .build())
-        .build();
+    return Response.accepted(new Accepted(ids.size(), ids)).build();
   }
+
+  /** The answer to an ingest: how many records were journaled, and their ids in request order. */
+  @JsonbPropertyOrder({"accepted", "ids"})
+  public record Accepted(int accepted, List<UUID> ids) {}
 }

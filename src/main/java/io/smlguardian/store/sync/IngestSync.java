@@ -1,7 +1,7 @@
 package io.smlguardian.store.sync;
 
 import io.smlguardian.store.accesslog.AuditTrail;
-import io.smlguardian.store.collection.Jsonp;
+import io.smlguardian.store.collection.ViewJson;
 import io.smlguardian.store.security.ReservedIdentities;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
@@ -12,6 +12,9 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Startup;
 import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
+import jakarta.json.bind.annotation.JsonbNillable;
+import jakarta.json.bind.annotation.JsonbProperty;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -75,13 +78,29 @@ public class IngestSync {
    */
   public record Flush(long records, long inserted, long erased, long millis) {}
 
+  /** A flush's receipt in the audit ledger. */
+  @JsonbPropertyOrder({"records", "inserted", "alreadyStored", "erased", "millis"})
+  public record FlushReceipt(
+      long records, long inserted, long alreadyStored, long erased, long millis) {}
+
   /** The sync status: the seed's fields, and the journal's. */
+  @JsonbNillable // what is not known yet (no sync so far, no error) is written as null
+  @JsonbPropertyOrder({
+    "synced",
+    "pendingWrites",
+    "lastSyncTime",
+    "nextSyncTime",
+    "syncLatencyMillis",
+    "replayed",
+    "lastError",
+    "journal"
+  })
   public record Status(
-      boolean synced,
+      @JsonbProperty("isSynced") boolean synced,
       long pendingWrites,
       Instant lastSyncTime,
       Instant nextSyncTime,
-      Long syncLatencyMillis,
+      @JsonbProperty("syncLatency") @JsonbNillable Long syncLatencyMillis,
       boolean replayed,
       String lastError,
       IngestJournal.Stats journal) {}
@@ -261,15 +280,13 @@ public class IngestSync {
   private void audited(
       String principal, boolean completed, long records, long inserted, long erased, long start) {
     String receipt =
-        Jsonp.PROVIDER
-            .createObjectBuilder()
-            .add("records", records)
-            .add("inserted", inserted)
-            .add("alreadyStored", records - inserted - erased)
-            .add("erased", erased)
-            .add("millis", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
-            .build()
-            .toString();
+        ViewJson.toJson(
+            new FlushReceipt(
+                records,
+                inserted,
+                records - inserted - erased,
+                erased,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
     try {
       audit.operationRun("ingest", principal, "ingest-flush", completed, receipt);
     } catch (RuntimeException e) {

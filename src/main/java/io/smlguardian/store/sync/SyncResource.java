@@ -1,14 +1,12 @@
 package io.smlguardian.store.sync;
 
-import io.smlguardian.store.collection.Jsonp;
 import io.smlguardian.store.security.AllowedRoles;
 import io.smlguardian.store.security.Callers;
 import io.smlguardian.store.security.Role;
 import jakarta.annotation.security.PermitAll;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -17,7 +15,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
-import java.time.Instant;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -41,8 +38,8 @@ public class SyncResource {
   @GET
   @AllowedRoles({Role.OPERATOR, Role.SERVICE})
   @Operation(summary = "Sync status: pending writes, last and next sync, the journal's size")
-  public JsonObject status() {
-    return status(sync.status());
+  public IngestSync.Status status() {
+    return sync.status();
   }
 
   @POST
@@ -52,55 +49,30 @@ public class SyncResource {
       responseCode = "200",
       description = "{flushed, inserted, alreadyStored, erased, millis, status}")
   @APIResponse(responseCode = "503", description = "The store failed; the records stay journaled")
-  public JsonObject syncNow() {
+  public SyncRun syncNow() {
     IngestSync.Flush flush = sync.syncNow(Callers.of(security, request).subject());
-    return Jsonp.PROVIDER
-        .createObjectBuilder()
-        .add("flushed", flush.records())
-        .add("inserted", flush.inserted())
-        .add("alreadyStored", flush.records() - flush.inserted() - flush.erased())
-        .add("erased", flush.erased())
-        .add("millis", flush.millis())
-        .add("status", status(sync.status()))
-        .build();
+    return new SyncRun(
+        flush.records(),
+        flush.inserted(),
+        flush.records() - flush.inserted() - flush.erased(),
+        flush.erased(),
+        flush.millis(),
+        sync.status());
   }
 
-  private static JsonObject status(IngestSync.Status status) {
-    IngestJournal.Stats journal = status.journal();
-    JsonObjectBuilder json =
-        Jsonp.PROVIDER
-            .createObjectBuilder()
-            .add("isSynced", status.synced())
-            .add("pendingWrites", status.pendingWrites());
-    time(json, "lastSyncTime", status.lastSyncTime());
-    time(json, "nextSyncTime", status.nextSyncTime());
-    if (status.syncLatencyMillis() == null) {
-      json.addNull("syncLatency");
-    } else {
-      json.add("syncLatency", status.syncLatencyMillis());
-    }
-    json.add("replayed", status.replayed());
-    if (status.lastError() == null) {
-      json.addNull("lastError");
-    } else {
-      json.add("lastError", status.lastError());
-    }
-    return json.add(
-            "journal",
-            Jsonp.PROVIDER
-                .createObjectBuilder()
-                .add("bytes", journal.bytes())
-                .add("records", journal.records())
-                .add("pendingBytes", journal.pendingBytes())
-                .add("forces", journal.forces()))
-        .build();
-  }
-
-  private static void time(JsonObjectBuilder json, String name, Instant time) {
-    if (time == null) {
-      json.addNull(name);
-    } else {
-      json.add(name, time.toString());
-    }
-  }
+  /**
+   * What a manual sync did, and the status after it.
+   *
+   * @param flushed the journaled records it wrote or found written
+   * @param alreadyStored of those, the ones the store held already (an earlier flush stored them)
+   * @param erased of those, the ones of users erased since they were journaled
+   */
+  @JsonbPropertyOrder({"flushed", "inserted", "alreadyStored", "erased", "millis", "status"})
+  public record SyncRun(
+      long flushed,
+      long inserted,
+      long alreadyStored,
+      long erased,
+      long millis,
+      IngestSync.Status status) {}
 }

@@ -5,11 +5,11 @@ import io.smlguardian.store.collection.JsonBodies;
 import io.smlguardian.store.collection.RecordService;
 import io.smlguardian.store.collection.RecordView;
 import io.smlguardian.store.security.Caller;
-import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import java.util.Set;
 import java.util.UUID;
 
@@ -29,16 +29,29 @@ public sealed interface AtomicOperation {
   String collection();
 
   /** Carries the operation out and says what it did, as one element of the response. */
-  JsonObject apply(RecordService records, Caller caller);
+  Result apply(RecordService records, Caller caller);
+
+  /**
+   * What one operation did.
+   *
+   * @param version the record's version after it, left out for a delete
+   * @param record the record after it, left out for a delete
+   */
+  @JsonbPropertyOrder({"op", "collection", "id", "version", "record"})
+  record Result(String op, String collection, UUID id, Long version, JsonObject record) {
+
+    static Result of(String op, String collection, RecordView view) {
+      return new Result(op, collection, view.id(), view.version(), view.json());
+    }
+  }
 
   /** A short description for error messages, e.g. "update memories 5f...". */
   String describe();
 
   record Insert(String collection, JsonObject record) implements AtomicOperation {
     @Override
-    public JsonObject apply(RecordService records, Caller caller) {
-      RecordView view = records.insert(caller, collection, record);
-      return result("insert", collection, view).add("record", view.json()).build().asJsonObject();
+    public Result apply(RecordService records, Caller caller) {
+      return Result.of("insert", collection, records.insert(caller, collection, record));
     }
 
     @Override
@@ -50,9 +63,9 @@ public sealed interface AtomicOperation {
   record Update(String collection, UUID id, Long version, JsonObject changes)
       implements AtomicOperation {
     @Override
-    public JsonObject apply(RecordService records, Caller caller) {
-      RecordView view = records.update(caller, collection, id, version, changes);
-      return result("update", collection, view).add("record", view.json()).build().asJsonObject();
+    public Result apply(RecordService records, Caller caller) {
+      return Result.of(
+          "update", collection, records.update(caller, collection, id, version, changes));
     }
 
     @Override
@@ -63,28 +76,15 @@ public sealed interface AtomicOperation {
 
   record Delete(String collection, UUID id, Long version) implements AtomicOperation {
     @Override
-    public JsonObject apply(RecordService records, Caller caller) {
+    public Result apply(RecordService records, Caller caller) {
       records.delete(caller, collection, id, version);
-      return Json.createObjectBuilder()
-          .add("op", "delete")
-          .add("collection", collection)
-          .add("id", id.toString())
-          .build();
+      return new Result("delete", collection, id, null, null);
     }
 
     @Override
     public String describe() {
       return "delete " + collection + " " + id;
     }
-  }
-
-  private static jakarta.json.JsonObjectBuilder result(
-      String op, String collection, RecordView view) {
-    return Json.createObjectBuilder()
-        .add("op", op)
-        .add("collection", collection)
-        .add("id", view.id().toString())
-        .add("version", view.version());
   }
 
   /** Reads one operation of a request body; {@code where} names it in error messages. */

@@ -6,8 +6,6 @@ import io.smlguardian.store.security.Callers;
 import io.smlguardian.store.security.Role;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
-import jakarta.json.JsonObject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -16,6 +14,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -45,12 +44,11 @@ public class AtomicResource {
   @APIResponse(
       responseCode = "200",
       description = "All operations committed; their results in order")
-  public JsonObject execute(String body) {
+  public Results execute(String body) {
     var operations = atomic.parse(JsonBodies.object(body));
-    return Json.createObjectBuilder()
-        .add(
-            "results",
-            Json.createArrayBuilder(atomic.execute(Callers.of(security, request), operations)))
-        .build();
+    return new Results(atomic.execute(Callers.of(security, request), operations));
   }
+
+  /** Every operation's result, in the request's order. */
+  public record Results(List<AtomicOperation.Result> results) {}
 }

@@ -62,8 +62,8 @@ public class AtomicService {
 
   /** Carries out every operation in order in one transaction, or none of them. */
   @Transactional
-  public List<JsonObject> execute(Caller caller, List<AtomicOperation> operations) {
-    List<JsonObject> results = new ArrayList<>();
+  public List<AtomicOperation.Result> execute(Caller caller, List<AtomicOperation> operations) {
+    List<AtomicOperation.Result> results = new ArrayList<>();
     for (int i = 0; i < operations.size(); i++) {
       AtomicOperation operation = operations.get(i);
       try {

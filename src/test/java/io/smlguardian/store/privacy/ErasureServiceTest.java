@@ -26,6 +26,7 @@ import io.smlguardian.store.security.Caller;
 import io.smlguardian.store.security.Role;
 import io.smlguardian.store.testsupport.GeneratedRecords;
 import io.smlguardian.store.testsupport.RegisteredCollections;
+import io.smlguardian.store.testsupport.ServerJsonb;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.NotificationOptions;
 import jakarta.enterprise.util.TypeLiteral;
@@ -165,7 +166,7 @@ class ErasureServiceTest {
     assertThat(field(audited.get(0), "operation")).isEqualTo("erase");
     assertThat(field(audited.get(0), "userId")).isEqualTo("gone");
     assertThat(field(audited.get(0), "principal")).isEqualTo("officer");
-    assertThat(field(audited.get(0), "reason")).isEqualTo(receipt.toJson().toString());
+    assertThat(field(audited.get(0), "reason")).isEqualTo(ServerJsonb.toJson(receipt));
     Erasure recorded = store.findById(Erasures.ERASURES, receipt.id()).orElseThrow();
     assertThat(recorded.getUserId()).isEqualTo("gone");
     assertThat(fired.get()).isEqualTo(receipt);

@@ -125,11 +125,11 @@ class AtomicServiceIT {
                     "memories", toUpdate, Json.createObjectBuilder().add("strength", 0.8).build()),
                 delete("emotional_states", toDelete)));
 
-    List<JsonObject> results = atomic.execute(SERVICE, operations);
+    List<AtomicOperation.Result> results = atomic.execute(SERVICE, operations);
 
     assertEquals(
         List.of("insert", "insert", "update", "delete"),
-        results.stream().map(r -> r.getString("op")).toList());
+        results.stream().map(AtomicOperation.Result::op).toList());
     assertEquals(2, Jdbc.countOwned("memories", userId));
     assertEquals(1, Jdbc.countOwned("emotional_states", userId));
     Map<String, Object> updated =
@@ -139,7 +139,7 @@ class AtomicServiceIT {
     assertEquals(0.8, ((Number) updated.get("strength")).doubleValue());
     assertTrue(Jdbc.row("SELECT id FROM emotional_states WHERE id = ?", toDelete.id()).isEmpty());
     // The inserted rows are the ones the results name.
-    UUID insertedState = UUID.fromString(results.get(1).getString("id"));
+    UUID insertedState = results.get(1).id();
     assertEquals(
         "calm",
         Jdbc.row("SELECT emotion FROM emotional_states WHERE id = ?", insertedState)

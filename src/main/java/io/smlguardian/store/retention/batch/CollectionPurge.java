@@ -1,7 +1,5 @@
 package io.smlguardian.store.retention.batch;
 
-import jakarta.json.Json;
-import jakarta.json.JsonObject;
 import java.io.Serializable;
 
 /**
@@ -39,16 +37,5 @@ public record CollectionPurge(
   /** The same collection as carried over into a restarted run that has not reached it yet. */
   CollectionPurge carriedOver() {
     return new CollectionPurge(collection, cutoff, purged, 0, 0, 0, 0);
-  }
-
-  public JsonObject toJson() {
-    return Json.createObjectBuilder()
-        .add("cutoff", cutoff)
-        .add("purged", purged)
-        .add("purgedThisRun", purgedThisRun)
-        .add("longestStatementMillis", Math.round(longestStatementMillis * 1000) / 1000.0)
-        .add("durationMillis", durationMillis)
-        .add("statementMillis", statementMillis)
-        .build();
   }
 }

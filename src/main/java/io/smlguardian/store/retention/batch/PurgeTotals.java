@@ -1,7 +1,5 @@
 package io.smlguardian.store.retention.batch;
 
-import jakarta.json.Json;
-import jakarta.json.JsonObjectBuilder;
 import java.io.Serializable;
 import java.util.Map;
 import java.util.TreeMap;
@@ -53,34 +51,5 @@ public final class PurgeTotals implements Serializable {
         .mapToDouble(CollectionPurge::longestStatementMillis)
         .max()
         .orElse(0);
-  }
-
-  public JsonObjectBuilder toJson() {
-    JsonObjectBuilder byCollection = Json.createObjectBuilder();
-    collections.forEach((name, purge) -> byCollection.add(name, purge.toJson()));
-    return Json.createObjectBuilder()
-        .add("purged", purged())
-        .add("purgedThisRun", purgedThisRun())
-        .add("longestStatementMillis", Math.round(longestStatementMillis() * 1000) / 1000.0)
-        .add("collections", byCollection);
-  }
-
-  /**
-   * The audit trail's compact form (the entry's reason holds 1000 characters): per collection the
-   * cutoff, what this run purged and how long it took.
-   */
-  public JsonObjectBuilder toReceiptJson() {
-    JsonObjectBuilder byCollection = Json.createObjectBuilder();
-    collections.forEach(
-        (name, purge) ->
-            byCollection.add(
-                name,
-                Json.createObjectBuilder()
-                    .add("cutoff", purge.cutoff())
-                    .add("purged", purge.purgedThisRun())
-                    .add("ms", purge.durationMillis())));
-    return Json.createObjectBuilder()
-        .add("purged", purgedThisRun())
-        .add("collections", byCollection);
   }
 }

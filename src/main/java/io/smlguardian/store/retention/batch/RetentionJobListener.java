@@ -1,6 +1,7 @@
 package io.smlguardian.store.retention.batch;
 
 import io.smlguardian.store.accesslog.AuditTrail;
+import io.smlguardian.store.collection.ViewJson;
 import io.smlguardian.store.retention.RetentionConfig;
 import io.smlguardian.store.security.JobParameters;
 import io.smlguardian.store.security.SystemJobOperator;
@@ -13,7 +14,6 @@ import jakarta.batch.runtime.context.JobContext;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
-import jakarta.json.Json;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -81,20 +81,16 @@ public class RetentionJobListener implements JobListener {
     boolean dry = checked == null ? Boolean.parseBoolean(dryRun) : checked.dryRun();
     PurgeTotals totals = live.of(job.getExecutionId()).orElseGet(PurgeTotals::new);
     String status = outcome();
-    var receipt =
-        Json.createObjectBuilder()
-            .add("executionId", job.getExecutionId())
-            .add("status", status)
-            .add("dryRun", dry)
-            .add("durationMs", System.currentTimeMillis() - startedAt);
-    if (checked != null && checked.asOf() != null) {
-      receipt.add("asOf", checked.asOf().toString());
-    }
-    if (refused != null) {
-      receipt.add("refused", refused);
-    }
-    totals.toReceiptJson().build().forEach(receipt::add);
-    String reason = receipt.build().toString();
+    String reason =
+        ViewJson.toJson(
+            RetentionReceipt.of(
+                job.getExecutionId(),
+                status,
+                dry,
+                System.currentTimeMillis() - startedAt,
+                checked != null && checked.asOf() != null ? checked.asOf().toString() : null,
+                refused,
+                totals));
     String principal = checked == null ? starter() : checked.startedBy();
     try {
       audit.retentionRun(
