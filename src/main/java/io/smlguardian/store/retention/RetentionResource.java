@@ -1,7 +1,6 @@
 package io.smlguardian.store.retention;
 
 import io.smlguardian.store.collection.query.QueryParser;
-import io.smlguardian.store.platform.Problem;
 import io.smlguardian.store.security.AllowedRoles;
 import io.smlguardian.store.security.Callers;
 import io.smlguardian.store.security.Role;
@@ -19,14 +18,12 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.Response.Status;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -125,7 +122,7 @@ public class RetentionResource {
         chunkSizeText == null
             ? null
             : QueryParser.integer("chunkSize", chunkSizeText, 1, RetentionConfig.MAX_CHUNK_SIZE);
-    return accepted(() -> runs.start(caller(), dryRun, chunkSize));
+    return accepted(runs.start(caller(), dryRun, chunkSize));
   }
 
   @GET
@@ -141,7 +138,7 @@ public class RetentionResource {
   @AllowedRoles({Role.OPERATOR, Role.AUDITOR})
   @Operation(summary = "One purge run: status, per-collection counts, start and end")
   public Response get(@PathParam("executionId") long executionId) {
-    return answer(() -> Response.ok(runs.run(executionId)).build());
+    return Response.ok(runs.run(executionId)).build();
   }
 
   @POST
@@ -151,11 +148,8 @@ public class RetentionResource {
       summary = "Stop a purge run",
       description = "It stops after its current chunks; restart it to finish. 409 if not running.")
   public Response stop(@PathParam("executionId") long executionId) {
-    return answer(
-        () -> {
-          runs.stop(executionId);
-          return Response.accepted(runs.run(executionId)).build();
-        });
+    runs.stop(executionId);
+    return Response.accepted(runs.run(executionId)).build();
   }
 
   @POST
@@ -167,28 +161,15 @@ public class RetentionResource {
           "Resumes after the last committed chunk with the same cutoffs, as a new run; 202 with"
               + " it. 409 while another run is in progress or when the run completed.")
   public Response restart(@PathParam("executionId") long executionId) {
-    return accepted(() -> runs.restart(executionId, caller()));
+    return accepted(runs.restart(executionId, caller()));
   }
 
-  private Response accepted(Supplier<Long> launch) {
-    return answer(
-        () -> {
-          long executionId = launch.get();
-          return Response.accepted(runs.run(executionId))
-              .location(
-                  uri.getBaseUriBuilder()
-                      .path("retention/runs/{id}")
-                      .build(Long.toString(executionId)))
-              .build();
-        });
-  }
-
-  private static Response answer(Supplier<Response> action) {
-    try {
-      return action.get();
-    } catch (RetentionRunException e) {
-      return Problem.response(e.conflict() ? Status.CONFLICT : Status.NOT_FOUND, e.getMessage());
-    }
+  /** The run just started, with its location; a refusal (RetentionRunException) answers itself. */
+  private Response accepted(long executionId) {
+    return Response.accepted(runs.run(executionId))
+        .location(
+            uri.getBaseUriBuilder().path("retention/runs/{id}").build(Long.toString(executionId)))
+        .build();
   }
 
   private String caller() {

@@ -1,27 +1,28 @@
 package io.smlguardian.store.retention;
 
-/** A run cannot be started, stopped or restarted as asked; {@link #conflict()} says why. */
-public class RetentionRunException extends RuntimeException {
+import io.smlguardian.store.problem.Refusal;
+import jakarta.ws.rs.core.Response.Status;
 
-  private final boolean conflict;
+/**
+ * A run cannot be started, stopped or restarted as asked: a refusal the API answers with its status
+ * (409 for a clash with the run's state, 404 for a run that does not exist).
+ */
+public class RetentionRunException extends Refusal {
 
-  private RetentionRunException(String message, boolean conflict) {
-    super(message);
-    this.conflict = conflict;
+  private static final long serialVersionUID = 1L;
+
+  private RetentionRunException(Status status, String message) {
+    super(status, message);
   }
 
   /** The request clashes with the run's state (one already running, not running, completed). */
   public static RetentionRunException conflict(String message) {
-    return new RetentionRunException(message, true);
+    return new RetentionRunException(Status.CONFLICT, message);
   }
 
   /** There is no such run of the retention job. */
   public static RetentionRunException notFound(long executionId) {
     return new RetentionRunException(
-        "No retention run has execution id " + executionId + ".", false);
-  }
-
-  public boolean conflict() {
-    return conflict;
+        Status.NOT_FOUND, "No retention run has execution id " + executionId + ".");
   }
 }
