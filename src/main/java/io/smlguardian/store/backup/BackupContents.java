@@ -5,9 +5,9 @@ import io.smlguardian.store.accesslog.AuditChainHead;
 import io.smlguardian.store.accesslog.AuditLedgerState;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.CollectionRegistry;
-import io.smlguardian.store.encryption.UserKeys;
+import io.smlguardian.store.encryption.UserKeyService;
 import io.smlguardian.store.privacy.Erasures;
-import io.smlguardian.store.privacy.LegalHolds;
+import io.smlguardian.store.privacy.LegalHoldService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -36,7 +36,7 @@ public class BackupContents {
   public BackupContents(CollectionRegistry collections) {
     List<CollectionDescriptor<?>> contents = new ArrayList<>();
     contents.add(Erasures.ERASURES);
-    contents.add(LegalHolds.HOLDS);
+    contents.add(LegalHoldService.HOLDS);
     contents.add(AuditChainHead.HEADS);
     contents.add(AuditBlock.BLOCKS);
     contents.add(AuditLedgerState.LEDGER);
@@ -53,7 +53,7 @@ public class BackupContents {
    * refused: users' data keys ({@code user_keys}).
    */
   public boolean ignored(String name) {
-    return UserKeys.KEYS.name().equals(name);
+    return UserKeyService.KEYS.name().equals(name);
   }
 
   /** The one of that name, if a backup may hold it. */

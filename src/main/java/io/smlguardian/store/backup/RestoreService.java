@@ -17,7 +17,7 @@ import io.smlguardian.store.collection.OwnedRecord;
 import io.smlguardian.store.collection.StoredRecord;
 import io.smlguardian.store.privacy.Erasure;
 import io.smlguardian.store.privacy.Erasures;
-import io.smlguardian.store.privacy.LegalHolds;
+import io.smlguardian.store.privacy.LegalHoldService;
 import io.smlguardian.store.resilience.Maintenance;
 import io.smlguardian.store.retention.RetentionConfig;
 import io.smlguardian.store.retention.RetentionPolicy;
@@ -383,7 +383,7 @@ public class RestoreService {
               report.skippedExpired(collection.name());
               return;
             }
-            if (collection == LegalHolds.HOLDS) {
+            if (collection == LegalHoldService.HOLDS) {
               held.add(owner);
             }
             page.get(0).add(record);

@@ -23,12 +23,12 @@ public class FieldEncryption implements FieldProtection {
 
   static final String PREFIX = "gse1:";
 
-  private UserKeys keys;
+  private UserKeyService keys;
 
   protected FieldEncryption() {}
 
   @Inject
-  public FieldEncryption(UserKeys keys) {
+  public FieldEncryption(UserKeyService keys) {
     this.keys = keys;
   }
 
@@ -38,7 +38,7 @@ public class FieldEncryption implements FieldProtection {
     if (!collection.category().sensitive() || owner == null) {
       return (field, clear) -> clear;
     }
-    UserKeys.DataKey key = keys.current(owner);
+    UserKeyService.DataKey key = keys.current(owner);
     return (field, clear) -> {
       if (clear == null) {
         return null;

@@ -55,17 +55,17 @@ public class KeyEscrow {
   private static final Logger LOG = Logger.getLogger(KeyEscrow.class.getName());
 
   private EncryptionConfig config;
-  private UserKeys keys;
+  private UserKeyService keys;
   private Clock clock;
 
   protected KeyEscrow() {}
 
   @Inject
-  public KeyEscrow(EncryptionConfig config, UserKeys keys) {
+  public KeyEscrow(EncryptionConfig config, UserKeyService keys) {
     this(config, keys, Clock.systemUTC());
   }
 
-  KeyEscrow(EncryptionConfig config, UserKeys keys, Clock clock) {
+  KeyEscrow(EncryptionConfig config, UserKeyService keys, Clock clock) {
     this.config = config;
     this.keys = keys;
     this.clock = clock;
@@ -198,7 +198,7 @@ public class KeyEscrow {
                   Base64.getDecoder().decode(header.getString("wrapped")),
                   "escrow/" + name),
               "AES");
-      List<UserKeys.Imported> batch = new ArrayList<>();
+      List<UserKeyService.Imported> batch = new ArrayList<>();
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         if (line.isBlank()) {
           continue;
@@ -211,7 +211,7 @@ public class KeyEscrow {
           byte[] clear =
               Aead.open(
                   key, Base64.getDecoder().decode(entry.getString("key")), context(id, userId));
-          batch.add(new UserKeys.Imported(id, userId, new SecretKeySpec(clear, "AES")));
+          batch.add(new UserKeyService.Imported(id, userId, new SecretKeySpec(clear, "AES")));
         } catch (UnreadableDataException e) {
           unreadable++;
         }

@@ -38,7 +38,7 @@ public class KeyRotation {
 
   private EncryptionConfig config;
   private KeyEncryptionKeys keks;
-  private UserKeys keys;
+  private UserKeyService keys;
   private KeyEscrow escrow;
   private AuditTrail audit;
 
@@ -48,7 +48,7 @@ public class KeyRotation {
   public KeyRotation(
       EncryptionConfig config,
       KeyEncryptionKeys keks,
-      UserKeys keys,
+      UserKeyService keys,
       KeyEscrow escrow,
       AuditTrail audit) {
     this.config = config;
@@ -89,7 +89,7 @@ public class KeyRotation {
       TimeKey after = null;
       boolean complete = false;
       while (!stopping.getAsBoolean()) {
-        UserKeys.RewrapPage page = keys.rewrapPage(after, PAGE);
+        UserKeyService.RewrapPage page = keys.rewrapPage(after, PAGE);
         read += page.read();
         rewrapped += page.rewrapped();
         page.wrappedBy().forEach((kek, count) -> wrappedBy.merge(kek, count, Long::sum));

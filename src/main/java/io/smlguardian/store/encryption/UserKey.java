@@ -7,11 +7,11 @@ import jakarta.persistence.Table;
 import jakarta.validation.constraints.NotBlank;
 
 /**
- * A user's data key, wrapped (encrypted) by a key-encryption key (see {@link UserKeys} for the
- * format): the only form in which it is ever stored. Destroying it makes every copy of that user's
- * sealed fields unreadable, archives included (they never hold keys). A user may have more than one
- * (two first writes racing each create one); sealed values name the key they were sealed with. Only
- * its wrapping changes, when a rotation re-wraps it under a newer key-encryption key.
+ * A user's data key, wrapped (encrypted) by a key-encryption key (see {@link UserKeyService} for
+ * the format): the only form in which it is ever stored. Destroying it makes every copy of that
+ * user's sealed fields unreadable, archives included (they never hold keys). A user may have more
+ * than one (two first writes racing each create one); sealed values name the key they were sealed
+ * with. Only its wrapping changes, when a rotation re-wraps it under a newer key-encryption key.
  */
 @Entity
 @Table(name = "user_keys")

@@ -11,7 +11,7 @@ import javax.sql.DataSource;
  * alone, empty at each start, so a reset loses nothing a restart would keep. H2 takes no {@code ON
  * CONFLICT}, and offers no lock on a key that has no row: the users' locks are this JVM's.
  *
- * <p>Typed to its class alone: the backend selection ({@code RecordStores}) offers it under the
+ * <p>Typed to its class alone: the backend selection ({@code StoreSelection}) offers it under the
  * store's roles when {@code DB_BACKEND=memory}.
  */
 @ApplicationScoped

@@ -18,7 +18,7 @@ import javax.sql.DataSource;
  * so the locks that make writers take turns are the database's (advisory locks on users, table
  * locks on collections), and the database measures what a collection takes.
  *
- * <p>Typed to its class alone: the backend selection ({@code RecordStores}) offers it under the
+ * <p>Typed to its class alone: the backend selection ({@code StoreSelection}) offers it under the
  * store's roles when {@code DB_BACKEND=postgresql}, and no other store then answers for them.
  */
 @ApplicationScoped

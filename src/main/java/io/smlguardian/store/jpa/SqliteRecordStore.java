@@ -14,7 +14,7 @@ import javax.sql.DataSource;
  * lock is needed to make writers take turns, and no second bulk writer can work meanwhile. Times
  * and uuids are stored as {@link SQLitePlatform} writes them.
  *
- * <p>Typed to its class alone: the backend selection ({@code RecordStores}) offers it under the
+ * <p>Typed to its class alone: the backend selection ({@code StoreSelection}) offers it under the
  * store's roles when {@code DB_BACKEND=sqlite}.
  */
 @ApplicationScoped

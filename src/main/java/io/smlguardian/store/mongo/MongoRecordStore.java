@@ -93,7 +93,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * </ul>
  *
  * <p>An application-scoped bean, typed to its class alone: the backend selection ({@code
- * RecordStores}) offers it under the store's roles when {@code DB_BACKEND=mongodb}; it connects
+ * StoreSelection}) offers it under the store's roles when {@code DB_BACKEND=mongodb}; it connects
  * (and creates its indexes) when first used. Tests construct it on a database of their own.
  */
 @ApplicationScoped

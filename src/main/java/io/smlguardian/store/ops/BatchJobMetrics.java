@@ -54,7 +54,7 @@ public class BatchJobMetrics {
   private static final Logger LOG = Logger.getLogger(BatchJobMetrics.class.getName());
 
   @Resource ManagedScheduledExecutorService executor;
-  @Inject BatchJobs jobs;
+  @Inject JobExecutions jobs;
   @Inject MetricRegistry registry;
 
   @Inject

@@ -26,7 +26,7 @@ public class JobsResource {
 
   static final int MAX_LIMIT = 200;
 
-  @Inject BatchJobs jobs;
+  @Inject JobExecutions jobs;
 
   @GET
   @Operation(

@@ -37,7 +37,7 @@ public class StoreStatusService {
   @Inject BulkStore bulk;
   @Inject StoreInfo info;
   @Inject RetentionService retention;
-  @Inject BatchJobs jobs;
+  @Inject JobExecutions jobs;
   @Inject ReadCache readCache;
 
   /**

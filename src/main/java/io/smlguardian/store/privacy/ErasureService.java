@@ -10,7 +10,7 @@ import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.ViewJson;
 import io.smlguardian.store.collection.query.Filter;
 import io.smlguardian.store.collection.query.FilterOperator;
-import io.smlguardian.store.encryption.UserKeys;
+import io.smlguardian.store.encryption.UserKeyService;
 import io.smlguardian.store.resilience.DatabaseBoundary;
 import io.smlguardian.store.resilience.Maintenance;
 import io.smlguardian.store.security.Caller;
@@ -44,8 +44,8 @@ public class ErasureService {
 
   private CollectionRegistry collections;
   private RecordStore store;
-  private UserKeys keys;
-  private LegalHolds holds;
+  private UserKeyService keys;
+  private LegalHoldService holds;
   private AuditTrail audit;
   private Event<ErasureReceipt> erasures;
   private Erasures record;
@@ -57,8 +57,8 @@ public class ErasureService {
   public ErasureService(
       CollectionRegistry collections,
       RecordStore store,
-      UserKeys keys,
-      LegalHolds holds,
+      UserKeyService keys,
+      LegalHoldService holds,
       AuditTrail audit,
       Event<ErasureReceipt> erasures,
       Erasures record,

@@ -43,7 +43,7 @@ public class PrivacyResource {
 
   @Inject ErasureService erasure;
   @Inject ExportService exports;
-  @Inject LegalHolds holds;
+  @Inject LegalHoldService holds;
   @Inject ExportJobs exportJobs;
   @Context SecurityContext security;
   @Context HttpServletRequest request;
@@ -180,7 +180,7 @@ public class PrivacyResource {
       summary = "Place a legal hold on a user",
       description =
           "Body: {\"reason\": \"...\"}. While held, the user can be neither erased nor purged.")
-  public LegalHolds.View placeHold(@PathParam("userId") String userId, String body) {
+  public LegalHoldService.View placeHold(@PathParam("userId") String userId, String body) {
     DataSubjects.require(userId);
     JsonObject json = JsonBodies.object(body);
     if (!(json.get("reason") instanceof JsonString reason) || reason.getString().isBlank()) {

@@ -35,7 +35,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class RetentionResource {
 
   @Inject RetentionService retention;
-  @Inject RetentionRuns runs;
+  @Inject RetentionJobs runs;
   @Inject RetentionScheduler scheduler;
   @Inject RetentionConfig config;
   @Context SecurityContext security;

@@ -27,7 +27,7 @@ public class RetentionScheduler {
 
   @Resource ManagedScheduledExecutorService executor;
   @Inject RetentionConfig config;
-  @Inject RetentionRuns runs;
+  @Inject RetentionJobs runs;
 
   private ScheduledFuture<?> schedule;
 
@@ -52,7 +52,7 @@ public class RetentionScheduler {
 
   void launch() {
     try {
-      runs.start(RetentionRuns.SCHEDULER, false, null);
+      runs.start(RetentionJobs.SCHEDULER, false, null);
     } catch (RetentionRunException e) {
       LOG.warning("Scheduled retention run skipped: " + e.getMessage());
     } catch (RuntimeException e) {

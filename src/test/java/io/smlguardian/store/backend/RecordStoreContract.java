@@ -24,7 +24,7 @@ import io.smlguardian.store.collection.query.RecordQuery;
 import io.smlguardian.store.emotionalstate.EmotionalStates;
 import io.smlguardian.store.memory.Memories;
 import io.smlguardian.store.privacy.Erasures;
-import io.smlguardian.store.privacy.LegalHolds;
+import io.smlguardian.store.privacy.LegalHoldService;
 import io.smlguardian.store.testsupport.GeneratedRecords;
 import io.smlguardian.store.testsupport.RegisteredCollections;
 import io.smlguardian.store.testsupport.Samples;
@@ -631,8 +631,9 @@ abstract class RecordStoreContract {
     tx(
         () ->
             store.insert(
-                LegalHolds.HOLDS, List.of(GeneratedRecords.full(LegalHolds.HOLDS, "held", T0))));
-    List<Filter> notHeld = List.of(LegalHolds.notHeld());
+                LegalHoldService.HOLDS,
+                List.of(GeneratedRecords.full(LegalHoldService.HOLDS, "held", T0))));
+    List<Filter> notHeld = List.of(LegalHoldService.notHeld());
 
     assertThat(tx(() -> store.count(c, notHeld))).as(c.name()).isEqualTo(2);
     assertThat(tx(() -> store.deleteMatching(c, notHeld))).as(c.name()).isEqualTo(2);

@@ -12,7 +12,7 @@ import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.FieldDefinition;
 import io.smlguardian.store.collection.RecordSnapshot;
 import io.smlguardian.store.collection.StoredRecord;
-import io.smlguardian.store.encryption.UserKeys;
+import io.smlguardian.store.encryption.UserKeyService;
 import io.smlguardian.store.memory.Memories;
 import io.smlguardian.store.testsupport.Api;
 import io.smlguardian.store.testsupport.Database;
@@ -191,7 +191,7 @@ class ArchivedUserKeysIT {
           public <E extends StoredRecord> void read(
               CollectionDescriptor<E> collection, RecordConsumer<? super E> consumer)
               throws java.io.IOException {
-            if (collection == UserKeys.KEYS) {
+            if (collection == UserKeyService.KEYS) {
               for (StoredRecord userKey : keys) {
                 consumer.accept((E) userKey);
               }
@@ -227,19 +227,20 @@ class ArchivedUserKeysIT {
           writer.write(collection, copy, () -> false);
         }
       }
-      writer.write(UserKeys.KEYS, copy, () -> false);
+      writer.write(UserKeyService.KEYS, copy, () -> false);
       writer.finish();
     }
   }
 
   /** A row of user_keys as the store holds it. */
   private static StoredRecord key(UUID id, String userId, String wrapped) {
-    StoredRecord key = UserKeys.KEYS.blankRecord();
-    field(UserKeys.KEYS, "id").write(key, id);
-    field(UserKeys.KEYS, "createdAt").write(key, Instant.now().truncatedTo(ChronoUnit.MICROS));
-    field(UserKeys.KEYS, "version").write(key, 1L);
-    field(UserKeys.KEYS, "userId").write(key, userId);
-    field(UserKeys.KEYS, "wrappedKey").write(key, wrapped);
+    StoredRecord key = UserKeyService.KEYS.blankRecord();
+    field(UserKeyService.KEYS, "id").write(key, id);
+    field(UserKeyService.KEYS, "createdAt")
+        .write(key, Instant.now().truncatedTo(ChronoUnit.MICROS));
+    field(UserKeyService.KEYS, "version").write(key, 1L);
+    field(UserKeyService.KEYS, "userId").write(key, userId);
+    field(UserKeyService.KEYS, "wrappedKey").write(key, wrapped);
     return key;
   }
 

@@ -295,7 +295,8 @@ class KeyHierarchyIT {
             Files.readString(Path.of(System.getProperty("guardian.devKeys"), "master.key")));
     UUID keyId = UUID.randomUUID();
     String legacy =
-        Base64.getEncoder().encodeToString(Aead.seal(master, dataKey, UserKeys.wrapContext(user)));
+        Base64.getEncoder()
+            .encodeToString(Aead.seal(master, dataKey, UserKeyService.wrapContext(user)));
     String sealed =
         "gse1:"
             + keyId

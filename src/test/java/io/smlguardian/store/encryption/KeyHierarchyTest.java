@@ -82,12 +82,12 @@ class KeyHierarchyTest {
   void aDataKeyWrappedByAKekOpensOnlyForItsUserAndNotOnceTheKekIsDestroyed() {
     EncryptionConfig config = config(M1, null);
     KeyEncryptionKeys keks = keks(config);
-    UserKeys keys = new UserKeys(null, config, keks);
+    UserKeyService keys = new UserKeyService(null, config, keks);
     KeyEncryptionKeys.Kek first = keks.current();
-    String wrapped = UserKeys.wrap(first, DATA_KEY, "alice");
+    String wrapped = UserKeyService.wrap(first, DATA_KEY, "alice");
 
     assertThat(wrapped).startsWith("gsk2:" + first.id() + ":");
-    assertThat(UserKeys.wrapperOf(wrapped)).isEqualTo(first.id().toString());
+    assertThat(UserKeyService.wrapperOf(wrapped)).isEqualTo(first.id().toString());
     assertThat(keys.unwrap(new UserKey("alice", wrapped))).isEqualTo(DATA_KEY);
     assertThatThrownBy(() -> keys.unwrap(new UserKey("bob", wrapped)))
         .isInstanceOf(UnreadableDataException.class);
@@ -109,25 +109,28 @@ class KeyHierarchyTest {
                 Aead.seal(
                     EncryptionConfig.parseMasterKey(M1),
                     DATA_KEY.getEncoded(),
-                    UserKeys.wrapContext("alice")));
+                    UserKeyService.wrapContext("alice")));
 
-    assertThat(UserKeys.wrapperOf(legacy)).isEqualTo("master");
+    assertThat(UserKeyService.wrapperOf(legacy)).isEqualTo("master");
     EncryptionConfig same = config(M1, null);
-    assertThat(new UserKeys(null, same, keks(same)).unwrap(new UserKey("alice", legacy)))
+    assertThat(new UserKeyService(null, same, keks(same)).unwrap(new UserKey("alice", legacy)))
         .isEqualTo(DATA_KEY);
     EncryptionConfig rotated = config(M2, M1);
-    assertThat(new UserKeys(null, rotated, keks(rotated)).unwrap(new UserKey("alice", legacy)))
+    assertThat(
+            new UserKeyService(null, rotated, keks(rotated)).unwrap(new UserKey("alice", legacy)))
         .isEqualTo(DATA_KEY);
     EncryptionConfig retired = config(M2, null);
     assertThatThrownBy(
-            () -> new UserKeys(null, retired, keks(retired)).unwrap(new UserKey("alice", legacy)))
+            () ->
+                new UserKeyService(null, retired, keks(retired))
+                    .unwrap(new UserKey("alice", legacy)))
         .isInstanceOf(UnreadableDataException.class);
   }
 
   @Test
   void aRewrapMovesKeksUnderTheNewMasterKeySoTheOldOneCanBeRetired() {
     KeyEncryptionKeys.Kek kek = keks(config(M1, null)).current();
-    String wrapped = UserKeys.wrap(kek, DATA_KEY, "alice");
+    String wrapped = UserKeyService.wrap(kek, DATA_KEY, "alice");
 
     // The new master key alone does not open what the old one wrapped.
     EncryptionConfig newOnly = config(M2, null);
@@ -142,7 +145,7 @@ class KeyHierarchyTest {
     assertThat(retired.all())
         .singleElement()
         .satisfies(k -> assertThat(k.masterKeyId()).isEqualTo(newOnly.masterKey().id()));
-    assertThat(new UserKeys(null, newOnly, retired).unwrap(new UserKey("alice", wrapped)))
+    assertThat(new UserKeyService(null, newOnly, retired).unwrap(new UserKey("alice", wrapped)))
         .isEqualTo(DATA_KEY);
   }
 

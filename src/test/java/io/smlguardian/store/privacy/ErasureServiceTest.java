@@ -18,7 +18,7 @@ import io.smlguardian.store.collection.InvalidRequestException;
 import io.smlguardian.store.collection.StoredRecord;
 import io.smlguardian.store.collection.query.Filter;
 import io.smlguardian.store.collection.query.FilterOperator;
-import io.smlguardian.store.encryption.UserKeys;
+import io.smlguardian.store.encryption.UserKeyService;
 import io.smlguardian.store.mongo.MongoRecordStore;
 import io.smlguardian.store.resilience.Maintenance;
 import io.smlguardian.store.resilience.MaintenanceException;
@@ -94,8 +94,8 @@ class ErasureServiceTest {
             audited.add(entry);
           }
         };
-    UserKeys keys =
-        new UserKeys() {
+    UserKeyService keys =
+        new UserKeyService() {
           @Override
           public int destroy(String userId) {
             keysDestroyed.add(userId);
@@ -112,7 +112,7 @@ class ErasureServiceTest {
             registry,
             store,
             keys,
-            new LegalHolds(store, audit),
+            new LegalHoldService(store, audit),
             audit,
             new Recorded(fired),
             record,
@@ -187,7 +187,8 @@ class ErasureServiceTest {
     for (CollectionDescriptor<?> c : registry.all()) {
       insert(c, "held");
     }
-    store.insert(LegalHolds.HOLDS, List.of(new LegalHold("held", "litigation 42", "counsel")));
+    store.insert(
+        LegalHoldService.HOLDS, List.of(new LegalHold("held", "litigation 42", "counsel")));
 
     assertThatThrownBy(() -> erasures.erase(officer, "held"))
         .isInstanceOf(LegalHoldException.class)

@@ -54,7 +54,7 @@ class PrivacyJsonTest {
 
   @Test
   void aLegalHold() {
-    assertThat(toJson(new LegalHolds.View("user-1", "litigation", "dpo", T1)))
+    assertThat(toJson(new LegalHoldService.View("user-1", "litigation", "dpo", T1)))
         .isEqualTo(
             "{\"userId\":\"user-1\",\"reason\":\"litigation\",\"placedBy\":\"dpo\","
                 + "\"placedAt\":\"2026-11-26T06:15:00.123456Z\"}");

@@ -50,7 +50,7 @@ class RetentionScheduleIT {
         Optional<JsonObject> ended =
             runs.items().stream()
                 .map(JsonValue::asJsonObject)
-                .filter(r -> RetentionRuns.SCHEDULER.equals(r.getString("startedBy", null)))
+                .filter(r -> RetentionJobs.SCHEDULER.equals(r.getString("startedBy", null)))
                 .filter(r -> !r.getString("status").startsWith("START"))
                 .findFirst();
         if (ended.isPresent()) {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.smlguardian.store.accesslog.AccessLog;
 import io.smlguardian.store.accesslog.AuditTrail;
 import io.smlguardian.store.backup.BackupJobs;
-import io.smlguardian.store.retention.RetentionRuns;
+import io.smlguardian.store.retention.RetentionJobs;
 import org.junit.jupiter.api.Test;
 
 /** The store's own identities: one list, which every name the store files entries under is in. */
@@ -17,7 +17,7 @@ class ReservedIdentitiesTest {
         .contains(
             AccessLog.UNKNOWN_USER,
             AuditTrail.STORE_OWNER,
-            RetentionRuns.SCHEDULER,
+            RetentionJobs.SCHEDULER,
             BackupJobs.SCHEDULER,
             Callers.of(new NoPrincipal(), null).subject());
   }

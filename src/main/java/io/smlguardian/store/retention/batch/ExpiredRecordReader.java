@@ -9,7 +9,7 @@ import io.smlguardian.store.collection.TimeKey;
 import io.smlguardian.store.collection.TimeKeyRange;
 import io.smlguardian.store.collection.query.Filter;
 import io.smlguardian.store.collection.query.FilterOperator;
-import io.smlguardian.store.privacy.LegalHolds;
+import io.smlguardian.store.privacy.LegalHoldService;
 import jakarta.batch.api.BatchProperty;
 import jakarta.batch.api.chunk.AbstractItemReader;
 import jakarta.batch.runtime.context.StepContext;
@@ -64,7 +64,7 @@ public class ExpiredRecordReader extends AbstractItemReader {
     // a hold check here would be repeated over every remaining expired record at each range.
     expired =
         expired(descriptor, Instant.parse(cutoff), auditLedger, true).stream()
-            .filter(f -> !f.equals(LegalHolds.notHeld()))
+            .filter(f -> !f.equals(LegalHoldService.notHeld()))
             .toList();
     size = Integer.parseInt(chunkSize);
     progress =
@@ -96,9 +96,9 @@ public class ExpiredRecordReader extends AbstractItemReader {
   /**
    * The records past the cutoff, but for those of users under legal hold, which are kept whatever
    * their age (every hold: the database checks them within each statement, see {@link
-   * LegalHolds#notHeld}). In the audit trail, only the entries of the ledger's blocks retired by
-   * this cutoff (see {@link AuditLedger#retireBlocksBefore}): whole blocks go, so that what remains
-   * verifies.
+   * LegalHoldService#notHeld}). In the audit trail, only the entries of the ledger's blocks retired
+   * by this cutoff (see {@link AuditLedger#retireBlocksBefore}): whole blocks go, so that what
+   * remains verifies.
    *
    * @param dryRun whether blocks are only counted, not retired
    */
@@ -111,7 +111,7 @@ public class ExpiredRecordReader extends AbstractItemReader {
     }
     filters.add(new Filter(collection.timeField(), FilterOperator.LT, false, List.of(cutoff)));
     if (collection.owned()) {
-      filters.add(LegalHolds.notHeld());
+      filters.add(LegalHoldService.notHeld());
     }
     return filters;
   }

@@ -36,22 +36,22 @@ import java.util.logging.Logger;
  * calls go through {@link SystemJobOperator}, as the store's batch identity, whoever asks.
  */
 @ApplicationScoped
-public class RetentionRuns {
+public class RetentionJobs {
 
   /** The startedBy of runs the schedule starts. */
   public static final String SCHEDULER = ReservedIdentities.SCHEDULER;
 
-  private static final Logger LOG = Logger.getLogger(RetentionRuns.class.getName());
+  private static final Logger LOG = Logger.getLogger(RetentionJobs.class.getName());
 
   private RetentionConfig config;
   private LiveTotals live;
   private SystemJobOperator jobs;
   private Maintenance maintenance;
 
-  protected RetentionRuns() {}
+  protected RetentionJobs() {}
 
   @Inject
-  public RetentionRuns(
+  public RetentionJobs(
       RetentionConfig config, LiveTotals live, SystemJobOperator jobs, Maintenance maintenance) {
     this.config = config;
     this.live = live;

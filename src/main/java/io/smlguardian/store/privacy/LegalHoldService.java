@@ -31,7 +31,7 @@ import java.util.Optional;
 @ApplicationScoped
 @Transactional
 @DatabaseBoundary
-public class LegalHolds {
+public class LegalHoldService {
 
   /** Not subject to retention: a hold lasts until it is released. Public for backups. */
   public static final CollectionDescriptor<LegalHold> HOLDS =
@@ -46,10 +46,10 @@ public class LegalHolds {
   private RecordStore store;
   private AuditTrail audit;
 
-  protected LegalHolds() {}
+  protected LegalHoldService() {}
 
   @Inject
-  public LegalHolds(RecordStore store, AuditTrail audit) {
+  public LegalHoldService(RecordStore store, AuditTrail audit) {
     this.store = store;
     this.audit = audit;
   }

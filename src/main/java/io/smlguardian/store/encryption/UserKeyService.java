@@ -50,7 +50,7 @@ import javax.crypto.spec.SecretKeySpec;
  * an AES-GCM open each). It is kept with the transaction, never beyond it.
  */
 @ApplicationScoped
-public class UserKeys {
+public class UserKeyService {
 
   /** Not subject to retention: a key lives exactly as long as its user's data. */
   public static final CollectionDescriptor<UserKey> KEYS =
@@ -81,10 +81,10 @@ public class UserKeys {
 
   @Resource private TransactionSynchronizationRegistry transactions;
 
-  protected UserKeys() {}
+  protected UserKeyService() {}
 
   @Inject
-  public UserKeys(RecordStore store, EncryptionConfig config, KeyEncryptionKeys keks) {
+  public UserKeyService(RecordStore store, EncryptionConfig config, KeyEncryptionKeys keks) {
     this.store = store;
     this.config = config;
     this.keks = keks;

@@ -27,7 +27,7 @@ import java.util.TreeSet;
  * {@link SystemJobOperator}: the metrics poll that calls them has no caller.
  */
 @ApplicationScoped
-public class BatchJobs {
+public class JobExecutions {
 
   @Inject SystemJobOperator jobs;
 

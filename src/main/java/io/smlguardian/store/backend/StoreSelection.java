@@ -28,7 +28,7 @@ import jakarta.inject.Inject;
  * instantiated.
  */
 @ApplicationScoped
-public class RecordStores {
+public class StoreSelection {
 
   @Inject private BackendConfig config;
   @Inject @Any private Instance<BackendStore> stores;
