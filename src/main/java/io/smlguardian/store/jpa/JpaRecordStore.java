@@ -351,16 +351,6 @@ public abstract class JpaRecordStore implements BackendStore, LedgerStore {
     return false;
   }
 
-  @Override
-  public long count(CollectionDescriptor<?> collection, List<Filter> filters) {
-    return count(collection, filters, TimeKeyRange.ALL);
-  }
-
-  @Override
-  public long deleteMatching(CollectionDescriptor<?> collection, List<Filter> filters) {
-    return deleteMatching(collection, filters, TimeKeyRange.ALL);
-  }
-
   /** {@code SELECT 1} on a connection of its own, outside any transaction. */
   @Override
   public void ping() {

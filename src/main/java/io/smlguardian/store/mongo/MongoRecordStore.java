@@ -332,16 +332,6 @@ public class MongoRecordStore implements BackendStore, LedgerStore, AutoCloseabl
     return documents(collection).deleteMany(where(collection, filters, range)).getDeletedCount();
   }
 
-  @Override
-  public long count(CollectionDescriptor<?> collection, List<Filter> filters) {
-    return count(collection, filters, TimeKeyRange.ALL);
-  }
-
-  @Override
-  public long deleteMatching(CollectionDescriptor<?> collection, List<Filter> filters) {
-    return deleteMatching(collection, filters, TimeKeyRange.ALL);
-  }
-
   /** Nothing to lock: MongoDB has no transactions here, so there is nothing to take turns in. */
   @Override
   public void lockUser(String userId) {}
