@@ -324,9 +324,14 @@ public class RestoreService {
         () ->
             erasures.excludingErasures(
                 () -> loader.switchIn(switches, mustBeEmpty, !plan.keepCurrent()));
-    return atomicWrites.guaranteed()
-        ? run.call()
-        : maintenance.during("switching in a restored backup", run);
+    StoreLoader.Switched switched =
+        atomicWrites.guaranteed()
+            ? run.call()
+            : maintenance.during("switching in a restored backup", run);
+    if (switched.refusal() != null) {
+      throw BackupException.conflict(switched.refusal());
+    }
+    return switched;
   }
 
   private <E extends StoredRecord> void load(

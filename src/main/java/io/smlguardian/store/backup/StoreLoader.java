@@ -1,7 +1,6 @@
 package io.smlguardian.store.backup;
 
 import io.smlguardian.store.accesslog.LedgerStore;
-import io.smlguardian.store.backup.archive.BackupException;
 import io.smlguardian.store.collection.BulkStore;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.StoredRecord;
@@ -58,7 +57,18 @@ public class StoreLoader {
    * their owner was erased after they were written (erasures that came in with the archive or while
    * it loaded).
    */
-  public record Switched(Map<String, Long> moved, Map<String, Long> erased) {}
+  /**
+   * What a switch did: the records moved in and those left out for an erasure, per collection; or,
+   * when {@code refusal} is given, nothing, and why (the store was not empty). A refusal is
+   * returned rather than thrown, so that it leaves the transaction as an answer, not as the failure
+   * Liberty's transaction manager would record an FFDC incident for; the caller throws it.
+   */
+  public record Switched(Map<String, Long> moved, Map<String, Long> erased, String refusal) {
+
+    static Switched refused(String why) {
+      return new Switched(Map.of(), Map.of(), why);
+    }
+  }
 
   /** How many records each of the collections holds. */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
@@ -102,7 +112,7 @@ public class StoreLoader {
    * see {@link Erasures#excludingErasures}), so none commits between this read and the commit.
    *
    * @param mustBeEmpty checked inside the transaction: the restore goes ahead only if these hold no
-   *     records (a restore without replace), else a conflict, and nothing changes
+   *     records (a restore without replace), else nothing changes and the answer says why
    * @param unplaceAudit whether the audit entries the store keeps are taken out of their blocks, to
    *     be sealed again after the archive's
    */
@@ -113,7 +123,7 @@ public class StoreLoader {
     for (CollectionDescriptor<?> collection : mustBeEmpty) {
       long present = store.count(collection, List.of(), TimeKeyRange.ALL);
       if (present > 0) {
-        throw BackupException.conflict(
+        return Switched.refused(
             "The store is not empty ("
                 + collection.name()
                 + ": "
@@ -139,6 +149,6 @@ public class StoreLoader {
           collection.name(),
           store.switchStaged(collection, planned.replace(), planned.keepSince()));
     }
-    return new Switched(moved, erased);
+    return new Switched(moved, erased, null);
   }
 }
