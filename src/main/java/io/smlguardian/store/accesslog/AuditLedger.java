@@ -1,5 +1,6 @@
 package io.smlguardian.store.accesslog;
 
+import io.smlguardian.store.collection.AccessOperation;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.StoredRecord;
@@ -95,7 +96,7 @@ public class AuditLedger {
   /** Seals and anchors now, for an auditor or operator, whose request is recorded. */
   public AuditDigests.Digest anchor(Caller caller) {
     AuditDigests.Digest digest = anchor("on request of " + caller.subject());
-    trail.accessed(caller, AccessLogs.COLLECTION, "seal", Set.of());
+    trail.accessed(caller, AccessLogs.COLLECTION, AccessOperation.SEAL, Set.of());
     return digest;
   }
 

@@ -1,5 +1,6 @@
 package io.smlguardian.store.accesslog;
 
+import io.smlguardian.store.collection.AccessOperation;
 import io.smlguardian.store.collection.AccessRecorder;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.RecordStore;
@@ -17,9 +18,12 @@ import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Writes the audit trail: one entry for every access, durable before the access is answered, with
@@ -43,7 +47,20 @@ public class AuditTrail implements AccessRecorder {
 
   private static final long WRITTEN_VERSION = AccessLog.WRITTEN_VERSION;
 
-  private static final Set<String> WRITES = Set.of("insert", "ingest", "update", "delete", "write");
+  private static final Set<AccessOperation> WRITES =
+      EnumSet.of(
+          AccessOperation.INSERT,
+          AccessOperation.INGEST,
+          AccessOperation.UPDATE,
+          AccessOperation.DELETE);
+
+  /**
+   * The wire names of {@link #WRITES}, and "write" itself, for a refusal, whose operation is a
+   * String.
+   */
+  private static final Set<String> WRITE_NAMES =
+      Stream.concat(WRITES.stream().map(AccessOperation::wireName), Stream.of("write"))
+          .collect(Collectors.toUnmodifiableSet());
 
   private RecordStore store;
   private AuditKey key;
@@ -155,7 +172,10 @@ public class AuditTrail implements AccessRecorder {
 
   @Override
   public void accessed(
-      Caller caller, CollectionDescriptor<?> collection, String operation, Set<String> owners) {
+      Caller caller,
+      CollectionDescriptor<?> collection,
+      AccessOperation operation,
+      Set<String> owners) {
     record(entries(caller, collection, operation, owners));
   }
 
@@ -168,7 +188,7 @@ public class AuditTrail implements AccessRecorder {
         entries(
             caller,
             copy.collection(),
-            "read",
+            AccessOperation.READ,
             copy.owner() == null ? Set.of() : Set.of(copy.owner()));
     entries.forEach(e -> e.seal(key));
     boolean recorded;
@@ -185,7 +205,10 @@ public class AuditTrail implements AccessRecorder {
   }
 
   private List<AccessLog> entries(
-      Caller caller, CollectionDescriptor<?> collection, String operation, Set<String> owners) {
+      Caller caller,
+      CollectionDescriptor<?> collection,
+      AccessOperation operation,
+      Set<String> owners) {
     Instant now = now();
     boolean write = WRITES.contains(operation);
     Set<String> whose = owners.isEmpty() ? Set.of(STORE_OWNER) : owners;
@@ -197,7 +220,7 @@ public class AuditTrail implements AccessRecorder {
                     caller.subject(),
                     write ? "write" : "read",
                     collection.name(),
-                    operation,
+                    operation.wireName(),
                     now,
                     caller.address(),
                     true,
@@ -223,7 +246,7 @@ public class AuditTrail implements AccessRecorder {
       String owner,
       String principal,
       String collection,
-      String operation,
+      AccessOperation operation,
       Instant time,
       String address) {}
 
@@ -242,7 +265,7 @@ public class AuditTrail implements AccessRecorder {
               access.principal(),
               write ? "write" : "read",
               access.collection(),
-              access.operation(),
+              access.operation().wireName(),
               access.time().truncatedTo(ChronoUnit.MICROS),
               access.address());
       // The version every store gives an insert, which the MAC covers; a bulk insert keeps it.
@@ -267,12 +290,13 @@ public class AuditTrail implements AccessRecorder {
    *
    * @param owner whose data was asked for, or null when not known
    * @param collection the collection asked for, or null
-   * @param operation what was attempted: an operation name or the HTTP method and path
+   * @param operation what was attempted: an operation's wire name or the HTTP method and path, so a
+   *     String and not an {@link AccessOperation}
    */
   public void refused(
       Caller caller, String owner, String collection, String operation, String reason) {
     String accessType =
-        WRITES.contains(operation) || operation.matches("(POST|PUT|PATCH|DELETE) .*")
+        WRITE_NAMES.contains(operation) || operation.matches("(POST|PUT|PATCH|DELETE) .*")
             ? "write"
             : "read";
     recordApart(
@@ -309,7 +333,7 @@ public class AuditTrail implements AccessRecorder {
             ReservedIdentities.ANONYMOUS,
             "read",
             null,
-            "requests without a valid token, in aggregate",
+            AccessOperation.UNAUTHENTICATED_IN_AGGREGATE.wireName(),
             minute.plus(1, ChronoUnit.MINUTES).minusNanos(1000),
             address,
             false,
@@ -341,7 +365,7 @@ public class AuditTrail implements AccessRecorder {
             reset.by().subject(),
             "reset",
             null,
-            "reset",
+            AccessOperation.RESET.wireName(),
             now(),
             reset.by().address(),
             true,

@@ -1,5 +1,6 @@
 package io.smlguardian.store.accesslog;
 
+import io.smlguardian.store.collection.AccessOperation;
 import io.smlguardian.store.collection.OwnedRecord;
 import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.query.Filter;
@@ -105,14 +106,14 @@ public class AuditVerifier {
   /** Verifies the whole ledger for an auditor, whose access is recorded like any other. */
   public LedgerVerification verifyLedger(Caller auditor) {
     LedgerVerification result = verifyLedger();
-    trail.accessed(auditor, AccessLogs.COLLECTION, "verify", Set.of());
+    trail.accessed(auditor, AccessLogs.COLLECTION, AccessOperation.VERIFY, Set.of());
     return result;
   }
 
   /** Verifies one user's entries for an auditor, whose access is recorded like any other. */
   public UserVerification verifyUser(Caller auditor, String user) {
     UserVerification result = verifyUser(user);
-    trail.accessed(auditor, AccessLogs.COLLECTION, "verify", Set.of(user));
+    trail.accessed(auditor, AccessLogs.COLLECTION, AccessOperation.VERIFY, Set.of(user));
     return result;
   }
 

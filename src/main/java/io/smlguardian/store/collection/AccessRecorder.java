@@ -17,11 +17,14 @@ public interface AccessRecorder {
    *
    * @param caller who accessed
    * @param collection where
-   * @param operation read, query, count, insert, update or delete
+   * @param operation read, query, count, insert, update or delete, or an auditor's verify or seal
    * @param owners whose data: one entry is written per owner; none means the store's own
    */
   void accessed(
-      Caller caller, CollectionDescriptor<?> collection, String operation, Set<String> owners);
+      Caller caller,
+      CollectionDescriptor<?> collection,
+      AccessOperation operation,
+      Set<String> owners);
 
   /**
    * A copy of one state of a record, as the read cache keeps it.

@@ -3,6 +3,7 @@ package io.smlguardian.store.collection;
 import io.smlguardian.store.security.AccessDeniedException;
 import io.smlguardian.store.security.Caller;
 import io.smlguardian.store.security.Role;
+import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
 
@@ -14,7 +15,8 @@ import java.util.Set;
 final class CollectionAccess {
 
   static final String AUDIT_COLLECTION = "access_logs";
-  private static final Set<String> READS = Set.of("read", "query", "count");
+  private static final Set<AccessOperation> READS =
+      EnumSet.of(AccessOperation.READ, AccessOperation.QUERY, AccessOperation.COUNT);
 
   private CollectionAccess() {}
 
@@ -25,12 +27,12 @@ final class CollectionAccess {
    * @throws AccessDeniedException when the caller may not perform the operation at all
    */
   static Optional<String> ownerScope(
-      Caller caller, CollectionDescriptor<?> collection, String operation) {
+      Caller caller, CollectionDescriptor<?> collection, AccessOperation operation) {
     if (collection.name().equals(AUDIT_COLLECTION) && !READS.contains(operation)) {
       throw new AccessDeniedException(
           null,
           collection.name(),
-          operation,
+          operation.wireName(),
           "The audit trail is written by the store alone: its entries cannot be inserted, changed"
               + " or deleted through the API");
     }
@@ -48,8 +50,13 @@ final class CollectionAccess {
     throw new AccessDeniedException(
         null,
         collection.name(),
-        operation,
-        "Your roles " + caller.roles() + " do not allow " + operation + " on " + collection.name());
+        operation.wireName(),
+        "Your roles "
+            + caller.roles()
+            + " do not allow "
+            + operation.wireName()
+            + " on "
+            + collection.name());
   }
 
   /**
@@ -60,14 +67,14 @@ final class CollectionAccess {
       Optional<String> scope,
       CollectionDescriptor<?> collection,
       StoredRecord record,
-      String operation) {
+      AccessOperation operation) {
     String owner = ownerOf(record);
     if (outside(scope, owner)) {
       throw new AccessDeniedException(
           owner,
           collection.name(),
-          operation,
-          "A user may " + operation + " only their own records in " + collection.name());
+          operation.wireName(),
+          "A user may " + operation.wireName() + " only their own records in " + collection.name());
     }
   }
 
@@ -81,7 +88,7 @@ final class CollectionAccess {
       Optional<String> scope,
       CollectionDescriptor<?> collection,
       StoredRecord record,
-      String operation) {
+      AccessOperation operation) {
     String owner = ownerOf(record);
     if (outside(scope, owner)) {
       throw new RecordNotFoundException(collection, record.getId(), owner, operation);

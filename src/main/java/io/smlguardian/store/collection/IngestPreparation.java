@@ -45,7 +45,8 @@ public class IngestPreparation {
       CollectionDescriptor<E> collection,
       List<JsonObject> bodies,
       FieldProtection sealing) {
-    Optional<String> scope = CollectionAccess.ownerScope(caller, collection, "insert");
+    Optional<String> scope =
+        CollectionAccess.ownerScope(caller, collection, AccessOperation.INSERT);
     List<E> records = new ArrayList<>(bodies.size());
     for (JsonObject body : bodies) {
       UUID id = null;
@@ -54,7 +55,7 @@ public class IngestPreparation {
         body = Jsonp.PROVIDER.createObjectBuilder(body).remove("id").build();
       }
       E record = mapper.newRecord(collection, body, sealing);
-      CollectionAccess.checkNewOwner(scope, collection, record, "insert");
+      CollectionAccess.checkNewOwner(scope, collection, record, AccessOperation.INSERT);
       if (id != null) {
         collection.schema().field("id").orElseThrow().write(record, id);
       }

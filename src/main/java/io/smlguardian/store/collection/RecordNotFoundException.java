@@ -14,7 +14,7 @@ public class RecordNotFoundException extends Refusal {
 
   private final String collection;
   private final String owner;
-  private final String operation;
+  private final String operation; // a String, as RefusedAccess also carries HTTP requests
 
   /** No record has the id. */
   public RecordNotFoundException(CollectionDescriptor<?> collection, UUID id) {
@@ -28,11 +28,11 @@ public class RecordNotFoundException extends Refusal {
    * @param operation what the caller attempted (read, update, delete)
    */
   RecordNotFoundException(
-      CollectionDescriptor<?> collection, UUID id, String owner, String operation) {
+      CollectionDescriptor<?> collection, UUID id, String owner, AccessOperation operation) {
     super(Status.NOT_FOUND, "No record " + id + " in " + collection.name() + ".");
     this.collection = collection.name();
     this.owner = owner;
-    this.operation = operation;
+    this.operation = operation == null ? null : operation.wireName();
   }
 
   public String collection() {

@@ -57,7 +57,7 @@ public class RecordReads {
       opening = pending.protection();
     }
     E record = stored.orElseThrow(() -> new RecordNotFoundException(collection, id));
-    CollectionAccess.checkStoredOwner(scope, collection, record, "read");
+    CollectionAccess.checkStoredOwner(scope, collection, record, AccessOperation.READ);
     JsonObject json =
         opening == null
             ? mapper.toJson(collection, record, projection)

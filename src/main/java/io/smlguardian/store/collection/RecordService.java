@@ -76,7 +76,8 @@ public class RecordService {
 
   private <E extends StoredRecord> List<RecordView> insertAll(
       Caller caller, CollectionDescriptor<E> collection, List<JsonObject> bodies) {
-    Optional<String> scope = CollectionAccess.ownerScope(caller, collection, "insert");
+    Optional<String> scope =
+        CollectionAccess.ownerScope(caller, collection, AccessOperation.INSERT);
     if (bodies.isEmpty() || bodies.size() > maxRecordsPerRequest) {
       throw new InvalidRequestException(
           "An insert takes 1 to " + maxRecordsPerRequest + " records, got " + bodies.size() + ".");
@@ -85,9 +86,10 @@ public class RecordService {
       requireAtomicWrites("an insert of several records");
     }
     List<E> records = bodies.stream().map(body -> mapper.newRecord(collection, body)).toList();
-    records.forEach(r -> CollectionAccess.checkNewOwner(scope, collection, r, "insert"));
+    records.forEach(
+        r -> CollectionAccess.checkNewOwner(scope, collection, r, AccessOperation.INSERT));
     store.insert(collection, records);
-    audited(caller, collection, "insert", records, scope);
+    audited(caller, collection, AccessOperation.INSERT, records, scope);
     return records.stream().map(r -> view(collection, r, List.of())).toList();
   }
 
@@ -102,14 +104,14 @@ public class RecordService {
   @Transactional(Transactional.TxType.SUPPORTS)
   public RecordView find(Caller caller, String collection, UUID id, String select) {
     CollectionDescriptor<?> descriptor = collections.get(collection);
-    Optional<String> scope = CollectionAccess.ownerScope(caller, descriptor, "read");
+    Optional<String> scope = CollectionAccess.ownerScope(caller, descriptor, AccessOperation.READ);
     List<String> projection = parser.projection(descriptor, select);
     Optional<RecordView> cached = cache.read(caller, descriptor, id, scope, projection);
     if (cached.isPresent()) {
       return cached.get();
     }
     RecordReads.Read<RecordView> read = reads.byId(descriptor, id, scope, projection);
-    audited(caller, descriptor, "read", read.records(), scope);
+    audited(caller, descriptor, AccessOperation.READ, read.records(), scope);
     if (projection.isEmpty()) {
       cache.keep(descriptor, read.records().get(0), read.value().json());
     }
@@ -123,7 +125,7 @@ public class RecordService {
   @Transactional(Transactional.TxType.SUPPORTS)
   public RecordPage find(Caller caller, String collection, Map<String, List<String>> parameters) {
     CollectionDescriptor<?> descriptor = collections.get(collection);
-    Optional<String> scope = CollectionAccess.ownerScope(caller, descriptor, "query");
+    Optional<String> scope = CollectionAccess.ownerScope(caller, descriptor, AccessOperation.QUERY);
     RecordQuery asked = parser.query(descriptor, parameters);
     RecordQuery query =
         new RecordQuery(
@@ -134,7 +136,7 @@ public class RecordService {
             asked.projection(),
             asked.after());
     RecordReads.Read<List<JsonObject>> read = reads.page(descriptor, query);
-    audited(caller, descriptor, "query", read.records(), scope);
+    audited(caller, descriptor, AccessOperation.QUERY, read.records(), scope);
     return new RecordPage(read.value(), query.limit(), query.offset());
   }
 
@@ -142,9 +144,9 @@ public class RecordService {
   @Transactional(Transactional.TxType.SUPPORTS)
   public long count(Caller caller, String collection, Map<String, List<String>> filters) {
     CollectionDescriptor<?> descriptor = collections.get(collection);
-    Optional<String> scope = CollectionAccess.ownerScope(caller, descriptor, "count");
+    Optional<String> scope = CollectionAccess.ownerScope(caller, descriptor, AccessOperation.COUNT);
     long count = reads.count(descriptor, confined(parser.filters(descriptor, filters), scope));
-    audited(caller, descriptor, "count", List.of(), scope);
+    audited(caller, descriptor, AccessOperation.COUNT, List.of(), scope);
     return count;
   }
 
@@ -175,14 +177,15 @@ public class RecordService {
       UUID id,
       Long expectedVersion,
       JsonObject changes) {
-    Optional<String> scope = CollectionAccess.ownerScope(caller, collection, "update");
+    Optional<String> scope =
+        CollectionAccess.ownerScope(caller, collection, AccessOperation.UPDATE);
     cache.forget(collection, id);
     E record = existing(collection, id);
-    CollectionAccess.checkStoredOwner(scope, collection, record, "update");
+    CollectionAccess.checkStoredOwner(scope, collection, record, AccessOperation.UPDATE);
     checkVersion(collection, record, expectedVersion);
     mapper.applyChanges(collection, record, changes);
     store.update(collection, record);
-    audited(caller, collection, "update", List.of(record), scope);
+    audited(caller, collection, AccessOperation.UPDATE, List.of(record), scope);
     return view(collection, record, List.of());
   }
 
@@ -197,13 +200,14 @@ public class RecordService {
 
   private <E extends StoredRecord> void delete(
       Caller caller, CollectionDescriptor<E> collection, UUID id, Long expectedVersion) {
-    Optional<String> scope = CollectionAccess.ownerScope(caller, collection, "delete");
+    Optional<String> scope =
+        CollectionAccess.ownerScope(caller, collection, AccessOperation.DELETE);
     cache.forget(collection, id);
     E record = existing(collection, id);
-    CollectionAccess.checkStoredOwner(scope, collection, record, "delete");
+    CollectionAccess.checkStoredOwner(scope, collection, record, AccessOperation.DELETE);
     checkVersion(collection, record, expectedVersion);
     store.delete(collection, record);
-    audited(caller, collection, "delete", List.of(record), scope);
+    audited(caller, collection, AccessOperation.DELETE, List.of(record), scope);
   }
 
   /**
@@ -214,7 +218,7 @@ public class RecordService {
   private void audited(
       Caller caller,
       CollectionDescriptor<?> collection,
-      String operation,
+      AccessOperation operation,
       List<? extends StoredRecord> records,
       Optional<String> scope) {
     java.util.Set<String> owners = new java.util.TreeSet<>();

@@ -1,6 +1,7 @@
 package io.smlguardian.store.encryption;
 
 import io.smlguardian.store.accesslog.AuditTrail;
+import io.smlguardian.store.collection.AccessOperation;
 import io.smlguardian.store.collection.TimeKey;
 import io.smlguardian.store.collection.ViewJson;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -120,13 +121,18 @@ public class KeyRotation {
       result.add("durationMs", (System.nanoTime() - began) / 1_000_000);
       JsonObject done = result.build();
       LOG.info(() -> "Key rotation by " + startedBy + ": " + done);
-      audit.operationRun("key-rotation", startedBy, "key rotation", complete, done.toString());
+      audit.operationRun(
+          "key-rotation",
+          startedBy,
+          AccessOperation.KEY_ROTATION.wireName(),
+          complete,
+          done.toString());
       return done;
     } catch (RuntimeException e) {
       audit.operationRun(
           "key-rotation",
           startedBy,
-          "key rotation",
+          AccessOperation.KEY_ROTATION.wireName(),
           false,
           Json.createObjectBuilder(result.build())
               .add("error", String.valueOf(e.getMessage()))

@@ -2,6 +2,7 @@ package io.smlguardian.store.privacy;
 
 import io.smlguardian.store.accesslog.AccessLog;
 import io.smlguardian.store.accesslog.AuditTrail;
+import io.smlguardian.store.collection.AccessOperation;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.CollectionRegistry;
 import io.smlguardian.store.collection.DataCategory;
@@ -111,7 +112,7 @@ public class ErasureService {
             officer.subject(),
             "erasure",
             null,
-            "erase",
+            AccessOperation.ERASE.wireName(),
             now,
             officer.address(),
             true,

@@ -1,5 +1,6 @@
 package io.smlguardian.store.privacy;
 
+import io.smlguardian.store.collection.AccessOperation;
 import io.smlguardian.store.problem.Refusal;
 import jakarta.ws.rs.core.Response.Status;
 import java.util.Optional;
@@ -27,6 +28,7 @@ public class LegalHoldException extends Refusal {
   /** A refused erasure is recorded under the held user. */
   @Override
   public Optional<RefusedAccess> refusedAccess() {
-    return Optional.of(new RefusedAccess(userId, null, "erase", getMessage()));
+    return Optional.of(
+        new RefusedAccess(userId, null, AccessOperation.ERASE.wireName(), getMessage()));
   }
 }

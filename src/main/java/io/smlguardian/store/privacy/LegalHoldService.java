@@ -2,6 +2,7 @@ package io.smlguardian.store.privacy;
 
 import io.smlguardian.store.accesslog.AccessLog;
 import io.smlguardian.store.accesslog.AuditTrail;
+import io.smlguardian.store.collection.AccessOperation;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.DataCategory;
 import io.smlguardian.store.collection.OwnedRecord;
@@ -95,18 +96,19 @@ public class LegalHoldService {
                   store.insert(HOLDS, List.of(placed));
                   return placed;
                 });
-    audit.record(entry(officer, userId, "hold placed", hold.reason()));
+    audit.record(entry(officer, userId, AccessOperation.HOLD_PLACED, hold.reason()));
     return new View(userId, hold.reason(), hold.placedBy(), hold.getCreatedAt());
   }
 
   /** The audit entry of a hold placed or released, in the same transaction as the change. */
-  private static AccessLog entry(Caller officer, String userId, String operation, String reason) {
+  private static AccessLog entry(
+      Caller officer, String userId, AccessOperation operation, String reason) {
     return new AccessLog(
         userId,
         officer.subject(),
         "write",
         HOLDS.name(),
-        operation,
+        operation.wireName(),
         Instant.now().truncatedTo(ChronoUnit.MICROS),
         officer.address(),
         true,
@@ -127,7 +129,7 @@ public class LegalHoldService {
                     new Filter(OwnedRecord.OWNER_FIELD, FilterOperator.EQ, false, List.of(userId))))
             > 0;
     if (released) {
-      audit.record(entry(officer, userId, "hold released", null));
+      audit.record(entry(officer, userId, AccessOperation.HOLD_RELEASED, null));
     }
     return released;
   }

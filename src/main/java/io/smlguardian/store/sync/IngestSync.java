@@ -1,6 +1,7 @@
 package io.smlguardian.store.sync;
 
 import io.smlguardian.store.accesslog.AuditTrail;
+import io.smlguardian.store.collection.AccessOperation;
 import io.smlguardian.store.collection.ViewJson;
 import io.smlguardian.store.security.ReservedIdentities;
 import jakarta.annotation.PreDestroy;
@@ -288,7 +289,8 @@ public class IngestSync {
                 erased,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
     try {
-      audit.operationRun("ingest", principal, "ingest-flush", completed, receipt);
+      audit.operationRun(
+          "ingest", principal, AccessOperation.INGEST_FLUSH.wireName(), completed, receipt);
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "The ingest flush's audit entry could not be written", e);
     }

@@ -1,6 +1,7 @@
 package io.smlguardian.store.sync;
 
 import io.smlguardian.store.accesslog.AuditTrail;
+import io.smlguardian.store.collection.AccessOperation;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.CollectionRegistry;
 import io.smlguardian.store.collection.FieldDefinition;
@@ -129,7 +130,7 @@ public class IngestWriter {
                   entry.owner(),
                   origin.principal(),
                   entry.collection(),
-                  "ingest",
+                  AccessOperation.INGEST,
                   entry.time(),
                   origin.address()));
     }

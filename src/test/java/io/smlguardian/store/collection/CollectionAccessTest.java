@@ -18,7 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Who may touch which records: the rules of {@link CollectionAccess}, one by one. */
 class CollectionAccessTest {
@@ -30,8 +30,10 @@ class CollectionAccessTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"read", "query", "count", "insert", "update", "delete"})
-  void aServiceMayDoAnythingWithAnyUsersRecords(String operation) {
+  @EnumSource(
+      value = AccessOperation.class,
+      names = {"READ", "QUERY", "COUNT", "INSERT", "UPDATE", "DELETE"})
+  void aServiceMayDoAnythingWithAnyUsersRecords(AccessOperation operation) {
     assertThat(
             CollectionAccess.ownerScope(
                 caller("svc", Role.SERVICE), Memories.COLLECTION, operation))
@@ -42,8 +44,10 @@ class CollectionAccessTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"read", "query", "count", "insert", "update", "delete"})
-  void aUserIsLimitedToTheirOwnRecordsInOwnedCollections(String operation) {
+  @EnumSource(
+      value = AccessOperation.class,
+      names = {"READ", "QUERY", "COUNT", "INSERT", "UPDATE", "DELETE"})
+  void aUserIsLimitedToTheirOwnRecordsInOwnedCollections(AccessOperation operation) {
     assertThat(
             CollectionAccess.ownerScope(caller("alice", Role.USER), Memories.COLLECTION, operation))
         .contains("alice");
@@ -53,14 +57,17 @@ class CollectionAccessTest {
   void aUserMayNotTouchACollectionWithoutOwners() {
     assertThatThrownBy(
             () ->
-                CollectionAccess.ownerScope(caller("alice", Role.USER), Metrics.COLLECTION, "read"))
+                CollectionAccess.ownerScope(
+                    caller("alice", Role.USER), Metrics.COLLECTION, AccessOperation.READ))
         .isInstanceOf(AccessDeniedException.class)
         .hasMessageContaining("do not allow read on metrics");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"read", "query", "count"})
-  void anAuditorMayReadTheAuditTrailOfEveryone(String operation) {
+  @EnumSource(
+      value = AccessOperation.class,
+      names = {"READ", "QUERY", "COUNT"})
+  void anAuditorMayReadTheAuditTrailOfEveryone(AccessOperation operation) {
     assertThat(
             CollectionAccess.ownerScope(
                 caller("eve", Role.AUDITOR), AccessLogs.COLLECTION, operation))
@@ -72,14 +79,16 @@ class CollectionAccessTest {
     assertThatThrownBy(
             () ->
                 CollectionAccess.ownerScope(
-                    caller("eve", Role.AUDITOR), Memories.COLLECTION, "read"))
+                    caller("eve", Role.AUDITOR), Memories.COLLECTION, AccessOperation.READ))
         .isInstanceOf(AccessDeniedException.class);
   }
 
   /** Not even a service: the audit trail is the store's own record. */
   @ParameterizedTest
-  @ValueSource(strings = {"insert", "update", "delete"})
-  void nobodyWritesTheAuditTrailThroughTheApi(String operation) {
+  @EnumSource(
+      value = AccessOperation.class,
+      names = {"INSERT", "UPDATE", "DELETE"})
+  void nobodyWritesTheAuditTrailThroughTheApi(AccessOperation operation) {
     for (Role role : Role.values()) {
       assertThatThrownBy(
               () ->
@@ -98,7 +107,8 @@ class CollectionAccessTest {
           (AccessDeniedException)
               catchRefusal(
                   () ->
-                      CollectionAccess.ownerScope(caller("op", role), Memories.COLLECTION, "read"));
+                      CollectionAccess.ownerScope(
+                          caller("op", role), Memories.COLLECTION, AccessOperation.READ));
       assertThat(refused.status().getStatusCode()).as(role.name()).isEqualTo(403);
       assertThat(refused.refusedAccess())
           .as(role.name())
@@ -116,13 +126,17 @@ class CollectionAccessTest {
             catchRefusal(
                 () ->
                     CollectionAccess.checkNewOwner(
-                        Optional.of("alice"), Memories.COLLECTION, record, "insert"));
+                        Optional.of("alice"), Memories.COLLECTION, record, AccessOperation.INSERT));
 
     assertThat(refused.status()).isEqualTo(Response.Status.FORBIDDEN);
     assertThat(refused.owner()).isEqualTo("bob");
     CollectionAccess.checkNewOwner(
-        Optional.of("bob"), Memories.COLLECTION, record, "insert"); // their own: allowed
-    CollectionAccess.checkNewOwner(Optional.empty(), Memories.COLLECTION, record, "insert");
+        Optional.of("bob"),
+        Memories.COLLECTION,
+        record,
+        AccessOperation.INSERT); // their own: allowed
+    CollectionAccess.checkNewOwner(
+        Optional.empty(), Memories.COLLECTION, record, AccessOperation.INSERT);
   }
 
   /** A 403 would tell the caller that the id exists: it is not found, as any unknown id. */
@@ -135,15 +149,17 @@ class CollectionAccessTest {
             catchRefusal(
                 () ->
                     CollectionAccess.checkStoredOwner(
-                        Optional.of("alice"), Memories.COLLECTION, record, "read"));
+                        Optional.of("alice"), Memories.COLLECTION, record, AccessOperation.READ));
 
     assertThat(refused.status()).isEqualTo(Response.Status.NOT_FOUND);
     assertThat(refused.detail())
         .isEqualTo(new RecordNotFoundException(Memories.COLLECTION, record.getId()).detail())
         .doesNotContain("bob");
     assertThat(refused.refusedAccess()).map(RefusedAccess::owner).contains("bob");
-    CollectionAccess.checkStoredOwner(Optional.of("bob"), Memories.COLLECTION, record, "read");
-    CollectionAccess.checkStoredOwner(Optional.empty(), Memories.COLLECTION, record, "read");
+    CollectionAccess.checkStoredOwner(
+        Optional.of("bob"), Memories.COLLECTION, record, AccessOperation.READ);
+    CollectionAccess.checkStoredOwner(
+        Optional.empty(), Memories.COLLECTION, record, AccessOperation.READ);
   }
 
   private static RuntimeException catchRefusal(Runnable action) {

@@ -31,7 +31,10 @@ class ReadCacheTest {
 
     @Override
     public void accessed(
-        Caller caller, CollectionDescriptor<?> collection, String operation, Set<String> owners) {}
+        Caller caller,
+        CollectionDescriptor<?> collection,
+        AccessOperation operation,
+        Set<String> owners) {}
 
     @Override
     public boolean readIfUnchanged(Caller caller, Copy copy) {

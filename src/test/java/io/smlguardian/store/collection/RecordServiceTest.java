@@ -85,7 +85,7 @@ class RecordServiceTest {
           public void accessed(
               Caller caller,
               CollectionDescriptor<?> collection,
-              String operation,
+              AccessOperation operation,
               Set<String> owners) {
             audited.add(caller.subject() + " " + operation + " " + collection + " " + owners);
           }
