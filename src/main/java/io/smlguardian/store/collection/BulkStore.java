@@ -35,9 +35,12 @@ public interface BulkStore {
   /**
    * How many bulk writers may work at once, each in a transaction of its own, while other
    * transactions are open: 1 on a store whose one connection serves every transaction (SQLite),
-   * where a second writer would only wait for that connection, holding a thread meanwhile.
+   * where a second writer would only wait for that connection, holding a thread meanwhile; no limit
+   * elsewhere.
    */
-  int concurrentWriters();
+  default int concurrentWriters() {
+    return Integer.MAX_VALUE;
+  }
 
   /**
    * Opens a read of whole collections for a backup: every record in its stored form (sealed fields

@@ -1,5 +1,7 @@
 package io.smlguardian.store.collection;
 
+import jakarta.json.bind.annotation.JsonbNillable;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import java.util.Optional;
 
 /**
@@ -32,9 +34,12 @@ public interface StoreInfo {
 
   /**
    * Whether the store's data lives only as long as the server (H2 in memory), so that a reset loses
-   * nothing that a restart would keep: only such a store may be reset (see {@link StoreReset}).
+   * nothing that a restart would keep: only such a store may be reset (see {@link StoreReset}). No
+   * store of a database that outlives the server is.
    */
-  boolean resettable();
+  default boolean resettable() {
+    return false;
+  }
 
   /**
    * Where the store's database is, for operators.
@@ -54,6 +59,17 @@ public interface StoreInfo {
    * @param destroyed connections closed since the start, or null where not published
    * @param source the MBean read
    */
+  @JsonbNillable // the status shows a figure the pool does not publish as null
+  @JsonbPropertyOrder({
+    "name",
+    "size",
+    "inUse",
+    "idle",
+    "source",
+    "maxSize",
+    "created",
+    "destroyed"
+  })
   record ConnectionPoolFigures(
       String name,
       Long maxSize,

@@ -341,16 +341,6 @@ public abstract class JpaRecordStore implements BackendStore, LedgerStore {
     return true;
   }
 
-  @Override
-  public int concurrentWriters() {
-    return Integer.MAX_VALUE;
-  }
-
-  @Override
-  public boolean resettable() {
-    return false;
-  }
-
   /** {@code SELECT 1} on a connection of its own, outside any transaction. */
   @Override
   public void ping() {

@@ -340,16 +340,6 @@ public class MongoRecordStore implements BackendStore, LedgerStore, AutoCloseabl
   @Override
   public void lockCollection(CollectionDescriptor<?> collection, boolean exclusive) {}
 
-  @Override
-  public int concurrentWriters() {
-    return Integer.MAX_VALUE;
-  }
-
-  @Override
-  public boolean resettable() {
-    return false;
-  }
-
   /** From the connection string alone (without credentials' secrets: redact the URL to show it). */
   @Override
   public StoreConnection connection() {

@@ -1,5 +1,6 @@
 package io.smlguardian.store.ops;
 
+import io.smlguardian.store.collection.StoreInfo;
 import jakarta.json.bind.annotation.JsonbNillable;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 
@@ -23,4 +24,4 @@ public record ConnectionStatus(
     boolean reachable,
     long latencyMs,
     String error,
-    PoolStatus pool) {}
+    StoreInfo.ConnectionPoolFigures pool) {}

@@ -88,7 +88,7 @@ public class StoreStatusService {
       error = e.getMessage();
     }
     long latencyMs = (System.nanoTime() - start) / 1_000_000;
-    PoolStatus pool = info.connectionPool().map(StoreStatusService::poolStatus).orElse(null);
+    StoreInfo.ConnectionPoolFigures pool = info.connectionPool().orElse(null);
     StoreInfo.StoreConnection where = new StoreInfo.StoreConnection(null, null, null);
     if (error == null) {
       try {
@@ -105,17 +105,5 @@ public class StoreStatusService {
         latencyMs,
         error,
         pool);
-  }
-
-  private static PoolStatus poolStatus(StoreInfo.ConnectionPoolFigures pool) {
-    return new PoolStatus(
-        pool.name(),
-        pool.maxSize(),
-        pool.size(),
-        pool.inUse(),
-        pool.idle(),
-        pool.created(),
-        pool.destroyed(),
-        pool.source());
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.smlguardian.store.collection.RecordCache;
 import io.smlguardian.store.collection.StorageSize;
+import io.smlguardian.store.collection.StoreInfo;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,8 +22,9 @@ class StatusJsonTest {
   private static final Instant T1 = Instant.parse("2026-11-26T06:15:00.123Z");
   private static final Instant T2 = Instant.parse("2026-11-26T06:15:07Z");
 
-  private static final PoolStatus POOL =
-      new PoolStatus("jdbc/guardian", 50L, 3, 1, 2, null, 7L, "WebSphere:type=ConnectionPoolStats");
+  private static final StoreInfo.ConnectionPoolFigures POOL =
+      new StoreInfo.ConnectionPoolFigures(
+          "jdbc/guardian", 50L, 3, 1, 2, null, 7L, "WebSphere:type=ConnectionPoolStats");
   private static final String POOL_JSON =
       "{\"name\":\"jdbc/guardian\",\"size\":3,\"inUse\":1,\"idle\":2,"
           + "\"source\":\"WebSphere:type=ConnectionPoolStats\",\"maxSize\":50,\"created\":null,"
