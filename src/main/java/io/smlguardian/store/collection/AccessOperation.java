@@ -22,6 +22,12 @@ public enum AccessOperation {
   INGEST("ingest"),
   /** The ingest's receipt of one flush of its journal. */
   INGEST_FLUSH("ingest-flush"),
+  /** An ingested record the store refused for good, set aside by the flusher. */
+  INGEST_DEAD_LETTER("ingest-dead-letter"),
+  /** An operator's return of a set-aside record to the journal. */
+  INGEST_DEAD_LETTER_RETRY("ingest-dead-letter-retry"),
+  /** An operator's discard of a set-aside record. */
+  INGEST_DEAD_LETTER_DISCARD("ingest-dead-letter-discard"),
   /** An auditor's verification of the trail. */
   VERIFY("verify"),
   /** An auditor's seal of the trail on request. */

@@ -47,6 +47,15 @@ public final class DatabaseFailures {
 
   private static final int SQLITE_BUSY = 5;
 
+  /**
+   * SQLite's primary result codes for a row refused for what it holds: too big, constraint, type.
+   */
+  private static final Set<Integer> SQLITE_ROW_REFUSALS = Set.of(18, 19, 20);
+
+  /** MongoDB's refusals of a document it was given (a duplicate id is the store's own concern). */
+  private static final Set<String> MONGO_WRITE_REFUSALS =
+      Set.of("com.mongodb.MongoWriteException", "com.mongodb.MongoBulkWriteException");
+
   /** How deep into a chain of causes to look (a chain may loop). */
   private static final int MAX_CAUSES = 64;
 
@@ -84,6 +93,54 @@ public final class DatabaseFailures {
       }
     }
     return false;
+  }
+
+  /**
+   * Whether the database refused the data it was given, for good: a data exception or an integrity
+   * constraint (SQLState classes 22 and 23), SQLite's constraint, size and type refusals, MongoDB's
+   * write refusals. Writing the same rows again fails the same way, whereas a transient failure
+   * (see {@link #isTransient}) or anything else (the disk full, rights revoked, a bug) says nothing
+   * against the rows themselves.
+   */
+  public static boolean isRowRefusal(Throwable failure) {
+    if (isTransient(failure)) {
+      return false;
+    }
+    int depth = 0;
+    for (Throwable t = failure; t != null && depth++ < MAX_CAUSES; t = next(t)) {
+      if (t instanceof SQLException sql) {
+        String state = sql.getSQLState();
+        if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
+          return true;
+        }
+        if (isKind(sql, Set.of(SQLITE_EXCEPTION))
+            && SQLITE_ROW_REFUSALS.contains(sql.getErrorCode() & 0xff)) {
+          return true;
+        }
+      }
+      if (isKind(t, MONGO_WRITE_REFUSALS)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The database's own words for a failure: the message of the innermost SQL or MongoDB exception
+   * of its causes (where a driver says which constraint or value), else the failure's; at most
+   * 1,000 characters.
+   */
+  public static String reason(Throwable failure) {
+    String reason = failure.getMessage();
+    int depth = 0;
+    for (Throwable t = failure; t != null && depth++ < MAX_CAUSES; t = next(t)) {
+      if ((t instanceof SQLException || t.getClass().getName().startsWith("com.mongodb."))
+          && t.getMessage() != null) {
+        reason = t.getMessage();
+      }
+    }
+    reason = String.valueOf(reason);
+    return reason.length() <= 1000 ? reason : reason.substring(0, 1000) + "…";
   }
 
   /**

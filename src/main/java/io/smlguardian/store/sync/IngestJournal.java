@@ -475,6 +475,11 @@ public final class IngestJournal implements AutoCloseable {
 
   /** The file system's own record of new and renamed files, forced too (where it can be). */
   private void forceDirectory() {
+    forceDirectory(directory);
+  }
+
+  /** Makes the directory's entries (a file created, renamed or deleted) durable. */
+  static void forceDirectory(Path directory) {
     try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
       dir.force(true);
     } catch (IOException e) {
@@ -496,7 +501,7 @@ public final class IngestJournal implements AutoCloseable {
   }
 
   static byte[] frame(JournalEntry entry) {
-    byte[] payload = toJson(entry).getBytes(StandardCharsets.UTF_8);
+    byte[] payload = toJson(entry).toString().getBytes(StandardCharsets.UTF_8);
     if (payload.length > MAX_ENTRY_BYTES) {
       throw new IllegalArgumentException("an ingest journal entry over 16 MiB");
     }
@@ -514,7 +519,7 @@ public final class IngestJournal implements AutoCloseable {
    * form, a JSON-P object already ({@link StoredForm}), and {@link #fromJson} reads it back; it is
    * on the ingest's hot path, where one builder per entry is all it costs.
    */
-  private static String toJson(JournalEntry entry) {
+  static JsonObject toJson(JournalEntry entry) {
     var json =
         Jsonp.PROVIDER
             .createObjectBuilder()
@@ -532,7 +537,7 @@ public final class IngestJournal implements AutoCloseable {
       addIfPresent(json, "principal", origin.principal());
       addIfPresent(json, "address", origin.address());
     }
-    return json.build().toString();
+    return json.build();
   }
 
   private static void addIfPresent(jakarta.json.JsonObjectBuilder json, String name, String value) {
@@ -542,10 +547,13 @@ public final class IngestJournal implements AutoCloseable {
   }
 
   private static JournalEntry fromJson(String text) {
-    JsonObject json;
     try (var reader = Jsonp.PROVIDER.createReader(new StringReader(text))) {
-      json = reader.readObject();
+      return fromJson(reader.readObject());
     }
+  }
+
+  /** The entry {@link #toJson} wrote. */
+  static JournalEntry fromJson(JsonObject json) {
     JsonValue owner = json.get("owner");
     JournalEntry.Origin origin =
         json.containsKey("request")

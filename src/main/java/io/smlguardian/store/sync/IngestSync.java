@@ -3,6 +3,7 @@ package io.smlguardian.store.sync;
 import io.smlguardian.store.accesslog.AuditTrail;
 import io.smlguardian.store.collection.AccessOperation;
 import io.smlguardian.store.collection.ViewJson;
+import io.smlguardian.store.resilience.DatabaseFailures;
 import io.smlguardian.store.security.ReservedIdentities;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
@@ -21,7 +22,10 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +33,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 
 /**
  * The journal of this instance and its flusher. Records are appended (and forced) by {@link
@@ -42,6 +47,12 @@ import java.util.logging.Logger;
  * written first: until that has succeeded the service is not ready (see {@code
  * IngestReadinessCheck}). One flush runs at a time; a manual sync ({@link #syncNow}) waits for the
  * running one and then flushes everything acknowledged before it was asked.
+ *
+ * <p>A record the store refuses for good (a constraint, a value it cannot hold: see {@link
+ * DatabaseFailures#isRowRefusal}) would otherwise fail its batch at every flush and hold up all
+ * that comes after it. When a batch is so refused, its entries are written one by one instead, and
+ * each one refused alone is set aside as a {@link DeadLetters dead letter} before the checkpoint
+ * moves past it: the rest land, and the refused record waits, durable, for an operator.
  */
 @ApplicationScoped
 public class IngestSync {
@@ -57,6 +68,7 @@ public class IngestSync {
   @Inject AuditTrail audit;
 
   private IngestJournal journal;
+  private DeadLetters deadLetters;
   private volatile ScheduledFuture<?> schedule;
   private final ReentrantLock flushing = new ReentrantLock();
   private final AtomicBoolean batchFlushQueued = new AtomicBoolean();
@@ -76,13 +88,65 @@ public class IngestSync {
    * @param records the journal's records it went through
    * @param inserted those new to the store
    * @param erased those left out because their owner was erased after they were journaled
+   * @param deadLettered those the store refused for good, set aside (see {@link DeadLetters})
    */
-  public record Flush(long records, long inserted, long erased, long millis) {}
+  public record Flush(long records, long inserted, long erased, long deadLettered, long millis) {
+
+    static final Flush NONE = new Flush(0, 0, 0, 0, 0);
+
+    Flush plus(Flush other) {
+      return new Flush(
+          records + other.records,
+          inserted + other.inserted,
+          erased + other.erased,
+          deadLettered + other.deadLettered,
+          millis);
+    }
+
+    /** Of the records, those the store held already (an earlier flush stored them). */
+    public long alreadyStored() {
+      return records - inserted - erased - deadLettered;
+    }
+  }
 
   /** A flush's receipt in the audit ledger. */
-  @JsonbPropertyOrder({"records", "inserted", "alreadyStored", "erased", "millis"})
+  @JsonbPropertyOrder({"records", "inserted", "alreadyStored", "erased", "deadLettered", "millis"})
   public record FlushReceipt(
-      long records, long inserted, long alreadyStored, long erased, long millis) {}
+      long records,
+      long inserted,
+      long alreadyStored,
+      long erased,
+      long deadLettered,
+      long millis) {}
+
+  /**
+   * A record set aside, as operators see it: what it is and why the store refused it, without its
+   * fields.
+   *
+   * @param journaledAt when it was acknowledged
+   * @param refusedAt when the flusher set it aside
+   */
+  @JsonbNillable
+  @JsonbPropertyOrder({"id", "collection", "owner", "journaledAt", "refusedAt", "reason"})
+  public record DeadLetterView(
+      UUID id,
+      String collection,
+      String owner,
+      Instant journaledAt,
+      Instant refusedAt,
+      String reason) {
+
+    static DeadLetterView of(DeadLetters.DeadLetter letter) {
+      JournalEntry entry = letter.entry();
+      return new DeadLetterView(
+          entry.id(),
+          entry.collection(),
+          entry.owner(),
+          entry.time(),
+          letter.refusedAt(),
+          letter.reason());
+    }
+  }
 
   /** The sync status: the seed's fields, and the journal's. */
   @JsonbNillable // what is not known yet (no sync so far, no error) is written as null
@@ -94,6 +158,7 @@ public class IngestSync {
     "syncLatencyMillis",
     "replayed",
     "lastError",
+    "deadLetters",
     "journal"
   })
   public record Status(
@@ -104,6 +169,7 @@ public class IngestSync {
       @JsonbProperty("syncLatency") @JsonbNillable Long syncLatencyMillis,
       boolean replayed,
       String lastError,
+      long deadLetters,
       IngestJournal.Stats journal) {}
 
   /**
@@ -114,6 +180,7 @@ public class IngestSync {
     try {
       journal =
           IngestJournal.open(config.journalDirectory(), SEGMENT_BYTES, config.journalMaxBytes());
+      deadLetters = DeadLetters.in(config.journalDirectory());
     } catch (IOException e) {
       throw new UncheckedIOException(
           "The ingest journal in JOURNAL_DIR cannot be opened: " + e.getMessage(), e);
@@ -237,9 +304,7 @@ public class IngestSync {
     try {
       long start = System.nanoTime();
       long upTo = journal.stats().lastDurable();
-      long records = 0;
-      long inserted = 0;
-      long erased = 0;
+      Flush done = Flush.NONE;
       try {
         while (true) {
           List<JournalEntry> batch = journal.unflushed(config.batchSize());
@@ -247,19 +312,17 @@ public class IngestSync {
           if (batch.isEmpty()) {
             break;
           }
-          IngestWriter.Written written = writer.write(batch);
+          done = done.plus(writeOrSetAside(batch));
           journal.flushed(batch.get(batch.size() - 1).sequence());
-          records += batch.size();
-          inserted += written.inserted();
-          erased += written.erased();
         }
+        discardErasedDeadLetters();
       } catch (IOException e) {
         lastError = "the journal's checkpoint could not be written: " + e.getMessage();
         throw new UncheckedIOException(lastError, e);
       } catch (RuntimeException e) {
         lastError = String.valueOf(e.getMessage());
-        if (records > 0) {
-          audited(principal, false, records, inserted, erased, start);
+        if (done.records() > 0) {
+          audited(principal, false, done, start);
         }
         throw e;
       }
@@ -268,25 +331,140 @@ public class IngestSync {
       lastSyncMillis = millis;
       lastError = null;
       replayed = true;
-      if (records > 0) {
-        audited(principal, true, records, inserted, erased, start);
+      if (done.records() > 0) {
+        audited(principal, true, done, start);
       }
-      return new Flush(records, inserted, erased, millis);
+      return new Flush(done.records(), done.inserted(), done.erased(), done.deadLettered(), millis);
     } finally {
       flushing.unlock();
     }
   }
 
+  /**
+   * Writes the batch in one transaction; if the store refuses rows of it for good, writes its
+   * entries one at a time instead, setting aside each one refused alone. Any other failure leaves
+   * the batch in the journal for a later flush.
+   */
+  private Flush writeOrSetAside(List<JournalEntry> batch) throws IOException {
+    try {
+      IngestWriter.Written written = writer.write(batch);
+      return new Flush(batch.size(), written.inserted(), written.erased(), 0, 0);
+    } catch (RuntimeException e) {
+      if (!DatabaseFailures.isRowRefusal(e)) {
+        throw e;
+      }
+      if (batch.size() > 1) {
+        Flush alone = Flush.NONE;
+        for (JournalEntry entry : batch) {
+          alone = alone.plus(writeOrSetAside(List.of(entry)));
+        }
+        return alone;
+      }
+      setAside(batch.get(0), e);
+      return new Flush(1, 0, 0, 1, 0);
+    }
+  }
+
+  /**
+   * Keeps the refused entry as a dead letter, durably, and records its ingest (an access like any
+   * other, whose entry would have gone in with the record) and its refusal in the audit ledger.
+   */
+  private void setAside(JournalEntry entry, RuntimeException refusal) throws IOException {
+    String reason = DatabaseFailures.reason(refusal);
+    deadLetters.keep(entry, reason, Instant.now().truncatedTo(ChronoUnit.MILLIS));
+    LOG.severe(
+        () ->
+            "The store refused the ingested "
+                + entry.collection()
+                + " record "
+                + entry.id()
+                + " for good; set aside as a dead letter: "
+                + reason);
+    writer.recordIngests(List.of(entry));
+    operationAudited(
+        ReservedIdentities.SCHEDULER, AccessOperation.INGEST_DEAD_LETTER, entry, reason);
+  }
+
+  /**
+   * Discards the dead letters of users erased after they were journaled, as a flush leaves out
+   * their journaled records: an erasure made on any instance reaches this one's dead letters by its
+   * next flush.
+   */
+  private void discardErasedDeadLetters() throws IOException {
+    if (deadLetters.count() == 0) {
+      return;
+    }
+    List<DeadLetters.DeadLetter> letters = deadLetters.all();
+    Set<String> owners =
+        letters.stream()
+            .map(l -> l.entry().owner())
+            .filter(Objects::nonNull)
+            .collect(Collectors.toSet());
+    Map<String, Instant> erased = owners.isEmpty() ? Map.of() : writer.latestErasures(owners);
+    for (DeadLetters.DeadLetter letter : letters) {
+      JournalEntry entry = letter.entry();
+      Instant erasure = entry.owner() == null ? null : erased.get(entry.owner());
+      if (erasure != null && !erasure.isBefore(entry.time())) {
+        deadLetters.remove(entry.id());
+      }
+    }
+  }
+
+  /** The records set aside, oldest first. */
+  public List<DeadLetterView> deadLetters() {
+    return deadLetters.all().stream().map(DeadLetterView::of).toList();
+  }
+
+  /**
+   * Puts a dead letter back into the journal, as it was acknowledged (same id, same ingest), for
+   * the next flush to write; answers false when there is no such dead letter. Once it is journaled,
+   * the dead letter is removed: a crash in between leaves it in both places, and the record is
+   * still stored once.
+   */
+  public boolean retryDeadLetter(UUID id, String principal) {
+    Optional<DeadLetters.DeadLetter> found = deadLetters.find(id);
+    if (found.isEmpty()) {
+      return false;
+    }
+    JournalEntry entry = found.get().entry();
+    append(
+        List.of(
+            new JournalEntry.Draft(
+                entry.collection(), entry.id(), entry.owner(), entry.record(), entry.origin())));
+    removeDeadLetter(id);
+    operationAudited(principal, AccessOperation.INGEST_DEAD_LETTER_RETRY, entry, null);
+    return true;
+  }
+
+  /** Discards a dead letter for good; answers false when there is no such dead letter. */
+  public boolean discardDeadLetter(UUID id, String principal) {
+    Optional<DeadLetters.DeadLetter> found = deadLetters.find(id);
+    if (found.isEmpty() || !removeDeadLetter(id)) {
+      return false;
+    }
+    operationAudited(
+        principal, AccessOperation.INGEST_DEAD_LETTER_DISCARD, found.get().entry(), null);
+    return true;
+  }
+
+  private boolean removeDeadLetter(UUID id) {
+    try {
+      return deadLetters.remove(id);
+    } catch (IOException e) {
+      throw new UncheckedIOException("The dead letter " + id + " cannot be removed", e);
+    }
+  }
+
   /** The flush's receipt in the audit ledger, as the store's own operation. */
-  private void audited(
-      String principal, boolean completed, long records, long inserted, long erased, long start) {
+  private void audited(String principal, boolean completed, Flush done, long start) {
     String receipt =
         ViewJson.toJson(
             new FlushReceipt(
-                records,
-                inserted,
-                records - inserted - erased,
-                erased,
+                done.records(),
+                done.inserted(),
+                done.alreadyStored(),
+                done.erased(),
+                done.deadLettered(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
     try {
       audit.operationRun(
@@ -294,6 +472,22 @@ public class IngestSync {
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "The ingest flush's audit entry could not be written", e);
     }
+  }
+
+  /** What was done to one dead letter, in the audit ledger, as the store's own operation. */
+  @JsonbNillable
+  @JsonbPropertyOrder({"id", "collection", "owner", "reason"})
+  public record DeadLetterReceipt(UUID id, String collection, String owner, String reason) {}
+
+  private void operationAudited(
+      String principal, AccessOperation operation, JournalEntry entry, String reason) {
+    audit.operationRun(
+        "ingest",
+        principal,
+        operation.wireName(),
+        true,
+        ViewJson.toJson(
+            new DeadLetterReceipt(entry.id(), entry.collection(), entry.owner(), reason)));
   }
 
   /** The record of this id if it is acknowledged and not yet flushed (see PendingRecords). */
@@ -316,6 +510,7 @@ public class IngestSync {
         lastSyncMillis,
         replayed,
         lastError,
+        deadLetters.count(),
         stats);
   }
 

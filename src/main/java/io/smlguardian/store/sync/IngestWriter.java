@@ -78,6 +78,19 @@ public class IngestWriter {
     return new Written(inserted, left);
   }
 
+  /**
+   * The audit entries of the ingests that brought these records, alone: for records the store
+   * refused for good (see {@link DeadLetters}), whose ingest was an access all the same.
+   */
+  public void recordIngests(List<JournalEntry> entries) {
+    audit.recordDeferred(ingestAccesses(entries));
+  }
+
+  /** When each of these users was last erased, for those erased at all. */
+  public Map<String, Instant> latestErasures(Set<String> owners) {
+    return erasures.latestOf(owners);
+  }
+
   private <E extends StoredRecord> long write(
       CollectionDescriptor<E> collection, List<JournalEntry> entries) {
     List<E> records = new ArrayList<>(entries.size());

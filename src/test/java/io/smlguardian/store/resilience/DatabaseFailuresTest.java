@@ -83,6 +83,39 @@ class DatabaseFailuresTest {
   }
 
   @Test
+  void aRowTheDatabaseRefusesForWhatItHoldsIsARowRefusalAndNothingElseIs() {
+    Exception check =
+        persistence(new SQLException("ERROR: new row violates check constraint \"c\"", "23514"));
+    Exception tooLong = persistence(new SQLException("value too long for type", "22001"));
+    Exception sqliteConstraint =
+        persistence(
+            new SQLiteException("CHECK constraint failed", SQLiteErrorCode.SQLITE_CONSTRAINT));
+    for (Exception refused : new Exception[] {check, tooLong, sqliteConstraint}) {
+      assertThat(DatabaseFailures.isRowRefusal(refused)).as(refused.toString()).isTrue();
+    }
+    Exception lost = persistence(new SQLException("connection lost", "08006"));
+    Exception busy =
+        persistence(new SQLiteException("database is locked", SQLiteErrorCode.SQLITE_BUSY));
+    Exception diskFull = persistence(new SQLException("could not extend file", "53100"));
+    Exception rights = persistence(new SQLException("permission denied", "42501"));
+    Exception bug = new IllegalStateException("a bug");
+    for (Exception other : new Exception[] {lost, busy, diskFull, rights, bug}) {
+      assertThat(DatabaseFailures.isRowRefusal(other)).as(other.toString()).isFalse();
+    }
+  }
+
+  @Test
+  void theReasonIsTheDatabasesOwnMessage() {
+    Exception check =
+        persistence(new SQLException("ERROR: new row violates check constraint \"c\"", "23514"));
+    assertThat(DatabaseFailures.reason(check))
+        .isEqualTo("ERROR: new row violates check constraint \"c\"");
+    assertThat(DatabaseFailures.reason(new IllegalStateException("x".repeat(2000))))
+        .hasSize(1001)
+        .endsWith("…");
+  }
+
+  @Test
   void aChainOfCausesThatLoopsEnds() {
     SQLException first = new SQLException("first", "42000");
     SQLException second = new SQLException("second", "42000", first);

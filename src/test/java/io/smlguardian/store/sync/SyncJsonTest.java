@@ -22,12 +22,12 @@ class SyncJsonTest {
   @Test
   void beforeTheFirstSyncItsTimesLatencyAndErrorAreNull() {
     IngestSync.Status status =
-        new IngestSync.Status(false, 3, null, null, null, true, null, JOURNAL);
+        new IngestSync.Status(false, 3, null, null, null, true, null, 0, JOURNAL);
     assertThat(toJson(status))
         .isEqualTo(
             "{\"isSynced\":false,\"pendingWrites\":3,\"lastSyncTime\":null,"
                 + "\"nextSyncTime\":null,\"syncLatency\":null,\"replayed\":true,"
-                + "\"lastError\":null,"
+                + "\"lastError\":null,\"deadLetters\":0,"
                 + JOURNAL_JSON);
   }
 
@@ -42,14 +42,16 @@ class SyncJsonTest {
             42L,
             false,
             "store down",
+            1,
             JOURNAL);
-    assertThat(toJson(new SyncResource.SyncRun(10, 7, 2, 1, 35, status)))
+    assertThat(toJson(new SyncResource.SyncRun(10, 6, 2, 1, 1, 35, status)))
         .isEqualTo(
-            "{\"flushed\":10,\"inserted\":7,\"alreadyStored\":2,\"erased\":1,\"millis\":35,"
+            "{\"flushed\":10,\"inserted\":6,\"alreadyStored\":2,\"erased\":1,"
+                + "\"deadLettered\":1,\"millis\":35,"
                 + "\"status\":{\"isSynced\":true,\"pendingWrites\":0,"
                 + "\"lastSyncTime\":\"2026-11-26T06:15:00.123Z\","
                 + "\"nextSyncTime\":\"2026-11-26T06:15:05Z\",\"syncLatency\":42,"
-                + "\"replayed\":false,\"lastError\":\"store down\","
+                + "\"replayed\":false,\"lastError\":\"store down\",\"deadLetters\":1,"
                 + JOURNAL_JSON
                 + "}");
   }
@@ -68,8 +70,28 @@ class SyncJsonTest {
   void aFlushReceipt() {
     assertThat(
             io.smlguardian.store.collection.ViewJson.toJson(
-                new IngestSync.FlushReceipt(10, 7, 2, 1, 35)))
+                new IngestSync.FlushReceipt(10, 6, 2, 1, 1, 35)))
         .isEqualTo(
-            "{\"records\":10,\"inserted\":7,\"alreadyStored\":2,\"erased\":1,\"millis\":35}");
+            "{\"records\":10,\"inserted\":6,\"alreadyStored\":2,\"erased\":1,"
+                + "\"deadLettered\":1,\"millis\":35}");
+  }
+
+  @Test
+  void aDeadLetterShowsWhatTheRecordIsAndWhyItWasRefusedButNotItsFields() {
+    UUID id = UUID.fromString("00000000-0000-4000-8000-000000000003");
+    assertThat(
+            toJson(
+                new IngestSync.DeadLetterView(
+                    id,
+                    "interactions",
+                    "u1",
+                    Instant.parse("2026-11-26T06:15:00Z"),
+                    Instant.parse("2026-11-26T06:15:01.5Z"),
+                    "ERROR: new row violates check constraint")))
+        .isEqualTo(
+            "{\"id\":\"00000000-0000-4000-8000-000000000003\",\"collection\":\"interactions\","
+                + "\"owner\":\"u1\",\"journaledAt\":\"2026-11-26T06:15:00Z\","
+                + "\"refusedAt\":\"2026-11-26T06:15:01.500Z\","
+                + "\"reason\":\"ERROR: new row violates check constraint\"}");
   }
 }
