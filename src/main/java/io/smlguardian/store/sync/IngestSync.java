@@ -400,7 +400,14 @@ public class IngestSync {
             .map(l -> l.entry().owner())
             .filter(Objects::nonNull)
             .collect(Collectors.toSet());
-    Map<String, Instant> erased = owners.isEmpty() ? Map.of() : writer.latestErasures(owners);
+    Map<String, Instant> erased;
+    try {
+      erased = owners.isEmpty() ? Map.of() : writer.latestErasures(owners);
+    } catch (RuntimeException e) {
+      // The records of this flush are stored; the next flush looks again.
+      LOG.log(Level.FINE, "The erasures of the dead letters' owners could not be read", e);
+      return;
+    }
     for (DeadLetters.DeadLetter letter : letters) {
       JournalEntry entry = letter.entry();
       Instant erasure = entry.owner() == null ? null : erased.get(entry.owner());
@@ -422,29 +429,41 @@ public class IngestSync {
    * still stored once.
    */
   public boolean retryDeadLetter(UUID id, String principal) {
-    Optional<DeadLetters.DeadLetter> found = deadLetters.find(id);
-    if (found.isEmpty()) {
-      return false;
+    // No flush in between: one could set the journaled entry aside again, and the removal below
+    // would then take that new dead letter with it.
+    flushing.lock();
+    try {
+      Optional<DeadLetters.DeadLetter> found = deadLetters.find(id);
+      if (found.isEmpty()) {
+        return false;
+      }
+      JournalEntry entry = found.get().entry();
+      append(
+          List.of(
+              new JournalEntry.Draft(
+                  entry.collection(), entry.id(), entry.owner(), entry.record(), entry.origin())));
+      removeDeadLetter(id);
+      operationAudited(principal, AccessOperation.INGEST_DEAD_LETTER_RETRY, entry, null);
+      return true;
+    } finally {
+      flushing.unlock();
     }
-    JournalEntry entry = found.get().entry();
-    append(
-        List.of(
-            new JournalEntry.Draft(
-                entry.collection(), entry.id(), entry.owner(), entry.record(), entry.origin())));
-    removeDeadLetter(id);
-    operationAudited(principal, AccessOperation.INGEST_DEAD_LETTER_RETRY, entry, null);
-    return true;
   }
 
   /** Discards a dead letter for good; answers false when there is no such dead letter. */
   public boolean discardDeadLetter(UUID id, String principal) {
-    Optional<DeadLetters.DeadLetter> found = deadLetters.find(id);
-    if (found.isEmpty() || !removeDeadLetter(id)) {
-      return false;
+    flushing.lock();
+    try {
+      Optional<DeadLetters.DeadLetter> found = deadLetters.find(id);
+      if (found.isEmpty() || !removeDeadLetter(id)) {
+        return false;
+      }
+      operationAudited(
+          principal, AccessOperation.INGEST_DEAD_LETTER_DISCARD, found.get().entry(), null);
+      return true;
+    } finally {
+      flushing.unlock();
     }
-    operationAudited(
-        principal, AccessOperation.INGEST_DEAD_LETTER_DISCARD, found.get().entry(), null);
-    return true;
   }
 
   private boolean removeDeadLetter(UUID id) {
