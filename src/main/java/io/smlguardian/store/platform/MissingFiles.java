@@ -1,0 +1,58 @@
+package io.smlguardian.store.platform;
+
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.annotation.WebFilter;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.MalformedURLException;
+
+/**
+ * A path that falls to the container's file server (the console's files) and names no file is
+ * answered 404 here, through the error page's problem+json, before the file server looks for it.
+ * Left to the file server, the miss is a {@code FileNotFoundException} thrown back through the
+ * filters, which Open Liberty records as an FFDC incident: a 404 is an expected outcome, never an
+ * incident.
+ */
+@WebFilter(
+    filterName = "missing-files",
+    urlPatterns = "/*",
+    dispatcherTypes = DispatcherType.REQUEST)
+public class MissingFiles extends HttpFilter {
+
+  @Override
+  protected void doFilter(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws IOException, ServletException {
+    if (!servedByAServlet(request) && !exists(request)) {
+      response.sendError(HttpServletResponse.SC_NOT_FOUND);
+      return;
+    }
+    chain.doFilter(request, response);
+  }
+
+  /**
+   * Whether one of the WAR's servlets takes the request (the REST application under {@code /api},
+   * the error page): everything else falls to the file server.
+   */
+  private static boolean servedByAServlet(HttpServletRequest request) {
+    String servletPath = request.getServletPath();
+    return servletPath.equals(RestApplication.PATH)
+        || servletPath.startsWith(RestApplication.PATH + "/")
+        || servletPath.equals(ProblemErrorPage.PATH);
+  }
+
+  /** Whether the WAR holds a file or folder at the request's path. */
+  private boolean exists(HttpServletRequest request) {
+    String path =
+        request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+    try {
+      return getServletContext().getResource(path) != null;
+    } catch (MalformedURLException e) {
+      return false; // no path of a file: nothing is served there
+    }
+  }
+}
