@@ -64,8 +64,8 @@ public interface RecordStore {
    * Makes the transactions that decide about one user take turns: until the caller's transaction
    * ends, another that asks for the same user's lock waits. A legal hold's placement and an erasure
    * both take it before they look at the user's holds, so neither can miss the other. Where
-   * transactions already run one at a time (SQLite: one connection) or do not exist (MongoDB), it
-   * does nothing.
+   * transactions already run one at a time (SQLite: one connection), it does nothing; on MongoDB
+   * (no transactions) it is a lock of the instance, held until the caller's JTA transaction ends.
    */
   void lockUser(String userId);
 

@@ -1,6 +1,7 @@
 package io.smlguardian.store.jpa;
 
 import io.smlguardian.store.collection.MeasuredStore;
+import io.smlguardian.store.collection.UserLocks;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
 import jakarta.persistence.EntityManager;

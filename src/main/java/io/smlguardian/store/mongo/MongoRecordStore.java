@@ -36,6 +36,7 @@ import io.smlguardian.store.collection.StorageSize;
 import io.smlguardian.store.collection.StoredRecord;
 import io.smlguardian.store.collection.TimeKey;
 import io.smlguardian.store.collection.TimeKeyRange;
+import io.smlguardian.store.collection.UserLocks;
 import io.smlguardian.store.collection.VersionConflictException;
 import io.smlguardian.store.collection.query.Filter;
 import io.smlguardian.store.collection.query.FilterOperator;
@@ -109,6 +110,9 @@ public class MongoRecordStore implements BackendStore, LedgerStore, AutoCloseabl
   private MongoDatabase database;
   private MongoClient ownedClient;
   private ConnectionString uri;
+
+  /** One set for the application: the bean is application-scoped (see {@link #lockUser}). */
+  private final UserLocks userLocks = new UserLocks();
 
   /** For the container's proxy. */
   protected MongoRecordStore() {}
@@ -332,9 +336,22 @@ public class MongoRecordStore implements BackendStore, LedgerStore, AutoCloseabl
     return documents(collection).deleteMany(where(collection, filters, range)).getDeletedCount();
   }
 
-  /** Nothing to lock: MongoDB has no transactions here, so there is nothing to take turns in. */
+  /**
+   * A lock of this JVM, held until the caller's JTA transaction completes (MongoDB has none to lock
+   * in): an erasure and a legal hold's placement on this instance take turns, so a hold is never
+   * placed while its user's erasure deletes, unseen by it. Instances that share a MongoDB database
+   * do not see each other's locks.
+   */
   @Override
-  public void lockUser(String userId) {}
+  public void lockUser(String userId) {
+    userLocks.lock(userId);
+  }
+
+  /** In the stripes' order, so that no two callers wait for each other in a cycle. */
+  @Override
+  public void lockUsers(Collection<String> userIds) {
+    userLocks.lockAll(userIds);
+  }
 
   /** Nothing to lock: MongoDB has no table locks. */
   @Override

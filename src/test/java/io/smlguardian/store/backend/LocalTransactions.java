@@ -15,9 +15,9 @@ import javax.naming.spi.InitialContextFactory;
 
 /**
  * The server's transaction synchronization registry, for the resource-local transactions of the
- * contract's JPA clients: the H2 store's user locks ({@code jpa/UserLocks}) look it up in JNDI and
- * release a lock when the transaction completes. {@link Naming} answers that one JNDI name while a
- * fixture has it installed as the initial context factory.
+ * contract's JPA clients: the H2 and MongoDB stores' user locks ({@code collection/UserLocks}) look
+ * it up in JNDI and release a lock when the transaction completes. {@link Naming} answers that one
+ * JNDI name while a fixture has it installed as the initial context factory.
  */
 final class LocalTransactions implements TransactionSynchronizationRegistry {
 

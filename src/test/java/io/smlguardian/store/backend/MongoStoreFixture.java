@@ -10,12 +10,15 @@ import io.smlguardian.store.testsupport.RegisteredCollections;
 import java.net.InetSocketAddress;
 import java.util.UUID;
 import java.util.function.Supplier;
+import javax.naming.Context;
 
 /**
  * The MongoDB store against an in-process server speaking MongoDB's wire protocol
  * (mongo-java-server), or against a real MongoDB when {@code MONGO_URI} is set: each test class
  * works in a database of its own, dropped at the end, so a real server's data is never touched.
- * MongoDB has no transactions here: a client's "transaction" just runs the work.
+ * MongoDB has no transactions here: a client's "transaction" runs the work, and only the store's
+ * user locks, which are the JVM's and end with the server's JTA transaction, see it (through the
+ * transaction registry {@link LocalTransactions} stands in for).
  */
 final class MongoStoreFixture implements StoreFixture {
 
@@ -23,6 +26,7 @@ final class MongoStoreFixture implements StoreFixture {
   private final MongoClient mongo;
   private final MongoDatabase database;
   private MongoRecordStore store;
+  private final String previousNaming;
 
   MongoStoreFixture() {
     String uri = System.getenv("MONGO_URI");
@@ -36,6 +40,10 @@ final class MongoStoreFixture implements StoreFixture {
     mongo = MongoClients.create(uri);
     database =
         mongo.getDatabase("guardian_contract_" + UUID.randomUUID().toString().substring(0, 8));
+    // The user locks find the transaction registry in JNDI, as in the server.
+    previousNaming =
+        System.setProperty(
+            Context.INITIAL_CONTEXT_FACTORY, LocalTransactions.Naming.class.getName());
   }
 
   @Override
@@ -53,7 +61,15 @@ final class MongoStoreFixture implements StoreFixture {
 
       @Override
       public <T> T inTransaction(Supplier<T> work) {
-        return work.get();
+        LocalTransactions.REGISTRY.begin();
+        boolean completed = false;
+        try {
+          T result = work.get();
+          completed = true;
+          return result;
+        } finally {
+          LocalTransactions.REGISTRY.end(completed);
+        }
       }
     };
   }
@@ -66,11 +82,16 @@ final class MongoStoreFixture implements StoreFixture {
 
   @Override
   public boolean someoneAwaitsAUserLock(Thread waiter) {
-    return false;
+    return waiter.getState() == Thread.State.WAITING;
   }
 
   @Override
   public void close() {
+    if (previousNaming == null) {
+      System.clearProperty(Context.INITIAL_CONTEXT_FACTORY);
+    } else {
+      System.setProperty(Context.INITIAL_CONTEXT_FACTORY, previousNaming);
+    }
     database.drop();
     mongo.close();
     if (server != null) {

@@ -1,4 +1,4 @@
-package io.smlguardian.store.jpa;
+package io.smlguardian.store.collection;
 
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
@@ -12,26 +12,27 @@ import javax.naming.InitialContext;
 import javax.naming.NamingException;
 
 /**
- * Per-user locks held until the caller's JTA transaction completes, for a database that only this
- * JVM uses (H2 in memory), where the database itself offers no lock on a key that has no row. Users
- * share a fixed number of stripes: two users may wait for each other, never one for itself (a
- * transaction that holds a stripe does not take it again). Each transaction takes one user's lock
- * at most, so no two wait for each other in a cycle.
+ * Per-user locks of this JVM, held until the caller's JTA transaction completes, for a store whose
+ * database offers no lock on a key that has no row: H2 in memory (a database of this JVM alone),
+ * and MongoDB without transactions (where they hold on this instance only). Users share a fixed
+ * number of stripes: two users may wait for each other, never one for itself (a transaction that
+ * holds a stripe does not take it again). A transaction that takes several takes them in the
+ * stripes' order ({@link #lockAll}), so no two wait for each other in a cycle.
  */
-final class UserLocks {
+public final class UserLocks {
 
   private static final int STRIPES = 64;
 
   private final Semaphore[] stripes = new Semaphore[STRIPES];
 
-  UserLocks() {
+  public UserLocks() {
     for (int i = 0; i < STRIPES; i++) {
       stripes[i] = new Semaphore(1);
     }
   }
 
   /** A stable 64-bit key of the user (the first bytes of a SHA-256), for PostgreSQL's locks. */
-  static long key(String userId) {
+  public static long key(String userId) {
     try {
       byte[] hash =
           MessageDigest.getInstance("SHA-256")
@@ -42,13 +43,24 @@ final class UserLocks {
     }
   }
 
+  /** The users' locks ({@link #lock}), in the order of their stripes. */
+  public void lockAll(java.util.Collection<String> userIds) {
+    userIds.stream()
+        .sorted(java.util.Comparator.comparingInt(UserLocks::stripe))
+        .forEachOrdered(this::lock);
+  }
+
+  private static int stripe(String userId) {
+    return Math.floorMod(userId.hashCode(), STRIPES);
+  }
+
   /** Waits for the user's stripe, and releases it when the caller's transaction completes. */
-  void lock(String userId) {
+  public void lock(String userId) {
     TransactionSynchronizationRegistry transaction = transaction();
     if (transaction.getTransactionStatus() != Status.STATUS_ACTIVE) {
       throw new IllegalStateException("a user's lock needs an active transaction");
     }
-    int index = Math.floorMod(userId.hashCode(), STRIPES);
+    int index = stripe(userId);
     String resource = "guardian-user-lock/" + index;
     if (transaction.getResource(resource) != null) {
       return; // this transaction holds it already
