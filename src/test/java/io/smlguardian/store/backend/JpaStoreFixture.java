@@ -7,6 +7,7 @@ import io.smlguardian.store.jpa.PostgresqlRecordStore;
 import io.smlguardian.store.jpa.SQLitePlatform;
 import io.smlguardian.store.jpa.SchemaMigration;
 import io.smlguardian.store.jpa.SqliteRecordStore;
+import io.smlguardian.store.testsupport.LocalTransactions;
 import io.smlguardian.store.testsupport.RegisteredCollections;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import jakarta.persistence.EntityManager;

@@ -6,6 +6,7 @@ import com.mongodb.client.MongoDatabase;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.smlguardian.store.mongo.MongoRecordStore;
+import io.smlguardian.store.testsupport.LocalTransactions;
 import io.smlguardian.store.testsupport.RegisteredCollections;
 import java.net.InetSocketAddress;
 import java.util.UUID;

@@ -25,6 +25,7 @@ import io.smlguardian.store.resilience.MaintenanceException;
 import io.smlguardian.store.security.Caller;
 import io.smlguardian.store.security.Role;
 import io.smlguardian.store.testsupport.GeneratedRecords;
+import io.smlguardian.store.testsupport.LocalTransactions;
 import io.smlguardian.store.testsupport.RegisteredCollections;
 import io.smlguardian.store.testsupport.ServerJsonb;
 import jakarta.enterprise.event.Event;
@@ -70,8 +71,14 @@ class ErasureServiceTest {
   private MongoRecordStore store;
   private ErasureService erasures;
 
+  private static String previousNaming;
+
   @BeforeAll
   static void startServer() {
+    // The store's user locks find the transaction registry in JNDI, as in the server.
+    previousNaming =
+        System.setProperty(
+            javax.naming.Context.INITIAL_CONTEXT_FACTORY, LocalTransactions.Naming.class.getName());
     server = new MongoServer(new MemoryBackend());
     InetSocketAddress address = server.bind();
     client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort());
@@ -81,6 +88,24 @@ class ErasureServiceTest {
   static void stopServer() {
     client.close();
     server.shutdownNow();
+    if (previousNaming == null) {
+      System.clearProperty(javax.naming.Context.INITIAL_CONTEXT_FACTORY);
+    } else {
+      System.setProperty(javax.naming.Context.INITIAL_CONTEXT_FACTORY, previousNaming);
+    }
+  }
+
+  /** An erasure in a transaction, as the server runs it: the erased user's lock needs one. */
+  private ErasureReceipt erase(Caller caller, String user) {
+    LocalTransactions.REGISTRY.begin();
+    boolean completed = false;
+    try {
+      ErasureReceipt receipt = erasures.erase(caller, user);
+      completed = true;
+      return receipt;
+    } finally {
+      LocalTransactions.REGISTRY.end(completed);
+    }
   }
 
   @BeforeEach
@@ -132,7 +157,7 @@ class ErasureServiceTest {
       insert(c, "kept");
     }
 
-    ErasureReceipt receipt = erasures.erase(officer, "gone");
+    ErasureReceipt receipt = erase(officer, "gone");
 
     for (CollectionDescriptor<?> c : registry.all()) {
       boolean audit = c.category() == DataCategory.AUDIT_LOG;
@@ -158,7 +183,7 @@ class ErasureServiceTest {
 
   @Test
   void recordsTheErasureInTheAuditTrailTheRecordOfErasuresAndAnEvent() {
-    ErasureReceipt receipt = erasures.erase(officer, "gone");
+    ErasureReceipt receipt = erase(officer, "gone");
 
     assertThat(receipt.userId()).isEqualTo("gone");
     assertThat(receipt.erasedBy()).isEqualTo("officer");
@@ -174,7 +199,7 @@ class ErasureServiceTest {
 
   @Test
   void aUserWithNothingStoredGetsAnEmptyReceipt() {
-    ErasureReceipt receipt = erasures.erase(officer, "nobody");
+    ErasureReceipt receipt = erase(officer, "nobody");
 
     assertThat(receipt.total()).isZero();
     assertThat(receipt.erased())
@@ -190,7 +215,7 @@ class ErasureServiceTest {
     store.insert(
         LegalHoldService.HOLDS, List.of(new LegalHold("held", "litigation 42", "counsel")));
 
-    assertThatThrownBy(() -> erasures.erase(officer, "held"))
+    assertThatThrownBy(() -> erase(officer, "held"))
         .isInstanceOf(LegalHoldException.class)
         .hasMessageContaining("litigation 42");
 
@@ -207,8 +232,7 @@ class ErasureServiceTest {
     maintenance.during(
         "a restore's switch",
         () -> {
-          assertThatThrownBy(() -> erasures.erase(officer, "gone"))
-              .isInstanceOf(MaintenanceException.class);
+          assertThatThrownBy(() -> erase(officer, "gone")).isInstanceOf(MaintenanceException.class);
           return null;
         });
 
@@ -218,10 +242,10 @@ class ErasureServiceTest {
 
   @Test
   void anInvalidUserIdIsRefusedBeforeAnything() {
-    assertThatThrownBy(() -> erasures.erase(officer, " "))
+    assertThatThrownBy(() -> erase(officer, " "))
         .isInstanceOf(InvalidRequestException.class)
         .hasMessageContaining("userId");
-    assertThatThrownBy(() -> erasures.erase(officer, "x".repeat(129)))
+    assertThatThrownBy(() -> erase(officer, "x".repeat(129)))
         .isInstanceOf(InvalidRequestException.class);
 
     assertNothingRecorded();

@@ -1,4 +1,4 @@
-package io.smlguardian.store.backend;
+package io.smlguardian.store.testsupport;
 
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
@@ -15,13 +15,14 @@ import javax.naming.spi.InitialContextFactory;
 
 /**
  * The server's transaction synchronization registry, for the resource-local transactions of the
- * contract's JPA clients: the H2 and MongoDB stores' user locks ({@code collection/UserLocks}) look
- * it up in JNDI and release a lock when the transaction completes. {@link Naming} answers that one
- * JNDI name while a fixture has it installed as the initial context factory.
+ * contract's JPA clients and of unit tests on the MongoDB store: the H2 and MongoDB stores' user
+ * locks ({@code collection/UserLocks}) look it up in JNDI and release a lock when the transaction
+ * completes. {@link Naming} answers that one JNDI name while a fixture has it installed as the
+ * initial context factory.
  */
-final class LocalTransactions implements TransactionSynchronizationRegistry {
+public final class LocalTransactions implements TransactionSynchronizationRegistry {
 
-  static final LocalTransactions REGISTRY = new LocalTransactions();
+  public static final LocalTransactions REGISTRY = new LocalTransactions();
 
   private static final String NAME = "java:comp/TransactionSynchronizationRegistry";
 
@@ -35,12 +36,12 @@ final class LocalTransactions implements TransactionSynchronizationRegistry {
     boolean rollbackOnly;
   }
 
-  void begin() {
+  public void begin() {
     transactions.get().push(new Transaction());
   }
 
   /** Ends this thread's transaction, telling its synchronizations how. */
-  void end(boolean committed) {
+  public void end(boolean committed) {
     Transaction transaction = transactions.get().poll();
     if (transaction != null) {
       int status = committed ? Status.STATUS_COMMITTED : Status.STATUS_ROLLEDBACK;
