@@ -12,8 +12,6 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.util.Set;
 import java.util.UUID;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * One write of an atomic request: an insert, an update or a delete on any collection.
@@ -39,12 +37,7 @@ public sealed interface AtomicOperation {
    * @param version the record's version after it, null for a delete
    * @param record the record's JSON text after it (see {@link RecordView#json}), null for a delete
    */
-  record Result(
-      String op,
-      String collection,
-      UUID id,
-      Long version,
-      @Schema(type = SchemaType.OBJECT) String record) {
+  record Result(String op, String collection, UUID id, Long version, String record) {
 
     static Result of(String op, String collection, RecordView view) {
       return new Result(op, collection, view.id(), view.version(), view.json());
