@@ -21,11 +21,11 @@ import java.util.Locale;
 /**
  * Why records are written as JSON by hand ({@link RecordJson}, the one writer of the API's views,
  * exports and backup lines): the same records written, in one run, by it and by what it replaced, a
- * JSON-P object built per record from the schema's field types and then written as text (as the
- * API's {@code RecordMapper.toJson} builds it). Both write to a writer that only counts characters,
- * so that only the writing is measured; in process, no server. Run with {@code mvn -o -q
- * -Pbenchmark-json test-compile exec:java@benchmark} ({@code -Dbenchmark.records=}, default 200,000
- * of each of two collections; {@code -Dbenchmark.rounds=}, default 5 after 3 warm-up).
+ * JSON-P object built per record from the schema's field types and then written as text (as the API
+ * built its views before). Both write to a writer that only counts characters, so that only the
+ * writing is measured; in process, no server. Run with {@code mvn -o -q -Pbenchmark-json
+ * test-compile exec:java@benchmark} ({@code -Dbenchmark.records=}, default 200,000 of each of two
+ * collections; {@code -Dbenchmark.rounds=}, default 5 after 3 warm-up).
  */
 public final class RecordJsonBenchmark {
 

@@ -7,8 +7,6 @@ import io.smlguardian.store.security.Role;
 import jakarta.annotation.security.PermitAll;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import jakarta.servlet.http.HttpServletRequest;
@@ -34,6 +32,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -107,10 +108,8 @@ public class CollectionResource {
     if (json.getValueType() == JsonValue.ValueType.ARRAY) {
       List<RecordView> stored =
           records.insertAll(caller(), collection, JsonBodies.objects(json.asJsonArray(), "record"));
-      JsonArrayBuilder items = Jsonp.PROVIDER.createArrayBuilder();
-      stored.forEach(v -> items.add(v.json()));
       return Response.status(Response.Status.CREATED)
-          .entity(Jsonp.PROVIDER.createObjectBuilder().add("items", items).build())
+          .entity(new JsonText().array("items", texts(stored)).toString())
           .build();
     }
     RecordView stored =
@@ -125,15 +124,20 @@ public class CollectionResource {
   @Path("{collection}")
   @AllowedRoles({Role.USER, Role.SERVICE, Role.AUDITOR})
   @Operation(summary = "Find records: filter, order, page, project", description = QUERY_GRAMMAR)
-  @APIResponse(responseCode = "200", description = "{items: [...], limit, offset}")
-  public JsonObject find(@PathParam("collection") String collection) {
+  @APIResponse(
+      responseCode = "200",
+      description = "{items: [...], limit, offset}",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(type = SchemaType.OBJECT)))
+  public String find(@PathParam("collection") String collection) {
     RecordPage page = records.find(caller(), collection, uri.getQueryParameters());
-    return Jsonp.PROVIDER
-        .createObjectBuilder()
-        .add("items", Jsonp.PROVIDER.createArrayBuilder(page.items()))
-        .add("limit", page.limit())
-        .add("offset", page.offset())
-        .build();
+    return new JsonText()
+        .array("items", page.items())
+        .number("limit", page.limit())
+        .number("offset", page.offset())
+        .toString();
   }
 
   @GET
@@ -194,6 +198,10 @@ public class CollectionResource {
       @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
     records.delete(caller(), collection, uuid(id), ETags.expectedVersion(ifMatch));
     return Response.noContent().build();
+  }
+
+  private static List<String> texts(List<RecordView> views) {
+    return views.stream().map(RecordView::json).toList();
   }
 
   /** The strong ETag of a record version: its version number. */

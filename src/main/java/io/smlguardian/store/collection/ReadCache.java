@@ -5,8 +5,6 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
 import jakarta.transaction.Status;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.util.List;
@@ -83,15 +81,16 @@ public class ReadCache {
       return Optional.empty();
     }
     cache.served();
+    // Cut from the kept text, not written again: the same text a read of the database would give.
     return Optional.of(
-        new RecordView(id, entry.stamp().version(), project(entry.json(), projection)));
+        new RecordView(id, entry.stamp().version(), RecordJson.project(entry.json(), projection)));
   }
 
   /**
    * Keeps a record as a read by id without projection found it, when that read had a transaction of
    * its own, now ended: what it saw was committed.
    */
-  void keep(CollectionDescriptor<?> collection, StoredRecord record, JsonObject json) {
+  void keep(CollectionDescriptor<?> collection, StoredRecord record, String json) {
     // Not the audit trail's entries: the sealer places them in blocks without a new version.
     if (cache.enabled() && !inTransaction() && collection.category() != DataCategory.AUDIT_LOG) {
       String owner = record instanceof OwnedRecord owned ? owned.getUserId() : null;
@@ -127,20 +126,5 @@ public class ReadCache {
   private boolean inTransaction() {
     return transactions != null
         && transactions.getTransactionStatus() != Status.STATUS_NO_TRANSACTION;
-  }
-
-  /** The projected fields of a full view, in its (the schema's) order, as the mapper gives them. */
-  private static JsonObject project(JsonObject json, List<String> projection) {
-    if (projection.isEmpty()) {
-      return json;
-    }
-    JsonObjectBuilder projected = Jsonp.PROVIDER.createObjectBuilder();
-    json.forEach(
-        (field, value) -> {
-          if (projection.contains(field)) {
-            projected.add(field, value);
-          }
-        });
-    return projected.build();
   }
 }

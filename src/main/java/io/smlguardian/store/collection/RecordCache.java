@@ -1,6 +1,5 @@
 package io.smlguardian.store.collection;
 
-import jakarta.json.JsonObject;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,8 +36,11 @@ public class RecordCache {
     }
   }
 
-  /** A cached record: its owner (null in unowned collections), stamp and full JSON view. */
-  public record Entry(String owner, Stamp stamp, JsonObject json) {}
+  /**
+   * A cached record: its owner (null in unowned collections), stamp and full view (every field, the
+   * text {@link RecordMapper#view} wrote).
+   */
+  public record Entry(String owner, Stamp stamp, String json) {}
 
   private record Key(String collection, UUID id) {}
 

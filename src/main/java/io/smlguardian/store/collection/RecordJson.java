@@ -7,20 +7,22 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 
 /**
  * Writes a record as one JSON object, by hand, field by field in its schema's order: the one
- * mechanism that writes records as JSON text for the bulk paths, which write millions of them and
- * for which building a JSON-P object per record, then a string of it, cost more than the rest of
- * their work together. It writes two forms:
+ * mechanism that writes records as JSON text, for the API's answers as for the bulk paths, which
+ * write millions of them and for which building a JSON-P object per record, then a string of it,
+ * cost more than the rest of their work together. It writes two forms:
  *
  * <ul>
  *   <li>{@link #writeStored the stored form} (backup archives): sealed fields as the sealed text
  *       they are stored as, times with a fixed six fraction digits;
- *   <li>{@link #writeView the API's view} (exports): sealed fields opened, every value exactly as
- *       {@link RecordMapper#toJson} and the JSON-P provider write it, character for character
- *       (times as {@link Instant#toString()}, numbers as the provider writes a double, strings
- *       escaped as the provider escapes them), so that an export reads as the API answers.
+ *   <li>{@link #writeView the API's view} (the API's answers, exports): sealed fields opened, every
+ *       value exactly as the JSON-P provider writes the value the schema's {@link FieldType} gives
+ *       it, character for character (times as {@link Instant#toString()}, numbers as the provider
+ *       writes a double, strings escaped as the provider escapes them), the form the API answered
+ *       when it built JSON-P objects, and in which an export reads as the API answers.
  * </ul>
  */
 public final class RecordJson {
@@ -36,26 +38,97 @@ public final class RecordJson {
   /** The record in its stored form: sealed fields sealed, times fixed-width. */
   public static void writeStored(
       CollectionDescriptor<?> collection, StoredRecord record, Writer out) throws IOException {
-    write(collection, record, null, out);
+    write(collection, record, List.of(), null, out);
   }
 
   /**
-   * The record as the API shows it, every field: the value of each protected field (see {@link
+   * The record as the API shows it: every field, or only those the projection names (in the
+   * schema's order whatever the projection's), the value of each protected field (see {@link
    * FieldProtection#isProtected}) passed through the opener.
+   *
+   * @param projection the fields to write; empty for every field
    */
   public static void writeView(
-      CollectionDescriptor<?> collection, StoredRecord record, Opener opener, Writer out)
+      CollectionDescriptor<?> collection,
+      StoredRecord record,
+      List<String> projection,
+      Opener opener,
+      Writer out)
       throws IOException {
-    write(collection, record, opener, out);
+    write(collection, record, projection, opener, out);
   }
 
-  /** The view when there is an opener, else the stored form. */
+  /**
+   * The view of a projection cut from the view of every field this class wrote: the projected
+   * fields' members taken from its text as they are, in its (the schema's) order. This is what
+   * {@link #writeView} writes for that projection, character for character, since it writes each
+   * member alike whatever else it writes; no value is read or written again.
+   *
+   * @param view the text {@link #writeView} wrote without a projection
+   * @param projection the fields to keep; empty for every field
+   */
+  public static String project(String view, List<String> projection) {
+    if (projection.isEmpty()) {
+      return view;
+    }
+    StringBuilder projected = new StringBuilder(view.length()).append('{');
+    int member = 1; // after the opening brace; each member is "name":value
+    while (member < view.length() - 1) {
+      int nameEnd = view.indexOf('"', member + 1); // a name is a Java identifier: no escapes
+      int end = valueEnd(view, nameEnd + 2);
+      if (projection.contains(view.substring(member + 1, nameEnd))) {
+        if (projected.length() > 1) {
+          projected.append(',');
+        }
+        projected.append(view, member, end);
+      }
+      member = end + 1;
+    }
+    return projected.append('}').toString();
+  }
+
+  /** Where the value starting at {@code from} ends: the comma or closing brace after it. */
+  private static int valueEnd(String view, int from) {
+    int depth = 0;
+    boolean inString = false;
+    for (int i = from; i < view.length(); i++) {
+      char c = view.charAt(i);
+      if (inString) {
+        if (c == '\\') {
+          i++;
+        } else if (c == '"') {
+          inString = false;
+        }
+      } else if (c == '"') {
+        inString = true;
+      } else if (c == '{' || c == '[') {
+        depth++;
+      } else if (c == '}' || c == ']') {
+        if (depth == 0) {
+          return i;
+        }
+        depth--;
+      } else if (c == ',' && depth == 0) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException("not a record's view: " + view);
+  }
+
+  /** The view, of the projected fields, when there is an opener; else the stored form. */
   private static void write(
-      CollectionDescriptor<?> collection, StoredRecord record, Opener opener, Writer out)
+      CollectionDescriptor<?> collection,
+      StoredRecord record,
+      List<String> projection,
+      Opener opener,
+      Writer out)
       throws IOException {
     out.write('{');
     boolean first = true;
     for (FieldDefinition field : collection.schema().fields()) {
+      if (!projection.isEmpty() && !projection.contains(field.name())) {
+        continue;
+      }
       if (!first) {
         out.write(',');
       }

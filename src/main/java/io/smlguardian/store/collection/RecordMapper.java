@@ -4,11 +4,12 @@ import io.smlguardian.store.security.ReservedIdentities;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -112,42 +113,53 @@ public class RecordMapper {
     validate(collection, record, errors);
   }
 
-  /** The JSON view of a record: every field, or only those projected, in schema order. */
-  public JsonObject toJson(
+  /**
+   * The record as the API shows it, as JSON text: every field, or only those projected, in schema
+   * order, protected fields opened (see {@link RecordJson#writeView}).
+   *
+   * @param projection the fields to show; empty for every field
+   */
+  public String view(
       CollectionDescriptor<?> collection, StoredRecord record, List<String> projection) {
-    return toJson(collection, record, projection, protection);
+    return view(collection, record, projection, protection);
   }
 
-  /** The JSON view of a record whose protected fields the given protection opens. */
-  public JsonObject toJson(
+  /** The view of a record whose protected fields the given protection opens. */
+  public String view(
       CollectionDescriptor<?> collection,
       StoredRecord record,
       List<String> projection,
       FieldProtection protection) {
-    JsonObjectBuilder json = Jsonp.PROVIDER.createObjectBuilder();
-    for (FieldDefinition field : collection.schema().fields()) {
-      if (projection.isEmpty() || projection.contains(field.name())) {
-        JsonValue value = field.type().toJson(field.read(record));
-        if (FieldProtection.isProtected(collection, field) && value != JsonValue.NULL) {
-          value = protection.open(collection, owner(record), field.name(), value);
-        }
-        json.add(field.name(), value);
-      }
+    StringWriter out = new StringWriter(256);
+    try {
+      writeView(collection, record, projection, protection, out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a StringWriter does not fail
     }
-    return json.build();
+    return out.toString();
   }
 
   /**
-   * The JSON view of a record, every field, written as text: exactly the text of {@link #toJson}
-   * without a projection, for paths that write many records (the export), where building the object
-   * first cost more than everything else they do.
+   * The view of a record, every field, written where many records go (the export): the text of
+   * {@link #view} without a projection.
    */
   public void writeJson(CollectionDescriptor<?> collection, StoredRecord record, Writer out)
+      throws IOException {
+    writeView(collection, record, List.of(), protection, out);
+  }
+
+  private static void writeView(
+      CollectionDescriptor<?> collection,
+      StoredRecord record,
+      List<String> projection,
+      FieldProtection protection,
+      Writer out)
       throws IOException {
     String owner = owner(record);
     RecordJson.writeView(
         collection,
         record,
+        projection,
         (field, stored) -> protection.open(collection, owner, field.name(), stored),
         out);
   }

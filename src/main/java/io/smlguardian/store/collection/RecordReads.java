@@ -6,7 +6,6 @@ import io.smlguardian.store.collection.query.RecordQuery;
 import io.smlguardian.store.resilience.DatabaseBoundary;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonObject;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,7 +14,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The reading part of {@link RecordService}'s reads: finds records and maps them to JSON (opening
+ * The reading part of {@link RecordService}'s reads: finds records and writes them as JSON (opening
  * sealed fields), in a short transaction of its own (or the caller's, when there is one). The
  * service records the read in the audit trail once this transaction has ended, so that no
  * connection is held while the entry waits for its shared commit.
@@ -58,10 +57,10 @@ public class RecordReads {
     }
     E record = stored.orElseThrow(() -> new RecordNotFoundException(collection, id));
     CollectionAccess.checkStoredOwner(scope, collection, record, AccessOperation.READ);
-    JsonObject json =
+    String json =
         opening == null
-            ? mapper.toJson(collection, record, projection)
-            : mapper.toJson(collection, record, projection, opening);
+            ? mapper.view(collection, record, projection)
+            : mapper.view(collection, record, projection, opening);
     return new Read<>(new RecordView(record.getId(), record.getVersion(), json), List.of(record));
   }
 
@@ -99,13 +98,13 @@ public class RecordReads {
     return store.count(collection, filters);
   }
 
-  /** The records of a query (already confined to what the caller may read), as JSON. */
-  public Read<List<JsonObject>> page(CollectionDescriptor<?> collection, RecordQuery query) {
+  /** The records of a query (already confined to what the caller may read), as JSON texts. */
+  public Read<List<String>> page(CollectionDescriptor<?> collection, RecordQuery query) {
     RecordQuery positioned =
         query.after() == null ? query : query.resolved(position(collection, query));
     List<? extends StoredRecord> found = store.find(collection, positioned);
-    List<JsonObject> items =
-        found.stream().map(r -> mapper.toJson(collection, r, query.projection())).toList();
+    List<String> items =
+        found.stream().map(r -> mapper.view(collection, r, query.projection())).toList();
     return new Read<>(items, found);
   }
 }

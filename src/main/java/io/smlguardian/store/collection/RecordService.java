@@ -135,7 +135,7 @@ public class RecordService {
             asked.offset(),
             asked.projection(),
             asked.after());
-    RecordReads.Read<List<JsonObject>> read = reads.page(descriptor, query);
+    RecordReads.Read<List<String>> read = reads.page(descriptor, query);
     audited(caller, descriptor, AccessOperation.QUERY, read.records(), scope);
     return new RecordPage(read.value(), query.limit(), query.offset());
   }
@@ -253,7 +253,7 @@ public class RecordService {
   private RecordView view(
       CollectionDescriptor<?> collection, StoredRecord record, List<String> projection) {
     return new RecordView(
-        record.getId(), record.getVersion(), mapper.toJson(collection, record, projection));
+        record.getId(), record.getVersion(), mapper.view(collection, record, projection));
   }
 
   /**

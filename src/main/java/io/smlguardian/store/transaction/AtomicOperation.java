@@ -2,6 +2,7 @@ package io.smlguardian.store.transaction;
 
 import io.smlguardian.store.collection.InvalidRequestException;
 import io.smlguardian.store.collection.JsonBodies;
+import io.smlguardian.store.collection.JsonText;
 import io.smlguardian.store.collection.RecordService;
 import io.smlguardian.store.collection.RecordView;
 import io.smlguardian.store.security.Caller;
@@ -9,7 +10,6 @@ import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import java.util.Set;
 import java.util.UUID;
 
@@ -34,14 +34,32 @@ public sealed interface AtomicOperation {
   /**
    * What one operation did.
    *
-   * @param version the record's version after it, left out for a delete
-   * @param record the record after it, left out for a delete
+   * @param version the record's version after it, null for a delete
+   * @param record the record's JSON text after it (see {@link RecordView#json}), null for a delete
    */
-  @JsonbPropertyOrder({"op", "collection", "id", "version", "record"})
-  record Result(String op, String collection, UUID id, Long version, JsonObject record) {
+  record Result(String op, String collection, UUID id, Long version, String record) {
 
     static Result of(String op, String collection, RecordView view) {
       return new Result(op, collection, view.id(), view.version(), view.json());
+    }
+
+    /**
+     * As one element of the response: {@code {"op", "collection", "id", "version", "record"}}, the
+     * record's text as it is, version and record left out for a delete.
+     */
+    String json() {
+      JsonText json =
+          new JsonText()
+              .string("op", op)
+              .string("collection", collection)
+              .string("id", id.toString());
+      if (version != null) {
+        json.number("version", version);
+      }
+      if (record != null) {
+        json.json("record", record);
+      }
+      return json.toString();
     }
   }
 

@@ -1,6 +1,7 @@
 package io.smlguardian.store.transaction;
 
 import io.smlguardian.store.collection.JsonBodies;
+import io.smlguardian.store.collection.JsonText;
 import io.smlguardian.store.security.AllowedRoles;
 import io.smlguardian.store.security.Callers;
 import io.smlguardian.store.security.Role;
@@ -16,6 +17,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -43,12 +46,27 @@ public class AtomicResource {
               + " operationIndex.")
   @APIResponse(
       responseCode = "200",
-      description = "All operations committed; their results in order")
-  public Results execute(String body) {
+      description = "All operations committed; their results in order",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = Results.class)))
+  public String execute(String body) {
     var operations = atomic.parse(JsonBodies.object(body));
-    return new Results(atomic.execute(Callers.of(security, request), operations));
+    return new Results(atomic.execute(Callers.of(security, request), operations)).json();
   }
 
   /** Every operation's result, in the request's order. */
-  public record Results(List<AtomicOperation.Result> results) {}
+  public record Results(List<AtomicOperation.Result> results) {
+
+    /**
+     * {@code {"results": [...]}}, written as text: the records in it are texts already (see {@link
+     * AtomicOperation.Result#json}).
+     */
+    public String json() {
+      return new JsonText()
+          .array("results", results.stream().map(AtomicOperation.Result::json).toList())
+          .toString();
+    }
+  }
 }

@@ -149,6 +149,41 @@ class CollectionApiIT {
     assertThat(Stored.count("access_logs")).isEqualTo(before + 1 + 3 + 1);
   }
 
+  /**
+   * The answers that carry records are written as text (see {@code RecordJson}): JSON, in UTF-8,
+   * every character of a text as sent, whether the answer is a write's, a read's, a projection's or
+   * a page's.
+   */
+  @org.junit.jupiter.api.Test
+  void recordsAreAnsweredAsJsonWithEveryCharacterAsSent() {
+    String user = user();
+    String text = "naïve \"quoted\" \\ slash / 漢字 😀 \u2028 line\nbreak\ttab </script>";
+    JsonObject sample =
+        Json.createObjectBuilder(Samples.record("memories", user))
+            .add("metadata", Json.createObjectBuilder().add("note", text))
+            .build();
+
+    Reply created = post("/api/collections/memories", sample);
+    String id = created.object().getString("id");
+    Reply found = get("/api/collections/memories/" + id);
+    Reply projected = get("/api/collections/memories/" + id + "?select=metadata");
+    Reply page = get("/api/collections/memories?userId=eq." + q(user) + "&select=id,metadata");
+
+    for (Reply reply : java.util.List.of(created, found, projected, page)) {
+      assertThat(reply.contentType()).as(reply.toString()).startsWith("application/json");
+    }
+    assertThat(created.object().getJsonObject("metadata").getString("note")).isEqualTo(text);
+    assertThat(found.object()).isEqualTo(created.object());
+    assertThat(projected.object())
+        .isEqualTo(Json.createObjectBuilder().add("metadata", sample.get("metadata")).build());
+    assertThat(page.items())
+        .containsExactly(
+            Json.createObjectBuilder()
+                .add("id", id)
+                .add("metadata", sample.get("metadata"))
+                .build());
+  }
+
   // Excluded on mongodb, as above: the insert is refused before its records are validated.
   @DisabledIfSystemProperty(
       named = "guardian.backend",

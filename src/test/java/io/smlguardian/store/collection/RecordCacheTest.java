@@ -3,7 +3,6 @@ package io.smlguardian.store.collection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import jakarta.json.Json;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +28,7 @@ class RecordCacheTest {
     return new RecordCache.Entry(
         owner,
         new RecordCache.Stamp(version, CREATED),
-        Json.createObjectBuilder().add("userId", owner).add("v", version).build());
+        "{\"userId\":\"" + owner + "\",\"v\":" + version + "}");
   }
 
   @Test

@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.smlguardian.store.memory.Memories;
 import io.smlguardian.store.testsupport.RegisteredCollections;
 import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 import jakarta.validation.Validation;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -17,7 +19,11 @@ import org.junit.jupiter.api.Test;
 /**
  * The view {@link RecordJson} writes by hand is the API's, character for character: for every
  * collection and every kind of value (escapes, numbers in every notation, times with every fraction
- * length, nulls, sealed fields opened), it equals the text of {@link RecordMapper#toJson}.
+ * length, nulls, sealed fields opened), every field or a projection, it equals the text of the
+ * JSON-P object the API built for it before it answered with {@link RecordJson}'s text (the
+ * schema's field types' JSON values, protected ones opened, written by the JSON-P provider). A
+ * projection cut from the full view ({@link RecordJson#project}, the read cache's) is that text
+ * too.
  */
 class RecordJsonTest {
 
@@ -62,6 +68,10 @@ class RecordJsonTest {
           "1969-12-31T23:59:59.5Z",
           "+10000-01-01T00:00:00Z");
 
+  /** The last variant sets no optional field. */
+  private static final int VARIANTS =
+      Math.max(TEXTS.size(), Math.max(NUMBERS.size(), TIMES.size()));
+
   /** Marks what it opened, so the test sees that the view opens exactly the protected fields. */
   private static final FieldProtection MARKING =
       new FieldProtection() {
@@ -90,19 +100,73 @@ class RecordJsonTest {
 
   @Test
   void theViewIsTheApisTextForEveryKindOfValue() throws IOException {
-    int variants = Math.max(TEXTS.size(), Math.max(NUMBERS.size(), TIMES.size()));
     for (CollectionDescriptor<?> collection : ALL) {
-      for (int variant = 0; variant <= variants; variant++) {
+      for (int variant = 0; variant <= VARIANTS; variant++) {
         StoredRecord record = record(collection, variant);
+        String expected = jsonp(collection, record, List.of());
 
         StringWriter written = new StringWriter();
         mapper.writeJson(collection, record, written);
 
-        assertThat(written.toString())
-            .as(collection.name() + " variant " + variant)
-            .isEqualTo(mapper.toJson(collection, record, List.of()).toString());
+        String as = collection.name() + " variant " + variant;
+        assertThat(written.toString()).as(as).isEqualTo(expected);
+        assertThat(mapper.view(collection, record, List.of())).as(as).isEqualTo(expected);
       }
     }
+  }
+
+  @Test
+  void aProjectionIsTheApisTextWrittenOrCutFromTheFullView() {
+    for (CollectionDescriptor<?> collection : ALL) {
+      for (int variant = 0; variant <= VARIANTS; variant++) {
+        StoredRecord record = record(collection, variant);
+        String full = mapper.view(collection, record, List.of());
+        for (List<String> projection : projections(collection)) {
+          String expected = jsonp(collection, record, projection);
+          String as = collection.name() + " variant " + variant + " " + projection;
+
+          assertThat(mapper.view(collection, record, projection)).as(as).isEqualTo(expected);
+          assertThat(RecordJson.project(full, projection)).as(as).isEqualTo(expected);
+        }
+      }
+    }
+  }
+
+  /**
+   * Each field alone, every other field named in reverse order (the view keeps the schema's), and
+   * every field named.
+   */
+  private static List<List<String>> projections(CollectionDescriptor<?> collection) {
+    List<String> names = collection.schema().fields().stream().map(FieldDefinition::name).toList();
+    List<List<String>> projections = new ArrayList<>();
+    names.forEach(name -> projections.add(List.of(name)));
+    List<String> everyOther = new ArrayList<>();
+    for (int i = names.size() - 1; i >= 0; i -= 2) {
+      everyOther.add(names.get(i));
+    }
+    projections.add(everyOther);
+    projections.add(names);
+    return projections;
+  }
+
+  /**
+   * The JSON-P object's text the API answered before: the projected fields in schema order, each
+   * the JSON value of its field type, protected ones opened.
+   */
+  private static String jsonp(
+      CollectionDescriptor<?> collection, StoredRecord record, List<String> projection) {
+    String owner = record instanceof OwnedRecord owned ? owned.getUserId() : null;
+    JsonObjectBuilder json = Json.createObjectBuilder();
+    for (FieldDefinition field : collection.schema().fields()) {
+      if (projection.isEmpty() || projection.contains(field.name())) {
+        JsonValue value = field.type().toJson(field.read(record));
+        if (FieldProtection.isProtected(collection, field) && value != JsonValue.NULL) {
+          value = MARKING.open(collection, owner, field.name(), value);
+        }
+        json.add(field.name(), value);
+      }
+    }
+    return json.build().toString();
   }
 
   @Test
@@ -126,7 +190,7 @@ class RecordJsonTest {
    */
   private static StoredRecord record(CollectionDescriptor<?> collection, int variant) {
     StoredRecord record = collection.blankRecord();
-    boolean nulls = variant > Math.max(TEXTS.size(), Math.max(NUMBERS.size(), TIMES.size())) - 1;
+    boolean nulls = variant == VARIANTS;
     for (FieldDefinition field : collection.schema().fields()) {
       if (nulls && !field.required() && field.access() != FieldDefinition.Access.GENERATED) {
         continue;

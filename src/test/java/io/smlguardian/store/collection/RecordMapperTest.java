@@ -30,7 +30,7 @@ class RecordMapperTest {
     for (CollectionDescriptor<?> collection : ALL) {
       JsonObject sample = Samples.record(collection.name(), "user-1");
       StoredRecord record = mapper.newRecord(collection, sample);
-      JsonObject json = mapper.toJson(collection, record, List.of());
+      JsonObject json = JsonBodies.object(mapper.view(collection, record, List.of()));
 
       for (String field : sample.keySet()) {
         assertThat(json.get(field)).as(collection + "." + field).isEqualTo(sample.get(field));
@@ -95,7 +95,7 @@ class RecordMapperTest {
         memory,
         Json.createObjectBuilder().add("strength", 0.1).add("metadata", JsonValue.NULL).build());
 
-    JsonObject json = mapper.toJson(Memories.COLLECTION, memory, List.of());
+    JsonObject json = JsonBodies.object(mapper.view(Memories.COLLECTION, memory, List.of()));
     assertThat(json.getJsonNumber("strength").doubleValue()).isEqualTo(0.1);
     assertThat(json.get("metadata")).isEqualTo(JsonValue.NULL);
     assertThat(json.getString("type")).isEqualTo("success_pattern");
@@ -128,7 +128,8 @@ class RecordMapperTest {
   void aProjectionReturnsOnlyTheNamedFields() {
     Memory memory = mapper.newRecord(Memories.COLLECTION, Samples.record("memories", "u"));
 
-    JsonObject json = mapper.toJson(Memories.COLLECTION, memory, List.of("strength", "type"));
+    JsonObject json =
+        JsonBodies.object(mapper.view(Memories.COLLECTION, memory, List.of("strength", "type")));
 
     assertThat(json.keySet()).containsExactly("type", "strength");
   }

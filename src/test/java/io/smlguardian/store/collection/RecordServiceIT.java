@@ -124,7 +124,7 @@ class RecordServiceIT {
     assertEquals(Boolean.TRUE, row.get("timestamp_equal"));
     // created_at is the store's: what the service answered is what the row holds.
     assertEquals(
-        Instant.parse(inserted.json().getString("createdAt")),
+        Instant.parse(JsonBodies.object(inserted.json()).getString("createdAt")),
         ((Timestamp) row.get("created_at")).toInstant());
 
     assertTrue(((String) row.get("patterns")).startsWith("\"gse1:"));
@@ -138,8 +138,9 @@ class RecordServiceIT {
     // Read back through the service (a new transaction, a fresh load): the same record.
     RecordView found = records.find(SERVICE, "memories", inserted.id(), null);
     assertEquals(inserted.json(), found.json());
-    assertEquals(patterns, found.json().get("patterns"));
-    assertEquals(when.toString(), found.json().getString("timestamp"));
+    JsonObject json = JsonBodies.object(found.json());
+    assertEquals(patterns, json.get("patterns"));
+    assertEquals(when.toString(), json.getString("timestamp"));
   }
 
   @Test
@@ -162,7 +163,7 @@ class RecordServiceIT {
     RecordPage page = records.find(SERVICE, "dream_cycles", ownedBy(userId));
     assertEquals(
         List.of("cycle-2", "cycle-1"),
-        page.items().stream().map(json -> json.getString("cycleId")).toList());
+        page.items().stream().map(json -> JsonBodies.object(json).getString("cycleId")).toList());
 
     // Update with the current version: the row changes, its version advances by one.
     RecordView first = inserted.get(0);
@@ -190,7 +191,7 @@ class RecordServiceIT {
     assertEquals("jsonb", row.get("insights_type"));
     // Dream cycles are sensitive: stored sealed, returned clear.
     assertEquals(Boolean.FALSE, row.get("insights_equal"));
-    assertEquals(insights, updated.json().get("insights"));
+    assertEquals(insights, JsonBodies.object(updated.json()).get("insights"));
 
     // The version the caller last saw is now stale: refused, and the row is left as it was.
     assertThrows(
@@ -280,7 +281,7 @@ class RecordServiceIT {
     double stored = ((Number) row.get("strength")).doubleValue();
     assertTrue(stored == 0.1 || stored == 0.9, "strength is one writer's: " + stored);
     RecordView reread = records.find(SERVICE, "memories", original.id(), null);
-    assertEquals(stored, reread.json().getJsonNumber("strength").doubleValue());
+    assertEquals(stored, JsonBodies.object(reread.json()).getJsonNumber("strength").doubleValue());
   }
 
   private static JsonObject memory(String userId, double strength) {
