@@ -169,11 +169,12 @@ public final class IngestBenchmark {
     out.append(
         String.format(
             Locale.ROOT,
-            "Ingest benchmark, %s, %d cores (shared with other builds), PostgreSQL %s on"
+            "Ingest benchmark, %s, %d cores, load average %s, PostgreSQL %s on"
                 + " loopback; %d clients; %,d measured requests of 100 records (single records:"
                 + " %,d) after %,d warm-up requests; journal fsync on; latencies in ms%n%n",
             LocalDate.now(),
             Runtime.getRuntime().availableProcessors(),
+            MachineLoad.averages(),
             Database.single("SHOW server_version"),
             clients,
             requests,
