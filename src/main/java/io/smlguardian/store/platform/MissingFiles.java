@@ -7,6 +7,7 @@ import jakarta.servlet.annotation.WebFilter;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.MappingMatch;
 import java.io.IOException;
 import java.net.MalformedURLException;
 
@@ -27,22 +28,14 @@ public class MissingFiles extends HttpFilter {
   protected void doFilter(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws IOException, ServletException {
-    if (!servedByAServlet(request) && !exists(request)) {
+    // The container's own file server is the default servlet: a request mapped to no servlet of
+    // the WAR (the REST application, the error page, a test harness's servlet) falls to it.
+    if (request.getHttpServletMapping().getMappingMatch() == MappingMatch.DEFAULT
+        && !exists(request)) {
       response.sendError(HttpServletResponse.SC_NOT_FOUND);
       return;
     }
     chain.doFilter(request, response);
-  }
-
-  /**
-   * Whether one of the WAR's servlets takes the request (the REST application under {@code /api},
-   * the error page): everything else falls to the file server.
-   */
-  private static boolean servedByAServlet(HttpServletRequest request) {
-    String servletPath = request.getServletPath();
-    return servletPath.equals(RestApplication.PATH)
-        || servletPath.startsWith(RestApplication.PATH + "/")
-        || servletPath.equals(ProblemErrorPage.PATH);
   }
 
   /** Whether the WAR holds a file or folder at the request's path. */

@@ -9,7 +9,7 @@ import org.eclipse.microprofile.openapi.annotations.OpenAPIDefinition;
 import org.eclipse.microprofile.openapi.annotations.info.Info;
 
 /** The REST API, under /api; every endpoint needs a verified MicroProfile JWT bearer token. */
-@ApplicationPath(RestApplication.PATH)
+@ApplicationPath("/api")
 @LoginConfig(authMethod = "MP-JWT", realmName = "guardian-store")
 @DeclareRoles({
   Role.USER_NAME,
@@ -29,8 +29,4 @@ import org.eclipse.microprofile.openapi.annotations.info.Info;
                     + " Every collection has the same operations; queries follow PostgREST's"
                     + " grammar (field=op.value, order, limit, offset, select). Errors are RFC 9457"
                     + " problem+json."))
-public class RestApplication extends Application {
-
-  /** Where the REST application is served, under the context root. */
-  public static final String PATH = "/api";
-}
+public class RestApplication extends Application {}
