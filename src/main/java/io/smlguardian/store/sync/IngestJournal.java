@@ -515,9 +515,10 @@ public final class IngestJournal implements AutoCloseable {
   }
 
   /**
-   * The entry's durable text, built with JSON-P rather than JSON-B: it embeds the record's stored
-   * form, a JSON-P object already ({@link StoredForm}), and {@link #fromJson} reads it back; it is
-   * on the ingest's hot path, where one builder per entry is all it costs.
+   * The entry's durable form (a frame's payload, and a dead letter's entry), built with JSON-P
+   * rather than JSON-B: it embeds the record's stored form, a JSON-P object already ({@link
+   * StoredForm}), and {@link #fromJson} reads it back; it is on the ingest's hot path, where one
+   * builder per entry is all it costs.
    */
   static JsonObject toJson(JournalEntry entry) {
     var json =

@@ -12,7 +12,9 @@ import io.smlguardian.store.testsupport.Samples;
 import io.smlguardian.store.testsupport.Stored;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,7 +27,7 @@ import org.junit.jupiter.params.provider.FieldSource;
  */
 class CollectionApiIT {
 
-  static final java.util.List<String> COLLECTIONS = Samples.WRITABLE;
+  static final List<String> COLLECTIONS = Samples.WRITABLE;
 
   private static String user() {
     return "user-" + UUID.randomUUID();
@@ -120,7 +122,7 @@ class CollectionApiIT {
     }
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void theAuditTrailCannotBeWrittenThroughTheApi() {
     String user = user();
     String memory =
@@ -154,7 +156,7 @@ class CollectionApiIT {
    * every character of a text as sent, whether the answer is a write's, a read's, a projection's or
    * a page's.
    */
-  @org.junit.jupiter.api.Test
+  @Test
   void recordsAreAnsweredAsJsonWithEveryCharacterAsSent() {
     String user = user();
     String text = "naïve \"quoted\" \\ slash / 漢字 😀 \u2028 line\nbreak\ttab </script>";
@@ -169,7 +171,7 @@ class CollectionApiIT {
     Reply projected = get("/api/collections/memories/" + id + "?select=metadata");
     Reply page = get("/api/collections/memories?userId=eq." + q(user) + "&select=id,metadata");
 
-    for (Reply reply : java.util.List.of(created, found, projected, page)) {
+    for (Reply reply : List.of(created, found, projected, page)) {
       assertThat(reply.contentType()).as(reply.toString()).startsWith("application/json");
     }
     assertThat(created.object().getJsonObject("metadata").getString("note")).isEqualTo(text);
