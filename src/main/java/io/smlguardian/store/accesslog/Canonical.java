@@ -1,8 +1,8 @@
 package io.smlguardian.store.accesslog;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 
 /**
  * The unambiguous byte form of what a MAC of the ledger covers: a type tag, then each value as a
@@ -18,7 +18,10 @@ final class Canonical {
   private static final byte TIME = 3;
   private static final byte BOOLEAN = 4;
 
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+  // A plain array rather than a ByteArrayOutputStream, whose every write is synchronized: the
+  // ledger makes one of these for every entry it writes and every entry the sealer checks.
+  private byte[] out = new byte[256];
+  private int length;
 
   Canonical(String type) {
     add(type);
@@ -26,18 +29,18 @@ final class Canonical {
 
   Canonical add(String value) {
     if (value == null) {
-      out.write(NULL);
+      write(NULL);
       return this;
     }
     byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-    out.write(TEXT);
+    write(TEXT);
     writeLong(bytes.length);
-    out.writeBytes(bytes);
+    write(bytes);
     return this;
   }
 
   Canonical add(long value) {
-    out.write(NUMBER);
+    write(NUMBER);
     writeLong(value);
     return this;
   }
@@ -45,10 +48,10 @@ final class Canonical {
   /** A time at the precision the stores keep (microseconds). */
   Canonical add(Instant value) {
     if (value == null) {
-      out.write(NULL);
+      write(NULL);
       return this;
     }
-    out.write(TIME);
+    write(TIME);
     writeLong(value.getEpochSecond());
     writeLong(value.getNano() / 1000);
     return this;
@@ -56,21 +59,39 @@ final class Canonical {
 
   Canonical add(Boolean value) {
     if (value == null) {
-      out.write(NULL);
+      write(NULL);
       return this;
     }
-    out.write(BOOLEAN);
-    out.write(value ? 1 : 0);
+    write(BOOLEAN);
+    write((byte) (value ? 1 : 0));
     return this;
   }
 
   byte[] bytes() {
-    return out.toByteArray();
+    return Arrays.copyOf(out, length);
   }
 
   private void writeLong(long value) {
+    room(Long.BYTES);
     for (int shift = 56; shift >= 0; shift -= 8) {
-      out.write((int) (value >>> shift));
+      out[length++] = (byte) (value >>> shift);
+    }
+  }
+
+  private void write(byte value) {
+    room(1);
+    out[length++] = value;
+  }
+
+  private void write(byte[] bytes) {
+    room(bytes.length);
+    System.arraycopy(bytes, 0, out, length, bytes.length);
+    length += bytes.length;
+  }
+
+  private void room(int more) {
+    if (length + more > out.length) {
+      out = Arrays.copyOf(out, Math.max(out.length * 2, length + more));
     }
   }
 }
