@@ -91,7 +91,8 @@ public final class IngestBenchmark {
     for (int perRequest : List.of(PER_REQUEST, 1)) {
       int calls = perRequest == 1 ? requests * 10 : requests;
       sync();
-      service.awaitQuiet(Duration.ofMinutes(1));
+      Duration waited = service.awaitQuiet(Duration.ofMinutes(1));
+      log(String.format(Locale.ROOT, "server quiet after %.1f s", waited.toMillis() / 1000.0));
       Figures figures =
           LoadRunner.run(
               "ingest of " + perRequest + (perRequest == 1 ? " record" : " records (100 users)"),
