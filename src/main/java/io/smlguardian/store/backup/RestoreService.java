@@ -66,7 +66,9 @@ import javax.crypto.SecretKey;
  * it held or the restored backup, never a part of it, whether the restore fails or the server is
  * killed at any point. The switch re-reads the record of erasures under a lock, so an erasure
  * requested while the restore ran is honoured by it. On a backend without transactions (MongoDB)
- * the switch runs in {@link Maintenance}: writes are refused meanwhile.
+ * the switch runs in {@link Maintenance}: writes are refused meanwhile; and it is recorded before
+ * its first write ({@link PendingSwitch}), so that a switch interrupted by a crash is completed
+ * from the staging copies at the next start, before the service is ready, never left half done.
  *
  * <p>Users' data keys stay as the store holds them; keys the archive has and the store lacks are
  * added (never those of an erased user). The record of erasures is merged, never replaced.
