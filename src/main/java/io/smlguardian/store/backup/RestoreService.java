@@ -26,7 +26,6 @@ import jakarta.annotation.Priority;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Startup;
 import jakarta.inject.Inject;
@@ -398,16 +397,15 @@ public class RestoreService {
   }
 
   /**
-   * Holds the audit sealer from the application's initialization (which starts it) until the start
-   * has completed an interrupted switch ({@link #atStart}): a turn in between would seal the
-   * entries an interrupted switch took out of their blocks against a ledger half old, half
-   * restored.
+   * Holds the audit sealer from the start's first step until it has completed an interrupted switch
+   * ({@link #atStart}): a turn in between would seal the entries an interrupted switch took out of
+   * their blocks against a ledger half old, half restored. Both observe the start event, whose
+   * observers run in the order of their priorities; the sealer's schedule (from the application
+   * scope's initialization, which Liberty may signal before or after the start event) takes its
+   * first turn a sealing interval later.
    */
   void holdSealingAtStart(
-      @Observes
-          @Priority(Interceptor.Priority.APPLICATION + 400)
-          @Initialized(ApplicationScoped.class)
-          Object initialized) {
+      @Observes @Priority(Interceptor.Priority.APPLICATION + 100) Startup startup) {
     auditLedger.pauseSealing();
   }
 
