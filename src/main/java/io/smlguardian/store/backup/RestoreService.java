@@ -22,10 +22,14 @@ import io.smlguardian.store.resilience.Maintenance;
 import io.smlguardian.store.retention.RetentionConfig;
 import io.smlguardian.store.retention.RetentionPolicy;
 import io.smlguardian.store.streaming.Handoff;
+import jakarta.annotation.Priority;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Startup;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
 import jakarta.json.Json;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -36,6 +40,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
@@ -60,7 +65,9 @@ import javax.crypto.SecretKey;
  * it held or the restored backup, never a part of it, whether the restore fails or the server is
  * killed at any point. The switch re-reads the record of erasures under a lock, so an erasure
  * requested while the restore ran is honoured by it. On a backend without transactions (MongoDB)
- * the switch runs in {@link Maintenance}: writes are refused meanwhile.
+ * the switch runs in {@link Maintenance}: writes are refused meanwhile; and it is recorded before
+ * its first write ({@link PendingSwitch}), so that a switch interrupted by a crash is completed
+ * from the staging copies at the next start, before the service is ready, never left half done.
  *
  * <p>Users' data keys stay as the store holds them; keys the archive has and the store lacks are
  * added (never those of an erased user). The record of erasures is merged, never replaced.
@@ -218,8 +225,10 @@ public class RestoreService {
       AuditLedger.RestorePlan plan = auditPlan(reader, key);
       refuseRollback(id, plan, force);
       legacyLedger.importOnce();
+      completeInterruptedSwitch(); // its staging copies are about to be emptied
       Map<String, Instant> erasedAt = new ConcurrentHashMap<>(erasures.latest());
       Map<String, Instant> cutoffs = cutoffs(Instant.now());
+      PendingSwitch pending;
       auditLedger.pauseSealing();
       try {
         loader.clearStaging();
@@ -247,25 +256,31 @@ public class RestoreService {
                 auditLedger::missingFromTrail);
           }
         }
+        pending =
+            new PendingSwitch(
+                id.value(),
+                startedBy,
+                replace,
+                unencrypted,
+                plan,
+                switches(plan, replace, startedAt),
+                false,
+                List.of());
         long switchBegan = System.nanoTime();
-        StoreLoader.Switched switched = switchIn(plan, replace, startedAt);
+        StoreLoader.Switched switched = switchIn(pending);
         report.switchMs((System.nanoTime() - switchBegan) / 1_000_000);
         switched.erased().forEach(report::erasedDuringRestore);
         switched.moved().forEach(report::switched);
-      } finally {
-        try {
-          loader.clearStaging();
-        } catch (RuntimeException e) {
-          LOG.log(
-              Level.WARNING,
-              "Could not empty the staging copies; the next start or restore will",
-              e);
-        } finally {
-          auditLedger.resumeSealing();
+      } catch (Exception e) {
+        if (!switchInterrupted()) {
+          clearStagingQuietly();
         }
+        throw e;
+      } finally {
+        auditLedger.resumeSealing();
       }
       LOG.info(() -> "Restore of " + id + ": " + plan.describe());
-      auditLedger.restored(plan, startedBy, id.value());
+      afterSwitch(pending);
     } catch (Exception e) {
       report.durationMs((System.nanoTime() - began) / 1_000_000);
       audit.operationRun(
@@ -288,16 +303,14 @@ public class RestoreService {
   }
 
   /**
-   * Switches the staged collections in (see {@link StoreLoader#switchIn}), with no erasure in
-   * progress on this instance; in maintenance where the store cannot do it in one transaction.
-   *
-   * <p>Every collection's staged records replace its own, but for: the record of erasures, which is
-   * merged (the store's stay; users' keys are no part of a backup); and the audit trail, which is
-   * kept (only the archive's entries it lacks are added) or replaced but for the entries of
-   * requests made since the restore began, which are kept and sealed again after the archive's.
+   * The switch of every collection: its staged records replace its own, but for the record of
+   * erasures, which is merged (the store's stay; users' keys are no part of a backup); and the
+   * audit trail, which is kept (only the archive's entries it lacks are added) or replaced but for
+   * the entries of requests made since the restore began, which are kept and sealed again after the
+   * archive's.
    */
-  private StoreLoader.Switched switchIn(
-      AuditLedger.RestorePlan plan, boolean replace, Instant startedAt) throws Exception {
+  private List<StoreLoader.Switch> switches(
+      AuditLedger.RestorePlan plan, boolean replace, Instant startedAt) {
     List<StoreLoader.Switch> switches = new ArrayList<>();
     for (CollectionDescriptor<?> collection : contents.all()) {
       boolean erasable =
@@ -319,11 +332,18 @@ public class RestoreService {
         switches.add(new StoreLoader.Switch(collection, true, null, erasable));
       }
     }
-    List<CollectionDescriptor<?>> mustBeEmpty = replace ? List.of() : countedForEmptiness();
+    return switches;
+  }
+
+  /**
+   * Switches the staged collections in (see {@link StoreLoader#switchIn}), with no erasure in
+   * progress on this instance; in maintenance where the store cannot do it in one transaction.
+   */
+  private StoreLoader.Switched switchIn(PendingSwitch pending) throws Exception {
+    List<CollectionDescriptor<?>> mustBeEmpty =
+        pending.replace() ? List.of() : countedForEmptiness();
     java.util.concurrent.Callable<StoreLoader.Switched> run =
-        () ->
-            erasures.excludingErasures(
-                () -> loader.switchIn(switches, mustBeEmpty, !plan.keepCurrent()));
+        () -> erasures.excludingErasures(() -> loader.switchIn(pending, mustBeEmpty));
     StoreLoader.Switched switched =
         atomicWrites.guaranteed()
             ? run.call()
@@ -332,6 +352,147 @@ public class RestoreService {
       throw BackupException.conflict(switched.refusal());
     }
     return switched;
+  }
+
+  /**
+   * What follows a switch, in the restore or when an interrupted one is completed: the restored
+   * audit ledger anchored (a forced restore recorded first), then the switch's record forgotten and
+   * the staging copies emptied. A crash before the record is forgotten repeats this part at the
+   * next start, so it happens at least once; a forced restore is then recorded twice, never lost.
+   */
+  private void afterSwitch(PendingSwitch pending) {
+    auditLedger.restored(pending.audit(), pending.startedBy(), pending.backupId());
+    loader.switchDone();
+    clearStagingQuietly();
+  }
+
+  /**
+   * Whether a switch was recorded and not completed (where the switch is not one transaction): its
+   * staging copies must then stay, to complete it. When the store cannot tell, they stay too.
+   */
+  private boolean switchInterrupted() {
+    try {
+      boolean interrupted = loader.pendingSwitch().isPresent();
+      if (interrupted) {
+        LOG.severe(
+            "The restore's switch failed midway: the store is part old, part restored until the"
+                + " switch is completed from its staging copies, which stay (at the next start of"
+                + " this server, or before the next restore)");
+      }
+      return interrupted;
+    } catch (RuntimeException unknown) {
+      LOG.log(
+          Level.SEVERE, "Cannot tell whether the restore's switch began; staging stays", unknown);
+      return true;
+    }
+  }
+
+  private void clearStagingQuietly() {
+    try {
+      loader.clearStaging();
+    } catch (RuntimeException e) {
+      LOG.log(
+          Level.WARNING, "Could not empty the staging copies; the next start or restore will", e);
+    }
+  }
+
+  /**
+   * Holds the audit sealer from the start's first step until it has completed an interrupted switch
+   * ({@link #atStart}): a turn in between would seal the entries an interrupted switch took out of
+   * their blocks against a ledger half old, half restored. Both observe the start event, whose
+   * observers run in the order of their priorities; the sealer's schedule (from the application
+   * scope's initialization, which Liberty may signal before or after the start event) takes its
+   * first turn a sealing interval later.
+   */
+  void holdSealingAtStart(
+      @Observes @Priority(Interceptor.Priority.APPLICATION + 100) Startup startup) {
+    auditLedger.pauseSealing();
+  }
+
+  /**
+   * At start, after the schema's migration (which observes the start at the default priority) and
+   * before the ingest journal is replayed (which writes records) and before the service is ready:
+   * completes a restore's switch that a crash interrupted (only where a switch is not one
+   * transaction, MongoDB; elsewhere there is none), then empties the staging copies that a restore
+   * killed before its switch left full (the store it had is intact). A failure to complete the
+   * switch fails the start: serving a store half old, half restored is what it prevents.
+   */
+  void atStart(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) Startup startup)
+      throws Exception {
+    Optional<PendingSwitch> interrupted;
+    try {
+      interrupted = loader.pendingSwitch();
+      if (interrupted.isPresent()) {
+        auditLedger.pauseSealing(); // the switch's own pause, which completeSwitch ends
+      }
+    } finally {
+      auditLedger.resumeSealing(); // the start's hold
+    }
+    if (interrupted.isPresent()) {
+      completeSwitch(interrupted.get());
+    }
+    loader.clearStaging();
+  }
+
+  /** Completes a switch that was interrupted, if one was: before a restore empties staging. */
+  private void completeInterruptedSwitch() throws Exception {
+    Optional<PendingSwitch> interrupted = loader.pendingSwitch();
+    if (interrupted.isPresent()) {
+      auditLedger.pauseSealing();
+      completeSwitch(interrupted.get());
+    }
+  }
+
+  /**
+   * Completes a recorded switch that was interrupted (the server killed, or the database lost,
+   * during it) from its staging copies, in maintenance, with no erasure in progress on this
+   * instance; then does what the restore does after its switch, and records the restore's receipt
+   * as the restore would have. Called with the audit sealer paused, which it resumes once the
+   * collections are switched (the restored ledger is then anchored, as after a restore).
+   */
+  private void completeSwitch(PendingSwitch pending) throws Exception {
+    LOG.warning(
+        () ->
+            "The switch of the restore of backup "
+                + pending.backupId()
+                + " was interrupted (switched before: "
+                + pending.switched()
+                + "): completing it from its staging copies");
+    long began = System.nanoTime();
+    StoreLoader.Switched switched;
+    try {
+      switched =
+          maintenance.during(
+              "completing the interrupted switch of a restore",
+              () -> erasures.excludingErasures(() -> loader.resume(pending)));
+    } finally {
+      auditLedger.resumeSealing();
+    }
+    RestoreReport report = new RestoreReport(pending.backupId(), pending.replace());
+    report.switchMs((System.nanoTime() - began) / 1_000_000);
+    switched.erased().forEach(report::erasedDuringRestore);
+    switched.moved().forEach(report::switched);
+    afterSwitch(pending);
+    recordUnencrypted(
+        BackupId.parse(pending.backupId()), pending.unencrypted(), pending.startedBy());
+    report.durationMs((System.nanoTime() - began) / 1_000_000);
+    LOG.warning(
+        () ->
+            "The interrupted switch of the restore of backup "
+                + pending.backupId()
+                + " is complete: "
+                + report.toJson());
+    audit.operationRun(
+        "restore",
+        pending.startedBy(),
+        "restore " + pending.backupId(),
+        true,
+        Json.createObjectBuilder(report.toJson())
+            .add(
+                "completedAfterInterruption",
+                "the switch was interrupted after " + pending.switched() + " and completed here")
+            .build()
+            .toString());
   }
 
   private <E extends StoredRecord> void load(

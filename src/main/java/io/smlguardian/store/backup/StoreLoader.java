@@ -6,24 +6,23 @@ import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.StoredRecord;
 import io.smlguardian.store.collection.TimeKeyRange;
 import io.smlguardian.store.privacy.Erasures;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.event.Startup;
 import jakarta.inject.Inject;
-import jakarta.interceptor.Interceptor;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The restore's writes. Records go into staging copies of the collections, a page per transaction
  * (no transaction grows with the backup's size, and the store serves on unchanged meanwhile); then
  * one transaction switches every staged collection in at once ({@link #switchIn}). A restore that
  * fails or is killed before that commit has changed nothing the store serves: its staging copies
- * are emptied by the next restore, or when the application next starts.
+ * are emptied by the next restore, or when the application next starts. Where the switch is not one
+ * transaction (MongoDB), it is recorded before its first write, and one interrupted is completed
+ * from the staging copies rather than left half done (see {@link RestoreService}).
  */
 @ApplicationScoped
 public class StoreLoader {
@@ -52,11 +51,6 @@ public class StoreLoader {
   public record Switch(
       CollectionDescriptor<?> collection, boolean replace, Instant keepSince, boolean erasable) {}
 
-  /**
-   * What the switch did, per collection: records switched in, and staged records left out because
-   * their owner was erased after they were written (erasures that came in with the archive or while
-   * it loaded).
-   */
   /**
    * What a switch did: the records moved in and those left out for an erasure, per collection; or,
    * when {@code refusal} is given, nothing, and why (the store was not empty). A refusal is
@@ -90,15 +84,6 @@ public class StoreLoader {
     contents.all().forEach(store::clearStaging);
   }
 
-  /**
-   * A server killed during a restore left its staging copies full: emptied at start, after the
-   * schema's migration (which observes the start at the default priority).
-   */
-  @Transactional(Transactional.TxType.REQUIRES_NEW)
-  void clearLeftovers(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) Startup startup) {
-    contents.all().forEach(store::clearStaging);
-  }
-
   /** Stages a page of records, in a transaction of its own. */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public <E extends StoredRecord> void stage(CollectionDescriptor<E> collection, List<E> records) {
@@ -111,14 +96,16 @@ public class StoreLoader {
    * locked against erasures on other instances first (this instance's are held off by the caller,
    * see {@link Erasures#excludingErasures}), so none commits between this read and the commit.
    *
+   * <p>Where the switch is not one transaction (MongoDB), the switch is recorded before its first
+   * write and after each step ({@link BulkStore#recordSwitch}); the record stays when the switch
+   * fails or the server is killed, and {@link #resume} completes it. The caller forgets it ({@link
+   * #switchDone}) once what follows the switch is done too.
+   *
    * @param mustBeEmpty checked inside the transaction: the restore goes ahead only if these hold no
    *     records (a restore without replace), else nothing changes and the answer says why
-   * @param unplaceAudit whether the audit entries the store keeps are taken out of their blocks, to
-   *     be sealed again after the archive's
    */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
-  public Switched switchIn(
-      List<Switch> switches, List<CollectionDescriptor<?>> mustBeEmpty, boolean unplaceAudit) {
+  public Switched switchIn(PendingSwitch pending, List<CollectionDescriptor<?>> mustBeEmpty) {
     store.lockCollection(Erasures.ERASURES, true);
     for (CollectionDescriptor<?> collection : mustBeEmpty) {
       long present = store.count(collection, List.of(), TimeKeyRange.ALL);
@@ -132,13 +119,34 @@ public class StoreLoader {
                 + " replace=true. Nothing was restored.");
       }
     }
-    if (unplaceAudit) {
+    return carryOut(pending);
+  }
+
+  /**
+   * Completes a recorded switch that was interrupted: its steps not yet done, from the staging
+   * copies, the one in progress again (each step leaves the same store when run twice, see {@link
+   * BulkStore#switchStaged}). Erasures recorded meanwhile are honoured as by the switch itself.
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public Switched resume(PendingSwitch pending) {
+    store.lockCollection(Erasures.ERASURES, true);
+    return carryOut(pending);
+  }
+
+  private Switched carryOut(PendingSwitch pending) {
+    store.recordSwitch(pending.toJson());
+    if (pending.unplaceAudit() && !pending.auditUnplaced()) {
       ledger.unplaceAll(); // before the archive's entries come in with their blocks
+      pending = pending.withAuditUnplaced();
+      store.recordSwitch(pending.toJson());
     }
     Map<String, Long> moved = new LinkedHashMap<>();
     Map<String, Long> erased = new LinkedHashMap<>();
-    for (Switch planned : switches) {
+    for (Switch planned : pending.switches()) {
       CollectionDescriptor<?> collection = planned.collection();
+      if (pending.isSwitched(collection)) {
+        continue;
+      }
       if (planned.erasable()) {
         long left = store.dropStagedErased(collection, Erasures.ERASURES);
         if (left > 0) {
@@ -148,7 +156,21 @@ public class StoreLoader {
       moved.put(
           collection.name(),
           store.switchStaged(collection, planned.replace(), planned.keepSince()));
+      pending = pending.withSwitched(collection);
+      store.recordSwitch(pending.toJson());
     }
     return new Switched(moved, erased, null);
+  }
+
+  /** The switch recorded and not forgotten: a restore's switch was interrupted. */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public Optional<PendingSwitch> pendingSwitch() {
+    return store.recordedSwitch().map(json -> PendingSwitch.parse(json, contents::named));
+  }
+
+  /** Forgets the recorded switch: it and what follows it are done. */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public void switchDone() {
+    store.forgetSwitch();
   }
 }

@@ -79,9 +79,32 @@ public interface BulkStore {
   /**
    * Moves the staged records into the collection within the caller's transaction: with {@code
    * replace}, in place of its records (of those created before {@code keepSince}, when given);
-   * otherwise only those whose id it lacks, beside its own. Returns how many were moved.
+   * otherwise only those whose id it lacks, beside its own. Returns how many were moved. Run again
+   * on the same staging copy, it leaves the collection as the first run did: where a switch is not
+   * one transaction, an interrupted one is completed by running its steps again.
    */
   long switchStaged(CollectionDescriptor<?> collection, boolean replace, Instant keepSince);
+
+  // A switch that is not one transaction (MongoDB's) is recorded before its first write, with its
+  // progress, so that one interrupted by a crash is completed from the staging copies at the next
+  // start rather than leaving the store half old, half restored (see StoreLoader).
+
+  /**
+   * Records durably what a switch is to do and how far it got (a JSON document the restore writes
+   * and reads; this store only keeps it), in place of what was recorded. Where the whole switch is
+   * one transaction (the relational stores) it does nothing: that switch commits whole or not at
+   * all, so there is never a part of it to complete, and a record written and deleted within the
+   * same transaction would never be seen.
+   */
+  default void recordSwitch(String plan) {}
+
+  /** The switch recorded and not yet {@link #forgetSwitch forgotten}: one was interrupted. */
+  default Optional<String> recordedSwitch() {
+    return Optional.empty();
+  }
+
+  /** Deletes the switch's record, once the switch and what follows it are done. */
+  default void forgetSwitch() {}
 
   /**
    * Locks the collection against writers until the caller's transaction ends, where the backend has

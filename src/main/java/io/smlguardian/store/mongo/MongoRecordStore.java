@@ -588,7 +588,12 @@ public class MongoRecordStore implements BackendStore, LedgerStore, AutoCloseabl
 
   /**
    * Document by document, a batch at a time: not atomic (MongoDB without a replica set has no
-   * transactions), which is why a restore switches here only in maintenance.
+   * transactions), which is why a restore switches here only in maintenance, and records the switch
+   * first ({@link #recordSwitch}) so that one interrupted is completed by running it again. Hence
+   * each document is copied only if its id is absent from the collection: a run after a partial
+   * copy neither duplicates a document nor fails on one already copied. (With {@code replace}, the
+   * delete before takes away what an earlier run copied, but for documents created since {@code
+   * keepSince}.)
    */
   @Override
   public long switchStaged(
@@ -606,7 +611,7 @@ public class MongoRecordStore implements BackendStore, LedgerStore, AutoCloseabl
       while (cursor.hasNext()) {
         batch.add(cursor.next());
         if (batch.size() == 1000 || !cursor.hasNext()) {
-          moved += copy(live, batch, !replace);
+          moved += copyMissing(live, batch);
           batch.clear();
         }
       }
@@ -614,20 +619,50 @@ public class MongoRecordStore implements BackendStore, LedgerStore, AutoCloseabl
     return moved;
   }
 
-  private static long copy(
-      MongoCollection<BsonDocument> live, List<BsonDocument> batch, boolean onlyMissing) {
-    List<BsonDocument> copied = batch;
-    if (onlyMissing) {
-      java.util.Set<BsonValue> present = new java.util.HashSet<>();
-      live.find(Filters.in(ID, batch.stream().map(d -> d.get(ID)).toList()))
-          .projection(Projections.include(ID))
-          .forEach(d -> present.add(d.get(ID)));
-      copied = batch.stream().filter(d -> !present.contains(d.get(ID))).toList();
-    }
+  private static long copyMissing(MongoCollection<BsonDocument> live, List<BsonDocument> batch) {
+    java.util.Set<BsonValue> present = new java.util.HashSet<>();
+    live.find(Filters.in(ID, batch.stream().map(d -> d.get(ID)).toList()))
+        .projection(Projections.include(ID))
+        .forEach(d -> present.add(d.get(ID)));
+    List<BsonDocument> copied = batch.stream().filter(d -> !present.contains(d.get(ID))).toList();
     if (!copied.isEmpty()) {
       live.insertMany(copied);
     }
     return copied.size();
+  }
+
+  /**
+   * The one document of a collection of its own ({@value #SWITCHES}), replaced whole at each step:
+   * a single-document write, which MongoDB makes atomic and durable (as acknowledged) on its own.
+   * The plan is kept as a document, for an operator to read.
+   */
+  @Override
+  public void recordSwitch(String plan) {
+    switches()
+        .replaceOne(
+            Filters.eq(ID, SWITCH_ID),
+            new BsonDocument(ID, SWITCH_ID).append("plan", BsonDocument.parse(plan)),
+            new com.mongodb.client.model.ReplaceOptions().upsert(true));
+  }
+
+  @Override
+  public Optional<String> recordedSwitch() {
+    return Optional.ofNullable(switches().find(Filters.eq(ID, SWITCH_ID)).first())
+        .map(document -> document.getDocument("plan").toJson());
+  }
+
+  @Override
+  public void forgetSwitch() {
+    switches().deleteOne(Filters.eq(ID, SWITCH_ID));
+  }
+
+  /** Where a restore's switch is recorded while it runs (see {@link #recordSwitch}). */
+  public static final String SWITCHES = "restore_switch";
+
+  private static final BsonString SWITCH_ID = new BsonString("switch");
+
+  private MongoCollection<BsonDocument> switches() {
+    return database.getCollection(SWITCHES, BsonDocument.class);
   }
 
   private MongoCollection<BsonDocument> staging(CollectionDescriptor<?> collection) {

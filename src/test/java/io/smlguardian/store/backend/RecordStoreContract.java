@@ -836,6 +836,85 @@ abstract class RecordStoreContract {
     assertThat(tx(() -> store.switchStaged(c, false, null))).as(c.name()).isZero();
   }
 
+  /**
+   * A switch step run again on the same staging copy leaves the collection as one run did, also
+   * after a run that copied only part of it: a switch that is not one transaction (MongoDB's) is
+   * completed after a crash by running its steps again.
+   */
+  @ParameterizedTest
+  @MethodSource("everyStored")
+  void aSwitchStepRunAgainLeavesTheCollectionAsOneRunDid(CollectionDescriptor<?> c) {
+    switchesAgain(c);
+  }
+
+  private <E extends StoredRecord> void switchesAgain(CollectionDescriptor<E> c) {
+    E old = GeneratedRecords.stored(c, "u", T0, 1);
+    E since = GeneratedRecords.stored(c, "u", T0.plusSeconds(10), 1);
+    E first = GeneratedRecords.stored(c, "v", T0.plusSeconds(1), 1);
+    E second = GeneratedRecords.stored(c, "v", T0.plusSeconds(2), 1);
+    tx(() -> store.stage(c, List.of(first, second)));
+
+    // replace everything: the first run copied one staged record, then stopped
+    tx(() -> store.restore(c, List.of(old, first)));
+    tx(() -> store.switchStaged(c, true, null));
+    tx(() -> store.switchStaged(c, true, null));
+    assertThat(ids(c)).as(c.name()).containsExactlyInAnyOrder(first.getId(), second.getId());
+    assertThat(fields(c, tx(() -> store.findById(c, second.getId())).orElseThrow()))
+        .as(c.name())
+        .isEqualTo(fields(c, second));
+
+    // replace what was there before a time, keeping what was written since
+    tx(() -> store.restore(c, List.of(since)));
+    tx(() -> store.switchStaged(c, true, T0.plusSeconds(5)));
+    tx(() -> store.switchStaged(c, true, T0.plusSeconds(5)));
+    assertThat(ids(c))
+        .as(c.name())
+        .containsExactlyInAnyOrder(first.getId(), second.getId(), since.getId());
+
+    // merge: only the ids the collection lacks, once
+    tx(() -> store.deleteMatching(c, List.of()));
+    tx(() -> store.restore(c, List.of(old, first)));
+    assertThat(tx(() -> store.switchStaged(c, false, null))).as(c.name()).isOne();
+    assertThat(tx(() -> store.switchStaged(c, false, null))).as(c.name()).isZero();
+    assertThat(ids(c))
+        .as(c.name())
+        .containsExactlyInAnyOrder(old.getId(), first.getId(), second.getId());
+
+    // leaving out erased users' records again leaves nothing more out
+    if (c.owned()) {
+      var erasure = GeneratedRecords.stored(Erasures.ERASURES, "v", T0.plusSeconds(5), 1);
+      tx(() -> store.restore(Erasures.ERASURES, List.of(erasure)));
+      assertThat(tx(() -> store.dropStagedErased(c, Erasures.ERASURES))).as(c.name()).isEqualTo(2);
+      assertThat(tx(() -> store.dropStagedErased(c, Erasures.ERASURES))).as(c.name()).isZero();
+    }
+  }
+
+  /**
+   * Where a restore's switch is not one transaction (MongoDB), the store keeps its record until it
+   * is forgotten, the last one written in place of the ones before; where it is one transaction
+   * (the relational stores), there is nothing to complete after a crash, and nothing is kept.
+   */
+  @Test
+  void keepsARecordOfASwitchOnlyWhereTheSwitchIsNotOneTransaction() {
+    assertThat(tx(() -> store.recordedSwitch())).isEmpty();
+    tx(() -> store.recordSwitch("{\"backupId\":\"b1\",\"switched\":[]}"));
+    tx(() -> store.recordSwitch("{\"backupId\":\"b1\",\"switched\":[\"erasures\"]}"));
+
+    Optional<String> recorded = tx(() -> store.recordedSwitch());
+    if (store.supportsAtomicWrites()) {
+      assertThat(recorded).isEmpty();
+    } else {
+      assertThat(recorded.map(RecordStoreContract::json))
+          .contains(json("{\"backupId\":\"b1\",\"switched\":[\"erasures\"]}"));
+    }
+    tx(() -> store.forgetSwitch());
+    assertThat(tx(() -> store.recordedSwitch())).isEmpty();
+  }
+
+  private static JsonObject json(String text) {
+    return Json.createReader(new java.io.StringReader(text)).readObject();
+  }
+
   /** Staged records of a user erased after they were written are left out; others stay. */
   @ParameterizedTest
   @MethodSource("registeredOwned")
