@@ -17,9 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The collection API against raw JDBC on the same PostgreSQL, in one run ({@code mvn
@@ -42,9 +40,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * and it reads rows no query has read yet through caches that have not seen the user. After them,
  * find by id at 16 clients is measured alone and then while a flood of unauthenticated requests (no
  * token, answered 401; {@code benchmark.floodRequests}, 20,000 by default, over 64 connections of
- * their own) runs: what callers without credentials cost the authenticated ones. The project's
- * target is a p99 with the flood within twice the p99 without; the table prints both and their
- * ratio, and asserts nothing.
+ * their own) runs: what callers without credentials cost the authenticated ones ({@link FloodCase},
+ * which the flood benchmark runs on the SQLite server too). The project's target is a p99 with the
+ * flood within twice the p99 without; the table prints both and their ratio, and asserts nothing.
  *
  * <p>The JDBC side issues what the JPA store issues for the operation: a single insert is one
  * INSERT and a commit; a batch is 100 INSERTs as one JDBC batch in one transaction (the bulk
@@ -58,15 +56,6 @@ public final class ApiBenchmark {
   private static final int PER_USER = 100;
   private static final int BATCH = 100;
   private static final int UPDATE_RING = 20;
-
-  /** The authenticated clients of the flood case, as at the table's higher number of clients. */
-  private static final int FLOODED_CLIENTS = 16;
-
-  /** The flood's concurrent connections, each a client thread sending in a closed loop. */
-  private static final int FLOOD_CONNECTIONS = 64;
-
-  /** The flood's request in logs and the table: find by id without a token. */
-  private static final String UNAUTHENTICATED = "unauthenticated find by id (401)";
 
   private static final String BY_ID =
       "SELECT " + RandomInteractions.COLUMNS + " FROM interactions WHERE id = ?";
@@ -182,92 +171,18 @@ public final class ApiBenchmark {
         rows.add(row(operation, http, jdbc, apiFloor(floors, clients)));
       }
     }
-    return table(rows, floors, flood(serverWarmup));
-  }
-
-  /**
-   * Find by id over HTTP at {@link #FLOODED_CLIENTS} clients, measured as in the table, first alone
-   * and then while {@link #FLOOD_CONNECTIONS} more clients of their own send {@code floodRequests}
-   * requests without a token (answered 401) as fast as they are answered: whether requests that the
-   * server refuses still take the cores from those it serves. The flood is a fixed number of
-   * requests; how much of the flooded run's measured calls it lasted through is printed with it
-   * (raise {@code benchmark.floodRequests} when it ended early).
-   */
-  private FloodFigures flood(int serverWarmup) throws Exception {
-    ServiceCalls anonymous = new ServiceCalls(api.baseUrl(), null);
-    LoadRunner.Clients unauthenticated =
-        c -> i -> anonymous.get(PATH + "/" + UUID.randomUUID(), 401);
-    // The refused request runs unmeasured first too, like every other request of this benchmark.
-    // Each 401 waits out the server's tarpit (UNAUTHENTICATED_DELAY_MS) before it is answered, so
-    // the warm-up runs on the flood's connections, and no longer than it needs to.
-    log(
-        LoadRunner.run(
-                UNAUTHENTICATED + " (server warm-up)",
-                FLOOD_CONNECTIONS,
-                0,
-                Math.min(serverWarmup, 4000),
-                unauthenticated)
-            .describe());
-    String findById = Operation.FIND_BY_ID.label + " http";
-
-    awaitQuietServer();
-    Figures alone =
-        LoadRunner.run(
-            findById + ", alone",
-            FLOODED_CLIENTS,
-            warmup,
+    FloodCase flood =
+        new FloodCase(
+            api,
+            PATH,
+            Operation.FIND_BY_ID.label + " http",
+            httpClients(Operation.FIND_BY_ID, FloodCase.CLIENTS, warmup, calls),
             calls,
-            httpClients(Operation.FIND_BY_ID, FLOODED_CLIENTS, warmup, calls));
-    log(alone.describe());
-
-    awaitQuietServer();
-    AtomicLong floodEnd = new AtomicLong();
-    FutureTask<Figures> flood =
-        new FutureTask<>(
-            () -> {
-              try {
-                return LoadRunner.run(
-                    UNAUTHENTICATED, FLOOD_CONNECTIONS, 0, floodRequests, unauthenticated);
-              } finally {
-                floodEnd.set(System.nanoTime());
-              }
-            });
-    new Thread(flood, "unauthenticated-flood").start();
-    Figures during =
-        LoadRunner.run(
-            findById + ", during the flood",
-            FLOODED_CLIENTS,
             warmup,
-            calls,
-            httpClients(Operation.FIND_BY_ID, FLOODED_CLIENTS, warmup, calls));
-    long duringEnd = System.nanoTime();
-    log(during.describe());
-    Figures flooded = flood.get();
-    log(flooded.describe());
-
-    // Both runs' measured calls end about when their run returns; each lasted its figures' seconds.
-    long duringStart = duringEnd - (long) (during.seconds() * 1e9);
-    long floodStart = floodEnd.get() - (long) (flooded.seconds() * 1e9);
-    double overlap =
-        (Math.min(duringEnd, floodEnd.get()) - Math.max(duringStart, floodStart)) / 1e9;
-    double coverage = Math.max(0, Math.min(1, overlap / during.seconds()));
-    if (coverage < 1) {
-      log(
-          String.format(
-              Locale.ROOT,
-              "the flood lasted through only %.0f%% of the flooded run: raise"
-                  + " benchmark.floodRequests",
-              100 * coverage));
-    }
-    return new FloodFigures(alone, during, flooded, coverage);
+            floodRequests,
+            ApiBenchmark::log);
+    return table(rows, floors, flood.run(serverWarmup));
   }
-
-  /**
-   * The flood case's runs.
-   *
-   * @param coverage the share of the flooded run's measured time during which the flood ran
-   */
-  private record FloodFigures(Figures alone, Figures during, Figures flood, double coverage) {}
 
   /**
    * Two requests that touch no database: a static file of the WAR (the web container alone), and
@@ -656,7 +571,7 @@ public final class ApiBenchmark {
     return String.format(Locale.ROOT, "%.0f%%", 100 * ratio);
   }
 
-  private String table(List<String[]> rows, List<Figures> floors, FloodFigures flood)
+  private String table(List<String[]> rows, List<Figures> floors, FloodCase.Runs flood)
       throws SQLException {
     StringBuilder out = new StringBuilder();
     out.append(
@@ -698,38 +613,7 @@ public final class ApiBenchmark {
               millis(floor.cpuMillisPerCall()),
               millis(floor.clientCpuMillisPerCall())));
     }
-    out.append(
-        String.format(
-            Locale.ROOT,
-            "%nFind by id alone and during a flood of %,d unauthenticated requests (random ids, no"
-                + " token, answered 401) over %d connections of their own; the project's target:"
-                + " p99 during the flood within 2x of p99 alone:%n%n",
-            flood.flood().calls(),
-            FLOOD_CONNECTIONS));
-    out.append("| run | clients | calls/s | p50 | p99 |\n");
-    out.append("|---|---:|---:|---:|---:|\n");
-    for (Figures run : List.of(flood.alone(), flood.during(), flood.flood())) {
-      out.append(
-          String.format(
-              Locale.ROOT,
-              "| %s | %d | %,.0f | %s | %s |%n",
-              run.operation(),
-              run.clients(),
-              run.callsPerSecond(),
-              millis(run.p50Millis()),
-              millis(run.p99Millis())));
-    }
-    out.append(
-        String.format(
-            Locale.ROOT,
-            "%nDuring the flood / alone: p99 %.2fx (target: within 2x), p50 %.2fx, calls/s %s."
-                + " The flood ran at %,.0f requests/s and lasted through %s of the flooded run's"
-                + " measured time.%n",
-            flood.during().p99Millis() / flood.alone().p99Millis(),
-            flood.during().p50Millis() / flood.alone().p50Millis(),
-            percent(flood.during().callsPerSecond() / flood.alone().callsPerSecond()),
-            flood.flood().callsPerSecond(),
-            percent(flood.coverage())));
+    out.append(flood.section());
     return out.toString();
   }
 
