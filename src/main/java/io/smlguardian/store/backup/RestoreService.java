@@ -541,10 +541,10 @@ public class RestoreService {
   private void completeInterruptedSwitch() throws Exception {
     Optional<PendingSwitch> interrupted = loader.pendingSwitch();
     if (interrupted.isPresent()) {
-      auditLedger.pauseSealing();
       holdingOnFailure(
           maintenance.hold("completing the interrupted switch of a restore"),
           () -> {
+            auditLedger.pauseSealing(); // which completeSwitch ends
             completeSwitch(interrupted.get());
             return null;
           });
