@@ -25,6 +25,7 @@ import io.smlguardian.store.streaming.Handoff;
 import jakarta.annotation.Priority;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Startup;
@@ -33,6 +34,7 @@ import jakarta.interceptor.Interceptor;
 import jakarta.json.Json;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -42,7 +44,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -67,7 +71,10 @@ import javax.crypto.SecretKey;
  * requested while the restore ran is honoured by it. On a backend without transactions (MongoDB)
  * the switch runs in {@link Maintenance}: writes are refused meanwhile; and it is recorded before
  * its first write ({@link PendingSwitch}), so that a switch interrupted by a crash is completed
- * from the staging copies at the next start, before the service is ready, never left half done.
+ * from the staging copies at the next start, before the service is ready, never left half done. A
+ * switch that fails without a crash (a write the database refuses, the database lost for a moment)
+ * keeps the service in maintenance, and its completion is retried in the background until it
+ * succeeds; only then does maintenance end: a store half old, half restored is never served.
  *
  * <p>Users' data keys stay as the store holds them; keys the archive has and the store lacks are
  * added (never those of an erased user). The record of erasures is merged, never replaced.
@@ -105,8 +112,20 @@ public class RestoreService {
   private AuditTrail audit;
   private AuditLedger auditLedger;
 
+  /**
+   * The wait before the first retry of a failed switch's completion, doubled after each failure up
+   * to {@link #LAST_RETRY}: a database lost for a moment is soon back; one that refuses a write
+   * needs an operator, and the log then gets a line every half minute, not a flood.
+   */
+  private static final Duration FIRST_RETRY = Duration.ofSeconds(Maintenance.RETRY_AFTER_SECONDS);
+
+  private static final Duration LAST_RETRY = Duration.ofSeconds(30);
+
   /** Inserts pages while the archive is decoded on (two cores at work, not one). */
   @Resource ManagedExecutorService executor;
+
+  /** Retries the completion of a switch that failed midway ({@link #completeLater}). */
+  @Resource ManagedScheduledExecutorService scheduler;
 
   protected RestoreService() {}
 
@@ -206,6 +225,8 @@ public class RestoreService {
     RestoreReport report = new RestoreReport(id.value(), replace);
     boolean unencrypted = false;
     try {
+      // A switch that failed midway is being completed: this restore would race it.
+      maintenance.refuseDuring("a restore");
       ArchiveReader reader = open(id);
       SecretKey key = reader.requireKey(config.key());
       unencrypted = archives.refuseUnencrypted(reader, allowUnencrypted);
@@ -337,17 +358,19 @@ public class RestoreService {
 
   /**
    * Switches the staged collections in (see {@link StoreLoader#switchIn}), with no erasure in
-   * progress on this instance; in maintenance where the store cannot do it in one transaction.
+   * progress on this instance; in maintenance where the store cannot do it in one transaction. A
+   * switch that fails there leaves the service in maintenance until it is completed ({@link
+   * #completeLater}).
    */
   private StoreLoader.Switched switchIn(PendingSwitch pending) throws Exception {
     List<CollectionDescriptor<?>> mustBeEmpty =
         pending.replace() ? List.of() : countedForEmptiness();
-    java.util.concurrent.Callable<StoreLoader.Switched> run =
+    Callable<StoreLoader.Switched> run =
         () -> erasures.excludingErasures(() -> loader.switchIn(pending, mustBeEmpty));
     StoreLoader.Switched switched =
         atomicWrites.guaranteed()
             ? run.call()
-            : maintenance.during("switching in a restored backup", run);
+            : holdingOnFailure(maintenance.hold("switching in a restored backup"), run);
     if (switched.refusal() != null) {
       throw BackupException.conflict(switched.refusal());
     }
@@ -367,6 +390,79 @@ public class RestoreService {
   }
 
   /**
+   * Runs a switch (or its completion) under the maintenance held; closes it when the switch ends,
+   * and when it fails, keeps it and completes the switch in the background ({@link
+   * #completeLater}): the store may be half switched.
+   *
+   * @throws IllegalStateException when the switch failed, saying that it is being completed
+   */
+  private <T> T holdingOnFailure(Maintenance.Hold hold, Callable<T> run) throws Exception {
+    boolean keep = false;
+    try {
+      return run.call();
+    } catch (Exception e) {
+      keep = true;
+      completeLater(hold);
+      throw new IllegalStateException(
+          "The restore's switch failed ("
+              + e.getMessage()
+              + "); the service stays in maintenance while it is completed from the staging"
+              + " copies, retried in the background until it succeeds",
+          e);
+    } finally {
+      if (!keep) {
+        hold.close();
+      }
+    }
+  }
+
+  /**
+   * Completes a switch that failed, in the background, under the maintenance held, which ends once
+   * it is complete (or once it turns out that the failed switch had recorded nothing, and so never
+   * began). Each failed attempt is logged and retried later ({@link #FIRST_RETRY}, {@link
+   * #LAST_RETRY}).
+   */
+  private void completeLater(Maintenance.Hold hold) {
+    hold.because("completing a restore's switch that failed midway");
+    scheduleCompletion(hold, FIRST_RETRY, 1);
+  }
+
+  private void scheduleCompletion(Maintenance.Hold hold, Duration delay, int attempt) {
+    scheduler.schedule(
+        () -> attemptCompletion(hold, delay, attempt), delay.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void attemptCompletion(Maintenance.Hold hold, Duration delay, int attempt) {
+    try {
+      Optional<PendingSwitch> pending = loader.pendingSwitch();
+      if (pending.isPresent()) {
+        auditLedger.pauseSealing(); // the switch's own pause, which completeSwitch ends
+        completeSwitch(pending.get());
+      } else {
+        LOG.warning("The failed switch had recorded nothing: the store was not switched");
+        clearStagingQuietly();
+      }
+      hold.close();
+    } catch (Exception e) {
+      Duration next =
+          delay.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : delay.multipliedBy(2);
+      String said =
+          "Attempt "
+              + attempt
+              + " to complete the restore's failed switch failed; the service stays in"
+              + " maintenance and tries again in "
+              + next.toSeconds()
+              + " s";
+      if (attempt == 1) {
+        LOG.log(Level.WARNING, said, e);
+      } else {
+        LOG.warning(said + ": " + e);
+      }
+      scheduleCompletion(hold, next, attempt + 1);
+    }
+  }
+
+  /**
    * Whether a switch was recorded and not completed (where the switch is not one transaction): its
    * staging copies must then stay, to complete it. When the store cannot tell, they stay too.
    */
@@ -375,9 +471,8 @@ public class RestoreService {
       boolean interrupted = loader.pendingSwitch().isPresent();
       if (interrupted) {
         LOG.severe(
-            "The restore's switch failed midway: the store is part old, part restored until the"
-                + " switch is completed from its staging copies, which stay (at the next start of"
-                + " this server, or before the next restore)");
+            "The restore's switch failed midway: the service stays in maintenance until the"
+                + " switch is completed from its staging copies, which stay");
       }
       return interrupted;
     } catch (RuntimeException unknown) {
@@ -429,25 +524,38 @@ public class RestoreService {
       auditLedger.resumeSealing(); // the start's hold
     }
     if (interrupted.isPresent()) {
-      completeSwitch(interrupted.get());
+      maintenance.during(
+          "completing the interrupted switch of a restore",
+          () -> {
+            completeSwitch(interrupted.get());
+            return null;
+          });
     }
     loader.clearStaging();
   }
 
-  /** Completes a switch that was interrupted, if one was: before a restore empties staging. */
+  /**
+   * Completes a switch that was interrupted, if one was (another instance's, on the same database):
+   * before a restore empties staging. If that fails too, maintenance stays until it is completed.
+   */
   private void completeInterruptedSwitch() throws Exception {
     Optional<PendingSwitch> interrupted = loader.pendingSwitch();
     if (interrupted.isPresent()) {
-      auditLedger.pauseSealing();
-      completeSwitch(interrupted.get());
+      holdingOnFailure(
+          maintenance.hold("completing the interrupted switch of a restore"),
+          () -> {
+            auditLedger.pauseSealing(); // which completeSwitch ends
+            completeSwitch(interrupted.get());
+            return null;
+          });
     }
   }
 
   /**
    * Completes a recorded switch that was interrupted (the server killed, or the database lost,
-   * during it) from its staging copies, in maintenance, with no erasure in progress on this
-   * instance; then does what the restore does after its switch, and records the restore's receipt
-   * as the restore would have. Called with the audit sealer paused, which it resumes once the
+   * during it) from its staging copies, with no erasure in progress on this instance; then does
+   * what the restore does after its switch, and records the restore's receipt as the restore would
+   * have. Called in maintenance, with the audit sealer paused, which it resumes once the
    * collections are switched (the restored ledger is then anchored, as after a restore).
    */
   private void completeSwitch(PendingSwitch pending) throws Exception {
@@ -461,10 +569,7 @@ public class RestoreService {
     long began = System.nanoTime();
     StoreLoader.Switched switched;
     try {
-      switched =
-          maintenance.during(
-              "completing the interrupted switch of a restore",
-              () -> erasures.excludingErasures(() -> loader.resume(pending)));
+      switched = erasures.excludingErasures(() -> loader.resume(pending));
     } finally {
       auditLedger.resumeSealing();
     }

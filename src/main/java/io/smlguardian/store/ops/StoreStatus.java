@@ -10,12 +10,25 @@ import java.util.Optional;
 /**
  * The service's status for operators: the backend and how it is reached, every collection's
  * records, storage and retention, their totals, the last backup and purge, and this instance's read
- * cache.
+ * cache; and, while this instance is in maintenance (writes and reads of records refused, see
+ * {@code resilience.Maintenance}), why.
+ *
+ * @param maintenance why this instance is in maintenance; null (left out) when it is not
  */
-@JsonbPropertyOrder({"asOf", "backend", "connection", "collections", "totals", "jobs", "readCache"})
+@JsonbPropertyOrder({
+  "asOf",
+  "backend",
+  "maintenance",
+  "connection",
+  "collections",
+  "totals",
+  "jobs",
+  "readCache"
+})
 public record StoreStatus(
     Instant asOf,
     String backend,
+    String maintenance,
     ConnectionStatus connection,
     List<CollectionStatus> collections,
     Totals totals,
@@ -38,6 +51,7 @@ public record StoreStatus(
   static StoreStatus of(
       Instant asOf,
       String backend,
+      String maintenance,
       ConnectionStatus connection,
       List<CollectionStatus> collections,
       Optional<JobRun> lastBackup,
@@ -59,6 +73,7 @@ public record StoreStatus(
     return new StoreStatus(
         asOf,
         backend,
+        maintenance,
         connection,
         collections,
         new Totals(records, due, allSized ? bytes : null),

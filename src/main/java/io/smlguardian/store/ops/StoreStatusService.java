@@ -9,6 +9,7 @@ import io.smlguardian.store.collection.StoreInfo;
 import io.smlguardian.store.collection.TimeKey;
 import io.smlguardian.store.collection.TimeKeyRange;
 import io.smlguardian.store.resilience.DatabaseBoundary;
+import io.smlguardian.store.resilience.Maintenance;
 import io.smlguardian.store.retention.RetentionService;
 import io.smlguardian.store.retention.batch.PurgeJob;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,6 +40,7 @@ public class StoreStatusService {
   @Inject RetentionService retention;
   @Inject JobExecutions jobs;
   @Inject ReadCache readCache;
+  @Inject Maintenance maintenance;
 
   /**
    * The status now. When the backend cannot be reached, the answer says so and has no collection
@@ -51,6 +53,7 @@ public class StoreStatusService {
     return StoreStatus.of(
         asOf,
         info.backend(),
+        maintenance.reason().orElse(null),
         connection,
         figures,
         jobs.latest(BackupJobs.BACKUP),

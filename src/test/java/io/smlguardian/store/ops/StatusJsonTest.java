@@ -128,6 +128,7 @@ class StatusJsonTest {
         StoreStatus.of(
             T2,
             "postgresql",
+            null,
             CONNECTION,
             List.of(MEMORIES, SESSIONS),
             Optional.of(ENDED),
@@ -151,12 +152,16 @@ class StatusJsonTest {
         StoreStatus.of(
             T2,
             "memory",
+            "completing a restore's switch that failed midway",
             CONNECTION,
             List.of(MEMORIES),
             Optional.empty(),
             Optional.of(STARTING),
             new RecordCache.Figures(0, 0, 0, 0, 0));
     assertThat(toJson(sized))
+        .contains(
+            "\"backend\":\"memory\",\"maintenance\":\"completing a restore's switch that"
+                + " failed midway\",\"connection\":")
         .contains(
             "\"totals\":{\"records\":12,\"due\":3,\"storageBytes\":8192},"
                 + "\"jobs\":{\"lastBackup\":null,\"lastPurge\":"

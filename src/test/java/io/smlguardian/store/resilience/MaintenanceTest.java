@@ -50,4 +50,27 @@ class MaintenanceTest {
           return null;
         });
   }
+
+  @Test
+  void aHoldLastsUntilItIsClosedOnceAndSaysWhy() {
+    Maintenance.Hold hold = maintenance.hold("switching");
+    assertThat(maintenance.reason()).contains("switching");
+    hold.because("completing a switch that failed");
+    assertThatThrownBy(() -> maintenance.refuseDuring("erasure"))
+        .isInstanceOf(MaintenanceException.class)
+        .hasMessageContaining("completing a switch that failed");
+    assertThatThrownBy(() -> maintenance.hold("another"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("already in maintenance: completing a switch that failed");
+
+    hold.close();
+    assertThat(maintenance.active()).isFalse();
+    assertThat(maintenance.reason()).isEmpty();
+    try (Maintenance.Hold next = maintenance.hold("next")) {
+      hold.close(); // closed before: it ends no later window
+      hold.because("stale");
+      assertThat(maintenance.reason()).contains("next");
+    }
+    assertThat(maintenance.active()).isFalse();
+  }
 }
