@@ -39,6 +39,9 @@ public final class IngestBenchmark {
   private static final String PATH = "/api/ingest/" + RandomInteractions.COLLECTION;
   private static final int PER_REQUEST = 100;
 
+  /** Warm-up rounds of each kind of request at most. */
+  private static final int MAX_WARMUP_ROUNDS = 8;
+
   private final ServiceCalls service;
   private final ServiceCalls operator;
   private final int requests;
@@ -79,14 +82,13 @@ public final class IngestBenchmark {
     service.awaitReady();
     List<Row> rows = new ArrayList<>();
     // The server compiles its hot paths during its first tens of thousands of requests, on the
-    // cores the measured requests need: both kinds of request first run unmeasured, with 4 clients,
-    // as many as the API benchmark's warm-up (after 300 and 3,000 of them, as before, the server
-    // spent 10-15 ms of CPU per 100-record request in the measured run; after 4,000 and 40,000,
-    // 6.3 ms). The journal is emptied before each measured run.
-    log(
-        LoadRunner.run("ingest warm-up", 4, 0, serverWarmup / 10, c -> i -> ingest(PER_REQUEST))
-            .describe());
-    log(LoadRunner.run("ingest warm-up", 4, 0, serverWarmup, c -> i -> ingest(1)).describe());
+    // cores the measured requests need (after 300 and 3,000 warm-up requests at 4 clients, as
+    // before, its JIT compiler still took about 40% of its CPU in the measured run). Both kinds of
+    // request therefore first run unmeasured at the measured number of clients, in rounds, until a
+    // round costs the server no less CPU per request than the one before (within 5%): the server
+    // is then as warm as more requests make it.
+    warm("ingest warm-up of 100 records", serverWarmup / 10, PER_REQUEST);
+    warm("ingest warm-up of 1 record", serverWarmup, 1);
 
     for (int perRequest : List.of(PER_REQUEST, 1)) {
       int calls = perRequest == 1 ? requests * 10 : requests;
@@ -123,6 +125,33 @@ public final class IngestBenchmark {
       rows.add(new Row(figures.operation(), figures, perRequest, null));
     }
     return table(rows);
+  }
+
+  /**
+   * Unmeasured rounds of {@code round} requests of {@code perRequest} records at the measured
+   * number of clients, at least two and at most {@link #MAX_WARMUP_ROUNDS}, until the server's CPU
+   * per request falls by less than 5% from one round to the next. The journal is emptied after
+   * each.
+   */
+  private void warm(String label, int round, int perRequest) throws Exception {
+    double before = Double.NaN;
+    for (int i = 1; i <= MAX_WARMUP_ROUNDS; i++) {
+      Figures figures =
+          LoadRunner.run(
+              label + " (round " + i + ")",
+              clients,
+              0,
+              round,
+              c -> n -> ingest(perRequest),
+              service::serverCpuNanos);
+      log(figures.describe());
+      sync();
+      double now = figures.cpuMillisPerCall();
+      if (now > before * 0.95) {
+        return; // no longer getting cheaper (false for the first round, whose before is NaN)
+      }
+      before = now;
+    }
   }
 
   /** One ingest request of {@code count} records, of as many different users. */
@@ -179,7 +208,8 @@ public final class IngestBenchmark {
             Locale.ROOT,
             "Ingest benchmark, %s, %d cores, load average %s, PostgreSQL %s on"
                 + " loopback; %d clients; %,d measured requests of 100 records (single records:"
-                + " %,d) after %,d warm-up requests; journal fsync on; latencies in ms%n%n",
+                + " %,d), each run after %,d warm-up requests, the server warmed first until its CPU"
+                + " per request stopped falling; journal fsync on; latencies in ms%n%n",
             LocalDate.now(),
             Runtime.getRuntime().availableProcessors(),
             MachineLoad.averages(),
