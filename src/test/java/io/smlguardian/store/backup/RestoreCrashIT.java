@@ -1,10 +1,12 @@
 package io.smlguardian.store.backup;
 
+import static io.smlguardian.store.backup.MongoRestoreState.documents;
+import static io.smlguardian.store.backup.MongoRestoreState.stagedDocuments;
+import static io.smlguardian.store.backup.MongoRestoreState.switchRecord;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
-import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import io.smlguardian.store.testsupport.Api;
@@ -22,14 +24,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
-import org.bson.Document;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -229,30 +228,6 @@ class RestoreCrashIT {
       Thread.sleep(2);
     }
     throw new IllegalStateException("the restore did not switch within 3 minutes");
-  }
-
-  private static Optional<BsonDocument> switchRecord(MongoDatabase db) {
-    return Optional.ofNullable(
-        db.getCollection("restore_switch", BsonDocument.class).find().first());
-  }
-
-  private static Map<BsonValue, BsonDocument> documents(MongoCollection<Document> collection) {
-    Map<BsonValue, BsonDocument> documents = new HashMap<>();
-    collection
-        .withDocumentClass(BsonDocument.class)
-        .find()
-        .forEach(d -> documents.put(d.get("_id"), d));
-    return documents;
-  }
-
-  private static long stagedDocuments(MongoDatabase db) {
-    long staged = 0;
-    for (String name : db.listCollectionNames()) {
-      if (name.endsWith("_staging")) {
-        staged += db.getCollection(name).countDocuments();
-      }
-    }
-    return staged;
   }
 
   /** MongoDB stores no array all or nothing (501): the records go through the ingest, synced. */

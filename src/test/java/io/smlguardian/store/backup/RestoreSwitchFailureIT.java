@@ -1,5 +1,8 @@
 package io.smlguardian.store.backup;
 
+import static io.smlguardian.store.backup.MongoRestoreState.documents;
+import static io.smlguardian.store.backup.MongoRestoreState.stagedDocuments;
+import static io.smlguardian.store.backup.MongoRestoreState.switchRecord;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mongodb.client.MongoClient;
@@ -18,11 +21,9 @@ import jakarta.json.JsonValue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
@@ -246,30 +247,6 @@ class RestoreSwitchFailureIT {
 
   private static String serverUrl(String base) {
     return base.substring(0, base.lastIndexOf('/'));
-  }
-
-  private static Optional<BsonDocument> switchRecord(MongoDatabase db) {
-    return Optional.ofNullable(
-        db.getCollection("restore_switch", BsonDocument.class).find().first());
-  }
-
-  private static Map<BsonValue, BsonDocument> documents(MongoCollection<Document> collection) {
-    Map<BsonValue, BsonDocument> documents = new HashMap<>();
-    collection
-        .withDocumentClass(BsonDocument.class)
-        .find()
-        .forEach(d -> documents.put(d.get("_id"), d));
-    return documents;
-  }
-
-  private static long stagedDocuments(MongoDatabase db) {
-    long staged = 0;
-    for (String name : db.listCollectionNames()) {
-      if (name.endsWith("_staging")) {
-        staged += db.getCollection(name).countDocuments();
-      }
-    }
-    return staged;
   }
 
   private static void awaitReadiness(SecondServer server, int status, Duration timeout)
