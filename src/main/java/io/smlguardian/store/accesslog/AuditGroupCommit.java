@@ -4,6 +4,7 @@ import io.smlguardian.store.collection.AccessRecorder;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.RecordCache;
 import io.smlguardian.store.collection.RecordStore;
+import io.smlguardian.store.collection.StoredRecord;
 import io.smlguardian.store.resilience.DatabaseBoundary;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -22,6 +23,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -47,6 +49,13 @@ import java.util.logging.Logger;
  * and inserts the entries of those whose condition holds; the others are told so, and read the
  * database instead. The read the cache saves thus costs one more statement in a transaction that is
  * committed anyway, shared with other requests under load.
+ *
+ * <p>A read by id that the cache cannot answer is made in the shared transaction too (a {@link
+ * Lookup}): one query per collection finds the records of every such read waiting, and each read's
+ * entries, made from the record found (its owner), are inserted with the others'. A read by id thus
+ * needs no transaction of its own: under load, the reads of many requests share one query and one
+ * commit. A read whose record is not there, or is not the caller's to read, commits nothing; its
+ * request then refuses it, and records the refusal, as any other.
  */
 @ApplicationScoped
 public class AuditGroupCommit {
@@ -60,13 +69,42 @@ public class AuditGroupCommit {
   private static final long WAIT_SECONDS = 30;
 
   /**
-   * A request's entries, the condition they are committed on (none for most), and whether they
-   * were: true when committed, false when the condition did not hold (nothing committed).
+   * A read by id made in the shared transaction.
+   *
+   * @param entriesFor the entries that record the read of the record found; none when the caller
+   *     may not read it (nothing is committed then)
+   */
+  public record Lookup(
+      CollectionDescriptor<?> collection,
+      UUID id,
+      Function<StoredRecord, List<AccessLog>> entriesFor) {}
+
+  /**
+   * What a shared transaction did for one request.
+   *
+   * @param committed whether its entries were committed
+   * @param found the record its lookup found, or null (no lookup, or no such record)
+   */
+  public record Outcome(boolean committed, StoredRecord found) {}
+
+  /**
+   * A request's part in a shared commit: its entries, or the lookup that makes them, the condition
+   * they are committed on (none for most), and what became of them.
    */
   record Pending(
       List<AccessLog> entries,
       AccessRecorder.Copy unchanged,
-      CompletableFuture<Boolean> committed) {}
+      Lookup lookup,
+      CompletableFuture<Outcome> outcome) {
+
+    Pending(List<AccessLog> entries, AccessRecorder.Copy unchanged) {
+      this(entries, unchanged, null, new CompletableFuture<>());
+    }
+
+    Pending(Lookup lookup) {
+      this(List.of(), null, lookup, new CompletableFuture<>());
+    }
+  }
 
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
   private final ReentrantLock writer = new ReentrantLock();
@@ -97,9 +135,21 @@ public class AuditGroupCommit {
    * @throws AuditUnavailableException when they could not be committed
    */
   boolean commitIf(List<AccessLog> entries, AccessRecorder.Copy unchanged) {
-    Pending pending = new Pending(entries, unchanged, new CompletableFuture<>());
+    return submit(new Pending(entries, unchanged)).committed();
+  }
+
+  /**
+   * Returns once the lookup is made and the entries it made, if any, are committed.
+   *
+   * @throws AuditUnavailableException when they could not be
+   */
+  Outcome lookUp(Lookup lookup) {
+    return submit(new Pending(lookup));
+  }
+
+  private Outcome submit(Pending pending) {
     queue.add(pending);
-    while (!pending.committed().isDone()) {
+    while (!pending.outcome().isDone()) {
       try {
         if (!writer.tryLock(WAIT_SECONDS, TimeUnit.SECONDS)) {
           throw new AuditUnavailableException(
@@ -110,7 +160,7 @@ public class AuditGroupCommit {
         throw new AuditUnavailableException(e);
       }
       try {
-        if (!pending.committed().isDone()) {
+        if (!pending.outcome().isDone()) {
           write(next());
         }
       } finally {
@@ -118,7 +168,7 @@ public class AuditGroupCommit {
       }
     }
     try {
-      return pending.committed().join();
+      return pending.outcome().join();
     } catch (CompletionException e) {
       throw new AuditUnavailableException(e.getCause());
     }
@@ -144,22 +194,22 @@ public class AuditGroupCommit {
       return;
     }
     try {
-      Set<Pending> changed = transactions.insert(batch);
-      batch.forEach(p -> p.committed().complete(!changed.contains(p)));
+      Map<Pending, Outcome> outcomes = transactions.insert(batch);
+      batch.forEach(p -> p.outcome().complete(outcomes.get(p)));
       return;
     } catch (RuntimeException e) {
       if (batch.size() == 1) {
         LOG.log(Level.SEVERE, "Could not commit audit entries", e);
-        batch.get(0).committed().completeExceptionally(e);
+        batch.get(0).outcome().completeExceptionally(e);
         return;
       }
     }
     for (Pending pending : batch) {
       try {
-        pending.committed().complete(transactions.insert(List.of(pending)).isEmpty());
+        pending.outcome().complete(transactions.insert(List.of(pending)).get(pending));
       } catch (RuntimeException e) {
         LOG.log(Level.SEVERE, "Could not commit audit entries", e);
-        pending.committed().completeExceptionally(e);
+        pending.outcome().completeExceptionally(e);
       }
     }
   }
@@ -179,21 +229,61 @@ public class AuditGroupCommit {
     }
 
     /**
-     * Checks the requests' conditions, then inserts the entries of those whose condition holds;
-     * returns the others.
+     * Checks the requests' conditions and makes their lookups, then inserts the entries of those
+     * whose condition holds and of the lookups that found a record the caller may read.
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public Set<Pending> insert(List<Pending> batch) {
+    public Map<Pending, Outcome> insert(List<Pending> batch) {
       Set<Pending> changed = changed(batch);
-      List<AccessLog> entries =
-          batch.stream()
-              .filter(p -> !changed.contains(p))
-              .flatMap(p -> p.entries().stream())
-              .toList();
+      Map<Pending, StoredRecord> found = lookedUp(batch);
+      Map<Pending, Outcome> outcomes = new IdentityHashMap<>();
+      List<AccessLog> entries = new ArrayList<>();
+      for (Pending pending : batch) {
+        StoredRecord record = found.get(pending);
+        List<AccessLog> own;
+        if (changed.contains(pending)) {
+          own = List.of();
+        } else if (pending.lookup() == null) {
+          own = pending.entries();
+        } else {
+          own = record == null ? List.of() : pending.lookup().entriesFor().apply(record);
+        }
+        entries.addAll(own);
+        outcomes.put(pending, new Outcome(!own.isEmpty(), record));
+      }
       if (!entries.isEmpty()) {
         store.insert(AccessLogs.COLLECTION, entries);
       }
-      return changed;
+      return outcomes;
+    }
+
+    /** The records the requests' lookups found: one query per collection. */
+    private Map<Pending, StoredRecord> lookedUp(List<Pending> batch) {
+      Map<Pending, StoredRecord> found = new IdentityHashMap<>();
+      Map<CollectionDescriptor<?>, List<Pending>> byCollection = new HashMap<>();
+      for (Pending pending : batch) {
+        if (pending.lookup() != null) {
+          byCollection
+              .computeIfAbsent(pending.lookup().collection(), c -> new ArrayList<>())
+              .add(pending);
+        }
+      }
+      byCollection.forEach(
+          (collection, pendings) -> {
+            Map<UUID, StoredRecord> byId = new HashMap<>();
+            for (StoredRecord record :
+                store.findByIds(
+                    collection, pendings.stream().map(p -> p.lookup().id()).distinct().toList())) {
+              byId.put(record.getId(), record);
+            }
+            for (Pending pending : pendings) {
+              StoredRecord record = byId.get(pending.lookup().id());
+              if (record != null) {
+                found.put(pending, record);
+              }
+            }
+          });
+      return found;
     }
 
     /** The requests whose copy no longer matches the stored record: one query per collection. */

@@ -3,8 +3,10 @@ package io.smlguardian.store.accesslog;
 import io.smlguardian.store.collection.AccessOperation;
 import io.smlguardian.store.collection.AccessRecorder;
 import io.smlguardian.store.collection.CollectionDescriptor;
+import io.smlguardian.store.collection.OwnedRecord;
 import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.StoreCleared;
+import io.smlguardian.store.collection.StoredRecord;
 import io.smlguardian.store.security.Caller;
 import io.smlguardian.store.security.ReservedIdentities;
 import jakarta.annotation.Resource;
@@ -20,6 +22,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -202,6 +205,43 @@ public class AuditTrail implements AccessRecorder {
       markRecorded(COMMITTED);
     }
     return recorded;
+  }
+
+  @Override
+  public <E extends StoredRecord> Optional<E> readById(
+      Caller caller, CollectionDescriptor<E> collection, UUID id, Optional<String> scope) {
+    if (inTransaction()) {
+      throw new IllegalStateException("a read by id in the shared commit within a transaction");
+    }
+    AuditGroupCommit.Lookup lookup =
+        new AuditGroupCommit.Lookup(
+            collection,
+            id,
+            record -> {
+              String owner = record instanceof OwnedRecord owned ? owned.getUserId() : null;
+              if (scope.isPresent() && !scope.get().equals(owner)) {
+                return List.of(); // refused by the caller, who records the refusal
+              }
+              List<AccessLog> entries =
+                  entries(
+                      caller,
+                      collection,
+                      AccessOperation.READ,
+                      owner == null ? Set.of() : Set.of(owner));
+              entries.forEach(e -> e.seal(key));
+              return entries;
+            });
+    AuditGroupCommit.Outcome outcome;
+    try {
+      outcome = groupCommit.lookUp(lookup);
+    } catch (RuntimeException e) {
+      markRecorded(COMMITTED); // as record(): the request is not recorded again
+      throw e;
+    }
+    if (outcome.committed()) {
+      markRecorded(COMMITTED);
+    }
+    return Optional.ofNullable(outcome.found()).map(collection.entityClass()::cast);
   }
 
   private List<AccessLog> entries(

@@ -1,6 +1,7 @@
 package io.smlguardian.store.collection;
 
 import io.smlguardian.store.security.Caller;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -44,4 +45,19 @@ public interface AccessRecorder {
    * @return whether the record was unchanged and the read is recorded
    */
   boolean readIfUnchanged(Caller caller, Copy copy);
+
+  /**
+   * Reads a record by id in the audit trail's shared commit, and records the read there: the reads
+   * by id of concurrent requests share one query per collection and one commit, and none needs a
+   * transaction of its own. The read is recorded when the record is stored and the scope allows the
+   * caller to read it, and only then: the caller refuses a record outside the scope, which records
+   * the refusal. Not within a caller's transaction, whose uncommitted writes the shared commit
+   * would not see.
+   *
+   * @param scope the only owner whose records the caller may read, or empty for any
+   * @return the record, when it is stored
+   * @throws IllegalStateException within a caller's transaction
+   */
+  <E extends StoredRecord> Optional<E> readById(
+      Caller caller, CollectionDescriptor<E> collection, UUID id, Optional<String> scope);
 }

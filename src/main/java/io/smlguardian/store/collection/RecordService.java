@@ -6,9 +6,12 @@ import io.smlguardian.store.collection.query.QueryParser;
 import io.smlguardian.store.collection.query.RecordQuery;
 import io.smlguardian.store.resilience.DatabaseBoundary;
 import io.smlguardian.store.security.Caller;
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
+import jakarta.transaction.Status;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +44,7 @@ public class RecordService {
   private RecordReads reads;
   private ReadCache cache;
   private AtomicWrites atomicWrites;
+  @Resource private TransactionSynchronizationRegistry transactions;
 
   protected RecordService() {}
 
@@ -94,12 +98,20 @@ public class RecordService {
   }
 
   /**
-   * One record by id. The read is a short transaction of its own (or the caller's), and its audit
-   * entry is committed after it, with other requests' entries (see the audit trail): a read locks
-   * nothing, and holds no connection while it waits for its entry to be durable.
+   * One record by id. A read locks nothing, and holds no connection while it waits for its audit
+   * entry to be durable:
    *
-   * <p>A record in the {@link ReadCache} is answered from there when its audit entry's transaction
-   * finds it still stored as cached; any other read fills the cache.
+   * <ul>
+   *   <li>A record in the {@link ReadCache} is answered from there when its audit entry's shared
+   *       transaction finds it still stored as cached.
+   *   <li>Otherwise the record is read in that shared transaction (see {@link
+   *       AccessRecorder#readById}), with the reads by id of the other requests waiting, and its
+   *       entry committed there; it is then written as JSON (sealed fields opened) by this request,
+   *       and fills the cache.
+   *   <li>Within a caller's transaction (an atomic request), and for an id the store does not hold
+   *       (a record still only in the ingest's journal, or none: 404), the read is a short
+   *       transaction of the caller's or its own, and its entry is committed after it.
+   * </ul>
    */
   @Transactional(Transactional.TxType.SUPPORTS)
   public RecordView find(Caller caller, String collection, UUID id, String select) {
@@ -109,6 +121,18 @@ public class RecordService {
     Optional<RecordView> cached = cache.read(caller, descriptor, id, scope, projection);
     if (cached.isPresent()) {
       return cached.get();
+    }
+    if (!inTransaction()) {
+      Optional<? extends StoredRecord> shared = audit.readById(caller, descriptor, id, scope);
+      if (shared.isPresent()) {
+        StoredRecord record = shared.get();
+        CollectionAccess.checkStoredOwner(scope, descriptor, record, AccessOperation.READ);
+        RecordView view = view(descriptor, record, projection);
+        if (projection.isEmpty()) {
+          cache.keep(descriptor, record, view.json());
+        }
+        return view;
+      }
     }
     RecordReads.Read<RecordView> read = reads.byId(descriptor, id, scope, projection);
     audited(caller, descriptor, AccessOperation.READ, read.records(), scope);
@@ -148,6 +172,11 @@ public class RecordService {
     long count = reads.count(descriptor, confined(parser.filters(descriptor, filters), scope));
     audited(caller, descriptor, AccessOperation.COUNT, List.of(), scope);
     return count;
+  }
+
+  private boolean inTransaction() {
+    return transactions != null
+        && transactions.getTransactionStatus() != Status.STATUS_NO_TRANSACTION;
   }
 
   /** The filters, plus one on the owner when the caller may see only one owner's records. */

@@ -31,6 +31,14 @@ public interface RecordStore {
   <E extends StoredRecord> Optional<E> findById(CollectionDescriptor<E> collection, UUID id);
 
   /**
+   * Those of the records that are stored, by id, in one query, in no particular order: what the
+   * audit trail's shared commit reads for the reads by id it records (see {@link
+   * AccessRecorder#readById}).
+   */
+  <E extends StoredRecord> List<E> findByIds(
+      CollectionDescriptor<E> collection, Collection<UUID> ids);
+
+  /**
    * The stamps (version and creation time) of those of the records that are stored, by id, in one
    * query that reads no other column: what the read cache checks its copies against.
    */

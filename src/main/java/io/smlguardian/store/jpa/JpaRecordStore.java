@@ -203,6 +203,22 @@ public abstract class JpaRecordStore implements BackendStore, LedgerStore {
   }
 
   @Override
+  public <E extends StoredRecord> List<E> findByIds(
+      CollectionDescriptor<E> collection, Collection<UUID> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    // Through the transaction's write connection, as stamps() reads: the shared commit inserts its
+    // entries on it next.
+    em.unwrap(UnitOfWork.class).beginEarlyTransaction();
+    CriteriaBuilder cb = em.getCriteriaBuilder();
+    CriteriaQuery<E> criteria = cb.createQuery(collection.entityClass());
+    Root<E> root = criteria.from(collection.entityClass());
+    criteria.select(root).where(root.get("id").in(ids));
+    return em.createQuery(criteria).getResultList();
+  }
+
+  @Override
   public Map<UUID, RecordCache.Stamp> stamps(
       CollectionDescriptor<?> collection, Collection<UUID> ids) {
     if (ids.isEmpty()) {

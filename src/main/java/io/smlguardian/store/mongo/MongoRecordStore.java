@@ -246,6 +246,18 @@ public class MongoRecordStore implements BackendStore, LedgerStore, AutoCloseabl
   }
 
   @Override
+  public <E extends StoredRecord> List<E> findByIds(
+      CollectionDescriptor<E> collection, Collection<UUID> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    return documents(collection)
+        .find(Filters.in(ID, ids.stream().map(id -> new BsonString(id.toString())).toList()))
+        .map(document -> RecordDocuments.toRecord(collection, document))
+        .into(new ArrayList<>());
+  }
+
+  @Override
   public Map<UUID, RecordCache.Stamp> stamps(
       CollectionDescriptor<?> collection, Collection<UUID> ids) {
     Map<UUID, RecordCache.Stamp> stamps = new HashMap<>();

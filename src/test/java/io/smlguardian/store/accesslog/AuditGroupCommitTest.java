@@ -16,10 +16,11 @@ import io.smlguardian.store.interaction.Interactions;
 import io.smlguardian.store.mongo.MongoRecordStore;
 import java.net.InetSocketAddress;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,9 +30,11 @@ import org.junit.jupiter.api.Test;
 /**
  * The audit group commit's conditional entries, which the read cache relies on: an entry committed
  * on the condition that a record is still stored in a cached state is committed exactly when it is,
- * checked in the commit's own transaction. In process, on the MongoDB store against an in-process
- * server (the same store code as the mongodb server's; the relational stores' query is exercised by
- * the ITs on every backend).
+ * checked in the commit's own transaction. And its reads by id: the record looked up in the shared
+ * transaction, with the other requests' (one query per collection), and the entries made from it
+ * committed only when it is found and makes some. In process, on the MongoDB store against an
+ * in-process server (the same store code as the mongodb server's; the relational stores' query is
+ * exercised by the ITs on every backend).
  */
 class AuditGroupCommitTest {
 
@@ -162,28 +165,106 @@ class AuditGroupCommitTest {
     AccessRecorder.Copy gone = copyOf(stored("u3"));
     store.delete(INTERACTIONS, store.findById(INTERACTIONS, gone.id()).orElseThrow());
 
-    AuditGroupCommit.Pending plain =
-        new AuditGroupCommit.Pending(readEntry("u0"), null, new CompletableFuture<>());
+    AuditGroupCommit.Pending plain = new AuditGroupCommit.Pending(readEntry("u0"), null);
     AuditGroupCommit.Pending fresh =
-        new AuditGroupCommit.Pending(readEntry("u1"), copyOf(unchanged), new CompletableFuture<>());
-    AuditGroupCommit.Pending outdated =
-        new AuditGroupCommit.Pending(readEntry("u2"), stale, new CompletableFuture<>());
-    AuditGroupCommit.Pending deleted =
-        new AuditGroupCommit.Pending(readEntry("u3"), gone, new CompletableFuture<>());
+        new AuditGroupCommit.Pending(readEntry("u1"), copyOf(unchanged));
+    AuditGroupCommit.Pending outdated = new AuditGroupCommit.Pending(readEntry("u2"), stale);
+    AuditGroupCommit.Pending deleted = new AuditGroupCommit.Pending(readEntry("u3"), gone);
 
-    Set<AuditGroupCommit.Pending> refused = writer.insert(List.of(plain, fresh, outdated, deleted));
+    Map<AuditGroupCommit.Pending, AuditGroupCommit.Outcome> outcomes =
+        writer.insert(List.of(plain, fresh, outdated, deleted));
 
-    assertThat(refused).containsExactlyInAnyOrder(outdated, deleted);
-    assertThat(
-            store
-                .find(
-                    AccessLogs.COLLECTION,
-                    new io.smlguardian.store.collection.query.RecordQuery(
-                        List.of(), List.of(), 10, 0, List.of()))
-                .stream()
-                .map(AccessLog::getUserId)
-                .sorted()
-                .toList())
-        .containsExactly("u0", "u1");
+    assertThat(outcomes.get(plain).committed()).isTrue();
+    assertThat(outcomes.get(fresh).committed()).isTrue();
+    assertThat(outcomes.get(outdated).committed()).isFalse();
+    assertThat(outcomes.get(deleted).committed()).isFalse();
+    assertThat(entryOwners()).containsExactly("u0", "u1");
+  }
+
+  // --- reads by id made in the shared transaction ---
+
+  /** A lookup whose entries name the owner of the record found, as the audit trail's do. */
+  private static AuditGroupCommit.Lookup lookup(UUID id) {
+    return new AuditGroupCommit.Lookup(
+        INTERACTIONS, id, record -> readEntry(((Interaction) record).getUserId()));
+  }
+
+  @Test
+  void aLookupFindsTheRecordAndCommitsTheEntriesMadeFromIt() {
+    Interaction record = stored("u1");
+
+    AuditGroupCommit.Outcome outcome = commit.lookUp(lookup(record.getId()));
+
+    assertThat(outcome.committed()).isTrue();
+    assertThat(outcome.found().getId()).isEqualTo(record.getId());
+    assertThat(INTERACTIONS.schema().field("type").orElseThrow().read(outcome.found()))
+        .isEqualTo("message");
+    assertThat(entryOwners()).containsExactly("u1");
+  }
+
+  @Test
+  void aLookupOfAnIdNotStoredFindsNothingAndCommitsNothing() {
+    AuditGroupCommit.Outcome outcome = commit.lookUp(lookup(UUID.randomUUID()));
+
+    assertThat(outcome.committed()).isFalse();
+    assertThat(outcome.found()).isNull();
+    assertThat(entries()).isZero();
+  }
+
+  @Test
+  void aLookupThatMakesNoEntryForTheRecordFoundCommitsNothing() {
+    Interaction record = stored("u1");
+
+    AuditGroupCommit.Outcome outcome =
+        commit.lookUp(new AuditGroupCommit.Lookup(INTERACTIONS, record.getId(), r -> List.of()));
+
+    assertThat(outcome.committed()).isFalse();
+    assertThat(outcome.found().getId()).isEqualTo(record.getId());
+    assertThat(entries()).isZero();
+  }
+
+  @Test
+  void theLookupsOfASharedCommitAreOneQueryPerCollection() {
+    List<List<UUID>> queries = new ArrayList<>();
+    MongoRecordStore counting =
+        new MongoRecordStore(database, List.of(AccessLogs.COLLECTION, INTERACTIONS)) {
+          @Override
+          public <E extends StoredRecord> List<E> findByIds(
+              CollectionDescriptor<E> collection, Collection<UUID> ids) {
+            queries.add(List.copyOf(ids));
+            return super.findByIds(collection, ids);
+          }
+        };
+    Interaction first = stored("u1");
+    Interaction second = stored("u2");
+    AuditGroupCommit.Pending one = new AuditGroupCommit.Pending(lookup(first.getId()));
+    AuditGroupCommit.Pending two = new AuditGroupCommit.Pending(lookup(second.getId()));
+    AuditGroupCommit.Pending sameAgain = new AuditGroupCommit.Pending(lookup(first.getId()));
+    AuditGroupCommit.Pending missing = new AuditGroupCommit.Pending(lookup(UUID.randomUUID()));
+    AuditGroupCommit.Pending plain = new AuditGroupCommit.Pending(readEntry("u0"), null);
+
+    Map<AuditGroupCommit.Pending, AuditGroupCommit.Outcome> outcomes =
+        new AuditGroupCommit.Writer(counting).insert(List.of(one, two, sameAgain, missing, plain));
+
+    assertThat(queries).hasSize(1);
+    assertThat(queries.get(0)).hasSize(3);
+    assertThat(outcomes.get(one).found().getId()).isEqualTo(first.getId());
+    assertThat(outcomes.get(sameAgain).found().getId()).isEqualTo(first.getId());
+    assertThat(outcomes.get(two).found().getId()).isEqualTo(second.getId());
+    assertThat(outcomes.get(missing).found()).isNull();
+    assertThat(outcomes.get(missing).committed()).isFalse();
+    assertThat(entryOwners()).containsExactly("u0", "u1", "u1", "u2");
+  }
+
+  private List<String> entryOwners() {
+    return store
+        .find(
+            AccessLogs.COLLECTION,
+            new io.smlguardian.store.collection.query.RecordQuery(
+                List.of(), List.of(), 10, 0, List.of()))
+        .stream()
+        .map(AccessLog::getUserId)
+        .sorted()
+        .toList();
   }
 }

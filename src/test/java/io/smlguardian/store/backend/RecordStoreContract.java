@@ -175,6 +175,30 @@ abstract class RecordStoreContract {
   }
 
   @ParameterizedTest
+  @MethodSource("everyStored")
+  void findsTheStoredOnesOfSeveralIdsInOneCall(CollectionDescriptor<?> c) {
+    findsByIds(c);
+  }
+
+  private <E extends StoredRecord> void findsByIds(CollectionDescriptor<E> c) {
+    E full = GeneratedRecords.full(c, "user-1", T0);
+    E minimal = GeneratedRecords.minimal(c, "user-2", T0);
+    E other = GeneratedRecords.minimal(c, "user-3", T0);
+    tx(() -> store.insert(c, List.of(full, minimal, other)));
+
+    List<E> found =
+        tx(() -> store.findByIds(c, List.of(minimal.getId(), UUID.randomUUID(), full.getId())));
+
+    assertThat(found).as(c.name()).hasSize(2);
+    for (E record : List.of(full, minimal)) {
+      E read =
+          found.stream().filter(f -> f.getId().equals(record.getId())).findFirst().orElseThrow();
+      assertThat(fields(c, read)).as(c.name()).isEqualTo(fields(c, record));
+    }
+    assertThat(tx(() -> store.findByIds(c, List.of()))).as(c.name()).isEmpty();
+  }
+
+  @ParameterizedTest
   @MethodSource("registered")
   void findsARecordForUpdate(CollectionDescriptor<?> c) {
     findsForUpdate(c);

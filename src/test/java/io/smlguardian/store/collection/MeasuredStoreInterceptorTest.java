@@ -41,6 +41,7 @@ class MeasuredStoreInterceptorTest {
             "insert",
             "insertIfAbsent",
             "findById",
+            "findByIds",
             "stamps",
             "findForUpdate",
             "find",

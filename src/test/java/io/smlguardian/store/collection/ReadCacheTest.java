@@ -39,6 +39,12 @@ class ReadCacheTest {
       asked.add(copy);
       return unchanged;
     }
+
+    @Override
+    public <E extends StoredRecord> Optional<E> readById(
+        Caller caller, CollectionDescriptor<E> collection, UUID id, Optional<String> scope) {
+      return Optional.empty(); // not the cache's
+    }
   }
 
   private static final Caller CALLER = new Caller("svc", Set.of(), "10.0.0.1");

@@ -22,6 +22,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -93,6 +94,25 @@ class RecordServiceTest {
           @Override
           public boolean readIfUnchanged(Caller caller, Copy copy) {
             return false; // the cache is off here (ReadCacheTest covers it)
+          }
+
+          /** As the audit trail's shared commit: the record, its read recorded when in scope. */
+          @Override
+          public <E extends StoredRecord> Optional<E> readById(
+              Caller caller, CollectionDescriptor<E> collection, UUID id, Optional<String> scope) {
+            Optional<E> found = store.findById(collection, id);
+            found.ifPresent(
+                record -> {
+                  String owner = record instanceof OwnedRecord owned ? owned.getUserId() : null;
+                  if (scope.isEmpty() || scope.get().equals(owner)) {
+                    accessed(
+                        caller,
+                        collection,
+                        AccessOperation.READ,
+                        owner == null ? Set.of() : Set.of(owner));
+                  }
+                });
+            return found;
           }
         };
     records =
