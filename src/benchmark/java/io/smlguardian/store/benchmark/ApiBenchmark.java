@@ -3,6 +3,11 @@ package io.smlguardian.store.benchmark;
 import io.smlguardian.store.benchmark.LoadRunner.Client;
 import io.smlguardian.store.benchmark.LoadRunner.Figures;
 import io.smlguardian.store.testsupport.Database;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import java.io.IOException;
+import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,7 +27,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The collection API against raw JDBC on the same PostgreSQL, in one run ({@code mvn
  * -Pbenchmark-api verify}; not a test). Loads {@code benchmark.users} users with 100 interactions
- * each straight into PostgreSQL, then measures eight operations on the interactions collection at
+ * each straight into PostgreSQL, then measures nine operations on the interactions collection at
  * each number of clients in {@code benchmark.clients}: through the service over HTTP, and the same
  * operation done by plain JDBC (one connection per client thread, the statements the store issues
  * for it, without the audit trail and the rest of what the service adds). It also measures two
@@ -48,9 +53,10 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>The JDBC side issues what the JPA store issues for the operation: a single insert is one
  * INSERT and a commit; a batch is 100 INSERTs as one JDBC batch in one transaction (the bulk
- * likewise, a different user on each row); find by id one SELECT; a page one SELECT ... ORDER BY
- * ... LIMIT; an update reads the record and then updates it where id and version still match, in
- * one transaction (a delete likewise); a count one SELECT COUNT. Reads run in auto-commit.
+ * likewise, a different user on each row); find by id one SELECT (of any of a fifth of the records,
+ * or of the 500 recently read ones); a page one SELECT ... ORDER BY ... LIMIT; an update reads the
+ * record and then updates it where id and version still match, in one transaction (a delete
+ * likewise); a count one SELECT COUNT. Reads run in auto-commit.
  */
 public final class ApiBenchmark {
 
@@ -58,6 +64,7 @@ public final class ApiBenchmark {
   private static final int PER_USER = 100;
   private static final int BATCH = 100;
   private static final int UPDATE_RING = 20;
+  private static final int RECENT = 500;
 
   private static final String BY_ID =
       "SELECT " + RandomInteractions.COLUMNS + " FROM interactions WHERE id = ?";
@@ -73,6 +80,7 @@ public final class ApiBenchmark {
       "SELECT COUNT(id) FROM interactions WHERE user_id = ? AND type = ?";
 
   private final ServiceCalls api;
+  private final ServiceCalls operator;
   private final int calls;
   private final int warmup;
   private final int floodRequests;
@@ -81,9 +89,14 @@ public final class ApiBenchmark {
   private final RandomInteractions interactions;
   private final List<UUID> spareIds = new ArrayList<>();
   private List<UUID> findIds;
+  private List<UUID> recentIds;
+
+  /** The share of each find run's reads that the read cache answered, for the table's footer. */
+  private final List<String> cacheShares = new ArrayList<>();
 
   private ApiBenchmark() {
     api = ServiceCalls.ofServerUnderTest("api-benchmark", "service");
+    operator = ServiceCalls.ofServerUnderTest("api-benchmark-operator", "operator");
     interactions = new RandomInteractions("bench", Integer.getInteger("benchmark.users", 1000));
     calls = Integer.getInteger("benchmark.calls", 2000);
     warmup = Integer.getInteger("benchmark.warmup", 500);
@@ -94,8 +107,8 @@ public final class ApiBenchmark {
 
   /**
    * The operations named in {@code benchmark.operations} (a comma-separated list of INSERT,
-   * BATCH_INSERT, BULK_INSERT, FIND_BY_ID, PAGE, UPDATE, DELETE, COUNT), or all of them: a shorter
-   * run while working on one of them.
+   * BATCH_INSERT, BULK_INSERT, FIND_BY_ID, FIND_RECENT, PAGE, UPDATE, DELETE, COUNT), or all of
+   * them: a shorter run while working on one of them.
    */
   private static List<Operation> operations(String names) {
     if (names.isBlank()) {
@@ -170,6 +183,7 @@ public final class ApiBenchmark {
         int runCalls = operation.hundredRecords ? Math.max(calls / 10, clients) : calls;
         int runWarmup = operation.hundredRecords ? Math.max(warmup / 10, clients) : warmup;
         awaitQuietServer();
+        long[] cacheBefore = readCacheCounts();
         Figures http =
             LoadRunner.run(
                 operation.label + " http",
@@ -179,6 +193,21 @@ public final class ApiBenchmark {
                 httpClients(operation, clients, runWarmup, runCalls),
                 api::serverCpuNanos);
         log(http.describe());
+        if (operation == Operation.FIND_BY_ID || operation == Operation.FIND_RECENT) {
+          long[] cacheAfter = readCacheCounts();
+          long hits = cacheAfter[0] - cacheBefore[0];
+          long reads = hits + cacheAfter[1] - cacheBefore[1];
+          String share =
+              String.format(
+                  Locale.ROOT,
+                  "%s at %d clients: %s of %,d",
+                  operation.label,
+                  clients,
+                  percent(reads == 0 ? 0 : (double) hits / reads),
+                  reads);
+          log("read cache: " + share);
+          cacheShares.add(share);
+        }
         Figures jdbc =
             LoadRunner.run(
                 operation.label + " jdbc",
@@ -243,12 +272,13 @@ public final class ApiBenchmark {
     log(String.format(Locale.ROOT, "server quiet after %.1f s", waited.toMillis() / 1000.0));
   }
 
-  /** The eight operations of the table, in its order. */
+  /** The nine operations of the table, in its order. */
   private enum Operation {
     INSERT("single insert", false),
     BATCH_INSERT("batch insert of 100", true),
     BULK_INSERT("bulk of 100, 100 users", true),
     FIND_BY_ID("find by id", false),
+    FIND_RECENT("find by id, recently read", false),
     PAGE("filtered sorted page of 20", false),
     UPDATE("update (If-Match)", false),
     DELETE("delete (If-Match)", false),
@@ -289,6 +319,7 @@ public final class ApiBenchmark {
                   api.post(
                       PATH, RandomInteractions.jsonArray(interactions.randomUsers(BATCH)), 201);
       case FIND_BY_ID -> c -> i -> api.get(PATH + "/" + randomFindId(), 200);
+      case FIND_RECENT -> c -> i -> api.get(PATH + "/" + randomRecentId(), 200);
       case PAGE ->
           c ->
               i ->
@@ -380,6 +411,15 @@ public final class ApiBenchmark {
                 @Override
                 void call(int i, PreparedStatement[] statements) throws SQLException {
                   statements[0].setObject(1, randomFindId());
+                  expectRows(statements[0], 1);
+                }
+              };
+      case FIND_RECENT ->
+          c ->
+              new JdbcClient(true, BY_ID) {
+                @Override
+                void call(int i, PreparedStatement[] statements) throws SQLException {
+                  statements[0].setObject(1, randomRecentId());
                   expectRows(statements[0], 1);
                 }
               };
@@ -542,6 +582,10 @@ public final class ApiBenchmark {
       Collections.shuffle(ids, new Random(42));
       // Finds read a fixed fifth of the rows; updates and deletes take theirs from the rest.
       findIds = List.copyOf(ids.subList(0, ids.size() / 5));
+      // Recent reads: a few hundred records read again and again, as the records of the users
+      // active at the moment are (a conversation re-reading its latest turns): the read cache's
+      // case.
+      recentIds = List.copyOf(findIds.subList(0, Math.min(RECENT, findIds.size())));
       spareIds.addAll(ids.subList(ids.size() / 5, ids.size()));
     }
     return System.currentTimeMillis() - start;
@@ -568,6 +612,21 @@ public final class ApiBenchmark {
 
   private UUID randomFindId() {
     return findIds.get(ThreadLocalRandom.current().nextInt(findIds.size()));
+  }
+
+  private UUID randomRecentId() {
+    return recentIds.get(ThreadLocalRandom.current().nextInt(recentIds.size()));
+  }
+
+  /** The read cache's hits and misses so far, from the operator's {@code /api/status}. */
+  private long[] readCacheCounts() throws IOException {
+    String status = operator.get("/api/status", 200).body();
+    try (JsonReader reader = Json.createReader(new StringReader(status))) {
+      JsonObject cache = reader.readObject().getJsonObject("readCache");
+      return new long[] {
+        cache.getJsonNumber("hits").longValue(), cache.getJsonNumber("misses").longValue()
+      };
+    }
   }
 
   // ---- the table ----
@@ -616,6 +675,9 @@ public final class ApiBenchmark {
     for (String[] row : rows) {
       out.append("| ").append(String.join(" | ", row)).append(" |\n");
     }
+    out.append("\nReads by id answered from the read cache (warm-up calls included): ")
+        .append(String.join("; ", cacheShares))
+        .append(".\n");
     out.append("\nRequests without the database (the ceiling column divides the second one's")
         .append(" calls/s by the operation's JDBC calls/s at the same number of clients):\n\n");
     out.append(

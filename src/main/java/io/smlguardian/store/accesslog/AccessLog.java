@@ -173,6 +173,14 @@ public class AccessLog extends OwnedRecord {
   static final long WRITTEN_VERSION = 1;
 
   /**
+   * Gives the entry the version an insert gives it, which its MAC covers: for an insert that writes
+   * it exactly as it is ({@code RecordStore.insertIfAbsent}).
+   */
+  void asWritten() {
+    AccessLogs.COLLECTION.schema().field("version").orElseThrow().write(this, WRITTEN_VERSION);
+  }
+
+  /**
    * Everything an entry says, its identity, creation time and version included, in a fixed order
    * and an unambiguous form (see {@link Canonical}): what the MAC covers.
    */

@@ -252,7 +252,14 @@ public class AuditGroupCommit {
         outcomes.put(pending, new Outcome(!own.isEmpty(), record));
       }
       if (!entries.isEmpty()) {
-        store.insert(AccessLogs.COLLECTION, entries);
+        // Written exactly as they are (ids and times are theirs, and the MACs cover them): one
+        // multi-row statement on the relational stores, and no persistence context.
+        entries.forEach(AccessLog::asWritten);
+        long inserted = store.insertIfAbsent(AccessLogs.COLLECTION, entries);
+        if (inserted != entries.size()) {
+          throw new IllegalStateException(
+              (entries.size() - inserted) + " audit entries' ids were already stored");
+        }
       }
       return outcomes;
     }

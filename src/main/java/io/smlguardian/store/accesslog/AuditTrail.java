@@ -48,8 +48,6 @@ public class AuditTrail implements AccessRecorder {
   /** The owner of entries about the store as a whole rather than one user's data. */
   public static final String STORE_OWNER = ReservedIdentities.SYSTEM;
 
-  private static final long WRITTEN_VERSION = AccessLog.WRITTEN_VERSION;
-
   private static final Set<AccessOperation> WRITES =
       EnumSet.of(
           AccessOperation.INSERT,
@@ -308,8 +306,7 @@ public class AuditTrail implements AccessRecorder {
               access.operation().wireName(),
               access.time().truncatedTo(ChronoUnit.MICROS),
               access.address());
-      // The version every store gives an insert, which the MAC covers; a bulk insert keeps it.
-      AccessLogs.COLLECTION.schema().field("version").orElseThrow().write(entry, WRITTEN_VERSION);
+      entry.asWritten(); // the version every store gives an insert, which the MAC covers
       entry.seal(key);
       entries.add(entry);
     }

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * A collection's table as plain JDBC sees it, read from the same JPA mapping EclipseLink uses (the
@@ -92,6 +93,48 @@ final class JdbcTable<E extends StoredRecord> {
   String selectOwnedBy() {
     int owner = fields.indexOf(collection.schema().field(OwnedRecord.OWNER_FIELD).orElseThrow());
     return selectAll() + " WHERE " + columns.get(owner) + " = ? ORDER BY id";
+  }
+
+  /** The rows of {@code ids} ids (bound with {@link #bindId}), in no particular order. */
+  String selectByIds(int ids) {
+    return selectAll() + " WHERE " + columns.get(0) + inList(ids);
+  }
+
+  /** The id, version and creation time of the rows of {@code ids} ids (bound with bindId). */
+  String selectStampsByIds(int ids) {
+    return "SELECT "
+        + columns.get(0)
+        + ", "
+        + column("version")
+        + ", "
+        + column("createdAt")
+        + " FROM "
+        + table
+        + " WHERE "
+        + columns.get(0)
+        + inList(ids);
+  }
+
+  private static String inList(int ids) {
+    if (ids < 1) {
+      throw new IllegalArgumentException("an IN list of no ids");
+    }
+    return Stream.generate(() -> "?").limit(ids).collect(Collectors.joining(", ", " IN (", ")"));
+  }
+
+  /** Binds an id as this backend's id column holds it. */
+  void bindId(PreparedStatement statement, int index, UUID id) throws SQLException {
+    bind(statement, index, fields.get(0), id);
+  }
+
+  /** The id of a row whose first column is the id. */
+  UUID id(ResultSet row) throws SQLException {
+    return (UUID) value(row, 1, fields.get(0));
+  }
+
+  /** A time read from a column of this backend. */
+  Instant time(ResultSet row, int index) throws SQLException {
+    return (Instant) value(row, index, collection.schema().field("createdAt").orElseThrow());
   }
 
   /** A multi-row insert of {@code rows} rows: standard SQL that every relational backend takes. */

@@ -52,7 +52,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.persistence.queries.ModifyQuery;
-import org.eclipse.persistence.sessions.UnitOfWork;
 
 /**
  * The store on a relational database through JPA. Queries are built with the Criteria API from
@@ -202,44 +201,65 @@ public abstract class JpaRecordStore implements BackendStore, LedgerStore {
     return Optional.ofNullable(em.find(collection.entityClass(), id));
   }
 
+  /**
+   * One query on the datasource's connection, which joins the caller's transaction (the audit
+   * trail's shared commit, which makes no other use of the persistence context): the records as
+   * plain JDBC reads them ({@link JdbcTable}), the same as EclipseLink's.
+   */
   @Override
   public <E extends StoredRecord> List<E> findByIds(
       CollectionDescriptor<E> collection, Collection<UUID> ids) {
     if (ids.isEmpty()) {
       return List.of();
     }
-    // Through the transaction's write connection, as stamps() reads: the shared commit inserts its
-    // entries on it next.
-    em.unwrap(UnitOfWork.class).beginEarlyTransaction();
-    CriteriaBuilder cb = em.getCriteriaBuilder();
-    CriteriaQuery<E> criteria = cb.createQuery(collection.entityClass());
-    Root<E> root = criteria.from(collection.entityClass());
-    criteria.select(root).where(root.get("id").in(ids));
-    return em.createQuery(criteria).getResultList();
+    JdbcTable<E> table = table(collection);
+    List<E> found = new ArrayList<>(ids.size());
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement select = connection.prepareStatement(table.selectByIds(ids.size()))) {
+      bindIds(table, select, ids);
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          found.add(table.read(rows));
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "reading " + collection.name() + " by ids failed: " + e.getMessage(), e);
+    }
+    return found;
   }
 
+  /** One query, as {@link #findByIds}, that reads only ids, versions and creation times. */
   @Override
   public Map<UUID, RecordCache.Stamp> stamps(
       CollectionDescriptor<?> collection, Collection<UUID> ids) {
     if (ids.isEmpty()) {
       return Map.of();
     }
-    // The audit trail's shared commit reads these, then inserts its entries: the read goes through
-    // the transaction's write connection, taken now. From EclipseLink's read pool, it took a
-    // connection the insert then waited for, with SQLite's pool of one (a probe run hung there).
-    em.unwrap(UnitOfWork.class).beginEarlyTransaction();
-    CriteriaBuilder cb = em.getCriteriaBuilder();
-    CriteriaQuery<Object[]> criteria = cb.createQuery(Object[].class);
-    Root<?> root = criteria.from(collection.entityClass());
-    criteria
-        .multiselect(root.get("id"), root.get("version"), root.get("createdAt"))
-        .where(root.get("id").in(ids));
+    JdbcTable<?> table = table(collection);
     Map<UUID, RecordCache.Stamp> stamps = new HashMap<>();
-    for (Object[] row : em.createQuery(criteria).getResultList()) {
-      stamps.put(
-          (UUID) row[0], new RecordCache.Stamp(((Number) row[1]).longValue(), (Instant) row[2]));
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement select =
+            connection.prepareStatement(table.selectStampsByIds(ids.size()))) {
+      bindIds(table, select, ids);
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          stamps.put(table.id(rows), new RecordCache.Stamp(rows.getLong(2), table.time(rows, 3)));
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "reading the versions of " + collection.name() + " failed: " + e.getMessage(), e);
     }
     return stamps;
+  }
+
+  private static void bindIds(JdbcTable<?> table, PreparedStatement select, Collection<UUID> ids)
+      throws SQLException {
+    int parameter = 1;
+    for (UUID id : ids) {
+      table.bindId(select, parameter++, id);
+    }
   }
 
   @Override

@@ -10,6 +10,7 @@ import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.FieldDefinition;
 import io.smlguardian.store.collection.FieldProtection;
 import io.smlguardian.store.collection.FieldType;
+import io.smlguardian.store.collection.RecordCache;
 import io.smlguardian.store.collection.RecordMapper;
 import io.smlguardian.store.collection.RecordSnapshot;
 import io.smlguardian.store.collection.StorageSize;
@@ -196,6 +197,28 @@ abstract class RecordStoreContract {
       assertThat(fields(c, read)).as(c.name()).isEqualTo(fields(c, record));
     }
     assertThat(tx(() -> store.findByIds(c, List.of()))).as(c.name()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @MethodSource("everyStored")
+  void readsTheStampsOfTheStoredOnesOfSeveralIds(CollectionDescriptor<?> c) {
+    readsStamps(c);
+  }
+
+  private <E extends StoredRecord> void readsStamps(CollectionDescriptor<E> c) {
+    E record = GeneratedRecords.minimal(c, "user-1", T0);
+    tx(() -> store.insert(c, List.of(record)));
+    UUID missing = UUID.randomUUID();
+
+    Map<UUID, RecordCache.Stamp> stamps =
+        tx(() -> store.stamps(c, List.of(record.getId(), missing)));
+
+    assertThat(stamps).as(c.name()).containsOnlyKeys(record.getId());
+    assertThat(stamps.get(record.getId()))
+        .as(c.name())
+        .isEqualTo(RecordCache.Stamp.of(tx(() -> store.findById(c, record.getId())).orElseThrow()));
+    assertThat(stamps.get(record.getId()).version()).as(c.name()).isEqualTo(1);
+    assertThat(tx(() -> store.stamps(c, List.of()))).as(c.name()).isEmpty();
   }
 
   @ParameterizedTest
