@@ -14,10 +14,12 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The reading part of {@link RecordService}'s reads: finds records and writes them as JSON (opening
- * sealed fields), in a short transaction of its own (or the caller's, when there is one). The
- * service records the read in the audit trail once this transaction has ended, so that no
- * connection is held while the entry waits for its shared commit.
+ * The reading part of {@link RecordService}'s queries and counts, and of the reads by id that the
+ * audit trail's shared commit does not make (within an atomic request; of an id the store does not
+ * hold): finds records and writes them as JSON (opening sealed fields), in a short transaction of
+ * its own (or the caller's, when there is one). The service records the read in the audit trail
+ * once this transaction has ended, so that no connection is held while the entry waits for its
+ * shared commit.
  */
 @ApplicationScoped
 @Transactional
