@@ -62,7 +62,10 @@ public class AuditGroupCommit {
 
   private static final Logger LOG = Logger.getLogger(AuditGroupCommit.class.getName());
 
-  /** Entries per shared transaction at most: a bounded statement batch and commit. */
+  /**
+   * Entries per shared transaction at most (a lookup counts as the one entry it makes): a bounded
+   * statement batch, commit, and list of ids to look up.
+   */
   static final int MAX_ENTRIES_PER_COMMIT = 1000;
 
   /** How long a request waits for the writer's lock before it fails. */
@@ -180,7 +183,7 @@ public class AuditGroupCommit {
     Pending pending;
     while (entries < MAX_ENTRIES_PER_COMMIT && (pending = queue.poll()) != null) {
       batch.add(pending);
-      entries += pending.entries().size();
+      entries += pending.lookup() == null ? pending.entries().size() : 1;
     }
     return batch;
   }

@@ -52,7 +52,9 @@ public interface AccessRecorder {
    * transaction of its own. The read is recorded when the record is stored and the scope allows the
    * caller to read it, and only then: the caller refuses a record outside the scope, which records
    * the refusal. Not within a caller's transaction, whose uncommitted writes the shared commit
-   * would not see.
+   * would not see. The entry is durable before the caller writes the record as JSON: should that
+   * fail (its key-encryption key destroyed, see {@code UnreadableDataException}), the failed answer
+   * has this entry, of a read the database did make, and no second one.
    *
    * @param scope the only owner whose records the caller may read, or empty for any
    * @return the record, when it is stored

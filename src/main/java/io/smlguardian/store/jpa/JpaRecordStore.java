@@ -52,6 +52,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.persistence.queries.ModifyQuery;
+import org.eclipse.persistence.sessions.UnitOfWork;
 
 /**
  * The store on a relational database through JPA. Queries are built with the Criteria API from
@@ -202,9 +203,11 @@ public abstract class JpaRecordStore implements BackendStore, LedgerStore {
   }
 
   /**
-   * One query on the datasource's connection, which joins the caller's transaction (the audit
-   * trail's shared commit, which makes no other use of the persistence context): the records as
-   * plain JDBC reads them ({@link JdbcTable}), the same as EclipseLink's.
+   * One query through EclipseLink, so that each record is what {@link #findById} gives (plain JDBC
+   * reads times before 1582 on another calendar than EclipseLink writes them, see {@code
+   * BadInputApiIT}), on the transaction's write connection: the audit trail's shared commit then
+   * writes its entries on that connection (with SQLite's pool of one, a read from EclipseLink's
+   * read pool would hold the only connection the insert needs).
    */
   @Override
   public <E extends StoredRecord> List<E> findByIds(
@@ -212,24 +215,20 @@ public abstract class JpaRecordStore implements BackendStore, LedgerStore {
     if (ids.isEmpty()) {
       return List.of();
     }
-    JdbcTable<E> table = table(collection);
-    List<E> found = new ArrayList<>(ids.size());
-    try (Connection connection = dataSource.getConnection();
-        PreparedStatement select = connection.prepareStatement(table.selectByIds(ids.size()))) {
-      bindIds(table, select, ids);
-      try (ResultSet rows = select.executeQuery()) {
-        while (rows.next()) {
-          found.add(table.read(rows));
-        }
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(
-          "reading " + collection.name() + " by ids failed: " + e.getMessage(), e);
-    }
-    return found;
+    em.unwrap(UnitOfWork.class).beginEarlyTransaction();
+    CriteriaBuilder cb = em.getCriteriaBuilder();
+    CriteriaQuery<E> criteria = cb.createQuery(collection.entityClass());
+    Root<E> root = criteria.from(collection.entityClass());
+    criteria.select(root).where(root.get("id").in(ids));
+    return em.createQuery(criteria).getResultList();
   }
 
-  /** One query, as {@link #findByIds}, that reads only ids, versions and creation times. */
+  /**
+   * One query on the datasource's connection, which joins the caller's transaction (the audit
+   * trail's shared commit, which writes its entries on it next): ids, versions and creation times,
+   * as plain JDBC reads them ({@link JdbcTable}; creation times are the service's own, never before
+   * 1582).
+   */
   @Override
   public Map<UUID, RecordCache.Stamp> stamps(
       CollectionDescriptor<?> collection, Collection<UUID> ids) {

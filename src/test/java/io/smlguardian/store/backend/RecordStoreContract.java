@@ -185,13 +185,19 @@ abstract class RecordStoreContract {
     E full = GeneratedRecords.full(c, "user-1", T0);
     E minimal = GeneratedRecords.minimal(c, "user-2", T0);
     E other = GeneratedRecords.minimal(c, "user-3", T0);
-    tx(() -> store.insert(c, List.of(full, minimal, other)));
+    // The first instant of the range, which plain JDBC reads on another calendar than EclipseLink
+    // writes it: found by ids as by id, what was written.
+    E ancient = GeneratedRecords.full(c, "user-4", Instant.parse("0001-01-01T00:00:00Z"));
+    tx(() -> store.insert(c, List.of(full, minimal, other, ancient)));
 
     List<E> found =
-        tx(() -> store.findByIds(c, List.of(minimal.getId(), UUID.randomUUID(), full.getId())));
+        tx(
+            () ->
+                store.findByIds(
+                    c, List.of(minimal.getId(), UUID.randomUUID(), full.getId(), ancient.getId())));
 
-    assertThat(found).as(c.name()).hasSize(2);
-    for (E record : List.of(full, minimal)) {
+    assertThat(found).as(c.name()).hasSize(3);
+    for (E record : List.of(full, minimal, ancient)) {
       E read =
           found.stream().filter(f -> f.getId().equals(record.getId())).findFirst().orElseThrow();
       assertThat(fields(c, read)).as(c.name()).isEqualTo(fields(c, record));

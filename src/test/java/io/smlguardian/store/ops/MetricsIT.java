@@ -61,8 +61,9 @@ class MetricsIT {
   void everyStoreOperationIsTimedByBackendCollectionAndOperation() {
     Map<String, String> inserts =
         Map.of("backend", Stored.BACKEND, "collection", "memories", "operation", "insert");
+    // A read by id is made in the audit trail's shared commit, by ids, with the others waiting.
     Map<String, String> finds =
-        Map.of("backend", Stored.BACKEND, "collection", "memories", "operation", "findById");
+        Map.of("backend", Stored.BACKEND, "collection", "memories", "operation", "findByIds");
     PrometheusText before = scrape();
 
     Api.Reply created =
