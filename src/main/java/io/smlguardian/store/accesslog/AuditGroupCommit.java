@@ -255,9 +255,8 @@ public class AuditGroupCommit {
         outcomes.put(pending, new Outcome(!own.isEmpty(), record));
       }
       if (!entries.isEmpty()) {
-        // Written exactly as they are (ids and times are theirs, and the MACs cover them): by
-        // multi-row statements on PostgreSQL and SQLite (a MERGE per row on H2), with no
-        // persistence context.
+        // Written exactly as they are (ids and times are theirs, and the MACs cover them): one
+        // multi-row statement on the relational stores, and no persistence context.
         entries.forEach(AccessLog::asWritten);
         long inserted = store.insertIfAbsent(AccessLogs.COLLECTION, entries);
         if (inserted != entries.size()) {
