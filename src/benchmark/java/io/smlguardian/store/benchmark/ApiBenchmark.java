@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 /**
  * The collection API against raw JDBC on the same PostgreSQL, in one run ({@code mvn
@@ -405,24 +406,8 @@ public final class ApiBenchmark {
                   statements[0].executeBatch();
                 }
               };
-      case FIND_BY_ID ->
-          c ->
-              new JdbcClient(true, BY_ID) {
-                @Override
-                void call(int i, PreparedStatement[] statements) throws SQLException {
-                  statements[0].setObject(1, randomFindId());
-                  expectRows(statements[0], 1);
-                }
-              };
-      case FIND_RECENT ->
-          c ->
-              new JdbcClient(true, BY_ID) {
-                @Override
-                void call(int i, PreparedStatement[] statements) throws SQLException {
-                  statements[0].setObject(1, randomRecentId());
-                  expectRows(statements[0], 1);
-                }
-              };
+      case FIND_BY_ID -> c -> jdbcFind(this::randomFindId);
+      case FIND_RECENT -> c -> jdbcFind(this::randomRecentId);
       case PAGE ->
           c ->
               new JdbcClient(true, PAGE) {
@@ -608,6 +593,17 @@ public final class ApiBenchmark {
 
   private static int perClient(int runWarmup, int runCalls, int clients) {
     return (runWarmup + clients - 1) / clients + (runCalls + clients - 1) / clients;
+  }
+
+  /** A JDBC client that selects, by id, the records the ids come from. */
+  private JdbcClient jdbcFind(Supplier<UUID> ids) throws SQLException {
+    return new JdbcClient(true, BY_ID) {
+      @Override
+      void call(int i, PreparedStatement[] statements) throws SQLException {
+        statements[0].setObject(1, ids.get());
+        expectRows(statements[0], 1);
+      }
+    };
   }
 
   private UUID randomFindId() {

@@ -255,8 +255,9 @@ public class AuditGroupCommit {
         outcomes.put(pending, new Outcome(!own.isEmpty(), record));
       }
       if (!entries.isEmpty()) {
-        // Written exactly as they are (ids and times are theirs, and the MACs cover them): one
-        // multi-row statement on the relational stores, and no persistence context.
+        // Written exactly as they are (ids and times are theirs, and the MACs cover them): by
+        // multi-row statements on PostgreSQL and SQLite (a MERGE per row on H2), with no
+        // persistence context.
         entries.forEach(AccessLog::asWritten);
         long inserted = store.insertIfAbsent(AccessLogs.COLLECTION, entries);
         if (inserted != entries.size()) {
@@ -267,56 +268,57 @@ public class AuditGroupCommit {
       return outcomes;
     }
 
+    /** The requests that name a collection (null for none), by that collection. */
+    private static Map<CollectionDescriptor<?>, List<Pending>> byCollection(
+        List<Pending> batch, Function<Pending, CollectionDescriptor<?>> collectionOf) {
+      Map<CollectionDescriptor<?>, List<Pending>> byCollection = new HashMap<>();
+      for (Pending pending : batch) {
+        CollectionDescriptor<?> collection = collectionOf.apply(pending);
+        if (collection != null) {
+          byCollection.computeIfAbsent(collection, c -> new ArrayList<>()).add(pending);
+        }
+      }
+      return byCollection;
+    }
+
     /** The records the requests' lookups found: one query per collection. */
     private Map<Pending, StoredRecord> lookedUp(List<Pending> batch) {
       Map<Pending, StoredRecord> found = new IdentityHashMap<>();
-      Map<CollectionDescriptor<?>, List<Pending>> byCollection = new HashMap<>();
-      for (Pending pending : batch) {
-        if (pending.lookup() != null) {
-          byCollection
-              .computeIfAbsent(pending.lookup().collection(), c -> new ArrayList<>())
-              .add(pending);
-        }
-      }
-      byCollection.forEach(
-          (collection, pendings) -> {
-            Map<UUID, StoredRecord> byId = new HashMap<>();
-            for (StoredRecord record :
-                store.findByIds(
-                    collection, pendings.stream().map(p -> p.lookup().id()).distinct().toList())) {
-              byId.put(record.getId(), record);
-            }
-            for (Pending pending : pendings) {
-              StoredRecord record = byId.get(pending.lookup().id());
-              if (record != null) {
-                found.put(pending, record);
-              }
-            }
-          });
+      byCollection(batch, p -> p.lookup() == null ? null : p.lookup().collection())
+          .forEach(
+              (collection, pendings) -> {
+                Map<UUID, StoredRecord> byId = new HashMap<>();
+                for (StoredRecord record :
+                    store.findByIds(
+                        collection,
+                        pendings.stream().map(p -> p.lookup().id()).distinct().toList())) {
+                  byId.put(record.getId(), record);
+                }
+                for (Pending pending : pendings) {
+                  StoredRecord record = byId.get(pending.lookup().id());
+                  if (record != null) {
+                    found.put(pending, record);
+                  }
+                }
+              });
       return found;
     }
 
     /** The requests whose copy no longer matches the stored record: one query per collection. */
     private Set<Pending> changed(List<Pending> batch) {
       Set<Pending> changed = Collections.newSetFromMap(new IdentityHashMap<>());
-      Map<CollectionDescriptor<?>, List<Pending>> byCollection = new HashMap<>();
-      for (Pending pending : batch) {
-        if (pending.unchanged() != null) {
-          byCollection
-              .computeIfAbsent(pending.unchanged().collection(), c -> new ArrayList<>())
-              .add(pending);
-        }
-      }
-      byCollection.forEach(
-          (collection, pendings) -> {
-            Map<UUID, RecordCache.Stamp> stored =
-                store.stamps(collection, pendings.stream().map(p -> p.unchanged().id()).toList());
-            for (Pending pending : pendings) {
-              if (!pending.unchanged().stamp().equals(stored.get(pending.unchanged().id()))) {
-                changed.add(pending);
-              }
-            }
-          });
+      byCollection(batch, p -> p.unchanged() == null ? null : p.unchanged().collection())
+          .forEach(
+              (collection, pendings) -> {
+                Map<UUID, RecordCache.Stamp> stored =
+                    store.stamps(
+                        collection, pendings.stream().map(p -> p.unchanged().id()).toList());
+                for (Pending pending : pendings) {
+                  if (!pending.unchanged().stamp().equals(stored.get(pending.unchanged().id()))) {
+                    changed.add(pending);
+                  }
+                }
+              });
       return changed;
     }
   }

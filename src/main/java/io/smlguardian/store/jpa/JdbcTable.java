@@ -95,11 +95,6 @@ final class JdbcTable<E extends StoredRecord> {
     return selectAll() + " WHERE " + columns.get(owner) + " = ? ORDER BY id";
   }
 
-  /** The rows of {@code ids} ids (bound with {@link #bindId}), in no particular order. */
-  String selectByIds(int ids) {
-    return selectAll() + " WHERE " + columns.get(0) + inList(ids);
-  }
-
   /** The id, version and creation time of the rows of {@code ids} ids (bound with bindId). */
   String selectStampsByIds(int ids) {
     return "SELECT "
