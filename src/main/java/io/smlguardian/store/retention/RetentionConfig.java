@@ -100,7 +100,7 @@ public class RetentionConfig {
           SCHEDULE
               + "="
               + schedule
-              + " is not a cron expression (minute hour day-of-month month day-of-week, e.g."
+              + " is not a cron expression ([second] minute hour day-of-month month day-of-week, e.g."
               + " \"0 3 * * *\"): "
               + e.getMessage());
     }
