@@ -3,6 +3,7 @@ package io.smlguardian.store.accesslog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.smlguardian.store.testsupport.Api;
+import io.smlguardian.store.testsupport.OnItsOwnServers;
 import io.smlguardian.store.testsupport.Samples;
 import io.smlguardian.store.testsupport.SecondServer;
 import io.smlguardian.store.testsupport.TestTokens;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * its ledger), whose sealer first waits an hour between turns.
  */
 @Tag("postgresql") // starts a copy of the PostgreSQL test server: once per build is enough
+@OnItsOwnServers
 class AuditCrashIT {
 
   private static final int REQUESTS = 40;

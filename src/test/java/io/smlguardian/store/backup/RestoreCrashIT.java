@@ -10,6 +10,7 @@ import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import io.smlguardian.store.testsupport.Api;
+import io.smlguardian.store.testsupport.OnItsOwnServers;
 import io.smlguardian.store.testsupport.Samples;
 import io.smlguardian.store.testsupport.SecondServer;
 import io.smlguardian.store.testsupport.TestTokens;
@@ -43,6 +44,7 @@ import org.junit.jupiter.api.Test;
  * restart, before it is ready, from the staging copies the switch had recorded.
  */
 @Tag("postgresql") // starts a copy of the PostgreSQL test server: once per build is enough
+@OnItsOwnServers
 class RestoreCrashIT {
 
   private static final int RECORDS = 20_000;

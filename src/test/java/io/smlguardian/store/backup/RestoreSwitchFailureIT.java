@@ -13,6 +13,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import io.smlguardian.store.testsupport.Api;
+import io.smlguardian.store.testsupport.OnItsOwnServers;
 import io.smlguardian.store.testsupport.Samples;
 import io.smlguardian.store.testsupport.SecondServer;
 import io.smlguardian.store.testsupport.TestTokens;
@@ -50,6 +51,7 @@ import org.junit.jupiter.api.Test;
  * maintenance disturbs no other test.
  */
 @Tag("postgresql") // starts a server of its own: once per build is enough
+@OnItsOwnServers
 class RestoreSwitchFailureIT {
 
   /** The collections of records, each restored whole (the audit trail is not among them). */

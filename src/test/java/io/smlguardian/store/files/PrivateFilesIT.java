@@ -3,6 +3,7 @@ package io.smlguardian.store.files;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.smlguardian.store.testsupport.Api;
+import io.smlguardian.store.testsupport.OnItsOwnServers;
 import io.smlguardian.store.testsupport.Samples;
 import io.smlguardian.store.testsupport.SecondServer;
 import io.smlguardian.store.testsupport.TestTokens;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * ones, and after the restart only the partial files are gone.
  */
 @Tag("postgresql") // starts a second server: once per build is enough
+@OnItsOwnServers
 class PrivateFilesIT {
 
   @Test
