@@ -3,6 +3,7 @@ package io.smlguardian.store.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.smlguardian.store.testsupport.Api;
+import io.smlguardian.store.testsupport.OnItsOwnServers;
 import io.smlguardian.store.testsupport.Samples;
 import io.smlguardian.store.testsupport.SecondServer;
 import io.smlguardian.store.testsupport.TestTokens;
@@ -57,6 +58,7 @@ class IngestCrashIT {
   }
 
   @Test
+  @OnItsOwnServers // its own SQLite file: beside the other, which uses the build's PostgreSQL
   void acknowledgedRecordsLandOnceAfterAKillOnSqlite() throws Exception {
     Path data = Files.createTempDirectory("guardian-ingest-sqlite");
     crashAndRecover(
