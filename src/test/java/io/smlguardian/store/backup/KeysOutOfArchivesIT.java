@@ -54,12 +54,9 @@ class KeysOutOfArchivesIT {
     try (SecondServer b =
         SecondServer.start(
             "guardianStore-keys-b",
-            Map.of(
-                "DB_BACKEND", "sqlite",
-                "SQLITE_PATH", root.resolve("b.db").toString(),
-                "BACKUP_DIR", root.resolve("backups").toString(),
-                "KEY_DIR", root.resolve("keys").toString(),
-                "AUDIT_DIGEST_DIR", root.resolve("audit-digests").toString()))) {
+            SecondServer.withOwnFilesIn(
+                root,
+                Map.of("DB_BACKEND", "sqlite", "SQLITE_PATH", root.resolve("b.db").toString())))) {
       KeyOperator.awaitReady(b.serverUrl());
       BackupClient onB = new BackupClient(b.baseUrl());
       Api.Reply uploaded = onB.upload(id, archive);

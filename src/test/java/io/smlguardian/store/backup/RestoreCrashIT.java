@@ -126,12 +126,8 @@ class RestoreCrashIT {
         SecondServer server =
             SecondServer.start(
                 "guardianStore-restore-crash-mongodb",
-                Map.of(
-                    "DB_BACKEND", "mongodb",
-                    "MONGO_URI", ownUri,
-                    "BACKUP_DIR", root.resolve("backups").toString(),
-                    "KEY_DIR", root.resolve("keys").toString(),
-                    "AUDIT_DIGEST_DIR", root.resolve("audit-digests").toString()))) {
+                SecondServer.withOwnFilesIn(
+                    root, Map.of("DB_BACKEND", "mongodb", "MONGO_URI", ownUri)))) {
       server.awaitLog(Duration.ofMinutes(4), "CWWKF0011I");
       awaitReady(server);
       MongoDatabase db = mongo.getDatabase(database);

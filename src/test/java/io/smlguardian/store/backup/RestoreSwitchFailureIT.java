@@ -79,12 +79,8 @@ class RestoreSwitchFailureIT {
         SecondServer server =
             SecondServer.start(
                 "guardianStore-switch-failure-mongodb",
-                Map.of(
-                    "DB_BACKEND", "mongodb",
-                    "MONGO_URI", ownUri,
-                    "BACKUP_DIR", root.resolve("backups").toString(),
-                    "KEY_DIR", root.resolve("keys").toString(),
-                    "AUDIT_DIGEST_DIR", root.resolve("audit-digests").toString()))) {
+                SecondServer.withOwnFilesIn(
+                    root, Map.of("DB_BACKEND", "mongodb", "MONGO_URI", ownUri)))) {
       server.awaitLog(Duration.ofMinutes(4), "CWWKF0011I");
       awaitReadiness(server, 200, Duration.ofMinutes(3));
       MongoDatabase db = mongo.getDatabase(database);

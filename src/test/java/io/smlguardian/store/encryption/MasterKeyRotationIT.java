@@ -40,13 +40,15 @@ class MasterKeyRotationIT {
     try (SecondServer server =
         SecondServer.start(
             "guardianStore-keys-rotation",
-            Map.of(
-                "DB_BACKEND", "sqlite",
-                "SQLITE_PATH", root.resolve("store.db").toString(),
-                "BACKUP_DIR", root.resolve("backups").toString(),
-                "KEY_DIR", root.resolve("keys").toString(),
-                "AUDIT_DIGEST_DIR", root.resolve("audit-digests").toString(),
-                "ENCRYPTION_MASTER_KEY", oldMaster))) {
+            SecondServer.withOwnFilesIn(
+                root,
+                Map.of(
+                    "DB_BACKEND",
+                    "sqlite",
+                    "SQLITE_PATH",
+                    root.resolve("store.db").toString(),
+                    "ENCRYPTION_MASTER_KEY",
+                    oldMaster)))) {
       KeyOperator.awaitReady(server.serverUrl());
       String memories = server.baseUrl() + "/api/collections/memories/";
       for (int i = 0; i < 3; i++) {

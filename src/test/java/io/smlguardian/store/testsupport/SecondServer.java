@@ -10,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +52,19 @@ public final class SecondServer implements AutoCloseable {
     this.directory = directory;
     this.httpPort = httpPort;
     this.httpsPort = httpsPort;
+  }
+
+  /**
+   * The environment of a server that keeps its backups, keys and audit digests in directories of
+   * its own under {@code root} (as {@link OnItsOwnServers} needs), with {@code more} added: its
+   * database, for instance.
+   */
+  public static Map<String, String> withOwnFilesIn(Path root, Map<String, String> more) {
+    Map<String, String> environment = new HashMap<>(more);
+    environment.put("BACKUP_DIR", root.resolve("backups").toString());
+    environment.put("KEY_DIR", root.resolve("keys").toString());
+    environment.put("AUDIT_DIGEST_DIR", root.resolve("audit-digests").toString());
+    return environment;
   }
 
   /**
