@@ -80,9 +80,8 @@ public class PostgresqlRecordStore extends JpaRecordStore {
 
   /**
    * The whole block in one UPDATE, its entries' ids as one array whose ordinality is each entry's
-   * position: a JDBC batch of one UPDATE per entry, as on the other backends, cost PostgreSQL
-   * 10-20% more CPU per placed entry, measured in the same run ({@code audit-owners.sql}, see
-   * docs/ingest.md).
+   * position. A JDBC batch of one UPDATE per entry, as on the other backends, costs PostgreSQL more
+   * CPU per ingested record ({@code AuditLayoutBenchmark}, figures in docs/ingest.md).
    */
   @Override
   public long placeInBlock(long block, List<UUID> entries) {
