@@ -2,6 +2,7 @@ package io.smlguardian.store.accesslog;
 
 import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.VersionConflictException;
+import io.smlguardian.store.resilience.DatabaseBoundary;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
@@ -121,8 +122,16 @@ public class AuditSealer {
   /** The ledger's end as the last turn left it, for digests and answers. */
   public record LedgerState(long lastBlock, String lastHash, long totalEntries, String keyId) {}
 
-  /** One turn of the sealer, in a transaction of its own. */
+  /**
+   * One turn of the sealer, in a transaction of its own, through the database's guard like every
+   * other call that reaches the database ({@link DatabaseBoundary}): a turn that the database
+   * failed transiently and rolled back (a deadlock with another transaction, SQLite busy because
+   * another process committed between the turn's read and its write, a lost connection) is tried
+   * again before its caller sees the failure. A backup's or a restore's anchor waits for the turn,
+   * and must not fail for what a second attempt mends.
+   */
   @ApplicationScoped
+  @DatabaseBoundary
   public static class Turn {
 
     private RecordStore store;

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -62,7 +61,7 @@ class KeyHierarchyIT {
     assertThat(OFFICER.delete("/api/privacy/users/" + erased, null).status()).isEqualTo(200);
 
     String database = "dump_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    createDatabase(database);
+    Database.create(database);
     Path root = Files.createTempDirectory(Path.of("target"), "dump-server-").toAbsolutePath();
     try (SecondServer restored =
         SecondServer.start(
@@ -73,7 +72,7 @@ class KeyHierarchyIT {
                 "BACKUP_DIR", root.resolve("backups").toString(),
                 "AUDIT_DIGEST_DIR", root.resolve("audit-digests").toString()))) {
       KeyOperator.awaitReady(restored.serverUrl());
-      try (Connection dump = connect(database)) {
+      try (Connection dump = Database.connect(database)) {
         insert(dump, "user_keys", keys);
         insert(dump, "memories", memories);
       }
@@ -104,7 +103,7 @@ class KeyHierarchyIT {
 
       // Recovering from that dump takes the live database's keys: the kept user reads again, the
       // erased one (whose key the live database no longer has) never.
-      try (Connection dump = connect(database)) {
+      try (Connection dump = Database.connect(database)) {
         try (Statement statement = dump.createStatement()) {
           statement.executeUpdate("DELETE FROM user_keys");
         }
@@ -298,29 +297,5 @@ class KeyHierarchyIT {
         insert.executeUpdate();
       }
     }
-  }
-
-  /** A fresh database in the build's PostgreSQL, with the roles' rights as a DBA grants them. */
-  private static void createDatabase(String name) throws SQLException {
-    try (Connection connection = Database.connect();
-        Statement statement = connection.createStatement()) {
-      statement.execute("CREATE DATABASE " + name);
-    }
-    try (Connection connection = connect(name);
-        Statement statement = connection.createStatement()) {
-      statement.execute("GRANT USAGE, CREATE ON SCHEMA public TO guardian_owner");
-      statement.execute("GRANT USAGE ON SCHEMA public TO guardian_app");
-      statement.execute(
-          "ALTER DEFAULT PRIVILEGES FOR ROLE guardian_owner IN SCHEMA public"
-              + " GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO guardian_app");
-    }
-  }
-
-  private static Connection connect(String database) throws SQLException {
-    String url =
-        System.getProperty("guardian.db.url").replaceFirst("/[^/?]+(\\?|$)", "/" + database + "$1");
-    String password = System.getProperty("guardian.db.password", "");
-    return DriverManager.getConnection(
-        url, System.getProperty("guardian.db.user"), password.startsWith("${") ? "" : password);
   }
 }

@@ -32,6 +32,36 @@ public final class Database {
         password.startsWith("${") ? "" : password);
   }
 
+  /** A connection to another database of the same PostgreSQL, as the same user. */
+  public static Connection connect(String database) throws SQLException {
+    String url =
+        System.getProperty("guardian.db.url").replaceFirst("/[^/?]+(\\?|$)", "/" + database + "$1");
+    String password = System.getProperty("guardian.db.password", "");
+    return DriverManager.getConnection(
+        url, System.getProperty("guardian.db.user"), password.startsWith("${") ? "" : password);
+  }
+
+  /**
+   * A fresh database in the same PostgreSQL, with the roles' rights as a DBA grants them: for a
+   * second server with a database of its own ({@code DB_NAME}).
+   *
+   * @param name letters, digits and underscores
+   */
+  public static void create(String name) throws SQLException {
+    try (Connection connection = connect();
+        java.sql.Statement statement = connection.createStatement()) {
+      statement.execute("CREATE DATABASE " + name);
+    }
+    try (Connection connection = connect(name);
+        java.sql.Statement statement = connection.createStatement()) {
+      statement.execute("GRANT USAGE, CREATE ON SCHEMA public TO guardian_owner");
+      statement.execute("GRANT USAGE ON SCHEMA public TO guardian_app");
+      statement.execute(
+          "ALTER DEFAULT PRIVILEGES FOR ROLE guardian_owner IN SCHEMA public"
+              + " GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO guardian_app");
+    }
+  }
+
   /** The single value of a query with one result row and column. */
   public static Object single(String sql, Object... params) {
     try (Connection connection = connect();
