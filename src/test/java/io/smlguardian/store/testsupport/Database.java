@@ -5,6 +5,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 
 /**
  * Direct JDBC access to the PostgreSQL the server uses (coordinates from the {@code guardian.db.*}
@@ -25,17 +26,17 @@ public final class Database {
   private Database() {}
 
   public static Connection connect() throws SQLException {
-    String password = System.getProperty("guardian.db.password", "");
-    return DriverManager.getConnection(
-        System.getProperty("guardian.db.url"),
-        System.getProperty("guardian.db.user"),
-        password.startsWith("${") ? "" : password);
+    return open(System.getProperty("guardian.db.url"));
   }
 
   /** A connection to another database of the same PostgreSQL, as the same user. */
   public static Connection connect(String database) throws SQLException {
-    String url =
-        System.getProperty("guardian.db.url").replaceFirst("/[^/?]+(\\?|$)", "/" + database + "$1");
+    return open(
+        System.getProperty("guardian.db.url")
+            .replaceFirst("/[^/?]+(\\?|$)", "/" + database + "$1"));
+  }
+
+  private static Connection open(String url) throws SQLException {
     String password = System.getProperty("guardian.db.password", "");
     return DriverManager.getConnection(
         url, System.getProperty("guardian.db.user"), password.startsWith("${") ? "" : password);
@@ -49,11 +50,11 @@ public final class Database {
    */
   public static void create(String name) throws SQLException {
     try (Connection connection = connect();
-        java.sql.Statement statement = connection.createStatement()) {
+        Statement statement = connection.createStatement()) {
       statement.execute("CREATE DATABASE " + name);
     }
     try (Connection connection = connect(name);
-        java.sql.Statement statement = connection.createStatement()) {
+        Statement statement = connection.createStatement()) {
       statement.execute("GRANT USAGE, CREATE ON SCHEMA public TO guardian_owner");
       statement.execute("GRANT USAGE ON SCHEMA public TO guardian_app");
       statement.execute(
@@ -84,7 +85,7 @@ public final class Database {
   public static void transaction(String... statements) {
     try (Connection connection = connect()) {
       connection.setAutoCommit(false);
-      try (java.sql.Statement statement = connection.createStatement()) {
+      try (Statement statement = connection.createStatement()) {
         for (String sql : statements) {
           statement.execute(sql);
         }
