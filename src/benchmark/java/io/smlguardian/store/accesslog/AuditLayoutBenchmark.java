@@ -38,14 +38,22 @@ import java.util.stream.Stream;
  *
  * <ul>
  *   <li>an entry per request, collection and owner, placed by a JDBC batch of one UPDATE per entry
- *       (the other backends' placing);
+ *       (the other backends' placing), with the tables and indexes of migrations V1 to V10, before
+ *       the owner table: the entries found by owner through their own indexes on {@code user_id};
  *   <li>the same, placed by one UPDATE per block (PostgreSQL's placing);
  *   <li>the same with ids that begin with their time (UUIDv7, RFC 9562) instead of random ones
  *       (version 4, as the store gives entries): each index on the id takes new entries at its end;
  *       not built;
  *   <li>the same, never read back nor placed: what writing the entries alone costs;
  *   <li>an entry per request and collection naming its owners, with a narrow link table from each
- *       owner to the entry for the per-user reads: not built, measured as the next step.
+ *       owner to the entry beside the entries' own indexes on {@code user_id}: not built, since a
+ *       per-user read would then be "the entry's own user or a link", which PostgreSQL answers by
+ *       scanning the whole trail (see docs/audit.md);
+ *   <li>the owner table of migration V11 for every entry, a row per owner and entry, and the
+ *       entries' table without its two indexes on the owner: every per-user read is a semi-join
+ *       from the owner table; with an entry per owner (what every access of one user's data writes)
+ *       and with an entry per request naming its owners (what an ingest request of several users'
+ *       records writes). Built.
  * </ul>
  *
  * <p>The tables live in a schema of their own ({@code audit_layout_bench}), dropped at the end.
@@ -65,7 +73,11 @@ public final class AuditLayoutBenchmark {
     ENTRY_PER_OWNER_TIME_ORDERED(
         "an entry per owner with time-ordered ids (UUIDv7), placed by one UPDATE per block"),
     ENTRY_PER_OWNER_NEVER_PLACED("an entry per owner, written but never read back nor placed"),
-    ENTRY_PER_REQUEST_LINKED("an entry per request naming its owners, an owner link per record");
+    ENTRY_PER_REQUEST_LINKED("an entry per request naming its owners, an owner link per record"),
+    OWNER_TABLE_PER_OWNER(
+        "an entry per owner, found by owner through the owner table alone, placed by one UPDATE"),
+    OWNER_TABLE_PER_REQUEST(
+        "an entry per request naming its owners, found by owner through the owner table alone");
 
     final String description;
 
@@ -160,7 +172,7 @@ public final class AuditLayoutBenchmark {
   }
 
   private Round measure(Layout layout, int records) throws Exception {
-    createTables();
+    createTables(layout);
     long cpuBefore = PostgresProcesses.cpuMillis();
     long start = System.nanoTime();
     connection.setAutoCommit(false);
@@ -185,7 +197,8 @@ public final class AuditLayoutBenchmark {
 
   /** The flusher's transactions, each followed by the sealer's turns that its entries fill. */
   private void ingest(Layout layout, int records) throws SQLException {
-    boolean perRequest = layout == Layout.ENTRY_PER_REQUEST_LINKED;
+    boolean perRequest =
+        layout == Layout.ENTRY_PER_REQUEST_LINKED || layout == Layout.OWNER_TABLE_PER_REQUEST;
     int entriesPerBlock = perRequest ? BLOCK / REQUEST : BLOCK;
     long unsealed = 0;
     long block = 0;
@@ -211,6 +224,13 @@ public final class AuditLayoutBenchmark {
               layout == Layout.ENTRY_PER_OWNER_TIME_ORDERED ? timeOrderedId() : UUID.randomUUID());
         }
         insertEntries(entries, owners, Collections.nCopies(entries.size(), null));
+        if (layout == Layout.OWNER_TABLE_PER_OWNER) {
+          List<String[]> links = new ArrayList<>();
+          for (int i = 0; i < FLUSH; i++) {
+            links.add(new String[] {owners.get(i), entries.get(i).toString()});
+          }
+          insertLinks(links);
+        }
       }
       connection.commit();
       unsealed += entries.size();
@@ -366,8 +386,14 @@ public final class AuditLayoutBenchmark {
     return String.join(", ", Collections.nCopies(count, row));
   }
 
-  /** Today's tables and indexes (migrations V1 to V10), the owners column and link table added. */
-  private void createTables() throws SQLException {
+  /**
+   * The tables and indexes of migrations V1 to V10 with the owners column and the link table; for
+   * the owner table layouts, V11's: the owner table indexed by record too, and the entries without
+   * their indexes on the owner.
+   */
+  private void createTables(Layout layout) throws SQLException {
+    boolean ownerTableAlone =
+        layout == Layout.OWNER_TABLE_PER_OWNER || layout == Layout.OWNER_TABLE_PER_REQUEST;
     execute("DROP SCHEMA IF EXISTS audit_layout_bench CASCADE");
     execute("CREATE SCHEMA audit_layout_bench");
     execute("SET search_path TO audit_layout_bench");
@@ -389,9 +415,11 @@ public final class AuditLayoutBenchmark {
             + " principal varchar(256), collection varchar(64), operation varchar(256),"
             + " seq bigint, prev_hash varchar(64), hash varchar(64), mac varchar(64),"
             + " block_no bigint, block_pos bigint, owners text)");
-    execute("CREATE INDEX ON access_logs (user_id, timestamp DESC)");
+    if (!ownerTableAlone) {
+      execute("CREATE INDEX ON access_logs (user_id, timestamp DESC)");
+      execute("CREATE INDEX ON access_logs (user_id, id)");
+    }
     execute("CREATE INDEX ON access_logs (timestamp, id)");
-    execute("CREATE INDEX ON access_logs (user_id, id)");
     execute("CREATE INDEX ON access_logs (principal, timestamp DESC)");
     execute("CREATE UNIQUE INDEX ON access_logs (user_id, seq) WHERE seq IS NOT NULL");
     execute("CREATE UNIQUE INDEX ON access_logs (block_no, block_pos) WHERE block_no IS NOT NULL");
@@ -400,6 +428,10 @@ public final class AuditLayoutBenchmark {
     execute(
         "CREATE TABLE access_log_owners (user_id varchar(128) NOT NULL, entry_id uuid NOT NULL,"
             + " PRIMARY KEY (user_id, entry_id))");
+    if (ownerTableAlone) {
+      // Retention and restores remove an entry's owner rows by the entry.
+      execute("CREATE INDEX ON access_log_owners (entry_id)");
+    }
     execute(
         "CREATE TABLE audit_blocks (id uuid PRIMARY KEY, block_no bigint NOT NULL UNIQUE,"
             + " hash varchar(64) NOT NULL)");

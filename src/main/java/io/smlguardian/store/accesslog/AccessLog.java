@@ -2,6 +2,11 @@ package io.smlguardian.store.accesslog;
 
 import io.smlguardian.store.collection.OwnedRecord;
 import io.smlguardian.store.security.ReservedIdentities;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Table;
@@ -9,11 +14,17 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /**
  * One entry of the audit trail: who accessed whose data, how, from where, whether it succeeded and
- * why. The user is the one whose data was accessed.
+ * why. The user is the one whose data was accessed; an access to several users' data at once (an
+ * ingest request's records) may be one entry naming them all in {@code owners}, with the reserved
+ * user {@link #SEVERAL_USERS}. Either way the entry has a row per owner in the owner table, through
+ * which every read of one user's entries goes ({@link AccessLogOwner}).
  */
 @Entity
 @Table(name = "access_logs")
@@ -21,6 +32,9 @@ public class AccessLog extends OwnedRecord {
 
   /** The owner of an entry whose request was refused before it named whose data it wanted. */
   public static final String UNKNOWN_USER = ReservedIdentities.UNKNOWN;
+
+  /** The user of an entry about several users' data, which names them in {@code owners}. */
+  public static final String SEVERAL_USERS = ReservedIdentities.SEVERAL;
 
   @NotBlank
   @Size(max = 64)
@@ -73,6 +87,13 @@ public class AccessLog extends OwnedRecord {
   @Size(max = 64)
   @Column(name = "mac", length = 64, updatable = false)
   private String mac;
+
+  /**
+   * The users whose data the access was about, as a JSON array of their ids in their natural order,
+   * when there are several (the user is then {@link #SEVERAL_USERS}); null for an entry of one.
+   */
+  @Column(name = "owners", updatable = false)
+  private JsonValue owners;
 
   /** Legacy: position in the owner's hash chain, from 1 (entries written before the ledger). */
   @Column(name = "seq")
@@ -128,6 +149,36 @@ public class AccessLog extends OwnedRecord {
       String ipAddress) {
     super(id, userId);
     describe(principal, accessType, collection, operation, timestamp, ipAddress, true, null);
+  }
+
+  /**
+   * A successful access to the data of the given users: an entry of that user when there is one,
+   * else one entry of {@link #SEVERAL_USERS} naming them all; under the given id (see above), or a
+   * new one when it is null.
+   */
+  AccessLog(
+      UUID id,
+      Collection<String> users,
+      String principal,
+      String accessType,
+      String collection,
+      String operation,
+      Instant timestamp,
+      String ipAddress) {
+    this(
+        id,
+        users.size() == 1 ? users.iterator().next() : SEVERAL_USERS,
+        principal,
+        accessType,
+        collection,
+        operation,
+        timestamp,
+        ipAddress);
+    if (users.size() > 1) {
+      JsonArrayBuilder named = Json.createArrayBuilder();
+      new TreeSet<>(users).forEach(named::add);
+      this.owners = named.build();
+    }
   }
 
   private void describe(
@@ -198,7 +249,22 @@ public class AccessLog extends OwnedRecord {
         .add(ipAddress)
         .add(success)
         .add(reason)
+        .addAll(owners == null ? null : owners())
         .bytes();
+  }
+
+  /**
+   * The users the entry is about: its user, or those it names when it is about several (never the
+   * reserved {@link #SEVERAL_USERS} itself).
+   */
+  @Override
+  public List<String> owners() {
+    if (!(owners instanceof JsonArray named)) {
+      return List.of(getUserId());
+    }
+    return named.stream()
+        .map(value -> value instanceof JsonString text ? text.getString() : value.toString())
+        .toList();
   }
 
   /**

@@ -7,7 +7,10 @@ import jakarta.enterprise.inject.Produces;
 import java.time.Period;
 import java.util.List;
 
-/** The access logs collection: the audit trail, kept seven years for compliance. */
+/**
+ * The access logs collection: the audit trail, kept seven years for compliance. Its entries may
+ * each be about several users, and are found by owner through their owner table.
+ */
 @Dependent
 public class AccessLogs {
 
@@ -27,7 +30,8 @@ public class AccessLogs {
               "collection",
               "operation",
               "seq",
-              "block"));
+              "block"),
+          AccessLogOwner.class);
 
   private AccessLogs() {}
 }

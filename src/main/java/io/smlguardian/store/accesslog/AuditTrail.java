@@ -216,16 +216,12 @@ public class AuditTrail implements AccessRecorder {
             collection,
             id,
             record -> {
-              String owner = record instanceof OwnedRecord owned ? owned.getUserId() : null;
-              if (scope.isPresent() && !scope.get().equals(owner)) {
+              Set<String> owners =
+                  record instanceof OwnedRecord owned ? Set.copyOf(owned.owners()) : Set.of();
+              if (scope.isPresent() && !owners.contains(scope.get())) {
                 return List.of(); // refused by the caller, who records the refusal
               }
-              List<AccessLog> entries =
-                  entries(
-                      caller,
-                      collection,
-                      AccessOperation.READ,
-                      owner == null ? Set.of() : Set.of(owner));
+              List<AccessLog> entries = entries(caller, collection, AccessOperation.READ, owners);
               entries.forEach(e -> e.seal(key));
               return entries;
             });
@@ -242,28 +238,25 @@ public class AuditTrail implements AccessRecorder {
     return Optional.ofNullable(outcome.found()).map(collection.entityClass()::cast);
   }
 
+  /**
+   * The entry of one access: of its one owner, or naming its owners when it touched several users'
+   * data (a bulk insert, a query across users), or of the store when it touched no user's.
+   */
   private List<AccessLog> entries(
       Caller caller,
       CollectionDescriptor<?> collection,
       AccessOperation operation,
       Set<String> owners) {
-    Instant now = now();
-    boolean write = WRITES.contains(operation);
-    Set<String> whose = owners.isEmpty() ? Set.of(STORE_OWNER) : owners;
-    return whose.stream()
-        .map(
-            owner ->
-                new AccessLog(
-                    owner,
-                    caller.subject(),
-                    write ? "write" : "read",
-                    collection.name(),
-                    operation.wireName(),
-                    now,
-                    caller.address(),
-                    true,
-                    null))
-        .toList();
+    return List.of(
+        new AccessLog(
+            null,
+            owners.isEmpty() ? Set.of(STORE_OWNER) : owners,
+            caller.subject(),
+            WRITES.contains(operation) ? "write" : "read",
+            collection.name(),
+            operation.wireName(),
+            now(),
+            caller.address()));
   }
 
   /**
@@ -272,7 +265,7 @@ public class AuditTrail implements AccessRecorder {
    * happens, so that writing it again stores it once.
    *
    * @param id the entry's id
-   * @param owner whose data
+   * @param owners whose data: one entry names them all (none: the store's own)
    * @param principal who accessed
    * @param collection where
    * @param operation what was done, e.g. {@code ingest}
@@ -281,7 +274,7 @@ public class AuditTrail implements AccessRecorder {
    */
   public record Deferred(
       UUID id,
-      String owner,
+      Set<String> owners,
       String principal,
       String collection,
       AccessOperation operation,
@@ -299,7 +292,7 @@ public class AuditTrail implements AccessRecorder {
       AccessLog entry =
           new AccessLog(
               access.id(),
-              access.owner() == null ? STORE_OWNER : access.owner(),
+              access.owners().isEmpty() ? Set.of(STORE_OWNER) : access.owners(),
               access.principal(),
               write ? "write" : "read",
               access.collection(),

@@ -17,9 +17,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 
 /**
  * Verifies the audit ledger, whole or for one user, and says what does not hold and where:
@@ -259,6 +261,7 @@ public class AuditVerifier {
       }
       macs.add(entry.mac());
     }
+    checkOwnerRows(entries, block.number(), problems);
     if (entries.size() != block.entries()) {
       problems.add(
           new Problem(
@@ -294,6 +297,35 @@ public class AuditVerifier {
     return entries.size();
   }
 
+  /**
+   * Holds the owner table's rows of the entries, where the store keeps one, against the users each
+   * entry names (which its MAC covers): a row deleted hides an entry from its user's reads and
+   * export, one added shows it to another user.
+   */
+  private void checkOwnerRows(List<AccessLog> entries, Long block, List<Problem> problems) {
+    if (entries.isEmpty()) {
+      return;
+    }
+    Optional<Map<UUID, Set<String>>> listed =
+        reads.listedOwners(entries.stream().map(AccessLog::getId).toList());
+    if (listed.isEmpty()) {
+      return;
+    }
+    for (AccessLog entry : entries) {
+      Set<String> named = new TreeSet<>(entry.owners());
+      Set<String> rows = listed.get().getOrDefault(entry.getId(), Set.of());
+      if (!named.equals(rows)) {
+        problems.add(
+            new Problem(
+                rows.containsAll(named) ? "inserted" : "deleted",
+                block,
+                entry.getId().toString(),
+                "the owner table's rows for the entry do not list exactly the users it names: a"
+                    + " user's reads and export would miss it, or find it"));
+      }
+    }
+  }
+
   /** Entries waiting for the sealer must match their MACs already; returns how many wait. */
   private long verifyUnsealed(List<Problem> problems) {
     long count = 0;
@@ -301,6 +333,7 @@ public class AuditVerifier {
     for (List<AccessLog> page = reads.unsealedAfter(null);
         !page.isEmpty();
         page = reads.unsealedAfter(after)) {
+      checkOwnerRows(page, null, problems);
       for (AccessLog entry : page) {
         count++;
         if (!entry.authentic(key)) {
@@ -350,6 +383,16 @@ public class AuditVerifier {
                   null,
                   entry.getId().toString(),
                   "an entry with neither a MAC nor a place in a legacy chain"));
+          continue;
+        }
+        if (!entry.owners().contains(user)) {
+          // Its MAC covers whom it names; the owner table's row that led here does not.
+          problems.add(
+              new Problem(
+                  "altered",
+                  null,
+                  entry.getId().toString(),
+                  "the owner table lists the entry under this user, whom it does not name"));
           continue;
         }
         if (entry.mac() == null) {
@@ -479,12 +522,18 @@ public class AuditVerifier {
   public static class Reads {
 
     private RecordStore store;
+    private LedgerStore ledger;
 
     protected Reads() {}
 
     @Inject
-    public Reads(RecordStore store) {
+    public Reads(RecordStore store, LedgerStore ledger) {
       this.store = store;
+      this.ledger = ledger;
+    }
+
+    public Optional<Map<UUID, Set<String>>> listedOwners(List<UUID> entries) {
+      return ledger.listedOwners(entries);
     }
 
     public Optional<AuditLedgerState> state() {

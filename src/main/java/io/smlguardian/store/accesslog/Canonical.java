@@ -39,6 +39,18 @@ final class Canonical {
     return this;
   }
 
+  /**
+   * A list of texts, as its length and then each; nothing at all for null, so that the canonical
+   * form of an entry without the list is what it was before lists were added.
+   */
+  Canonical addAll(java.util.List<String> values) {
+    if (values != null) {
+      add(values.size());
+      values.forEach(this::add);
+    }
+    return this;
+  }
+
   Canonical add(long value) {
     write(NUMBER);
     writeLong(value);

@@ -1,6 +1,10 @@
 package io.smlguardian.store.accesslog;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -28,4 +32,12 @@ public interface LedgerStore {
    * @return how many entries were taken out
    */
   long unplaceAll();
+
+  /**
+   * The users the owner table lists for each of these entries (see {@link AccessLogOwner}), for the
+   * verifier to hold against the users each entry names: a row deleted would hide an entry from its
+   * user's reads and export, one added would show it to another. Empty on a store whose reads go by
+   * the users the entries name themselves (MongoDB), which has nothing to hold against them.
+   */
+  Optional<Map<UUID, Set<String>>> listedOwners(Collection<UUID> entries);
 }

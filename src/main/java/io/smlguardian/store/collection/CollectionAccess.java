@@ -89,9 +89,9 @@ final class CollectionAccess {
       CollectionDescriptor<?> collection,
       StoredRecord record,
       AccessOperation operation) {
-    String owner = ownerOf(record);
-    if (outside(scope, owner)) {
-      throw new RecordNotFoundException(collection, record.getId(), owner, operation);
+    if (scope.isPresent()
+        && !(record instanceof OwnedRecord owned && owned.owners().contains(scope.get()))) {
+      throw new RecordNotFoundException(collection, record.getId(), ownerOf(record), operation);
     }
   }
 

@@ -3,6 +3,7 @@ package io.smlguardian.store.collection;
 import java.time.Period;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -28,6 +29,7 @@ public final class CollectionDescriptor<E extends StoredRecord> {
   private final String timeField;
   private final Set<String> queryFields;
   private final RecordSchema schema;
+  private final Class<? extends RecordOwner> ownerTable;
 
   public CollectionDescriptor(
       String name,
@@ -36,6 +38,21 @@ public final class CollectionDescriptor<E extends StoredRecord> {
       Period defaultRetention,
       String timeField,
       List<String> queryFields) {
+    this(name, entityClass, category, defaultRetention, timeField, queryFields, null);
+  }
+
+  /**
+   * A collection whose records may each be about several users, found by owner through an owner
+   * table (see {@link #ownerTable()}).
+   */
+  public CollectionDescriptor(
+      String name,
+      Class<E> entityClass,
+      DataCategory category,
+      Period defaultRetention,
+      String timeField,
+      List<String> queryFields,
+      Class<? extends RecordOwner> ownerTable) {
     if (!NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("collection name must be snake_case: " + name);
     }
@@ -45,6 +62,14 @@ public final class CollectionDescriptor<E extends StoredRecord> {
     this.defaultRetention = defaultRetention;
     this.timeField = timeField;
     this.schema = RecordSchema.of(entityClass);
+    if (ownerTable != null
+        && (!owned()
+            || schema.field(RecordOwner.NAMED_OWNERS_FIELD).map(FieldDefinition::type).orElse(null)
+                != FieldType.JSON)) {
+      throw new IllegalArgumentException(
+          name + " has an owner table but no owner, or no JSON field naming several owners");
+    }
+    this.ownerTable = ownerTable;
 
     Set<String> fields = new LinkedHashSet<>(List.of("id", "createdAt"));
     if (owned()) {
@@ -93,6 +118,16 @@ public final class CollectionDescriptor<E extends StoredRecord> {
   /** Whether records belong to a user (every collection but metrics). */
   public boolean owned() {
     return OwnedRecord.class.isAssignableFrom(entityClass);
+  }
+
+  /**
+   * The entity of the table that lists each record's owners, a row per owner and record ({@link
+   * RecordOwner}), for a collection whose records may each be about several users (the audit
+   * trail): the store writes the rows with the records, and a filter on the owner matches the
+   * records that have a row for it. Empty for the others, whose owner is their {@code userId}.
+   */
+  public Optional<Class<? extends RecordOwner>> ownerTable() {
+    return Optional.ofNullable(ownerTable);
   }
 
   public RecordSchema schema() {

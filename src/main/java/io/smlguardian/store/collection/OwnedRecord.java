@@ -42,4 +42,12 @@ public abstract class OwnedRecord extends StoredRecord {
   public String getUserId() {
     return userId;
   }
+
+  /**
+   * Whose data the record is about: its owner, or, in a collection with an owner table, the users
+   * it names (see {@link CollectionDescriptor#ownerTable()}). Never empty.
+   */
+  public java.util.List<String> owners() {
+    return java.util.List.of(userId);
+  }
 }

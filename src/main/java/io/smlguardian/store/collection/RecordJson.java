@@ -27,7 +27,10 @@ import java.util.List;
  */
 public final class RecordJson {
 
-  /** Opens a protected field's stored value for the view. */
+  /**
+   * Opens a protected field's stored value for the view; also given the users a record of several
+   * names ({@link RecordOwner#NAMED_OWNERS_FIELD}), to show them as the viewer may see them.
+   */
   @FunctionalInterface
   public interface Opener {
     JsonValue open(FieldDefinition field, JsonValue stored);
@@ -39,6 +42,12 @@ public final class RecordJson {
   public static void writeStored(
       CollectionDescriptor<?> collection, StoredRecord record, Writer out) throws IOException {
     write(collection, record, List.of(), null, out);
+  }
+
+  /** Whether the field is where a record of the collection names its several owners. */
+  static boolean namesOwners(CollectionDescriptor<?> collection, FieldDefinition field) {
+    return collection.ownerTable().isPresent()
+        && field.name().equals(RecordOwner.NAMED_OWNERS_FIELD);
   }
 
   /**
@@ -161,7 +170,8 @@ public final class RecordJson {
           JsonValue json = (JsonValue) value;
           if (opener != null
               && json != JsonValue.NULL
-              && FieldProtection.isProtected(collection, field)) {
+              && (FieldProtection.isProtected(collection, field)
+                  || namesOwners(collection, field))) {
             json = opener.open(field, json);
           }
           out.write(json == null ? "null" : json.toString());

@@ -3,6 +3,7 @@ package io.smlguardian.store.collection;
 import io.smlguardian.store.security.ReservedIdentities;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.validation.ConstraintViolation;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -121,7 +123,20 @@ public class RecordMapper {
    */
   public String view(
       CollectionDescriptor<?> collection, StoredRecord record, List<String> projection) {
-    return view(collection, record, projection, protection);
+    return view(collection, record, projection, protection, Optional.empty());
+  }
+
+  /**
+   * The view of a record for a caller confined to one owner's records ({@code viewer}; empty for a
+   * caller who may read every owner's): a record about several users names the viewer alone among
+   * them, since one user may not learn whose data an access touched besides theirs.
+   */
+  public String view(
+      CollectionDescriptor<?> collection,
+      StoredRecord record,
+      List<String> projection,
+      Optional<String> viewer) {
+    return view(collection, record, projection, protection, viewer);
   }
 
   /** The view of a record whose protected fields the given protection opens. */
@@ -130,9 +145,18 @@ public class RecordMapper {
       StoredRecord record,
       List<String> projection,
       FieldProtection protection) {
+    return view(collection, record, projection, protection, Optional.empty());
+  }
+
+  private static String view(
+      CollectionDescriptor<?> collection,
+      StoredRecord record,
+      List<String> projection,
+      FieldProtection protection,
+      Optional<String> viewer) {
     StringWriter out = new StringWriter(256);
     try {
-      writeView(collection, record, projection, protection, out);
+      writeView(collection, record, projection, protection, viewer, out);
     } catch (IOException e) {
       throw new UncheckedIOException(e); // a StringWriter does not fail
     }
@@ -140,12 +164,14 @@ public class RecordMapper {
   }
 
   /**
-   * The view of a record, every field, written where many records go (the export): the text of
-   * {@link #view} without a projection.
+   * The view of a record, every field, written where many records go (the export of one user's
+   * records, the {@code viewer}: see {@link #view(CollectionDescriptor, StoredRecord, List,
+   * Optional)}): the text of {@link #view} without a projection.
    */
-  public void writeJson(CollectionDescriptor<?> collection, StoredRecord record, Writer out)
+  public void writeJson(
+      CollectionDescriptor<?> collection, StoredRecord record, String viewer, Writer out)
       throws IOException {
-    writeView(collection, record, List.of(), protection, out);
+    writeView(collection, record, List.of(), protection, Optional.of(viewer), out);
   }
 
   private static void writeView(
@@ -153,6 +179,7 @@ public class RecordMapper {
       StoredRecord record,
       List<String> projection,
       FieldProtection protection,
+      Optional<String> viewer,
       Writer out)
       throws IOException {
     String owner = owner(record);
@@ -160,7 +187,12 @@ public class RecordMapper {
         collection,
         record,
         projection,
-        (field, stored) -> protection.open(collection, owner, field.name(), stored),
+        (field, stored) -> {
+          if (!RecordJson.namesOwners(collection, field)) {
+            return protection.open(collection, owner, field.name(), stored);
+          }
+          return viewer.isPresent() ? Json.createArrayBuilder().add(viewer.get()).build() : stored;
+        },
         out);
   }
 

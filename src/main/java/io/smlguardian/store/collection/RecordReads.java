@@ -61,7 +61,7 @@ public class RecordReads {
     CollectionAccess.checkStoredOwner(scope, collection, record, AccessOperation.READ);
     String json =
         opening == null
-            ? mapper.view(collection, record, projection)
+            ? mapper.view(collection, record, projection, scope)
             : mapper.view(collection, record, projection, opening);
     return new Read<>(new RecordView(record.getId(), record.getVersion(), json), List.of(record));
   }
@@ -100,13 +100,18 @@ public class RecordReads {
     return store.count(collection, filters);
   }
 
-  /** The records of a query (already confined to what the caller may read), as JSON texts. */
-  public Read<List<String>> page(CollectionDescriptor<?> collection, RecordQuery query) {
+  /**
+   * The records of a query (already confined to what the caller may read), as JSON texts.
+   *
+   * @param scope the only owner whose records the caller may read, or empty for any
+   */
+  public Read<List<String>> page(
+      CollectionDescriptor<?> collection, RecordQuery query, Optional<String> scope) {
     RecordQuery positioned =
         query.after() == null ? query : query.resolved(position(collection, query));
     List<? extends StoredRecord> found = store.find(collection, positioned);
     List<String> items =
-        found.stream().map(r -> mapper.view(collection, r, query.projection())).toList();
+        found.stream().map(r -> mapper.view(collection, r, query.projection(), scope)).toList();
     return new Read<>(items, found);
   }
 }

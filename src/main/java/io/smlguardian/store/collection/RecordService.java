@@ -127,7 +127,11 @@ public class RecordService {
       if (shared.isPresent()) {
         StoredRecord record = shared.get();
         CollectionAccess.checkStoredOwner(scope, descriptor, record, AccessOperation.READ);
-        RecordView view = view(descriptor, record, projection);
+        RecordView view =
+            new RecordView(
+                record.getId(),
+                record.getVersion(),
+                mapper.view(descriptor, record, projection, scope));
         if (projection.isEmpty()) {
           cache.keep(descriptor, record, view.json());
         }
@@ -159,7 +163,7 @@ public class RecordService {
             asked.offset(),
             asked.projection(),
             asked.after());
-    RecordReads.Read<List<String>> read = reads.page(descriptor, query);
+    RecordReads.Read<List<String>> read = reads.page(descriptor, query, scope);
     audited(caller, descriptor, AccessOperation.QUERY, read.records(), scope);
     return new RecordPage(read.value(), query.limit(), query.offset());
   }
@@ -253,7 +257,7 @@ public class RecordService {
     java.util.Set<String> owners = new java.util.TreeSet<>();
     for (StoredRecord record : records) {
       if (record instanceof OwnedRecord owned) {
-        owners.add(owned.getUserId());
+        owners.addAll(owned.owners());
       }
     }
     if (owners.isEmpty()) {

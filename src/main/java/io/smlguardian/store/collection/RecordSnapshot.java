@@ -39,7 +39,7 @@ public interface RecordSnapshot extends AutoCloseable {
     read(
         collection,
         record -> {
-          if (record instanceof OwnedRecord owned && userId.equals(owned.getUserId())) {
+          if (record instanceof OwnedRecord owned && owned.owners().contains(userId)) {
             consumer.accept(record);
           }
         });

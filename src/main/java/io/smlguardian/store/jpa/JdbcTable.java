@@ -4,6 +4,7 @@ import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.FieldDefinition;
 import io.smlguardian.store.collection.FieldType;
 import io.smlguardian.store.collection.OwnedRecord;
+import io.smlguardian.store.collection.RecordOwner;
 import io.smlguardian.store.collection.StoredRecord;
 import jakarta.json.Json;
 import jakarta.json.JsonReaderFactory;
@@ -49,6 +50,10 @@ final class JdbcTable<E extends StoredRecord> {
 
   private final String table;
   private final String staging;
+
+  /** The owner table's name, for a collection that has one ({@link RecordOwner}); else null. */
+  private final String owners;
+
   private final List<FieldDefinition> fields;
   private final List<String> columns;
 
@@ -61,6 +66,18 @@ final class JdbcTable<E extends StoredRecord> {
     }
     this.table = mapped.name();
     this.staging = table + "_staging";
+    this.owners =
+        collection
+            .ownerTable()
+            .map(
+                entity -> {
+                  Table owned = entity.getAnnotation(Table.class);
+                  if (owned == null || owned.name().isBlank()) {
+                    throw new IllegalStateException(entity + " names no @Table");
+                  }
+                  return owned.name();
+                })
+            .orElse(null);
     this.fields = collection.schema().fields();
     this.columns =
         fields.stream()
@@ -88,11 +105,140 @@ final class JdbcTable<E extends StoredRecord> {
 
   /**
    * Every row of one owner (bound as the only parameter), in id order: one query over the owner's
-   * index, streamed by the fetch size.
+   * index (for a collection with an owner table, its rows of the owner), streamed by the fetch
+   * size.
    */
   String selectOwnedBy() {
+    if (owners != null) {
+      return selectAll()
+          + " WHERE EXISTS (SELECT 1 FROM "
+          + owners
+          + " o WHERE o."
+          + RecordOwner.OWNER_COLUMN
+          + " = ? AND o."
+          + RecordOwner.RECORD_COLUMN
+          + " = "
+          + table
+          + "."
+          + columns.get(0)
+          + ") ORDER BY "
+          + columns.get(0);
+    }
     int owner = fields.indexOf(collection.schema().field(OwnedRecord.OWNER_FIELD).orElseThrow());
     return selectAll() + " WHERE " + columns.get(owner) + " = ? ORDER BY id";
+  }
+
+  /**
+   * Inserts {@code rows} rows of the owner table (owner, then record id) unless stored already: on
+   * PostgreSQL and SQLite in one statement; H2 takes its own MERGE ({@code merge}), one row per
+   * statement ({@code rows} must then be 1).
+   */
+  String insertOwners(int rows, boolean merge) {
+    String list = RecordOwner.OWNER_COLUMN + ", " + RecordOwner.RECORD_COLUMN;
+    if (merge) {
+      if (rows != 1) {
+        throw new IllegalArgumentException("MERGE takes one row per statement here");
+      }
+      return "MERGE INTO " + owners + " KEY (" + list + ") VALUES (?, ?)";
+    }
+    return "INSERT INTO "
+        + owners
+        + " ("
+        + list
+        + ") VALUES "
+        + String.join(", ", java.util.Collections.nCopies(rows, "(?, ?)"))
+        + " ON CONFLICT DO NOTHING";
+  }
+
+  /** The owner table's rows (owner, record id) of {@code ids} records (bound with bindId). */
+  String selectOwnersOf(int ids) {
+    return "SELECT "
+        + RecordOwner.OWNER_COLUMN
+        + ", "
+        + RecordOwner.RECORD_COLUMN
+        + " FROM "
+        + owners
+        + " WHERE "
+        + RecordOwner.RECORD_COLUMN
+        + inList(ids);
+  }
+
+  /** The record id of a row read by {@link #selectOwnersOf}. */
+  UUID ownedRecord(ResultSet row) throws SQLException {
+    return (UUID) value(row, 2, fields.get(0));
+  }
+
+  /** Deletes the owner table's rows whose record is gone (after a restore replaced the table). */
+  String deleteOwnersOfNoRecord() {
+    return "DELETE FROM "
+        + owners
+        + " WHERE NOT EXISTS (SELECT 1 FROM "
+        + table
+        + " r WHERE r."
+        + columns.get(0)
+        + " = "
+        + owners
+        + "."
+        + RecordOwner.RECORD_COLUMN
+        + ")";
+  }
+
+  /**
+   * Gives each record that has no row in the owner table and names no owners of its own the row of
+   * its owner (after a restore copied records in).
+   */
+  String insertOwnersOfSingleOwned() {
+    String id = columns.get(0);
+    return "INSERT INTO "
+        + owners
+        + " ("
+        + RecordOwner.OWNER_COLUMN
+        + ", "
+        + RecordOwner.RECORD_COLUMN
+        + ") SELECT r."
+        + column(OwnedRecord.OWNER_FIELD)
+        + ", r."
+        + id
+        + " FROM "
+        + table
+        + " r WHERE r."
+        + column(RecordOwner.NAMED_OWNERS_FIELD)
+        + " IS NULL AND "
+        + noOwnerRow("r." + id);
+  }
+
+  /**
+   * The id and named owners (a JSON array) of each record that names several and has no row in the
+   * owner table, which the store then gives one per owner.
+   */
+  String selectSeveralOwnedWithoutRows() {
+    String id = columns.get(0);
+    return "SELECT r."
+        + id
+        + ", r."
+        + column(RecordOwner.NAMED_OWNERS_FIELD)
+        + " FROM "
+        + table
+        + " r WHERE r."
+        + column(RecordOwner.NAMED_OWNERS_FIELD)
+        + " IS NOT NULL AND "
+        + noOwnerRow("r." + id);
+  }
+
+  private String noOwnerRow(String id) {
+    return "NOT EXISTS (SELECT 1 FROM "
+        + owners
+        + " o WHERE o."
+        + RecordOwner.RECORD_COLUMN
+        + " = "
+        + id
+        + ")";
+  }
+
+  /** The named owners (a JSON array) of a row read by {@link #selectSeveralOwnedWithoutRows}. */
+  JsonValue namedOwners(ResultSet row) throws SQLException {
+    return (JsonValue)
+        value(row, 2, collection.schema().field(RecordOwner.NAMED_OWNERS_FIELD).orElseThrow());
   }
 
   /** The id, version and creation time of the rows of {@code ids} ids (bound with bindId). */

@@ -1,10 +1,12 @@
 package io.smlguardian.store.jpa;
 
+import io.smlguardian.store.accesslog.AccessLogs;
 import io.smlguardian.store.accesslog.LedgerStore;
 import io.smlguardian.store.collection.BackendStore;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.OwnedRecord;
 import io.smlguardian.store.collection.RecordCache;
+import io.smlguardian.store.collection.RecordOwner;
 import io.smlguardian.store.collection.RecordSnapshot;
 import io.smlguardian.store.collection.StorageSize;
 import io.smlguardian.store.collection.StoredRecord;
@@ -18,6 +20,9 @@ import io.smlguardian.store.collection.query.SortOrder;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.inject.Inject;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.OptimisticLockException;
@@ -47,6 +52,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
@@ -148,6 +155,107 @@ public abstract class JpaRecordStore implements BackendStore, LedgerStore {
   public <E extends StoredRecord> void insert(CollectionDescriptor<E> collection, List<E> records) {
     records.forEach(em::persist);
     em.flush(); // assigns versions now, and reports constraint failures to this caller
+    writeOwners(collection, records);
+  }
+
+  /**
+   * The owner table's rows of the records (one per owner each), unless stored already, on the
+   * datasource's connection, which joins the caller's transaction: for a collection with an owner
+   * table (see {@link CollectionDescriptor#ownerTable()}); nothing for the others.
+   */
+  private <E extends StoredRecord> void writeOwners(
+      CollectionDescriptor<E> collection, List<E> records) {
+    if (collection.ownerTable().isEmpty() || records.isEmpty()) {
+      return;
+    }
+    List<String[]> rows = new ArrayList<>(records.size());
+    for (E record : records) {
+      for (String owner : ((OwnedRecord) record).owners()) {
+        rows.add(new String[] {owner, record.getId().toString()});
+      }
+    }
+    writeOwnerRows(table(collection), rows);
+  }
+
+  private void writeOwnerRows(JdbcTable<?> table, List<String[]> rows) {
+    boolean merge = !insertsOnConflict();
+    int rowsPerStatement = merge ? 1 : ROWS_PER_INSERT * 5;
+    try (Connection connection = dataSource.getConnection()) {
+      for (int from = 0; from < rows.size(); from += rowsPerStatement) {
+        List<String[]> part = rows.subList(from, Math.min(rows.size(), from + rowsPerStatement));
+        try (PreparedStatement insert =
+            connection.prepareStatement(table.insertOwners(part.size(), merge))) {
+          int parameter = 1;
+          for (String[] row : part) {
+            insert.setString(parameter++, row[0]);
+            table.bindId(insert, parameter++, UUID.fromString(row[1]));
+          }
+          insert.executeUpdate();
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "recording the owners in " + table.table() + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** The owner table's rows of the entries, read a few hundred ids at a time. */
+  @Override
+  public Optional<Map<UUID, Set<String>>> listedOwners(Collection<UUID> entries) {
+    JdbcTable<?> table = table(AccessLogs.COLLECTION);
+    Map<UUID, Set<String>> listed = new HashMap<>();
+    List<UUID> ids = List.copyOf(entries);
+    try (Connection connection = dataSource.getConnection()) {
+      for (int from = 0; from < ids.size(); from += ROWS_PER_INSERT * 5) {
+        List<UUID> part = ids.subList(from, Math.min(ids.size(), from + ROWS_PER_INSERT * 5));
+        try (PreparedStatement select =
+            connection.prepareStatement(table.selectOwnersOf(part.size()))) {
+          bindIds(table, select, part);
+          try (ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+              listed
+                  .computeIfAbsent(table.ownedRecord(rows), id -> new TreeSet<>())
+                  .add(rows.getString(1));
+            }
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "reading the owners of audit entries failed: " + e.getMessage(), e);
+    }
+    return Optional.of(listed);
+  }
+
+  /**
+   * Gives the owner table the rows of the records restored into the collection and takes those of
+   * records no longer there: a restore copies records in with SQL of their own columns alone.
+   */
+  private void rebuildOwners(CollectionDescriptor<?> collection) {
+    JdbcTable<?> table = table(collection);
+    String what = "rebuilding the owners of " + collection.name();
+    update(what, table.deleteOwnersOfNoRecord(), null, null);
+    update(what, table.insertOwnersOfSingleOwned(), null, null);
+    List<String[]> rows = new ArrayList<>();
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement select =
+            connection.prepareStatement(table.selectSeveralOwnedWithoutRows());
+        ResultSet found = select.executeQuery()) {
+      while (found.next()) {
+        String id = table.id(found).toString();
+        JsonValue owners = table.namedOwners(found);
+        if (owners instanceof JsonArray named) {
+          for (JsonValue owner : named) {
+            if (owner instanceof JsonString text) {
+              rows.add(new String[] {text.getString(), id});
+            }
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(what + " failed: " + e.getMessage(), e);
+    }
+    writeOwnerRows(table, rows);
   }
 
   /**
@@ -275,7 +383,7 @@ public abstract class JpaRecordStore implements BackendStore, LedgerStore {
     CriteriaQuery<E> criteria = cb.createQuery(collection.entityClass());
     Root<E> root = criteria.from(collection.entityClass());
     List<Predicate> where =
-        new ArrayList<>(List.of(predicates(cb, criteria, root, query.filters())));
+        new ArrayList<>(List.of(predicates(cb, criteria, root, collection, query.filters())));
     if (query.after() != null) {
       where.addAll(afterKey(cb, root, collection.timeField(), query.after()));
     }
@@ -294,7 +402,7 @@ public abstract class JpaRecordStore implements BackendStore, LedgerStore {
     Root<?> root = criteria.from(collection.entityClass());
     criteria
         .select(cb.count(root))
-        .where(where(cb, criteria, root, filters, collection.timeField(), range));
+        .where(where(cb, criteria, root, collection, filters, collection.timeField(), range));
     return em.createQuery(criteria).getSingleResult();
   }
 
@@ -311,11 +419,53 @@ public abstract class JpaRecordStore implements BackendStore, LedgerStore {
 
   /**
    * One bulk DELETE, within the caller's transaction; the database's own count of what it removed.
+   * In a collection with an owner table, the owner rows of the records go first, by a DELETE of
+   * their own that finds the records by the same filters; a filter that keeps only some owners'
+   * records would no longer find them then, and is refused (the one such collection, the audit
+   * trail, is never deleted by owner).
    */
   @Override
   public long deleteMatching(
       CollectionDescriptor<?> collection, List<Filter> filters, TimeKeyRange range) {
-    return deleteAll(collection.entityClass(), filters, collection.timeField(), range);
+    if (collection.ownerTable().isPresent()) {
+      if (filters.stream().anyMatch(JpaRecordStore::keepsOnlySomeOwners)) {
+        throw new IllegalArgumentException(
+            collection.name() + " is never deleted by owner: " + filters);
+      }
+      deleteOwnerRows(collection, filters, range);
+    }
+    return deleteAll(collection, filters, range);
+  }
+
+  private static boolean keepsOnlySomeOwners(Filter filter) {
+    return filter.field().equals(OwnedRecord.OWNER_FIELD)
+        && !filter.negated()
+        && filter.operator() != FilterOperator.NEQ;
+  }
+
+  /**
+   * {@code DELETE FROM <owner table> o WHERE EXISTS (SELECT 1 FROM <table> r WHERE r.id =
+   * o.record_id AND <filters>)}
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private void deleteOwnerRows(
+      CollectionDescriptor<?> collection, List<Filter> filters, TimeKeyRange range) {
+    Class ownerTable = collection.ownerTable().orElseThrow();
+    CriteriaBuilder cb = em.getCriteriaBuilder();
+    CriteriaDelete delete = cb.createCriteriaDelete(ownerTable);
+    Root<?> owner = delete.from(ownerTable);
+    Subquery<Integer> records = delete.subquery(Integer.class);
+    Root<?> record = records.from(collection.entityClass());
+    List<Predicate> where =
+        new ArrayList<>(
+            List.of(
+                where(cb, records, record, collection, filters, collection.timeField(), range)));
+    where.add(cb.equal(record.get("id"), owner.get(RecordOwner.RECORD_FIELD)));
+    records.select(cb.literal(1)).where(where.toArray(Predicate[]::new));
+    delete.where(cb.exists(records));
+    Query query = em.createQuery(delete);
+    query.unwrap(ModifyQuery.class).setIsBatchExecutionSupported(false); // as in deleteAll
+    query.executeUpdate();
   }
 
   @Override
@@ -336,6 +486,7 @@ public abstract class JpaRecordStore implements BackendStore, LedgerStore {
                     cb,
                     criteria,
                     root,
+                    collection,
                     filters,
                     collection.timeField(),
                     TimeKeyRange.after(after))));
@@ -354,12 +505,12 @@ public abstract class JpaRecordStore implements BackendStore, LedgerStore {
         .map(row -> new TimeKey((Instant) row[0], (UUID) row[1]));
   }
 
-  private <E> int deleteAll(
-      Class<E> entityClass, List<Filter> filters, String timeField, TimeKeyRange range) {
+  private <E extends StoredRecord> int deleteAll(
+      CollectionDescriptor<E> collection, List<Filter> filters, TimeKeyRange range) {
     CriteriaBuilder cb = em.getCriteriaBuilder();
-    CriteriaDelete<E> delete = cb.createCriteriaDelete(entityClass);
-    Root<E> root = delete.from(entityClass);
-    delete.where(where(cb, delete, root, filters, timeField, range));
+    CriteriaDelete<E> delete = cb.createCriteriaDelete(collection.entityClass());
+    Root<E> root = delete.from(collection.entityClass());
+    delete.where(where(cb, delete, root, collection, filters, collection.timeField(), range));
     Query query = em.createQuery(delete);
     // Under JDBC batch writing (on for inserts of many records) EclipseLink would queue this
     // statement in the batch and report 1 row, whatever it deleted: run it on its own instead.
@@ -445,6 +596,7 @@ public abstract class JpaRecordStore implements BackendStore, LedgerStore {
   public <E extends StoredRecord> void restore(
       CollectionDescriptor<E> collection, List<E> records) {
     insertRows(collection, records, false);
+    writeOwners(collection, records);
   }
 
   @Override
@@ -524,7 +676,11 @@ public abstract class JpaRecordStore implements BackendStore, LedgerStore {
     if (replace) {
       update(what, table.deleteLive(keepSince != null), table, keepSince);
     }
-    return update(what, table.copyStaged(!replace), null, null);
+    long copied = update(what, table.copyStaged(!replace), null, null);
+    if (collection.ownerTable().isPresent()) {
+      rebuildOwners(collection);
+    }
+    return copied;
   }
 
   /** No table lock by default: SQLite has one writer at a time anyway; H2 is this server's. */
@@ -575,6 +731,7 @@ public abstract class JpaRecordStore implements BackendStore, LedgerStore {
       throw new IllegalStateException(
           "inserting into " + collection.name() + " failed: " + e.getMessage(), e);
     }
+    writeOwners(collection, records);
     return inserted;
   }
 
@@ -682,8 +839,14 @@ public abstract class JpaRecordStore implements BackendStore, LedgerStore {
   }
 
   private static Predicate[] predicates(
-      CriteriaBuilder cb, CommonAbstractCriteria query, Root<?> root, List<Filter> filters) {
-    return filters.stream().map(f -> predicate(cb, query, root, f)).toArray(Predicate[]::new);
+      CriteriaBuilder cb,
+      CommonAbstractCriteria query,
+      Root<?> root,
+      CollectionDescriptor<?> collection,
+      List<Filter> filters) {
+    return filters.stream()
+        .map(f -> predicate(cb, query, root, collection, f))
+        .toArray(Predicate[]::new);
   }
 
   /** The filters' predicates and the range's. */
@@ -691,10 +854,12 @@ public abstract class JpaRecordStore implements BackendStore, LedgerStore {
       CriteriaBuilder cb,
       CommonAbstractCriteria query,
       Root<?> root,
+      CollectionDescriptor<?> collection,
       List<Filter> filters,
       String timeField,
       TimeKeyRange range) {
-    List<Predicate> where = new ArrayList<>(List.of(predicates(cb, query, root, filters)));
+    List<Predicate> where =
+        new ArrayList<>(List.of(predicates(cb, query, root, collection, filters)));
     where.addAll(inRange(cb, root, timeField, range));
     return where.toArray(Predicate[]::new);
   }
@@ -741,8 +906,20 @@ public abstract class JpaRecordStore implements BackendStore, LedgerStore {
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static Predicate predicate(
-      CriteriaBuilder cb, CommonAbstractCriteria query, Root<?> root, Filter filter) {
-    Expression field = root.get(filter.field());
+      CriteriaBuilder cb,
+      CommonAbstractCriteria query,
+      Root<?> root,
+      CollectionDescriptor<?> collection,
+      Filter filter) {
+    if (filter.field().equals(OwnedRecord.OWNER_FIELD) && collection.ownerTable().isPresent()) {
+      return throughOwnerTable(cb, query, root, collection, filter);
+    }
+    return predicate(cb, query, root.get(filter.field()), filter);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Predicate predicate(
+      CriteriaBuilder cb, CommonAbstractCriteria query, Expression field, Filter filter) {
     if (filter.operator() == FilterOperator.OWNER_IN) {
       Predicate owner =
           cb.exists(owned(cb, query, field, (CollectionDescriptor<?>) filter.value()));
@@ -762,6 +939,37 @@ public abstract class JpaRecordStore implements BackendStore, LedgerStore {
           case OWNER_IN -> throw new IllegalStateException("answered above");
         };
     return filter.negated() ? cb.not(predicate) : predicate;
+  }
+
+  /**
+   * A filter on the owner of a collection with an owner table, as {@code EXISTS (SELECT 1 FROM
+   * <owner table> o WHERE o.record_id = <the record> AND <the filter on o.user_id>)}: the records
+   * with an owner that the filter takes. PostgreSQL answers it as a semi-join from the owner
+   * table's key on the owner. A filter that is not (not equal to an owner, not among owners) holds
+   * when no owner of the record is one it refuses.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Predicate throughOwnerTable(
+      CriteriaBuilder cb,
+      CommonAbstractCriteria query,
+      Root<?> root,
+      CollectionDescriptor<?> collection,
+      Filter filter) {
+    boolean refusing = filter.negated() != (filter.operator() == FilterOperator.NEQ);
+    Filter taking =
+        new Filter(
+            filter.field(),
+            filter.operator() == FilterOperator.NEQ ? FilterOperator.EQ : filter.operator(),
+            false,
+            filter.values());
+    Subquery<Integer> owners = query.subquery(Integer.class);
+    Root<?> owner = owners.from((Class) collection.ownerTable().orElseThrow());
+    owners
+        .select(cb.literal(1))
+        .where(
+            cb.equal(owner.get(RecordOwner.RECORD_FIELD), root.get("id")),
+            predicate(cb, owners, owner.get(RecordOwner.OWNER_FIELD), taking));
+    return refusing ? cb.not(cb.exists(owners)) : cb.exists(owners);
   }
 
   /**

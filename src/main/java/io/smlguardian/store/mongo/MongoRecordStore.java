@@ -31,6 +31,7 @@ import io.smlguardian.store.collection.FieldType;
 import io.smlguardian.store.collection.MeasuredStore;
 import io.smlguardian.store.collection.OwnedRecord;
 import io.smlguardian.store.collection.RecordCache;
+import io.smlguardian.store.collection.RecordOwner;
 import io.smlguardian.store.collection.RecordSnapshot;
 import io.smlguardian.store.collection.StorageSize;
 import io.smlguardian.store.collection.StoredRecord;
@@ -221,6 +222,10 @@ public class MongoRecordStore implements BackendStore, LedgerStore, AutoCloseabl
               Indexes.descending(collection.timeField())));
     }
     documents.createIndex(Indexes.ascending(collection.timeField()));
+    if (collection.ownerTable().isPresent()) {
+      // The owners a record names when it has several: one index entry per owner (multikey).
+      documents.createIndex(Indexes.ascending(key(RecordOwner.NAMED_OWNERS_FIELD)));
+    }
   }
 
   @Override
@@ -511,7 +516,10 @@ public class MongoRecordStore implements BackendStore, LedgerStore, AutoCloseabl
           throws IOException {
         try (var cursor =
             documents(collection)
-                .find(Filters.eq(key(OwnedRecord.OWNER_FIELD), new BsonString(userId)))
+                .find(
+                    collection.ownerTable().isPresent()
+                        ? owning(List.of(new BsonString(userId)), false)
+                        : Filters.eq(key(OwnedRecord.OWNER_FIELD), new BsonString(userId)))
                 .sort(Sorts.ascending(ID))
                 .batchSize(1000)
                 .cursor()) {
@@ -725,6 +733,12 @@ public class MongoRecordStore implements BackendStore, LedgerStore, AutoCloseabl
         .getModifiedCount();
   }
 
+  /** None: reads find the entries by the users they name themselves, indexed as they are. */
+  @Override
+  public Optional<Map<UUID, Set<String>>> listedOwners(Collection<UUID> entries) {
+    return Optional.empty();
+  }
+
   private MongoCollection<BsonDocument> documents(CollectionDescriptor<?> collection) {
     return database.getCollection(collection.name(), BsonDocument.class);
   }
@@ -750,7 +764,7 @@ public class MongoRecordStore implements BackendStore, LedgerStore, AutoCloseabl
         new ArrayList<>(
             filters.stream()
                 .filter(f -> f.operator() != FilterOperator.OWNER_IN)
-                .map(f -> condition(collection, f))
+                .map(f -> ownedCondition(collection, f).orElseGet(() -> condition(collection, f)))
                 .toList());
     if (range.bounded()) {
       conditions.addAll(inRange(key(collection.timeField()), range));
@@ -762,6 +776,37 @@ public class MongoRecordStore implements BackendStore, LedgerStore, AutoCloseabl
       }
     }
     return and(conditions);
+  }
+
+  /**
+   * A filter on the owner of a collection whose records may name several owners (see {@link
+   * CollectionDescriptor#ownerTable()}; MongoDB needs no owner table, it indexes the named owners
+   * themselves): the records whose owners the filter takes, their {@code userId} when they name
+   * none. A filter that is not (not equal to an owner, not among owners) holds when no owner of the
+   * record is one it refuses. Empty for any other filter.
+   */
+  private static Optional<Bson> ownedCondition(CollectionDescriptor<?> collection, Filter filter) {
+    if (collection.ownerTable().isEmpty()
+        || !filter.field().equals(OwnedRecord.OWNER_FIELD)
+        || !(filter.operator() == FilterOperator.EQ
+            || filter.operator() == FilterOperator.NEQ
+            || filter.operator() == FilterOperator.IN)) {
+      return Optional.empty();
+    }
+    boolean refusing = filter.negated() != (filter.operator() == FilterOperator.NEQ);
+    List<BsonValue> taken =
+        filter.values().stream().map(v -> (BsonValue) new BsonString((String) v)).toList();
+    return Optional.of(owning(taken, refusing));
+  }
+
+  /** The records one of whose owners is among {@code owners} (refusing: none of whose is). */
+  private static Bson owning(List<BsonValue> owners, boolean refusing) {
+    String named = key(RecordOwner.NAMED_OWNERS_FIELD);
+    Bson owning =
+        Filters.or(
+            Filters.and(Filters.eq(named, null), Filters.in(key(OwnedRecord.OWNER_FIELD), owners)),
+            Filters.in(named, owners));
+    return refusing ? Filters.nor(owning) : owning;
   }
 
   /** MongoDB refuses an empty $and. */
@@ -801,6 +846,28 @@ public class MongoRecordStore implements BackendStore, LedgerStore, AutoCloseabl
       }
     }
     lookUpOwners(owners, ownerKey, batch, found);
+    if (collection.ownerTable().isPresent() && filter.field().equals(OwnedRecord.OWNER_FIELD)) {
+      // The owners the records name, when they name several, are owners too.
+      String named = key(RecordOwner.NAMED_OWNERS_FIELD);
+      for (BsonDocument group :
+          documents(collection)
+              .aggregate(
+                  List.of(
+                      Aggregates.match(matching),
+                      Aggregates.unwind("$" + named),
+                      Aggregates.group("$" + named)))
+              .batchSize(OWNER_LOOKUP)) {
+        BsonValue owner = group.get(ID);
+        if (owner != null && !owner.isNull()) {
+          batch.add(owner);
+        }
+        if (batch.size() == OWNER_LOOKUP) {
+          lookUpOwners(owners, ownerKey, batch, found);
+        }
+      }
+      lookUpOwners(owners, ownerKey, batch, found);
+      return owning(List.copyOf(found), filter.negated());
+    }
     List<BsonValue> among = List.copyOf(found);
     return Filters.and(
         Filters.ne(field, null),

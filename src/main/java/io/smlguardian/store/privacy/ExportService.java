@@ -114,7 +114,7 @@ public class ExportService {
             1, // one encoder: records go out in order
             batch -> {
               for (E record : batch) {
-                sink.record(out -> mapper.writeJson(collection, record, out));
+                sink.record(out -> mapper.writeJson(collection, record, userId, out));
               }
             });
     return Handoff.feedInBatches(

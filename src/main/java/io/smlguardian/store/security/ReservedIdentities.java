@@ -17,6 +17,12 @@ public final class ReservedIdentities {
   /** The owner of audit entries about the store as a whole rather than one user's data. */
   public static final String SYSTEM = "system";
 
+  /**
+   * The owner of an audit entry about several users' data at once, which names them (an ingest
+   * request's records).
+   */
+  public static final String SEVERAL = "several";
+
   /** The principal of a request without a valid token. */
   public static final String ANONYMOUS = "anonymous";
 
@@ -24,7 +30,7 @@ public final class ReservedIdentities {
   public static final String SCHEDULER = "scheduler";
 
   /** Every reserved name; the one list that token and record checks consult. */
-  public static final Set<String> ALL = Set.of(UNKNOWN, SYSTEM, ANONYMOUS, SCHEDULER);
+  public static final Set<String> ALL = Set.of(UNKNOWN, SYSTEM, SEVERAL, ANONYMOUS, SCHEDULER);
 
   private ReservedIdentities() {}
 

@@ -371,8 +371,11 @@ public final class IngestJournal implements AutoCloseable {
   }
 
   /**
-   * The oldest unflushed entries that are on disk, in journal order, at most {@code limit}: a
-   * user's records come out in the order they were acknowledged.
+   * The oldest unflushed entries that are on disk, in journal order: a user's records come out in
+   * the order they were acknowledged. At most {@code limit}, but for the rest of the last request's
+   * records: a batch holds all of a request's records or none, so the audit entry of a request's
+   * ingest names the same owners however the journal is cut into batches (a request's records are
+   * appended together and made durable together).
    */
   public List<JournalEntry> unflushed(int limit) {
     long durable;
@@ -382,13 +385,21 @@ public final class IngestJournal implements AutoCloseable {
     List<JournalEntry> batch = new ArrayList<>();
     synchronized (writeLock) {
       for (Pending p : pending) {
-        if (batch.size() >= limit || p.entry().sequence() > durable) {
+        if (p.entry().sequence() > durable
+            || (batch.size() >= limit && !sameRequest(batch.get(batch.size() - 1), p.entry()))) {
           break;
         }
         batch.add(p.entry());
       }
     }
     return batch;
+  }
+
+  /** Whether two entries came in one request (a request's entries are appended together). */
+  private static boolean sameRequest(JournalEntry one, JournalEntry other) {
+    return one.origin() != null
+        && other.origin() != null
+        && one.origin().request().equals(other.origin().request());
   }
 
   /**

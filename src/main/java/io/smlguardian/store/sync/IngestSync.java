@@ -353,14 +353,24 @@ public class IngestSync {
       if (!DatabaseFailures.isRowRefusal(e)) {
         throw e;
       }
-      if (batch.size() > 1) {
-        Flush alone = Flush.NONE;
-        for (JournalEntry entry : batch) {
-          alone = alone.plus(writeOrSetAside(List.of(entry)));
-        }
-        return alone;
+      Flush alone = Flush.NONE;
+      for (JournalEntry entry : batch) {
+        alone = alone.plus(writeAloneOrSetAside(entry, batch));
       }
-      setAside(batch.get(0), e);
+      return alone;
+    }
+  }
+
+  private Flush writeAloneOrSetAside(JournalEntry entry, List<JournalEntry> batch)
+      throws IOException {
+    try {
+      IngestWriter.Written written = writer.writeAlone(entry, batch);
+      return new Flush(1, written.inserted(), written.erased(), 0, 0);
+    } catch (RuntimeException e) {
+      if (!DatabaseFailures.isRowRefusal(e)) {
+        throw e;
+      }
+      setAside(entry, batch, e);
       return new Flush(1, 0, 0, 1, 0);
     }
   }
@@ -369,7 +379,8 @@ public class IngestSync {
    * Keeps the refused entry as a dead letter, durably, and records its ingest (an access like any
    * other, whose entry would have gone in with the record) and its refusal in the audit ledger.
    */
-  private void setAside(JournalEntry entry, RuntimeException refusal) throws IOException {
+  private void setAside(JournalEntry entry, List<JournalEntry> batch, RuntimeException refusal)
+      throws IOException {
     String reason = DatabaseFailures.reason(refusal);
     deadLetters.keep(entry, reason, Instant.now().truncatedTo(ChronoUnit.MILLIS));
     LOG.severe(
@@ -380,7 +391,7 @@ public class IngestSync {
                 + entry.id()
                 + " for good; set aside as a dead letter: "
                 + reason);
-    writer.recordIngests(List.of(entry));
+    writer.recordIngest(entry, batch);
     operationAudited(
         ReservedIdentities.SCHEDULER, AccessOperation.INGEST_DEAD_LETTER, entry, reason);
   }

@@ -54,7 +54,26 @@ public class IngestWriter {
   /** What one batch did: records new to the store, and records left out for their erasure. */
   public record Written(long inserted, long erased) {}
 
+  /**
+   * Writes a batch that holds every record of each request it holds records of (see {@link
+   * IngestJournal#unflushed}): each request's ingest is one audit entry per collection, naming the
+   * owners of its records there.
+   */
   public Written write(List<JournalEntry> batch) {
+    return write(batch, batch);
+  }
+
+  /**
+   * Writes one record of a batch alone (a batch the store refused is written record by record, to
+   * find the record it refuses for good), with the audit entry of its request's ingest as the whole
+   * batch would have written it: the request's other records, written alone or again, give the same
+   * entry, stored once.
+   */
+  public Written writeAlone(JournalEntry entry, List<JournalEntry> batch) {
+    return write(List.of(entry), sameAccess(entry, batch));
+  }
+
+  private Written write(List<JournalEntry> batch, List<JournalEntry> audited) {
     Set<String> owners = new TreeSet<>();
     batch.stream().map(JournalEntry::owner).filter(Objects::nonNull).forEach(owners::add);
     store.lockUsers(owners);
@@ -74,16 +93,31 @@ public class IngestWriter {
     for (Map.Entry<String, List<JournalEntry>> group : byCollection.entrySet()) {
       inserted += write(collections.get(group.getKey()), group.getValue());
     }
-    audit.recordDeferred(ingestAccesses(batch));
+    audit.recordDeferred(ingestAccesses(audited));
     return new Written(inserted, left);
   }
 
   /**
-   * The audit entries of the ingests that brought these records, alone: for records the store
-   * refused for good (see {@link DeadLetters}), whose ingest was an access all the same.
+   * The audit entry of the ingest that brought a record of the batch, alone: for a record the store
+   * refused for good (see {@link DeadLetters}), whose ingest was an access all the same; the entry
+   * the batch's other records of its request give, stored once.
    */
-  public void recordIngests(List<JournalEntry> entries) {
-    audit.recordDeferred(ingestAccesses(entries));
+  public void recordIngest(JournalEntry entry, List<JournalEntry> batch) {
+    audit.recordDeferred(ingestAccesses(sameAccess(entry, batch)));
+  }
+
+  /** The batch's records that the entry's ingest brought to the same collection. */
+  private static List<JournalEntry> sameAccess(JournalEntry entry, List<JournalEntry> batch) {
+    if (entry.origin() == null) {
+      return List.of(entry);
+    }
+    return batch.stream()
+        .filter(
+            e ->
+                e.origin() != null
+                    && e.origin().request().equals(entry.origin().request())
+                    && e.collection().equals(entry.collection()))
+        .toList();
   }
 
   /** When each of these users was last erased, for those erased at all. */
@@ -120,33 +154,41 @@ public class IngestWriter {
   }
 
   /**
-   * The audit entries of the ingests that brought the batch's records: one per request, collection
-   * and owner, as an insert records, at the time of the ingest. Their ids derive from those three,
-   * so a request whose records span two batches, or a batch written again, gives one entry.
+   * The audit entries of the ingests that brought the batch's records, at the time of each ingest:
+   * one per request and collection, naming the owners of the request's records there. Their ids
+   * derive from the request and the collection, so an entry written again (a batch written again
+   * after a failure, a journal replayed after a crash, a request's records written one at a time)
+   * is stored once. A batch holds all of a request's records ({@link IngestJournal#unflushed}), so
+   * however the journal is cut into batches, an entry always names the same owners.
    */
   private static List<AuditTrail.Deferred> ingestAccesses(List<JournalEntry> batch) {
-    Map<UUID, AuditTrail.Deferred> accesses = new LinkedHashMap<>();
+    Map<String, List<JournalEntry>> accesses = new LinkedHashMap<>();
     for (JournalEntry entry : batch) {
       JournalEntry.Origin origin = entry.origin();
       if (origin == null) {
         continue; // journaled before entries carried their origin: audited when ingested
       }
-      UUID id =
-          UUID.nameUUIDFromBytes(
-              ("ingest/" + origin.request() + "/" + entry.collection() + "/" + entry.owner())
-                  .getBytes(StandardCharsets.UTF_8));
-      accesses.computeIfAbsent(
-          id,
-          k ->
-              new AuditTrail.Deferred(
-                  k,
-                  entry.owner(),
-                  origin.principal(),
-                  entry.collection(),
-                  AccessOperation.INGEST,
-                  entry.time(),
-                  origin.address()));
+      String access = "ingest/" + origin.request() + "/" + entry.collection();
+      accesses.computeIfAbsent(access, k -> new ArrayList<>()).add(entry);
     }
-    return List.copyOf(accesses.values());
+    List<AuditTrail.Deferred> deferred = new ArrayList<>(accesses.size());
+    for (Map.Entry<String, List<JournalEntry>> access : accesses.entrySet()) {
+      JournalEntry first = access.getValue().get(0);
+      Set<String> owners = new TreeSet<>();
+      access.getValue().stream()
+          .map(JournalEntry::owner)
+          .filter(Objects::nonNull)
+          .forEach(owners::add);
+      deferred.add(
+          new AuditTrail.Deferred(
+              UUID.nameUUIDFromBytes(access.getKey().getBytes(StandardCharsets.UTF_8)),
+              owners,
+              first.origin().principal(),
+              first.collection(),
+              AccessOperation.INGEST,
+              first.time(),
+              first.origin().address()));
+    }
+    return deferred;
   }
 }

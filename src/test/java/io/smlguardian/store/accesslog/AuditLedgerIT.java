@@ -158,6 +158,50 @@ class AuditLedgerIT {
     assertThat(verification(user).getBoolean("valid")).isTrue();
   }
 
+  /**
+   * Every read of one user's entries goes through the owner table, outside the entries' MACs: a row
+   * deleted (the entry hidden from its user) and a row added (shown to another) are found.
+   */
+  @Test
+  void anOwnerRowDeletedOrAddedWithSqlIsFound() {
+    String user = userWithHistory();
+    String other = userWithHistory();
+    seal();
+    String entry = entryOf(user, "read");
+    long block = blockOf(entry);
+
+    Database.transaction("DELETE FROM access_log_owners WHERE record_id = '" + entry + "'");
+    try {
+      assertThat(problems(ledger())).contains("deleted " + block + " " + entry);
+    } finally {
+      Database.transaction(
+          "INSERT INTO access_log_owners (user_id, record_id) VALUES ('"
+              + user
+              + "', '"
+              + entry
+              + "')");
+    }
+    Database.transaction(
+        "INSERT INTO access_log_owners (user_id, record_id) VALUES ('"
+            + other
+            + "', '"
+            + entry
+            + "')");
+    try {
+      assertThat(problems(verification(other))).contains("altered - " + entry);
+      assertThat(problems(ledger())).contains("inserted " + block + " " + entry);
+    } finally {
+      Database.transaction(
+          "DELETE FROM access_log_owners WHERE user_id = '"
+              + other
+              + "' AND record_id = '"
+              + entry
+              + "'");
+    }
+    assertThat(verification(user).getBoolean("valid")).isTrue();
+    assertThat(verification(other).getBoolean("valid")).isTrue();
+  }
+
   @Test
   void entriesForgedWithARecomputedUnkeyedHashAreFound() {
     String user = userWithHistory();
@@ -174,6 +218,9 @@ class AuditLedgerIT {
             + "', 'read', now(), true, 'it-service', 'read',"
             + " encode(sha256(convert_to('%s', 'UTF8')), 'hex'), %s, %s)";
 
+    // Listed under the user in the owner table too, as the user's reads would find them.
+    String listed =
+        "INSERT INTO access_log_owners (user_id, record_id) VALUES ('" + user + "', '%s')";
     Database.transaction(
         String.format(forge, waiting, waiting, "NULL", "NULL"),
         String.format(
@@ -181,7 +228,9 @@ class AuditLedgerIT {
             inBlock,
             inBlock,
             block,
-            "(SELECT entry_count FROM audit_blocks WHERE block_no = " + block + ")"));
+            "(SELECT entry_count FROM audit_blocks WHERE block_no = " + block + ")"),
+        String.format(listed, waiting),
+        String.format(listed, inBlock));
     try {
       seal(); // never seals the forged entry waiting for it
       assertThat(Database.single("SELECT block_no FROM access_logs WHERE id = ?::uuid", waiting))
@@ -191,6 +240,7 @@ class AuditLedgerIT {
       assertThat(problems(ledger())).contains("forged - " + waiting, "inserted " + block + " -");
     } finally {
       Database.transaction(
+          "DELETE FROM access_log_owners WHERE record_id IN ('" + waiting + "', '" + inBlock + "')",
           "DELETE FROM access_logs WHERE id IN ('" + waiting + "', '" + inBlock + "')");
     }
     assertThat(verification(user).getBoolean("valid")).isTrue();

@@ -73,7 +73,7 @@ class AuditLedgerTest {
     store = new MongoRecordStore(database, tables);
     digests = new AuditDigests(KEY, digestDir.toString(), "PT1M");
     turn = new AuditSealer.Turn(store, store, KEY, digests);
-    verifier = new AuditVerifier(new AuditVerifier.Reads(store), KEY, digests, null);
+    verifier = new AuditVerifier(new AuditVerifier.Reads(store, store), KEY, digests, null);
   }
 
   @AfterEach

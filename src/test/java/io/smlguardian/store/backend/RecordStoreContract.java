@@ -12,6 +12,7 @@ import io.smlguardian.store.collection.FieldProtection;
 import io.smlguardian.store.collection.FieldType;
 import io.smlguardian.store.collection.RecordCache;
 import io.smlguardian.store.collection.RecordMapper;
+import io.smlguardian.store.collection.RecordOwner;
 import io.smlguardian.store.collection.RecordSnapshot;
 import io.smlguardian.store.collection.StorageSize;
 import io.smlguardian.store.collection.StoredRecord;
@@ -694,6 +695,67 @@ abstract class RecordStoreContract {
     assertThat(count(c)).as(c.name()).isOne();
   }
 
+  static Stream<CollectionDescriptor<?>> withOwnerTable() {
+    return registered().filter(c -> c.ownerTable().isPresent());
+  }
+
+  /**
+   * A record about several users (an audit entry of an ingest request) is found by each of them and
+   * by no one else, the reserved user it is stored under included: by equality, among others,
+   * refused by a negation, in a user's snapshot, and by the legal holds of any of them. Written
+   * again, it is found once; deleted, it leaves no owner behind to find a record of its id again.
+   */
+  @ParameterizedTest
+  @MethodSource("withOwnerTable")
+  void findsARecordAboutSeveralUsersByEachOfThem(CollectionDescriptor<?> c) throws IOException {
+    aboutSeveralUsers(c);
+  }
+
+  private <E extends StoredRecord> void aboutSeveralUsers(CollectionDescriptor<E> c)
+      throws IOException {
+    E single = insert(c, GeneratedRecords.full(c, "user-a", T0));
+    E several = GeneratedRecords.stored(c, "several", T0, 1);
+    GeneratedRecords.set(
+        c,
+        several,
+        RecordOwner.NAMED_OWNERS_FIELD,
+        Json.createArrayBuilder().add("user-b").add("user-c").build());
+    tx(() -> store.insertIfAbsent(c, List.of(several)));
+    tx(() -> store.insertIfAbsent(c, List.of(several)));
+
+    assertThat(ids(c, "userId=eq.user-b")).as(c.name()).containsExactly(several.getId());
+    assertThat(ids(c, "userId=eq.user-c")).as(c.name()).containsExactly(several.getId());
+    assertThat(ids(c, "userId=eq.user-a")).as(c.name()).containsExactly(single.getId());
+    assertThat(count(c, "userId=eq.several")).as(c.name()).isZero();
+    assertThat(count(c, "userId=in.(user-a,user-c)")).as(c.name()).isEqualTo(2);
+    assertThat(ids(c, "userId=neq.user-b")).as(c.name()).containsExactly(single.getId());
+    assertThat(ids(c, "userId=not.in.(user-a,user-x)"))
+        .as(c.name())
+        .containsExactly(several.getId());
+    List<UUID> ofC = new ArrayList<>();
+    try (RecordSnapshot snapshot = store.openSnapshot()) {
+      snapshot.readOwnedBy(c, "user-c", record -> ofC.add(record.getId()));
+    }
+    assertThat(ofC).as(c.name()).containsExactly(several.getId());
+
+    tx(
+        () ->
+            store.insert(
+                LegalHoldService.HOLDS,
+                List.of(GeneratedRecords.full(LegalHoldService.HOLDS, "user-c", T0))));
+    List<Filter> notHeld = List.of(LegalHoldService.notHeld());
+    assertThat(tx(() -> store.count(c, notHeld))).as(c.name()).isOne();
+    assertThat(tx(() -> store.deleteMatching(c, notHeld))).as(c.name()).isOne();
+    assertThat(ids(c)).as(c.name()).containsExactly(several.getId());
+
+    assertThat(tx(() -> store.deleteMatching(c, List.of()))).as(c.name()).isOne();
+    E again = GeneratedRecords.stored(c, "user-d", T0, 1);
+    GeneratedRecords.set(c, again, "id", several.getId());
+    tx(() -> store.insertIfAbsent(c, List.of(again)));
+    assertThat(count(c, "userId=eq.user-b")).as(c.name()).isZero();
+    assertThat(ids(c, "userId=eq.user-d")).as(c.name()).containsExactly(several.getId());
+  }
+
   // --- bulk work: time keys, ranges
   // ---------------------------------------------------------------
 
@@ -870,6 +932,27 @@ abstract class RecordStoreContract {
     assertThat(ids(c))
         .as(c.name())
         .containsExactlyInAnyOrder(before.getId(), since.getId(), staged.getId());
+    if (c.owned()) { // found by their owners, as every record stored otherwise
+      assertThat(ids(c, "userId=eq.v")).as(c.name()).containsExactly(staged.getId());
+      assertThat(ids(c, "userId=eq.u"))
+          .as(c.name())
+          .containsExactlyInAnyOrder(before.getId(), since.getId());
+    }
+    if (c.ownerTable().isPresent()) { // a record about several users, found by each of them
+      E several = GeneratedRecords.stored(c, "several", T0.plusSeconds(2), 1);
+      GeneratedRecords.set(
+          c,
+          several,
+          RecordOwner.NAMED_OWNERS_FIELD,
+          Json.createArrayBuilder().add("x").add("y").build());
+      tx(() -> store.clearStaging(c));
+      tx(() -> store.stage(c, List.of(several)));
+      assertThat(tx(() -> store.switchStaged(c, false, null))).as(c.name()).isOne();
+      assertThat(ids(c, "userId=eq.y")).as(c.name()).containsExactly(several.getId());
+      assertThat(tx(() -> store.deleteMatching(c, filters(c, "id=eq." + several.getId()))))
+          .as(c.name())
+          .isOne();
+    }
 
     // replace what was there before a time, keeping what was written since
     tx(() -> store.clearStaging(c));
@@ -877,10 +960,17 @@ abstract class RecordStoreContract {
     tx(() -> store.stage(c, List.of(restored)));
     assertThat(tx(() -> store.switchStaged(c, true, T0.plusSeconds(5)))).as(c.name()).isOne();
     assertThat(ids(c)).as(c.name()).containsExactlyInAnyOrder(since.getId(), restored.getId());
+    if (c.owned()) {
+      assertThat(ids(c, "userId=eq.u")).as(c.name()).containsExactly(since.getId());
+      assertThat(ids(c, "userId=eq.w")).as(c.name()).containsExactly(restored.getId());
+    }
 
     // replace everything
     assertThat(tx(() -> store.switchStaged(c, true, null))).as(c.name()).isOne();
     assertThat(ids(c)).as(c.name()).containsExactly(restored.getId());
+    if (c.owned()) {
+      assertThat(ids(c, "userId=eq.u")).as(c.name()).isEmpty();
+    }
     assertThat(fields(c, tx(() -> store.findById(c, restored.getId())).orElseThrow()))
         .as(c.name())
         .isEqualTo(fields(c, restored));

@@ -2,6 +2,7 @@ package io.smlguardian.store.collection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.smlguardian.store.accesslog.AccessLogs;
 import io.smlguardian.store.memory.Memories;
 import io.smlguardian.store.testsupport.RegisteredCollections;
 import jakarta.json.Json;
@@ -13,6 +14,7 @@ import java.io.StringWriter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -98,6 +100,29 @@ class RecordJsonTest {
   private final RecordMapper mapper =
       new RecordMapper(Validation.buildDefaultValidatorFactory().getValidator(), MARKING);
 
+  /**
+   * An audit entry about several users names them all to a caller who may read every owner's
+   * entries, and only the viewer to a caller confined to one owner's (a user, an export).
+   */
+  @Test
+  void anEntryAboutSeveralUsersNamesTheViewerAloneToAConfinedCaller() throws IOException {
+    CollectionDescriptor<?> logs = AccessLogs.COLLECTION;
+    StoredRecord entry = record(logs, 0);
+    logs.schema()
+        .field(RecordOwner.NAMED_OWNERS_FIELD)
+        .orElseThrow()
+        .write(entry, Json.createArrayBuilder().add("ann").add("bob").add("cy").build());
+
+    String all = mapper.view(logs, entry, List.of());
+    String toBob = mapper.view(logs, entry, List.of(), Optional.of("bob"));
+    StringWriter exported = new StringWriter();
+    mapper.writeJson(logs, entry, "bob", exported);
+
+    assertThat(all).contains("\"owners\":[\"ann\",\"bob\",\"cy\"]");
+    assertThat(toBob).contains("\"owners\":[\"bob\"]").doesNotContain("ann").doesNotContain("cy");
+    assertThat(exported.toString()).isEqualTo(toBob);
+  }
+
   @Test
   void theViewIsTheApisTextForEveryKindOfValue() throws IOException {
     for (CollectionDescriptor<?> collection : ALL) {
@@ -106,11 +131,16 @@ class RecordJsonTest {
         String expected = jsonp(collection, record, List.of());
 
         StringWriter written = new StringWriter();
-        mapper.writeJson(collection, record, written);
+        mapper.writeJson(collection, record, "a-viewer", written);
 
         String as = collection.name() + " variant " + variant;
-        assertThat(written.toString()).as(as).isEqualTo(expected);
+        assertThat(written.toString())
+            .as(as)
+            .isEqualTo(mapper.view(collection, record, List.of(), Optional.of("a-viewer")));
         assertThat(mapper.view(collection, record, List.of())).as(as).isEqualTo(expected);
+        if (collection.ownerTable().isEmpty()) {
+          assertThat(written.toString()).as(as).isEqualTo(expected);
+        }
       }
     }
   }

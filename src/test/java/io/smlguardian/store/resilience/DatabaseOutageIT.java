@@ -197,7 +197,8 @@ class DatabaseOutageIT {
     String erased = run + "-erased";
     Map<String, Integer> perUser = new java.util.HashMap<>();
     Map<String, Integer> perTable = new java.util.HashMap<>();
-    java.util.Set<String> accesses = new java.util.HashSet<>(); // request/collection/owner
+    // request/collection/owner: a request's entry per collection names its owners there
+    java.util.Set<String> accesses = new java.util.HashSet<>();
     List<String> beforeErasure = new ArrayList<>();
     Map<String, List<String>> acknowledgedInOrder = new java.util.HashMap<>(); // ids per user
 
@@ -265,8 +266,9 @@ class DatabaseOutageIT {
       assertThat(
               ((Number)
                       Database.single(
-                          "SELECT count(*) FROM access_logs WHERE user_id = ? AND operation ="
-                              + " 'ingest' AND principal = 'it-outage-service'",
+                          "SELECT count(*) FROM access_logs e JOIN access_log_owners o"
+                              + " ON o.record_id = e.id WHERE o.user_id = ? AND e.operation ="
+                              + " 'ingest' AND e.principal = 'it-outage-service'",
                           user))
                   .longValue())
           .as("ingest audit entries of " + user)

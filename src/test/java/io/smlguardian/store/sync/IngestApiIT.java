@@ -9,6 +9,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -188,6 +189,57 @@ class IngestApiIT {
 
     assertThat(journalRecords()).isEqualTo(journaled);
     assertThat(countOfUser("interactions", run + "-bad")).isZero();
+  }
+
+  /**
+   * A request of several users' records is one audit entry per collection, naming its owners, once
+   * the records land: each user finds it among their own entries, and sees it name them alone.
+   */
+  @Test
+  void anIngestOfSeveralUsersIsOneAuditEntryNamingThemThatEachSeesAlone() {
+    String[] users = {run + "-a", run + "-b", run + "-c"};
+    JsonArrayBuilder request = Json.createArrayBuilder();
+    for (String user : users) {
+      request.add(item("interactions", Samples.record("interactions", user)));
+    }
+    request.add(item("emotional_states", Samples.record("emotional_states", users[0])));
+    Api.Reply accepted = Api.SERVICE.post("/api/ingest", request.build());
+    assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+    Api.Reply sync = operator.post("/api/sync", "");
+    assertThat(sync.status()).as(sync.toString()).isEqualTo(200);
+
+    Api.Client auditor = Api.as(TestTokens.token("it-ingest-auditor", "auditor"));
+    JsonArray ofB =
+        auditor
+            .get("/api/collections/access_logs?operation=eq.ingest&userId=eq." + Api.q(users[1]))
+            .items();
+    assertThat(ofB).hasSize(1);
+    JsonObject entry = ofB.getJsonObject(0);
+    assertThat(entry.getString("collection")).isEqualTo("interactions");
+    assertThat(entry.getString("userId")).isEqualTo("several");
+    assertThat(entry.getJsonArray("owners").getValuesAs(JsonString::getString))
+        .containsExactly(users);
+    JsonArray ofA =
+        auditor
+            .get("/api/collections/access_logs?operation=eq.ingest&userId=eq." + Api.q(users[0]))
+            .items();
+    assertThat(ofA.stream().map(e -> e.asJsonObject().getString("collection")))
+        .containsExactlyInAnyOrder("interactions", "emotional_states");
+
+    Api.Client userC = Api.as(TestTokens.token(users[2], "user"));
+    Api.Reply own = userC.get("/api/collections/access_logs?operation=eq.ingest");
+    assertThat(own.status()).as(own.toString()).isEqualTo(200);
+    assertThat(own.items()).hasSize(1);
+    assertThat(
+            own.items().getJsonObject(0).getJsonArray("owners").getValuesAs(JsonString::getString))
+        .containsExactly(users[2]);
+    assertThat(own.toString()).doesNotContain(users[0]).doesNotContain(users[1]);
+    Api.Reply byId = userC.get("/api/collections/access_logs/" + entry.getString("id"));
+    assertThat(byId.status()).as(byId.toString()).isEqualTo(200);
+    assertThat(byId.toString()).doesNotContain(users[0]).doesNotContain(users[1]);
+    Api.Client userOutside = Api.as(TestTokens.token(run + "-outside", "user"));
+    assertThat(userOutside.get("/api/collections/access_logs/" + entry.getString("id")).status())
+        .isEqualTo(404);
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.FieldDefinition;
 import io.smlguardian.store.collection.FieldType;
 import io.smlguardian.store.collection.OwnedRecord;
+import io.smlguardian.store.collection.RecordOwner;
 import io.smlguardian.store.collection.StoredRecord;
 import jakarta.json.Json;
 import jakarta.json.JsonValue;
@@ -111,6 +112,10 @@ public final class GeneratedRecords {
       }
       if (field.name().equals(OwnedRecord.OWNER_FIELD)) {
         field.write(record, userId);
+      } else if (field.name().equals(RecordOwner.NAMED_OWNERS_FIELD)
+          && collection.ownerTable().isPresent()) {
+        // The owners a record names are its owners: here, its own user alone.
+        field.write(record, requiredOnly ? null : Json.createArrayBuilder().add(userId).build());
       } else if (field.name().equals(collection.timeField())) {
         field.write(record, time);
       } else if (field.type() == FieldType.TIME) {
