@@ -49,8 +49,8 @@ import java.util.stream.Stream;
  *       owner to the entry beside the entries' own indexes on {@code user_id}: not built, since a
  *       per-user read would then be "the entry's own user or a link", which PostgreSQL answers by
  *       scanning the whole trail (see docs/audit.md);
- *   <li>the owner table of migration V11 for every entry, a row per owner and entry, and the
- *       entries' table without its two indexes on the owner: every per-user read is a semi-join
+ *   <li>the owner table of migrations V11 and V12 for every entry, a row per owner and entry, and
+ *       the entries' table without its two indexes on the owner: every per-user read is a semi-join
  *       from the owner table; with an entry per owner (what every access of one user's data writes)
  *       and with an entry per request naming its owners (what an ingest request of several users'
  *       records writes). Built.
@@ -388,8 +388,8 @@ public final class AuditLayoutBenchmark {
 
   /**
    * The tables and indexes of migrations V1 to V10 with the owners column and the link table; for
-   * the owner table layouts, V11's: the owner table indexed by record too, and the entries without
-   * their indexes on the owner.
+   * the owner table layouts, V11 and V12's: the owner table indexed by record too, and the entries
+   * without their indexes on the owner.
    */
   private void createTables(Layout layout) throws SQLException {
     boolean ownerTableAlone =

@@ -830,13 +830,43 @@ public class MongoRecordStore implements BackendStore, LedgerStore, AutoCloseabl
   private Bson ownerCondition(CollectionDescriptor<?> collection, Filter filter, Bson matching) {
     CollectionDescriptor<?> owners = (CollectionDescriptor<?>) filter.value();
     String field = key(filter.field());
-    String ownerKey = key(OwnedRecord.OWNER_FIELD);
     Set<BsonValue> found = new LinkedHashSet<>();
+    findOwners(
+        collection,
+        owners,
+        List.of(Aggregates.match(matching), Aggregates.group("$" + field)),
+        found);
+    if (collection.ownerTable().isPresent() && filter.field().equals(OwnedRecord.OWNER_FIELD)) {
+      // The owners the records name, when they name several, are owners too.
+      String named = key(RecordOwner.NAMED_OWNERS_FIELD);
+      findOwners(
+          collection,
+          owners,
+          List.of(
+              Aggregates.match(matching),
+              Aggregates.unwind("$" + named),
+              Aggregates.group("$" + named)),
+          found);
+      return owning(List.copyOf(found), filter.negated());
+    }
+    List<BsonValue> among = List.copyOf(found);
+    return Filters.and(
+        Filters.ne(field, null),
+        filter.negated() ? Filters.nin(field, among) : Filters.in(field, among));
+  }
+
+  /**
+   * Adds to {@code found} the values that the pipeline groups the collection's documents by (as
+   * {@code _id}) and that the owners' collection holds, looked up a thousand at a time.
+   */
+  private void findOwners(
+      CollectionDescriptor<?> collection,
+      CollectionDescriptor<?> owners,
+      List<Bson> pipeline,
+      Set<BsonValue> found) {
+    String ownerKey = key(OwnedRecord.OWNER_FIELD);
     List<BsonValue> batch = new ArrayList<>();
-    for (BsonDocument group :
-        documents(collection)
-            .aggregate(List.of(Aggregates.match(matching), Aggregates.group("$" + field)))
-            .batchSize(OWNER_LOOKUP)) {
+    for (BsonDocument group : documents(collection).aggregate(pipeline).batchSize(OWNER_LOOKUP)) {
       BsonValue owner = group.get(ID);
       if (owner != null && !owner.isNull()) {
         batch.add(owner);
@@ -846,32 +876,6 @@ public class MongoRecordStore implements BackendStore, LedgerStore, AutoCloseabl
       }
     }
     lookUpOwners(owners, ownerKey, batch, found);
-    if (collection.ownerTable().isPresent() && filter.field().equals(OwnedRecord.OWNER_FIELD)) {
-      // The owners the records name, when they name several, are owners too.
-      String named = key(RecordOwner.NAMED_OWNERS_FIELD);
-      for (BsonDocument group :
-          documents(collection)
-              .aggregate(
-                  List.of(
-                      Aggregates.match(matching),
-                      Aggregates.unwind("$" + named),
-                      Aggregates.group("$" + named)))
-              .batchSize(OWNER_LOOKUP)) {
-        BsonValue owner = group.get(ID);
-        if (owner != null && !owner.isNull()) {
-          batch.add(owner);
-        }
-        if (batch.size() == OWNER_LOOKUP) {
-          lookUpOwners(owners, ownerKey, batch, found);
-        }
-      }
-      lookUpOwners(owners, ownerKey, batch, found);
-      return owning(List.copyOf(found), filter.negated());
-    }
-    List<BsonValue> among = List.copyOf(found);
-    return Filters.and(
-        Filters.ne(field, null),
-        filter.negated() ? Filters.nin(field, among) : Filters.in(field, among));
   }
 
   private static final int OWNER_LOOKUP = 1000;
