@@ -19,7 +19,8 @@ public interface AccessRecorder {
    * @param caller who accessed
    * @param collection where
    * @param operation read, query, count, insert, update or delete, or an auditor's verify or seal
-   * @param owners whose data: one entry is written per owner; none means the store's own
+   * @param owners whose data: one entry names them (or is of the one owner); none means the store's
+   *     own
    */
   void accessed(
       Caller caller,

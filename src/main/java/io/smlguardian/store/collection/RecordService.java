@@ -244,9 +244,9 @@ public class RecordService {
   }
 
   /**
-   * Records the access in the audit trail: one entry per owner whose records it touched. An access
-   * that touched none (an empty page, a count, an unowned collection) is recorded once, for the
-   * owner it was confined to, or for the store as a whole.
+   * Records the access in the audit trail: one entry, naming every owner whose records it touched.
+   * An access that touched none (an empty page, a count, an unowned collection) is recorded once,
+   * for the owner it was confined to, or for the store as a whole.
    */
   private void audited(
       Caller caller,

@@ -454,14 +454,14 @@ public abstract class JpaRecordStore implements BackendStore, LedgerStore {
     CriteriaBuilder cb = em.getCriteriaBuilder();
     CriteriaDelete delete = cb.createCriteriaDelete(ownerTable);
     Root<?> owner = delete.from(ownerTable);
-    Subquery<Integer> records = delete.subquery(Integer.class);
+    Subquery<UUID> records = delete.subquery(UUID.class);
     Root<?> record = records.from(collection.entityClass());
     List<Predicate> where =
         new ArrayList<>(
             List.of(
                 where(cb, records, record, collection, filters, collection.timeField(), range)));
     where.add(cb.equal(record.get("id"), owner.get(RecordOwner.RECORD_FIELD)));
-    records.select(cb.literal(1)).where(where.toArray(Predicate[]::new));
+    records.select(record.get("id")).where(where.toArray(Predicate[]::new)); // see owned()
     delete.where(cb.exists(records));
     Query query = em.createQuery(delete);
     query.unwrap(ModifyQuery.class).setIsBatchExecutionSupported(false); // as in deleteAll
@@ -962,10 +962,10 @@ public abstract class JpaRecordStore implements BackendStore, LedgerStore {
             filter.operator() == FilterOperator.NEQ ? FilterOperator.EQ : filter.operator(),
             false,
             filter.values());
-    Subquery<Integer> owners = query.subquery(Integer.class);
+    Subquery<UUID> owners = query.subquery(UUID.class);
     Root<?> owner = owners.from((Class) collection.ownerTable().orElseThrow());
     owners
-        .select(cb.literal(1))
+        .select(owner.get(RecordOwner.RECORD_FIELD)) // see owned()
         .where(
             cb.equal(owner.get(RecordOwner.RECORD_FIELD), root.get("id")),
             predicate(cb, owners, owner.get(RecordOwner.OWNER_FIELD), taking));
@@ -973,20 +973,23 @@ public abstract class JpaRecordStore implements BackendStore, LedgerStore {
   }
 
   /**
-   * {@code SELECT 1 FROM <owners' table> o WHERE o.user_id = <field>}, correlated with the row the
-   * statement looks at: inside the same statement as the delete, so the owners it sees are those of
-   * the statement's own moment, and answered from the owners' index on user_id, however many there
-   * are. (EclipseLink 4.0 cannot put a subquery in {@code IN}: it fails with a ClassCastException.)
+   * {@code SELECT o.user_id FROM <owners' table> o WHERE o.user_id = <field>}, correlated with the
+   * row the statement looks at: inside the same statement as the delete, so the owners it sees are
+   * those of the statement's own moment, and answered from the owners' index on user_id, however
+   * many there are. (EclipseLink 4.0 cannot put a subquery in {@code IN}: it fails with a
+   * ClassCastException.) The subqueries select a column rather than a constant: a constant in a
+   * select list makes EclipseLink write the whole statement's values inline, which H2 then refuses
+   * for a boolean (written as 0 or 1).
    */
-  private static Subquery<Integer> owned(
+  private static Subquery<String> owned(
       CriteriaBuilder cb,
       CommonAbstractCriteria query,
       Expression<?> field,
       CollectionDescriptor<?> owners) {
-    Subquery<Integer> subquery = query.subquery(Integer.class);
+    Subquery<String> subquery = query.subquery(String.class);
     Root<?> owner = subquery.from(owners.entityClass());
     return subquery
-        .select(cb.literal(1))
+        .select(owner.get(OwnedRecord.OWNER_FIELD))
         .where(cb.equal(owner.get(OwnedRecord.OWNER_FIELD), field));
   }
 

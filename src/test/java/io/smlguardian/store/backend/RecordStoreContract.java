@@ -727,6 +727,14 @@ abstract class RecordStoreContract {
     assertThat(ids(c, "userId=eq.user-c")).as(c.name()).containsExactly(several.getId());
     assertThat(ids(c, "userId=eq.user-a")).as(c.name()).containsExactly(single.getId());
     assertThat(count(c, "userId=eq.several")).as(c.name()).isZero();
+    for (FieldDefinition field : c.schema().fields()) { // with a filter on a value of each kind
+      Object value = field.read(several);
+      if (c.isQueryField(field.name()) && value != null && !field.name().equals("userId")) {
+        assertThat(count(c, "userId=eq.user-b", field.name() + "=eq." + value))
+            .as(c.name() + " by user and " + field.name())
+            .isOne();
+      }
+    }
     assertThat(count(c, "userId=in.(user-a,user-c)")).as(c.name()).isEqualTo(2);
     assertThat(ids(c, "userId=neq.user-b")).as(c.name()).containsExactly(single.getId());
     assertThat(ids(c, "userId=not.in.(user-a,user-x)"))
