@@ -29,10 +29,12 @@ import java.util.Locale;
  *       client, and as single-row inserts in auto-commit: what PostgreSQL takes with nothing else.
  * </ul>
  *
- * <p>The ratio the project targets is ingest records/s over JDBC batch records/s, at least 50%.
- * Each run is preceded by unmeasured warm-up requests (and the journal emptied by a sync), since a
- * freshly started server compiles its hot paths during its first requests. Prints the table and
- * writes it to {@code benchmark.output}.
+ * <p>The ratio the project targets is sustained ingest records/s over JDBC batch records/s, at
+ * least 50%: the table gives it for the records acknowledged and for the records stored end to end.
+ * A burst can be acknowledged faster than the flusher stores it (the journal holds the difference,
+ * up to its limit); what can be kept up is the end to end rate. Each run is preceded by unmeasured
+ * warm-up requests (and the journal emptied by a sync), since a freshly started server compiles its
+ * hot paths during its first requests. Prints the table and writes it to {@code benchmark.output}.
  */
 public final class IngestBenchmark {
 
@@ -220,14 +222,14 @@ public final class IngestBenchmark {
             warmup));
     out.append(
         "| run | records/s | p50 | p99 | records/s end to end (with the sync after) |"
-            + " records/s of JDBC batch | server CPU ms/request |\n");
+            + " records/s of JDBC batch, acknowledged / end to end | server CPU ms/request |\n");
     out.append("|---|---:|---:|---:|---:|---:|---:|\n");
     for (Row row : rows) {
       Figures f = row.figures();
       out.append(
           String.format(
               Locale.ROOT,
-              "| %s | %,.0f | %.2f | %.2f | %s | %.0f%% | %s |%n",
+              "| %s | %,.0f | %.2f | %.2f | %s | %s | %s |%n",
               row.what(),
               row.recordsPerSecond(),
               f.p50Millis(),
@@ -239,7 +241,16 @@ public final class IngestBenchmark {
                       "%,.0f (sync %.2f s)",
                       row.endToEndPerSecond(),
                       row.syncSeconds()),
-              100 * row.recordsPerSecond() / jdbcBatch.recordsPerSecond(),
+              row.syncSeconds() == null
+                  ? String.format(
+                      Locale.ROOT,
+                      "%.0f%%",
+                      100 * row.recordsPerSecond() / jdbcBatch.recordsPerSecond())
+                  : String.format(
+                      Locale.ROOT,
+                      "%.0f%% / %.0f%%",
+                      100 * row.recordsPerSecond() / jdbcBatch.recordsPerSecond(),
+                      100 * row.endToEndPerSecond() / jdbcBatch.recordsPerSecond()),
               Double.isNaN(f.cpuMillisPerCall())
                   ? "-"
                   : String.format(Locale.ROOT, "%.2f", f.cpuMillisPerCall())));

@@ -168,27 +168,30 @@ public abstract class JpaRecordStore implements BackendStore, LedgerStore {
     if (collection.ownerTable().isEmpty() || records.isEmpty()) {
       return;
     }
-    List<String[]> rows = new ArrayList<>(records.size());
+    List<OwnerRow> rows = new ArrayList<>(records.size());
     for (E record : records) {
       for (String owner : ((OwnedRecord) record).owners()) {
-        rows.add(new String[] {owner, record.getId().toString()});
+        rows.add(new OwnerRow(owner, record.getId()));
       }
     }
     writeOwnerRows(table(collection), rows);
   }
 
-  private void writeOwnerRows(JdbcTable<?> table, List<String[]> rows) {
+  /** A row of an owner table: one owner of one record. */
+  private record OwnerRow(String owner, UUID record) {}
+
+  private void writeOwnerRows(JdbcTable<?> table, List<OwnerRow> rows) {
     boolean merge = !insertsOnConflict();
     int rowsPerStatement = merge ? 1 : ROWS_PER_INSERT * 5;
     try (Connection connection = dataSource.getConnection()) {
       for (int from = 0; from < rows.size(); from += rowsPerStatement) {
-        List<String[]> part = rows.subList(from, Math.min(rows.size(), from + rowsPerStatement));
+        List<OwnerRow> part = rows.subList(from, Math.min(rows.size(), from + rowsPerStatement));
         try (PreparedStatement insert =
             connection.prepareStatement(table.insertOwners(part.size(), merge))) {
           int parameter = 1;
-          for (String[] row : part) {
-            insert.setString(parameter++, row[0]);
-            table.bindId(insert, parameter++, UUID.fromString(row[1]));
+          for (OwnerRow row : part) {
+            insert.setString(parameter++, row.owner());
+            table.bindId(insert, parameter++, row.record());
           }
           insert.executeUpdate();
         }
@@ -236,18 +239,18 @@ public abstract class JpaRecordStore implements BackendStore, LedgerStore {
     String what = "rebuilding the owners of " + collection.name();
     update(what, table.deleteOwnersOfNoRecord(), null, null);
     update(what, table.insertOwnersOfSingleOwned(), null, null);
-    List<String[]> rows = new ArrayList<>();
+    List<OwnerRow> rows = new ArrayList<>();
     try (Connection connection = dataSource.getConnection();
         PreparedStatement select =
             connection.prepareStatement(table.selectSeveralOwnedWithoutRows());
         ResultSet found = select.executeQuery()) {
       while (found.next()) {
-        String id = table.id(found).toString();
+        UUID id = table.id(found);
         JsonValue owners = table.namedOwners(found);
         if (owners instanceof JsonArray named) {
           for (JsonValue owner : named) {
             if (owner instanceof JsonString text) {
-              rows.add(new String[] {text.getString(), id});
+              rows.add(new OwnerRow(text.getString(), id));
             }
           }
         }

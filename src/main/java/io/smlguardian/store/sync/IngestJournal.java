@@ -82,6 +82,9 @@ public final class IngestJournal implements AutoCloseable {
    */
   private boolean broken;
 
+  /** Taken by {@link #flushed} alone: one checkpoint is written at a time. */
+  private final Object checkpointLock = new Object();
+
   private final Object syncLock = new Object();
   // guarded by syncLock
   private long durableUpTo;
@@ -378,6 +381,14 @@ public final class IngestJournal implements AutoCloseable {
    * appended together and made durable together).
    */
   public List<JournalEntry> unflushed(int limit) {
+    return unflushed(limit, 0);
+  }
+
+  /**
+   * As {@link #unflushed(int)}, from the first entry after {@code after}: a flush that has written
+   * entries it has not checkpointed yet goes on past them.
+   */
+  public List<JournalEntry> unflushed(int limit, long after) {
     long durable;
     synchronized (syncLock) {
       durable = durableUpTo;
@@ -385,6 +396,9 @@ public final class IngestJournal implements AutoCloseable {
     List<JournalEntry> batch = new ArrayList<>();
     synchronized (writeLock) {
       for (Pending p : pending) {
+        if (p.entry().sequence() <= after) {
+          continue;
+        }
         if (p.entry().sequence() > durable
             || (batch.size() >= limit && !sameRequest(batch.get(batch.size() - 1), p.entry()))) {
           break;
@@ -405,14 +419,18 @@ public final class IngestJournal implements AutoCloseable {
   /**
    * Records that the store holds every entry up to this sequence: writes the checkpoint (a new
    * file, forced, then moved over the old one), forgets those entries, and deletes segments that
-   * hold only flushed entries (never the current one).
+   * hold only flushed entries (never the current one). The checkpoint's file is written and forced
+   * outside the lock that appends take: its two forces would otherwise hold every acknowledgment
+   * for their time, at every flush.
    */
   public void flushed(long sequence) throws IOException {
-    Path temporary = directory.resolve(CHECKPOINT + ".tmp");
-    synchronized (writeLock) {
-      if (sequence <= flushedUpTo) {
-        return;
+    synchronized (checkpointLock) {
+      synchronized (writeLock) {
+        if (sequence <= flushedUpTo) {
+          return;
+        }
       }
+      Path temporary = directory.resolve(CHECKPOINT + ".tmp");
       try (FileChannel file =
           FileChannel.open(
               temporary,
@@ -430,21 +448,27 @@ public final class IngestJournal implements AutoCloseable {
           StandardCopyOption.ATOMIC_MOVE,
           StandardCopyOption.REPLACE_EXISTING);
       forceDirectory();
-      flushedUpTo = sequence;
-      while (!pending.isEmpty() && pending.peekFirst().entry().sequence() <= sequence) {
-        Pending done = pending.removeFirst();
-        pendingBytes -= done.bytes();
-        pendingById.remove(done.entry().id(), done.entry()); // unless a later entry has its id
-      }
-      // A segment is done when the next one starts after the checkpoint's entry.
-      while (segments.size() > 1) {
-        Map.Entry<Long, Segment> oldest = segments.firstEntry();
-        long nextFirst = segments.higherKey(oldest.getKey());
-        if (nextFirst - 1 > sequence) {
-          break;
+      List<Path> done = new ArrayList<>();
+      synchronized (writeLock) {
+        flushedUpTo = sequence;
+        while (!pending.isEmpty() && pending.peekFirst().entry().sequence() <= sequence) {
+          Pending flushed = pending.removeFirst();
+          pendingBytes -= flushed.bytes();
+          pendingById.remove(flushed.entry().id(), flushed.entry()); // unless a later one has it
         }
-        Files.deleteIfExists(oldest.getValue().file());
-        segments.pollFirstEntry();
+        // A segment is done when the next one starts after the checkpoint's entry.
+        while (segments.size() > 1) {
+          Map.Entry<Long, Segment> oldest = segments.firstEntry();
+          long nextFirst = segments.higherKey(oldest.getKey());
+          if (nextFirst - 1 > sequence) {
+            break;
+          }
+          done.add(oldest.getValue().file());
+          segments.pollFirstEntry();
+        }
+      }
+      for (Path file : done) {
+        Files.deleteIfExists(file);
       }
     }
   }

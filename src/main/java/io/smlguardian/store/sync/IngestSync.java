@@ -210,18 +210,35 @@ public class IngestSync {
     } catch (JournalFullException e) {
       throw e.retryAfter(TimeUnit.MILLISECONDS.toSeconds(config.flushIntervalMillis()));
     }
+    flushIfABatchIsWaiting();
+    return entries;
+  }
+
+  /**
+   * Starts a flush when a full batch waits, unless one started so is queued or running: at most one
+   * such flush at a time, so that appends made while one runs do not queue more behind its lock,
+   * each holding a thread of the pool that also serves requests. A batch filled meanwhile is
+   * flushed next.
+   */
+  private void flushIfABatchIsWaiting() {
     if (config.autoSave()
         && journal.stats().pendingRecords() >= config.batchSize()
         && batchFlushQueued.compareAndSet(false, true)) {
       executor.execute(
           () -> {
-            batchFlushQueued.set(false);
-            if (!flushQuietly(ReservedIdentities.SCHEDULER)) {
+            boolean flushed = false;
+            try {
+              flushed = flushQuietly(ReservedIdentities.SCHEDULER);
+            } finally {
+              batchFlushQueued.set(false);
+            }
+            if (flushed) {
+              flushIfABatchIsWaiting();
+            } else {
               retrySoon();
             }
           });
     }
-    return entries;
   }
 
   /**
@@ -305,22 +322,32 @@ public class IngestSync {
       long start = System.nanoTime();
       long upTo = journal.stats().lastDurable();
       Flush done = Flush.NONE;
+      long written = journal.flushedUpTo(); // stored, and checkpointed or about to be
+      long checkpointed = System.nanoTime();
       try {
         while (true) {
-          List<JournalEntry> batch = journal.unflushed(config.batchSize());
+          List<JournalEntry> batch = journal.unflushed(config.batchSize(), written);
           batch = batch.stream().filter(e -> e.sequence() <= upTo).toList();
           if (batch.isEmpty()) {
             break;
           }
           done = done.plus(writeOrSetAside(batch));
-          journal.flushed(batch.get(batch.size() - 1).sequence());
+          written = batch.get(batch.size() - 1).sequence();
+          // A checkpoint costs two forces: at most one a second while a backlog is written (a
+          // crash replays what came after it, stored once), and one at the end.
+          if (System.nanoTime() - checkpointed >= CHECKPOINT_EVERY_NANOS) {
+            journal.flushed(written);
+            checkpointed = System.nanoTime();
+          }
         }
+        journal.flushed(written);
         discardErasedDeadLetters();
       } catch (IOException e) {
         lastError = "the journal's checkpoint could not be written: " + e.getMessage();
         throw new UncheckedIOException(lastError, e);
       } catch (RuntimeException e) {
         lastError = String.valueOf(e.getMessage());
+        checkpointQuietly(written);
         if (done.records() > 0) {
           audited(principal, false, done, start);
         }
@@ -337,6 +364,17 @@ public class IngestSync {
       return new Flush(done.records(), done.inserted(), done.erased(), done.deadLettered(), millis);
     } finally {
       flushing.unlock();
+    }
+  }
+
+  private static final long CHECKPOINT_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  /** After a failed flush: the batches it stored before the failure need not be written again. */
+  private void checkpointQuietly(long written) {
+    try {
+      journal.flushed(written);
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.WARNING, "The ingest journal's checkpoint could not be written", e);
     }
   }
 

@@ -54,6 +54,39 @@ class IngestJournalTest {
     }
   }
 
+  /**
+   * A batch holds all of a request's records or none, past its limit if need be (a request's audit
+   * entry names the owners of all its records); a flush that has written entries it has not
+   * checkpointed yet takes the next batch after them.
+   */
+  @Test
+  void aBatchHoldsWholeRequestsAndGoesOnAfterWhatWasWritten() throws IOException {
+    try (IngestJournal journal = IngestJournal.open(root.resolve("journal"), MB, MB)) {
+      List<JournalEntry> first = journal.append(request(3));
+      List<JournalEntry> second = journal.append(request(4));
+      List<JournalEntry> third = journal.append(request(2));
+
+      List<JournalEntry> batch = journal.unflushed(2);
+      assertThat(batch).containsExactlyElementsOf(first); // the limit, then the rest of its request
+      List<JournalEntry> next = journal.unflushed(4, batch.get(batch.size() - 1).sequence());
+      assertThat(next).containsExactlyElementsOf(second);
+      assertThat(journal.unflushed(5, next.get(next.size() - 1).sequence()))
+          .containsExactlyElementsOf(third);
+      assertThat(journal.unflushed(100)).hasSize(9); // nothing forgotten before a checkpoint
+    }
+  }
+
+  /** One request's drafts: records of several users, one origin. */
+  private static List<JournalEntry.Draft> request(int n) {
+    JournalEntry.Origin origin = new JournalEntry.Origin(UUID.randomUUID(), "it", "127.0.0.1");
+    List<JournalEntry.Draft> drafts = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      drafts.add(
+          new JournalEntry.Draft("memories", UUID.randomUUID(), "user-" + i, record(i), origin));
+    }
+    return drafts;
+  }
+
   @Test
   void aTornLastEntryIsCutAndTheEntriesBeforeItRemain() throws IOException {
     Path dir = root.resolve("journal");
