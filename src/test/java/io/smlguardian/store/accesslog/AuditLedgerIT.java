@@ -57,7 +57,7 @@ class AuditLedgerIT {
                 .longValue()
             > 0
         && System.nanoTime() < deadline) {
-      sleep(200);
+      java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
       reply = sealOnce();
     }
     return reply.object();
@@ -68,15 +68,6 @@ class AuditLedgerIT {
     Api.Reply reply = AUDITOR.post("/api/audit/ledger/seal", "");
     assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
     return reply;
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 
   private static JsonObject ledger() {
