@@ -16,6 +16,7 @@ public class IngestConfig {
   private boolean autoSave;
   private long flushIntervalMillis;
   private int batchSize;
+  private int flushLanes;
   private long journalMaxBytes;
 
   protected IngestConfig() {}
@@ -27,6 +28,7 @@ public class IngestConfig {
       @ConfigProperty(name = "PERSISTENCE_AUTO_SAVE_INTERVAL", defaultValue = "30000")
           long flushIntervalMillis,
       @ConfigProperty(name = "INGEST_BATCH_SIZE", defaultValue = "1000") int batchSize,
+      @ConfigProperty(name = "INGEST_FLUSH_LANES", defaultValue = "4") int flushLanes,
       @ConfigProperty(name = "JOURNAL_MAX_BYTES", defaultValue = "268435456")
           long journalMaxBytes) {
     if (flushIntervalMillis < 10) {
@@ -35,6 +37,9 @@ public class IngestConfig {
     if (batchSize < 1 || batchSize > 100_000) {
       throw new IllegalArgumentException("INGEST_BATCH_SIZE must be 1 to 100000");
     }
+    if (flushLanes < 1 || flushLanes > 64) {
+      throw new IllegalArgumentException("INGEST_FLUSH_LANES must be 1 to 64");
+    }
     if (journalMaxBytes < 1024 * 1024) {
       throw new IllegalArgumentException("JOURNAL_MAX_BYTES must be at least 1048576 (1 MiB)");
     }
@@ -42,6 +47,7 @@ public class IngestConfig {
     this.autoSave = autoSave;
     this.flushIntervalMillis = flushIntervalMillis;
     this.batchSize = batchSize;
+    this.flushLanes = flushLanes;
     this.journalMaxBytes = journalMaxBytes;
   }
 
@@ -67,6 +73,15 @@ public class IngestConfig {
   /** Records per flush transaction; a batch this full is flushed without waiting. */
   public int batchSize() {
     return batchSize;
+  }
+
+  /**
+   * Into how many lanes a batch is cut, each written in a transaction of its own, at once where the
+   * store writes in parallel (see {@link FlushLane}); each takes a connection of the pool while it
+   * runs.
+   */
+  public int flushLanes() {
+    return flushLanes;
   }
 
   /** The most bytes of records not yet in the store that the journal holds. */

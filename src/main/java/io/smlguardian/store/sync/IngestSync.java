@@ -2,6 +2,7 @@ package io.smlguardian.store.sync;
 
 import io.smlguardian.store.accesslog.AuditTrail;
 import io.smlguardian.store.collection.AccessOperation;
+import io.smlguardian.store.collection.BulkStore;
 import io.smlguardian.store.collection.ViewJson;
 import io.smlguardian.store.resilience.DatabaseFailures;
 import io.smlguardian.store.security.ReservedIdentities;
@@ -21,12 +22,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,10 +42,11 @@ import java.util.stream.Collectors;
 /**
  * The journal of this instance and its flusher. Records are appended (and forced) by {@link
  * #append}; the flusher writes them to the store in batches of {@code INGEST_BATCH_SIZE}, every
- * {@code PERSISTENCE_AUTO_SAVE_INTERVAL} and as soon as a batch is full, each batch in one
- * transaction with insert-if-absent, and advances the journal's checkpoint only after that
- * transaction committed. A crash between the commit and the checkpoint makes the next start write
- * the batch again, which stores nothing twice.
+ * {@code PERSISTENCE_AUTO_SAVE_INTERVAL} and as soon as a batch is full, each batch cut into lanes
+ * by user ({@link FlushLane}) written at once, each lane in one transaction with insert-if-absent,
+ * and advances the journal's checkpoint only after every lane committed. A crash between the
+ * commits and the checkpoint makes the next start write the batch again, which stores nothing
+ * twice.
  *
  * <p>At start the journal's unflushed part (what the last run acknowledged and did not flush) is
  * written first: until that has succeeded the service is not ready (see {@code
@@ -65,6 +70,7 @@ public class IngestSync {
   @Resource ManagedScheduledExecutorService executor;
   @Inject IngestConfig config;
   @Inject IngestWriter writer;
+  @Inject BulkStore store;
   @Inject AuditTrail audit;
 
   private IngestJournal journal;
@@ -331,7 +337,7 @@ public class IngestSync {
           if (batch.isEmpty()) {
             break;
           }
-          done = done.plus(writeOrSetAside(batch));
+          done = done.plus(writeInLanes(batch));
           written = batch.get(batch.size() - 1).sequence();
           // A checkpoint costs two forces: at most one a second while a backlog is written (a
           // crash replays what came after it, stored once), and one at the end.
@@ -379,22 +385,73 @@ public class IngestSync {
   }
 
   /**
-   * Writes the batch in one transaction; if the store refuses rows of it for good, writes its
-   * entries one at a time instead, setting aside each one refused alone. Any other failure leaves
-   * the batch in the journal for a later flush.
+   * Writes the batch in its lanes ({@link FlushLane}, {@code INGEST_FLUSH_LANES}), each in a
+   * transaction of its own: at once, on connections of their own, where the store takes several
+   * writers ({@link BulkStore#concurrentWriters}), one after the other where it does not (SQLite's
+   * one connection). Returns once every lane has ended; if one failed, its failure is thrown after
+   * the others have ended, and the journal's checkpoint stays before the batch (the lanes that
+   * committed store nothing twice when it is written again).
    */
-  private Flush writeOrSetAside(List<JournalEntry> batch) throws IOException {
+  private Flush writeInLanes(List<JournalEntry> batch) throws IOException {
+    List<FlushLane> lanes = FlushLane.split(batch, config.flushLanes());
+    if (lanes.size() == 1 || store.concurrentWriters() == 1) {
+      Flush done = Flush.NONE;
+      for (FlushLane lane : lanes) {
+        done = done.plus(writeOrSetAside(lane, batch));
+      }
+      return done;
+    }
+    List<Future<Flush>> others = new ArrayList<>(lanes.size() - 1);
+    for (FlushLane lane : lanes.subList(1, lanes.size())) {
+      others.add(executor.submit(() -> writeOrSetAside(lane, batch)));
+    }
+    Flush done = Flush.NONE;
+    Exception failure = null;
     try {
-      IngestWriter.Written written = writer.write(batch);
-      return new Flush(batch.size(), written.inserted(), written.erased(), 0, 0);
+      done = writeOrSetAside(lanes.get(0), batch);
+    } catch (IOException | RuntimeException e) {
+      failure = e;
+    }
+    for (Future<Flush> lane : others) {
+      try {
+        done = done.plus(lane.get());
+      } catch (ExecutionException e) {
+        failure = failure == null ? (Exception) e.getCause() : failure;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        failure = failure == null ? e : failure;
+      }
+    }
+    if (failure instanceof IOException io) {
+      throw io;
+    }
+    if (failure instanceof RuntimeException runtime) {
+      throw runtime;
+    }
+    if (failure != null) {
+      throw new IllegalStateException("A flush lane did not end: " + failure, failure);
+    }
+    return done;
+  }
+
+  /**
+   * Writes a lane in one transaction; if the store refuses rows of it for good, writes its records
+   * one at a time instead, setting aside each one refused alone, and then the audit entries it is
+   * the home of. Any other failure leaves the batch in the journal for a later flush.
+   */
+  private Flush writeOrSetAside(FlushLane lane, List<JournalEntry> batch) throws IOException {
+    try {
+      IngestWriter.Written written = writer.write(lane);
+      return new Flush(lane.records().size(), written.inserted(), written.erased(), 0, 0);
     } catch (RuntimeException e) {
       if (!DatabaseFailures.isRowRefusal(e)) {
         throw e;
       }
       Flush alone = Flush.NONE;
-      for (JournalEntry entry : batch) {
+      for (JournalEntry entry : lane.records()) {
         alone = alone.plus(writeAloneOrSetAside(entry, batch));
       }
+      writer.recordIngests(lane.audited());
       return alone;
     }
   }

@@ -27,17 +27,16 @@ import java.util.TreeSet;
 import java.util.UUID;
 
 /**
- * Writes one batch of journal entries to the store in one transaction, with the audit entries of
- * the ingests that brought them, inserting only ids not yet stored: a batch written again after a
- * failed flush or a crash stores nothing twice, records and audit entries alike. Entries keep their
- * journal order within each collection.
+ * Writes one lane of a batch of journal entries ({@link FlushLane}) to the store in one
+ * transaction, with the audit entries of the ingests that brought them, inserting only ids not yet
+ * stored: a batch written again after a failed flush or a crash stores nothing twice, records and
+ * audit entries alike. Entries keep their journal order within each collection.
  *
- * <p>In that transaction, before anything is written: the batch's owners are locked as an erasure
+ * <p>In that transaction, before anything is written: the lane's owners are locked as an erasure
  * locks its user ({@link RecordStore#lockUsers}), so an erasure running now on any instance either
- * commits first or waits for this batch; then the records of owners erased at or after the time
- * they were journaled are left out, never to be stored. The rest have their protected fields opened
- * from the journal key and sealed under their owners' data keys (created as an insert creates
- * them).
+ * commits first or waits for this lane; then the records of owners erased at or after the time they
+ * were journaled are left out, never to be stored. The rest have their protected fields opened from
+ * the journal key and sealed under their owners' data keys (created as an insert creates them).
  */
 @ApplicationScoped
 @Transactional
@@ -55,12 +54,13 @@ public class IngestWriter {
   public record Written(long inserted, long erased) {}
 
   /**
-   * Writes a batch that holds every record of each request it holds records of (see {@link
-   * IngestJournal#unflushed}): each request's ingest is one audit entry per collection, naming the
-   * owners of its records there.
+   * Writes one lane of a batch (see {@link FlushLane}): its records, and the audit entries of the
+   * requests it is the home of. A batch holds every record of each request it holds records of (see
+   * {@link IngestJournal#unflushed}): each request's ingest is one audit entry per collection,
+   * naming the owners of its records there, in whichever lanes they are.
    */
-  public Written write(List<JournalEntry> batch) {
-    return write(batch, batch);
+  public Written write(FlushLane lane) {
+    return write(lane.records(), lane.audited());
   }
 
   /**
@@ -104,6 +104,15 @@ public class IngestWriter {
    */
   public void recordIngest(JournalEntry entry, List<JournalEntry> batch) {
     audit.recordDeferred(ingestAccesses(sameAccess(entry, batch)));
+  }
+
+  /**
+   * The audit entries of the ingests that brought these records, alone: those of a lane whose
+   * records were written one by one (each with its own ingest's entry), for the requests of which
+   * the lane holds no record.
+   */
+  public void recordIngests(List<JournalEntry> audited) {
+    audit.recordDeferred(ingestAccesses(audited));
   }
 
   /** The batch's records that the entry's ingest brought to the same collection. */

@@ -90,6 +90,11 @@ class DeadLetterIT {
 
     // The ingest of the refused record is an access like any other; its refusal is recorded too.
     assertThat(count("operation=eq.ingest&userId=eq." + Api.q(refused))).isEqualTo(1);
+    // One entry for the request, naming its four users, however the flush's lanes cut it (the
+    // refused user's lane written record by record, the others' at once).
+    for (int user = 0; user < 3; user++) {
+      assertThat(count("operation=eq.ingest&userId=eq." + Api.q(run + "-u" + user))).isEqualTo(1);
+    }
     assertThat(auditedAbout("ingest-dead-letter", refusedId)).isTrue();
 
     // The flusher is not held up: later ingests land.
