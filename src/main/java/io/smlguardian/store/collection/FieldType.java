@@ -3,8 +3,8 @@ package io.smlguardian.store.collection;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 
 /**
@@ -113,16 +113,16 @@ public enum FieldType {
     @Override
     Object fromText(String text) {
       try {
-        Instant time = Instant.parse(text).truncatedTo(ChronoUnit.MICROS);
+        Instant time = IsoInstants.parse(text).truncatedTo(ChronoUnit.MICROS);
         return time.isBefore(EARLIEST) || time.isAfter(LATEST) ? null : time;
-      } catch (DateTimeParseException e) {
+      } catch (DateTimeException e) {
         return null;
       }
     }
 
     @Override
     JsonValue toJsonValue(Object value) {
-      return Jsonp.PROVIDER.createValue(value.toString());
+      return Jsonp.PROVIDER.createValue(IsoInstants.format((Instant) value));
     }
   },
   UUID(java.util.UUID.class, "a UUID") {

@@ -7,11 +7,15 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Path;
+import jakarta.validation.TraversableResolver;
 import jakarta.validation.Validator;
+import jakarta.validation.ValidatorFactory;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.lang.annotation.ElementType;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -38,10 +42,38 @@ public class RecordMapper {
 
   protected RecordMapper() {}
 
+  /**
+   * Validates with the server's validator factory, but without its default traversable resolver:
+   * where JPA is present, that one asks every persistence provider whether each property of the
+   * record is loaded before it checks it, on every validation (a tenth of the ingest's CPU in a
+   * profile). A record's properties are plain values, always loaded, with no cascade to follow.
+   */
   @Inject
+  public RecordMapper(ValidatorFactory validators, FieldProtection protection) {
+    this(
+        validators.usingContext().traversableResolver(new EveryPropertyReachable()).getValidator(),
+        protection);
+  }
+
   public RecordMapper(Validator validator, FieldProtection protection) {
     this.validator = validator;
     this.protection = protection;
+  }
+
+  /** Every property is validated: a record has no lazy state to leave alone. */
+  private static final class EveryPropertyReachable implements TraversableResolver {
+
+    @Override
+    public boolean isReachable(
+        Object object, Path.Node property, Class<?> root, Path path, ElementType type) {
+      return true;
+    }
+
+    @Override
+    public boolean isCascadable(
+        Object object, Path.Node property, Class<?> root, Path path, ElementType type) {
+      return true;
+    }
   }
 
   /** A new, valid, not yet stored record of the collection built from a request body. */

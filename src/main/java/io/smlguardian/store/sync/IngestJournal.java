@@ -1,5 +1,6 @@
 package io.smlguardian.store.sync;
 
+import io.smlguardian.store.collection.IsoInstants;
 import io.smlguardian.store.collection.Jsonp;
 import io.smlguardian.store.files.PrivateFiles;
 import jakarta.json.JsonException;
@@ -562,7 +563,7 @@ public final class IngestJournal implements AutoCloseable {
             .add("sequence", entry.sequence())
             .add("collection", entry.collection())
             .add("id", entry.id().toString())
-            .add("time", entry.time().toString())
+            .add("time", IsoInstants.format(entry.time()))
             .add("record", entry.record());
     if (entry.owner() != null) {
       json.add("owner", entry.owner());
@@ -603,7 +604,7 @@ public final class IngestJournal implements AutoCloseable {
         json.getString("collection"),
         UUID.fromString(json.getString("id")),
         owner == null ? null : json.getString("owner"),
-        Instant.parse(json.getString("time")),
+        IsoInstants.parse(json.getString("time")),
         json.getJsonObject("record"),
         origin);
   }
