@@ -1,8 +1,8 @@
 package io.smlguardian.store.accesslog;
 
+import io.smlguardian.store.collection.Jsonp;
 import io.smlguardian.store.collection.OwnedRecord;
 import io.smlguardian.store.security.ReservedIdentities;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonString;
@@ -175,7 +175,7 @@ public class AccessLog extends OwnedRecord {
         timestamp,
         ipAddress);
     if (users.size() > 1) {
-      JsonArrayBuilder named = Json.createArrayBuilder();
+      JsonArrayBuilder named = Jsonp.PROVIDER.createArrayBuilder();
       new TreeSet<>(users).forEach(named::add);
       this.owners = named.build();
     }

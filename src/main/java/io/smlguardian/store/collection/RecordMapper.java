@@ -3,7 +3,6 @@ package io.smlguardian.store.collection;
 import io.smlguardian.store.security.ReservedIdentities;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.validation.ConstraintViolation;
@@ -223,7 +222,9 @@ public class RecordMapper {
           if (!RecordJson.namesOwners(collection, field)) {
             return protection.open(collection, owner, field.name(), stored);
           }
-          return viewer.isPresent() ? Json.createArrayBuilder().add(viewer.get()).build() : stored;
+          return viewer.isPresent()
+              ? Jsonp.PROVIDER.createArrayBuilder().add(viewer.get()).build()
+              : stored;
         },
         out);
   }

@@ -21,6 +21,20 @@ class JsonBodiesTest {
             + "\"n\":-0.0}";
     assertThat(refused(body)).isEmpty();
     assertThat(JsonBodies.object(body).getString("type")).isEqualTo("x");
+    // the document as the JSON provider's reader builds it, numbers' forms included
+    for (String document :
+        List.of(
+            body,
+            "[{\"a\":{\"b\":[[],{},\"\u00e9\\n\"]},\"a\":7,\"c\":1.0,\"d\":10E2}]",
+            "\"text\"",
+            "-12",
+            "null")) {
+      try (var reader = Jsonp.PROVIDER.createReader(new java.io.StringReader(document))) {
+        JsonValue read = reader.readValue();
+        assertThat(JsonBodies.parse(document)).isEqualTo(read);
+        assertThat(JsonBodies.parse(document).toString()).isEqualTo(read.toString());
+      }
+    }
   }
 
   @Test
@@ -92,5 +106,11 @@ class JsonBodiesTest {
         .isInstanceOf(InvalidRequestException.class)
         .hasMessageContaining("not valid JSON");
     assertThat(JsonBodies.parse("[]")).isEqualTo(JsonValue.EMPTY_JSON_ARRAY);
+    for (String malformed : List.of("[] []", "{\"a\":1,}", "[1 2]", "{\"a\"}", "tru")) {
+      assertThatThrownBy(() -> JsonBodies.parse(malformed))
+          .as(malformed)
+          .isInstanceOf(InvalidRequestException.class)
+          .hasMessageContaining("not valid JSON");
+    }
   }
 }
