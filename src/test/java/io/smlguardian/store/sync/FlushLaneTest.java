@@ -101,7 +101,28 @@ class FlushLaneTest {
   }
 
   @Test
-  void theLanesOfAUserAndOfARequestDoNotDependOnTheRun() {
+  void theOwnerRowsOfTheRequestsEntriesAreSpreadSoThatTheLanesTakeAboutAsLong() {
+    // ten requests of a hundred records of a hundred users each, as the ingest benchmark sends
+    List<JournalEntry> batch = new ArrayList<>();
+    long sequence = 0;
+    for (int request = 0; request < 10; request++) {
+      JournalEntry.Origin origin = new JournalEntry.Origin(UUID.randomUUID(), "platform", null);
+      for (int record = 0; record < 100; record++) {
+        batch.add(entry(++sequence, "interactions", "user-" + (request * 100 + record), origin));
+      }
+    }
+
+    List<FlushLane> lanes = FlushLane.split(batch, LANES);
+
+    List<Integer> work =
+        lanes.stream().map(l -> 2 * l.records().size() + l.audited().size()).toList();
+    int mean = work.stream().mapToInt(Integer::intValue).sum() / LANES;
+    assertThat(lanes).hasSize(LANES);
+    assertThat(work).as("each lane's records (x2) and owner rows").allMatch(w -> w < mean * 1.2);
+  }
+
+  @Test
+  void theLaneOfAUserDoesNotDependOnTheRun() {
     // String.hashCode is specified: a journal replayed by another run cuts its batches alike
     assertThat(FlushLane.lane("user-1", LANES)).isEqualTo(Math.floorMod(-836031825, LANES));
     assertThat(FlushLane.lane(null, LANES)).isZero();
