@@ -2,6 +2,7 @@ package io.smlguardian.store.collection;
 
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
@@ -77,7 +78,7 @@ public final class JsonBodies {
     final List<String> refused = new ArrayList<>();
 
     /** Where the stream stopped being JSON (or the provider's own limits), if it did. */
-    RuntimeException malformed;
+    JsonException malformed;
 
     /** The document, when it was read whole. */
     JsonValue value;
@@ -135,8 +136,9 @@ public final class JsonBodies {
             }
           }
         }
-      } catch (RuntimeException e) {
-        // JsonParsingException, or the provider's own limits
+      } catch (JsonException e) {
+        // JsonParsingException, or the provider's own limits; a failure of this code is not the
+        // body's and goes on up as one
         malformed = e;
       }
     }

@@ -406,7 +406,7 @@ public class IngestSync {
       others.add(executor.submit(() -> writeOrSetAside(lane, batch)));
     }
     Flush done = Flush.NONE;
-    Exception failure = null;
+    Throwable failure = null;
     try {
       done = writeOrSetAside(lanes.get(0), batch);
     } catch (IOException | RuntimeException e) {
@@ -416,7 +416,7 @@ public class IngestSync {
       try {
         done = done.plus(lane.get());
       } catch (ExecutionException e) {
-        failure = failure == null ? (Exception) e.getCause() : failure;
+        failure = failure == null ? e.getCause() : failure;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         failure = failure == null ? e : failure;
@@ -427,6 +427,9 @@ public class IngestSync {
     }
     if (failure instanceof RuntimeException runtime) {
       throw runtime;
+    }
+    if (failure instanceof Error error) {
+      throw error;
     }
     if (failure != null) {
       throw new IllegalStateException("A flush lane did not end: " + failure, failure);
