@@ -158,6 +158,28 @@ public class Erasures {
     return latest;
   }
 
+  /**
+   * The latest erasure of each user erased at or after {@code since}, read in the caller's
+   * transaction: what a write-behind compares with when it journaled records no older than {@code
+   * since}, so that none journaled before its owner's erasure is stored after it. It answers for
+   * those records what {@link #latestOf} answers for their owners (an erasure before {@code since}
+   * is before every one of them), from the erasures' index on time rather than on their users: one
+   * condition, usually matching nothing, where a batch's owners would be hundreds. A caller that
+   * must not miss an erasure committing meanwhile takes the users' locks first, as for {@link
+   * #latestOf}.
+   */
+  public Map<String, Instant> latestSince(Instant since) {
+    Map<String, Instant> latest = new HashMap<>();
+    List<Filter> erasedSince =
+        List.of(new Filter("erasedAt", FilterOperator.GTE, false, List.of(since)));
+    for (Erasure erasure :
+        store.find(
+            ERASURES, new RecordQuery(erasedSince, List.of(), MAX_ERASURES_READ, 0, List.of()))) {
+      latest.merge(erasure.getUserId(), erasure.erasedAt(), (a, b) -> a.isAfter(b) ? a : b);
+    }
+    return latest;
+  }
+
   /** More erasures than a batch's users could have: one read answers for them all. */
   private static final int MAX_ERASURES_READ = 100_000;
 

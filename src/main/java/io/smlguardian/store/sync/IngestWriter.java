@@ -77,7 +77,7 @@ public class IngestWriter {
     Set<String> owners = new TreeSet<>();
     batch.stream().map(JournalEntry::owner).filter(Objects::nonNull).forEach(owners::add);
     store.lockUsers(owners);
-    Map<String, Instant> erased = erasures.latestOf(owners);
+    Map<String, Instant> erased = erasuresSinceEarliest(batch);
 
     Map<String, List<JournalEntry>> byCollection = new LinkedHashMap<>();
     long left = 0;
@@ -127,6 +127,20 @@ public class IngestWriter {
                     && e.origin().request().equals(entry.origin().request())
                     && e.collection().equals(entry.collection()))
         .toList();
+  }
+
+  /**
+   * The latest erasure of each user erased since the batch's earliest record was journaled: the
+   * only erasures that can leave a record of the batch out.
+   */
+  private Map<String, Instant> erasuresSinceEarliest(List<JournalEntry> batch) {
+    Instant earliest = null;
+    for (JournalEntry entry : batch) {
+      if (entry.owner() != null && (earliest == null || entry.time().isBefore(earliest))) {
+        earliest = entry.time();
+      }
+    }
+    return earliest == null ? Map.of() : erasures.latestSince(earliest);
   }
 
   /** When each of these users was last erased, for those erased at all. */
