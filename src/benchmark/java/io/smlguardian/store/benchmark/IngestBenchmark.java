@@ -5,6 +5,7 @@ import io.smlguardian.store.testsupport.Database;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -95,8 +96,7 @@ public final class IngestBenchmark {
     for (int perRequest : List.of(PER_REQUEST, 1)) {
       int calls = perRequest == 1 ? requests * 10 : requests;
       sync();
-      Duration waited = service.awaitQuiet(Duration.ofMinutes(1));
-      log(String.format(Locale.ROOT, "server quiet after %.1f s", waited.toMillis() / 1000.0));
+      settle();
       Figures figures =
           LoadRunner.run(
               "ingest of " + perRequest + (perRequest == 1 ? " record" : " records (100 users)"),
@@ -114,10 +114,7 @@ public final class IngestBenchmark {
 
     for (int perRequest : List.of(PER_REQUEST, 1)) {
       int calls = perRequest == 1 ? requests * 10 : requests;
-      // The server seals the ingests' audit entries after their sync (tens of thousands after the
-      // single records): raw JDBC gets the machine to itself, as each ingest run did.
-      Duration waited = service.awaitQuiet(Duration.ofMinutes(1));
-      log(String.format(Locale.ROOT, "server quiet after %.1f s", waited.toMillis() / 1000.0));
+      settle();
       Figures figures =
           LoadRunner.run(
               perRequest == 1
@@ -131,6 +128,41 @@ public final class IngestBenchmark {
       rows.add(new Row(figures.operation(), figures, perRequest, null));
     }
     return table(rows);
+  }
+
+  /**
+   * Gives every measured run, the service's and raw JDBC's alike, the same start: the server quiet
+   * (it seals the last run's audit entries after its sync), PostgreSQL checkpointed and running no
+   * autovacuum. Polled during a run, PostgreSQL's checkpoints (requested every few hundred MB of
+   * WAL) and its autovacuum of the tables written fell at a different point of each run, and the
+   * JDBC batch's rate moved by half from one run of the same code to the next. A checkpoint or a
+   * vacuum that a run's own writes bring about still falls in that run.
+   */
+  private void settle() throws Exception {
+    Duration waited = service.awaitQuiet(Duration.ofMinutes(1));
+    try (Connection connection = Database.connect();
+        Statement statement = connection.createStatement()) {
+      statement.execute("CHECKPOINT"); // the build's own PostgreSQL: its superuser
+    } catch (SQLException e) {
+      log("no checkpoint (an external PostgreSQL's user may not take one): " + e.getMessage());
+    }
+    long start = System.nanoTime();
+    long deadline = start + Duration.ofMinutes(2).toNanos();
+    while (((Number)
+                    Database.single(
+                        "SELECT count(*) FROM pg_stat_activity"
+                            + " WHERE backend_type = 'autovacuum worker'"))
+                .longValue()
+            > 0
+        && System.nanoTime() < deadline) {
+      Thread.sleep(500);
+    }
+    log(
+        String.format(
+            Locale.ROOT,
+            "server quiet after %.1f s; PostgreSQL checkpointed, no autovacuum after %.1f s more",
+            waited.toMillis() / 1000.0,
+            (System.nanoTime() - start) / 1e9));
   }
 
   /**

@@ -286,6 +286,21 @@ public class AuditTrail implements AccessRecorder {
    * each unless an entry of its id is stored already; returns how many were new.
    */
   public long recordDeferred(List<Deferred> accesses) {
+    List<AccessLog> entries = entries(accesses);
+    return entries.isEmpty() ? 0 : store.insertIfAbsent(AccessLogs.COLLECTION, entries);
+  }
+
+  /**
+   * Writes deferred accesses' entries expected to be new ({@link RecordStore#insertNew}): where the
+   * store inserts them plainly, an entry stored already fails the caller's transaction as a refused
+   * row, and the caller writes them again with {@link #recordDeferred}.
+   */
+  public long recordDeferredNew(List<Deferred> accesses) {
+    List<AccessLog> entries = entries(accesses);
+    return entries.isEmpty() ? 0 : store.insertNew(AccessLogs.COLLECTION, entries);
+  }
+
+  private List<AccessLog> entries(List<Deferred> accesses) {
     List<AccessLog> entries = new ArrayList<>(accesses.size());
     for (Deferred access : accesses) {
       boolean write = WRITES.contains(access.operation());
@@ -303,7 +318,7 @@ public class AuditTrail implements AccessRecorder {
       entry.seal(key);
       entries.add(entry);
     }
-    return entries.isEmpty() ? 0 : store.insertIfAbsent(AccessLogs.COLLECTION, entries);
+    return entries;
   }
 
   /**

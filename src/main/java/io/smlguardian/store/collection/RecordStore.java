@@ -28,6 +28,19 @@ public interface RecordStore {
    */
   <E extends StoredRecord> long insertIfAbsent(CollectionDescriptor<E> collection, List<E> records);
 
+  /**
+   * Inserts records expected to be new as {@link #insertIfAbsent} would, where the backend's
+   * insert-if-absent is the dearer way to store them; that is, on PostgreSQL, where each row of
+   * {@code ON CONFLICT DO NOTHING} is a speculative insertion (a probe of the key and one more WAL
+   * record), a plain insert: one record already stored then fails the statement as a refused row,
+   * and the caller writes the records again in a new transaction with {@link #insertIfAbsent}.
+   * Elsewhere it is {@link #insertIfAbsent}. Returns how many were inserted.
+   */
+  default <E extends StoredRecord> long insertNew(
+      CollectionDescriptor<E> collection, List<E> records) {
+    return insertIfAbsent(collection, records);
+  }
+
   <E extends StoredRecord> Optional<E> findById(CollectionDescriptor<E> collection, UUID id);
 
   /**

@@ -129,11 +129,12 @@ final class JdbcTable<E extends StoredRecord> {
   }
 
   /**
-   * Inserts {@code rows} rows of the owner table (owner, then record id) unless stored already: on
+   * Inserts {@code rows} rows of the owner table (owner, then record id), skipping those stored
+   * already unless {@code skipStored} is false (then a plain insert, which fails on one): on
    * PostgreSQL and SQLite in one statement; H2 takes its own MERGE ({@code merge}), one row per
    * statement ({@code rows} must then be 1).
    */
-  String insertOwners(int rows, boolean merge) {
+  String insertOwners(int rows, boolean merge, boolean skipStored) {
     String list = RecordOwner.OWNER_COLUMN + ", " + RecordOwner.RECORD_COLUMN;
     if (merge) {
       if (rows != 1) {
@@ -147,7 +148,7 @@ final class JdbcTable<E extends StoredRecord> {
         + list
         + ") VALUES "
         + String.join(", ", java.util.Collections.nCopies(rows, "(?, ?)"))
-        + " ON CONFLICT DO NOTHING";
+        + (skipStored ? " ON CONFLICT DO NOTHING" : "");
   }
 
   /** The owner table's rows (owner, record id) of {@code ids} records (bound with bindId). */
@@ -402,6 +403,10 @@ final class JdbcTable<E extends StoredRecord> {
         + String.join(", ", columns)
         + ") VALUES "
         + columns.stream().map(c -> "?").collect(Collectors.joining(", ", "(", ")"));
+  }
+
+  CollectionDescriptor<E> collection() {
+    return collection;
   }
 
   int columnCount() {

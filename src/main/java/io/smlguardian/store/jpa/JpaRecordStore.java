@@ -2,6 +2,7 @@ package io.smlguardian.store.jpa;
 
 import io.smlguardian.store.accesslog.AccessLogs;
 import io.smlguardian.store.accesslog.LedgerStore;
+import io.smlguardian.store.collection.AlreadyStoredException;
 import io.smlguardian.store.collection.BackendStore;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.OwnedRecord;
@@ -141,6 +142,14 @@ public abstract class JpaRecordStore implements BackendStore, LedgerStore {
     return true;
   }
 
+  /**
+   * Whether {@link #insertNew} inserts plainly: where the vendor's insert-if-absent costs more per
+   * row than a plain insert (PostgreSQL's speculative insertion); otherwise it skips stored ids.
+   */
+  protected boolean insertsNewPlainly() {
+    return false;
+  }
+
   /** Where {@link #openSnapshot()} takes its connection: the datasource, unless said otherwise. */
   protected DataSource snapshots() {
     return dataSource;
@@ -155,7 +164,7 @@ public abstract class JpaRecordStore implements BackendStore, LedgerStore {
   public <E extends StoredRecord> void insert(CollectionDescriptor<E> collection, List<E> records) {
     records.forEach(em::persist);
     em.flush(); // assigns versions now, and reports constraint failures to this caller
-    writeOwners(collection, records);
+    writeOwners(collection, records, true);
   }
 
   /**
@@ -164,7 +173,7 @@ public abstract class JpaRecordStore implements BackendStore, LedgerStore {
    * table (see {@link CollectionDescriptor#ownerTable()}); nothing for the others.
    */
   private <E extends StoredRecord> void writeOwners(
-      CollectionDescriptor<E> collection, List<E> records) {
+      CollectionDescriptor<E> collection, List<E> records, boolean skipStored) {
     if (collection.ownerTable().isEmpty() || records.isEmpty()) {
       return;
     }
@@ -174,20 +183,23 @@ public abstract class JpaRecordStore implements BackendStore, LedgerStore {
         rows.add(new OwnerRow(owner, record.getId()));
       }
     }
-    writeOwnerRows(table(collection), rows);
+    writeOwnerRows(table(collection), rows, skipStored);
   }
 
   /** A row of an owner table: one owner of one record. */
   private record OwnerRow(String owner, UUID record) {}
 
-  private void writeOwnerRows(JdbcTable<?> table, List<OwnerRow> rows) {
+  /** The SQL state of a unique constraint's violation (PostgreSQL's and H2's alike). */
+  private static final String UNIQUE_VIOLATION = "23505";
+
+  private void writeOwnerRows(JdbcTable<?> table, List<OwnerRow> rows, boolean skipStored) {
     boolean merge = !insertsOnConflict();
     int rowsPerStatement = merge ? 1 : ROWS_PER_INSERT * 5;
     try (Connection connection = dataSource.getConnection()) {
       for (int from = 0; from < rows.size(); from += rowsPerStatement) {
         List<OwnerRow> part = rows.subList(from, Math.min(rows.size(), from + rowsPerStatement));
         try (PreparedStatement insert =
-            connection.prepareStatement(table.insertOwners(part.size(), merge))) {
+            connection.prepareStatement(table.insertOwners(part.size(), merge, skipStored))) {
           int parameter = 1;
           for (OwnerRow row : part) {
             insert.setString(parameter++, row.owner());
@@ -197,6 +209,9 @@ public abstract class JpaRecordStore implements BackendStore, LedgerStore {
         }
       }
     } catch (SQLException e) {
+      if (!skipStored && UNIQUE_VIOLATION.equals(e.getSQLState())) {
+        throw new AlreadyStoredException(table.collection(), e);
+      }
       throw new IllegalStateException(
           "recording the owners in " + table.table() + " failed: " + e.getMessage(), e);
     }
@@ -258,7 +273,7 @@ public abstract class JpaRecordStore implements BackendStore, LedgerStore {
     } catch (SQLException e) {
       throw new IllegalStateException(what + " failed: " + e.getMessage(), e);
     }
-    writeOwnerRows(table, rows);
+    writeOwnerRows(table, rows, true);
   }
 
   /**
@@ -599,7 +614,7 @@ public abstract class JpaRecordStore implements BackendStore, LedgerStore {
   public <E extends StoredRecord> void restore(
       CollectionDescriptor<E> collection, List<E> records) {
     insertRows(collection, records, false);
-    writeOwners(collection, records);
+    writeOwners(collection, records, true);
   }
 
   @Override
@@ -711,15 +726,31 @@ public abstract class JpaRecordStore implements BackendStore, LedgerStore {
   @Override
   public <E extends StoredRecord> long insertIfAbsent(
       CollectionDescriptor<E> collection, List<E> records) {
+    return insertOrSkip(collection, records, true);
+  }
+
+  /** Plain multi-row inserts where the vendor {@link #insertsNewPlainly}, else insertIfAbsent. */
+  @Override
+  public <E extends StoredRecord> long insertNew(
+      CollectionDescriptor<E> collection, List<E> records) {
+    return insertOrSkip(collection, records, !insertsNewPlainly());
+  }
+
+  /** Multi-row inserts of the records, skipping those stored already if {@code skipStored}. */
+  private <E extends StoredRecord> long insertOrSkip(
+      CollectionDescriptor<E> collection, List<E> records, boolean skipStored) {
     JdbcTable<E> table = table(collection);
-    boolean merge = !insertsOnConflict();
+    boolean merge = skipStored && !insertsOnConflict();
     int rowsPerStatement = merge ? 1 : ROWS_PER_INSERT;
     long inserted = 0;
     try (Connection connection = dataSource.getConnection()) {
       for (int from = 0; from < records.size(); from += rowsPerStatement) {
         List<E> rows = records.subList(from, Math.min(records.size(), from + rowsPerStatement));
         try (PreparedStatement insert =
-            connection.prepareStatement(table.insertIfAbsent(rows.size(), merge))) {
+            connection.prepareStatement(
+                skipStored
+                    ? table.insertIfAbsent(rows.size(), merge)
+                    : table.insert(rows.size()))) {
           int parameter = 1;
           for (E record : rows) {
             if (merge) {
@@ -731,10 +762,13 @@ public abstract class JpaRecordStore implements BackendStore, LedgerStore {
         }
       }
     } catch (SQLException e) {
+      if (!skipStored && UNIQUE_VIOLATION.equals(e.getSQLState())) {
+        throw new AlreadyStoredException(collection, e);
+      }
       throw new IllegalStateException(
           "inserting into " + collection.name() + " failed: " + e.getMessage(), e);
     }
-    writeOwners(collection, records);
+    writeOwners(collection, records, skipStored);
     return inserted;
   }
 

@@ -42,6 +42,17 @@ public class PostgresqlRecordStore extends JpaRecordStore {
   }
 
   /**
+   * Each row of {@code INSERT ... ON CONFLICT DO NOTHING} is a speculative insertion: a probe of
+   * the key before the row goes in, and one more WAL record to confirm it. A plain insert of the
+   * same rows took about a seventh less of PostgreSQL's CPU (100,000 interactions in transactions
+   * of 250, measured alone on one connection).
+   */
+  @Override
+  protected boolean insertsNewPlainly() {
+    return true;
+  }
+
+  /**
    * A transaction-scoped advisory lock on a 64-bit key of the user ({@code pg_advisory_xact_lock}),
    * which every instance on the database shares.
    */

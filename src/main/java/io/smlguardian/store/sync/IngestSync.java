@@ -438,13 +438,23 @@ public class IngestSync {
   }
 
   /**
-   * Writes a lane in one transaction; if the store refuses rows of it for good, writes its records
-   * one at a time instead, setting aside each one refused alone, and then the audit entries it is
-   * the home of. Any other failure leaves the batch in the journal for a later flush.
+   * Writes a lane in one transaction, its rows expected to be new; if the store refuses rows of it
+   * (one stored already among them, as after a crash), writes it again skipping stored ones; if the
+   * store still refuses rows of it for good, writes its records one at a time instead, setting
+   * aside each one refused alone, and then the audit entries it is the home of. Any other failure
+   * leaves the batch in the journal for a later flush.
    */
   private Flush writeOrSetAside(FlushLane lane, List<JournalEntry> batch) throws IOException {
     try {
-      IngestWriter.Written written = writer.write(lane);
+      IngestWriter.Written written;
+      try {
+        written = writer.write(lane);
+      } catch (RuntimeException e) {
+        if (!DatabaseFailures.isRowRefusal(e)) {
+          throw e;
+        }
+        written = writer.writeAgain(lane);
+      }
       return new Flush(lane.records().size(), written.inserted(), written.erased(), 0, 0);
     } catch (RuntimeException e) {
       if (!DatabaseFailures.isRowRefusal(e)) {

@@ -60,7 +60,18 @@ public class IngestWriter {
    * naming the owners of its records there, in whichever lanes they are.
    */
   public Written write(FlushLane lane) {
-    return write(lane.records(), lane.audited());
+    return write(lane.records(), lane.audited(), true);
+  }
+
+  /**
+   * Writes a lane as {@link #write(FlushLane)} does, skipping records and entries stored already.
+   * The first write of a lane expects them all to be new, and inserts them as such where that is
+   * cheaper ({@link RecordStore#insertNew}); one of them stored already (the lane written before a
+   * crash or a failed flush, an id a client sent twice) fails it as a refused row, and the lane is
+   * then written again with this.
+   */
+  public Written writeAgain(FlushLane lane) {
+    return write(lane.records(), lane.audited(), false);
   }
 
   /**
@@ -70,10 +81,10 @@ public class IngestWriter {
    * entry, stored once.
    */
   public Written writeAlone(JournalEntry entry, List<JournalEntry> batch) {
-    return write(List.of(entry), sameAccess(entry, batch));
+    return write(List.of(entry), sameAccess(entry, batch), false);
   }
 
-  private Written write(List<JournalEntry> batch, List<JournalEntry> audited) {
+  private Written write(List<JournalEntry> batch, List<JournalEntry> audited, boolean expectNew) {
     Set<String> owners = new TreeSet<>();
     batch.stream().map(JournalEntry::owner).filter(Objects::nonNull).forEach(owners::add);
     store.lockUsers(owners);
@@ -91,9 +102,13 @@ public class IngestWriter {
     }
     long inserted = 0;
     for (Map.Entry<String, List<JournalEntry>> group : byCollection.entrySet()) {
-      inserted += write(collections.get(group.getKey()), group.getValue());
+      inserted += write(collections.get(group.getKey()), group.getValue(), expectNew);
     }
-    audit.recordDeferred(ingestAccesses(audited));
+    if (expectNew) {
+      audit.recordDeferredNew(ingestAccesses(audited));
+    } else {
+      audit.recordDeferred(ingestAccesses(audited));
+    }
     return new Written(inserted, left);
   }
 
@@ -149,12 +164,14 @@ public class IngestWriter {
   }
 
   private <E extends StoredRecord> long write(
-      CollectionDescriptor<E> collection, List<JournalEntry> entries) {
+      CollectionDescriptor<E> collection, List<JournalEntry> entries, boolean expectNew) {
     List<E> records = new ArrayList<>(entries.size());
     for (JournalEntry entry : entries) {
       records.add(sealedForStore(collection, entry));
     }
-    return store.insertIfAbsent(collection, records);
+    return expectNew
+        ? store.insertNew(collection, records)
+        : store.insertIfAbsent(collection, records);
   }
 
   /** The journaled record, its fields sealed under the journal key now sealed under its owner's. */

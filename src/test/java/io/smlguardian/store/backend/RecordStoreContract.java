@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.smlguardian.store.accesslog.AccessLogs;
+import io.smlguardian.store.collection.AlreadyStoredException;
 import io.smlguardian.store.collection.BackendStore;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.FieldDefinition;
@@ -27,6 +28,7 @@ import io.smlguardian.store.emotionalstate.EmotionalStates;
 import io.smlguardian.store.memory.Memories;
 import io.smlguardian.store.privacy.Erasures;
 import io.smlguardian.store.privacy.LegalHoldService;
+import io.smlguardian.store.resilience.DatabaseFailures;
 import io.smlguardian.store.testsupport.GeneratedRecords;
 import io.smlguardian.store.testsupport.RegisteredCollections;
 import io.smlguardian.store.testsupport.Samples;
@@ -367,6 +369,43 @@ abstract class RecordStoreContract {
     assertThat(fields(c, tx(() -> store.findById(c, stored.getId())).orElseThrow()))
         .as(c.name())
         .isEqualTo(fields(c, stored));
+    assertThat(fields(c, tx(() -> store.findById(c, fresh.getId())).orElseThrow()))
+        .as(c.name())
+        .isEqualTo(fields(c, fresh));
+  }
+
+  /**
+   * What a flush writes first: records expected to be new, stored as given. One stored already
+   * among them is skipped where the backend's insert-if-absent is as cheap as a plain insert; on
+   * PostgreSQL it refuses the whole insert as a refused row, which leaves nothing of it stored, and
+   * the flush writes them again with insertIfAbsent. Either way each id is stored once.
+   */
+  @ParameterizedTest
+  @MethodSource("everyStored")
+  void insertNewStoresNewRecordsAndNeverAnIdTwice(CollectionDescriptor<?> c) {
+    insertsNew(c);
+  }
+
+  private <E extends StoredRecord> void insertsNew(CollectionDescriptor<E> c) {
+    E first = GeneratedRecords.stored(c, "user-1", T0, 1);
+    E fresh = GeneratedRecords.stored(c, "user-2", T0, 1);
+    assertThat(tx(() -> store.insertNew(c, List.of(first)))).as(c.name()).isOne();
+
+    if (store.backend().equals("postgresql")) {
+      assertThatThrownBy(() -> tx(() -> store.insertNew(c, List.of(fresh, first))))
+          .as(c.name())
+          .isInstanceOf(AlreadyStoredException.class)
+          .satisfies(e -> assertThat(DatabaseFailures.isRowRefusal(e)).isTrue());
+      assertThat(tx(() -> store.count(c, List.of()))).as(c.name()).isOne();
+      assertThat(tx(() -> store.insertIfAbsent(c, List.of(fresh, first)))).as(c.name()).isOne();
+    } else {
+      assertThat(tx(() -> store.insertNew(c, List.of(fresh, first)))).as(c.name()).isOne();
+    }
+
+    assertThat(tx(() -> store.count(c, List.of()))).as(c.name()).isEqualTo(2);
+    assertThat(fields(c, tx(() -> store.findById(c, first.getId())).orElseThrow()))
+        .as(c.name())
+        .isEqualTo(fields(c, first));
     assertThat(fields(c, tx(() -> store.findById(c, fresh.getId())).orElseThrow()))
         .as(c.name())
         .isEqualTo(fields(c, fresh));
