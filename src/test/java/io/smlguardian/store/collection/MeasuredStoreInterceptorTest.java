@@ -40,6 +40,7 @@ class MeasuredStoreInterceptorTest {
         .containsOnlyKeys(
             "insert",
             "insertIfAbsent",
+            "insertNew",
             "findById",
             "findByIds",
             "stamps",
