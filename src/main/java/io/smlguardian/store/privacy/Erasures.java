@@ -144,18 +144,11 @@ public class Erasures {
    * erasure does.
    */
   public Map<String, Instant> latestOf(Collection<String> users) {
-    Map<String, Instant> latest = new HashMap<>();
     if (users.isEmpty()) {
-      return latest;
+      return new HashMap<>();
     }
-    List<Filter> ofUsers =
-        List.of(new Filter(OwnedRecord.OWNER_FIELD, FilterOperator.IN, false, List.copyOf(users)));
-    for (Erasure erasure :
-        store.find(
-            ERASURES, new RecordQuery(ofUsers, List.of(), MAX_ERASURES_READ, 0, List.of()))) {
-      latest.merge(erasure.getUserId(), erasure.erasedAt(), (a, b) -> a.isAfter(b) ? a : b);
-    }
-    return latest;
+    return latestMatching(
+        new Filter(OwnedRecord.OWNER_FIELD, FilterOperator.IN, false, List.copyOf(users)));
   }
 
   /**
@@ -169,18 +162,25 @@ public class Erasures {
    * #latestOf}.
    */
   public Map<String, Instant> latestSince(Instant since) {
+    return latestMatching(new Filter("erasedAt", FilterOperator.GTE, false, List.of(since)));
+  }
+
+  /** The latest erasure of each user among the erasures matching the filter. */
+  private Map<String, Instant> latestMatching(Filter filter) {
     Map<String, Instant> latest = new HashMap<>();
-    List<Filter> erasedSince =
-        List.of(new Filter("erasedAt", FilterOperator.GTE, false, List.of(since)));
     for (Erasure erasure :
         store.find(
-            ERASURES, new RecordQuery(erasedSince, List.of(), MAX_ERASURES_READ, 0, List.of()))) {
+            ERASURES,
+            new RecordQuery(List.of(filter), List.of(), MAX_ERASURES_READ, 0, List.of()))) {
       latest.merge(erasure.getUserId(), erasure.erasedAt(), (a, b) -> a.isAfter(b) ? a : b);
     }
     return latest;
   }
 
-  /** More erasures than a batch's users could have: one read answers for them all. */
+  /**
+   * More erasures than a batch's users could have, or than are made while a batch waits in the
+   * journal: one read answers for them all.
+   */
   private static final int MAX_ERASURES_READ = 100_000;
 
   /**
