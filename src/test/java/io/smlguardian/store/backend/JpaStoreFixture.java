@@ -51,6 +51,7 @@ final class JpaStoreFixture implements StoreFixture {
       ThreadLocal.withInitial(ArrayDeque::new);
 
   private final Backend backend;
+  private final DataSource migrations;
   private final DataSource plain;
   private final EntityManagerFactory factory;
   private final AutoCloseable onClose;
@@ -64,6 +65,7 @@ final class JpaStoreFixture implements StoreFixture {
       Map<String, Object> connection,
       AutoCloseable onClose) {
     this.backend = backend;
+    this.migrations = migrations;
     this.plain = plain;
     this.onClose = onClose;
     new SchemaMigration(migrations).migrate();
@@ -294,6 +296,16 @@ final class JpaStoreFixture implements StoreFixture {
       case H2 -> waiter.getState() == Thread.State.WAITING;
       default -> false;
     };
+  }
+
+  /** A connection as the service's user, outside the store's transactions. */
+  Connection connection() throws SQLException {
+    return plain.getConnection();
+  }
+
+  /** A connection as the schema's owner (who may ANALYZE its tables, as autovacuum does). */
+  Connection ownersConnection() throws SQLException {
+    return migrations.getConnection();
   }
 
   @Override

@@ -113,6 +113,11 @@ abstract class RecordStoreContract {
     store = client.store();
   }
 
+  /** The backend under test, for the checks of one backend's own subclass. */
+  StoreFixture fixture() {
+    return fixture;
+  }
+
   @AfterAll
   void stopFixture() {
     if (fixture != null) {
