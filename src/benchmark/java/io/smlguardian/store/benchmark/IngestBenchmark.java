@@ -2,6 +2,9 @@ package io.smlguardian.store.benchmark;
 
 import io.smlguardian.store.benchmark.LoadRunner.Figures;
 import io.smlguardian.store.testsupport.Database;
+import jakarta.json.Json;
+import jakarta.json.JsonReader;
+import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -105,10 +108,18 @@ public final class IngestBenchmark {
               calls,
               c -> i -> ingest(perRequest),
               service::serverCpuNanos);
+      long pending = pendingRecords();
       long start = System.nanoTime();
       sync();
       double syncSeconds = (System.nanoTime() - start) / 1e9;
-      log(figures.describe() + String.format(Locale.ROOT, "; sync after it %.2f s", syncSeconds));
+      log(
+          figures.describe()
+              + String.format(
+                  Locale.ROOT,
+                  "; %,d of %,d records still to flush at its end; sync after it %.2f s",
+                  pending,
+                  (long) (calls + warmup) * perRequest,
+                  syncSeconds));
       rows.add(new Row(figures.operation(), figures, perRequest, syncSeconds));
     }
 
@@ -201,6 +212,14 @@ public final class IngestBenchmark {
         PATH,
         count == 1 ? RandomInteractions.json(users.get(0)) : RandomInteractions.jsonArray(users),
         202);
+  }
+
+  /** The journal's records not yet flushed, from the sync status. */
+  private long pendingRecords() throws Exception {
+    String status = operator.get("/api/sync", 200).body();
+    try (JsonReader reader = Json.createReader(new StringReader(status))) {
+      return reader.readObject().getJsonNumber("pendingWrites").longValue();
+    }
   }
 
   private void sync() throws Exception {

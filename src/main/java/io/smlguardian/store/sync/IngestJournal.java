@@ -565,8 +565,8 @@ public final class IngestJournal implements AutoCloseable {
           .write("sequence", entry.sequence())
           .write("collection", entry.collection())
           .write("id", entry.id().toString())
-          .write("time", IsoInstants.format(entry.time()))
-          .write("record", entry.record());
+          .write("time", IsoInstants.format(entry.time()));
+      entry.record().write(json, "record");
       if (entry.owner() != null) {
         json.write("owner", entry.owner());
       }
@@ -616,7 +616,7 @@ public final class IngestJournal implements AutoCloseable {
         UUID.fromString(json.getString("id")),
         owner == null ? null : json.getString("owner"),
         IsoInstants.parse(json.getString("time")),
-        json.getJsonObject("record"),
+        StoredForm.of(json.getJsonObject("record")),
         origin);
   }
 }

@@ -82,7 +82,7 @@ public class IngestService {
               collection.name(),
               record.getId(),
               record instanceof OwnedRecord owned ? owned.getUserId() : null,
-              StoredForm.toJson(collection, record),
+              StoredForm.of(collection, record),
               origin));
     }
     sync.append(drafts);

@@ -177,7 +177,7 @@ public class IngestWriter {
   /** The journaled record, its fields sealed under the journal key now sealed under its owner's. */
   private <E extends StoredRecord> E sealedForStore(
       CollectionDescriptor<E> collection, JournalEntry entry) {
-    E record = StoredForm.fromJson(collection, entry.record());
+    E record = entry.record().record(collection);
     FieldProtection.Sealer sealer = null;
     for (FieldDefinition field : collection.schema().fields()) {
       if (FieldProtection.isProtected(collection, field)

@@ -1,6 +1,5 @@
 package io.smlguardian.store.sync;
 
-import jakarta.json.JsonObject;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -24,11 +23,11 @@ public record JournalEntry(
     UUID id,
     String owner,
     Instant time,
-    JsonObject record,
+    StoredForm record,
     Origin origin) {
 
   /** An entry before the journal gives it its sequence. */
-  public record Draft(String collection, UUID id, String owner, JsonObject record, Origin origin) {}
+  public record Draft(String collection, UUID id, String owner, StoredForm record, Origin origin) {}
 
   /**
    * Who sent the record, from where, in which request: what its ingest's audit entry says, written

@@ -39,7 +39,7 @@ public class JournaledRecords implements PendingRecords {
         return Optional.empty();
       }
     }
-    return Optional.of(StoredForm.fromJson(collection, entry.record()));
+    return Optional.of(entry.record().record(collection));
   }
 
   @Override

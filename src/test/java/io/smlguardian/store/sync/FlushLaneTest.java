@@ -45,7 +45,7 @@ class FlushLaneTest {
         UUID.randomUUID(),
         owner,
         Instant.parse("2026-12-06T10:00:00Z"),
-        JsonValue.EMPTY_JSON_OBJECT,
+        StoredForm.of(JsonValue.EMPTY_JSON_OBJECT),
         origin);
   }
 

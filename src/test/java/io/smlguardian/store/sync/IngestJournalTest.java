@@ -275,12 +275,13 @@ class IngestJournalTest {
             .build();
     List<JournalEntry.Draft> drafts =
         List.of(
-            new JournalEntry.Draft("metrics", UUID.randomUUID(), null, awkward, null),
+            new JournalEntry.Draft(
+                "metrics", UUID.randomUUID(), null, StoredForm.of(awkward), null),
             new JournalEntry.Draft(
                 "memories",
                 UUID.randomUUID(),
                 "user-ü",
-                awkward,
+                StoredForm.of(awkward),
                 new JournalEntry.Origin(UUID.randomUUID(), null, null)),
             new JournalEntry.Draft("memories", UUID.randomUUID(), "user-a", record(1), ORIGIN));
     List<JournalEntry> written;
@@ -306,8 +307,9 @@ class IngestJournalTest {
     return drafts;
   }
 
-  private static jakarta.json.JsonObject record(int i) {
-    return Json.createObjectBuilder().add("content", "record " + i).add("strength", 0.5).build();
+  private static StoredForm record(int i) {
+    return StoredForm.of(
+        Json.createObjectBuilder().add("content", "record " + i).add("strength", 0.5).build());
   }
 
   private static Path onlySegment(Path dir) throws IOException {
