@@ -177,7 +177,7 @@ public class IngestWriter {
   /** The journaled record, its fields sealed under the journal key now sealed under its owner's. */
   private <E extends StoredRecord> E sealedForStore(
       CollectionDescriptor<E> collection, JournalEntry entry) {
-    E record = entry.record().record(collection);
+    E record = entry.record().readOnly(collection);
     FieldProtection.Sealer sealer = null;
     for (FieldDefinition field : collection.schema().fields()) {
       if (FieldProtection.isProtected(collection, field)
@@ -185,6 +185,7 @@ public class IngestWriter {
           && JournalSealing.isSealed(value)) {
         if (sealer == null) {
           sealer = protection.sealer(collection, entry.owner());
+          record = entry.record().record(collection); // resealed in a copy: the entry stays as kept
         }
         JsonValue clear = sealing.open(collection, entry.owner(), field.name(), value);
         field.write(record, sealer.seal(field.name(), clear));

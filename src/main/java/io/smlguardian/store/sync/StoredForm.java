@@ -70,6 +70,21 @@ public final class StoredForm {
     return copy;
   }
 
+  /**
+   * The record for a caller that only reads it (the flusher's insert): the kept record itself, or
+   * one converted from JSON. Copying every pending record cost the flusher a tenth of its samples.
+   */
+  <E extends StoredRecord> E readOnly(CollectionDescriptor<E> collection) {
+    if (record == null) {
+      return record(collection);
+    }
+    if (!collection.name().equals(this.collection.name())) {
+      throw new IllegalArgumentException(
+          "a record of " + this.collection.name() + ", not of " + collection.name());
+    }
+    return collection.entityClass().cast(record);
+  }
+
   /** Writes the record as the member {@code name} of the object the generator is in. */
   void write(JsonGenerator generator, String name) {
     if (json != null) {

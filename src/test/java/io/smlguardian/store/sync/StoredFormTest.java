@@ -80,6 +80,18 @@ class StoredFormTest {
   }
 
   @Test
+  void aReaderOnlyIsGivenTheKeptRecordItselfOrOneReadFromJson() {
+    var original = GeneratedRecords.full(Memories.COLLECTION, "user-1", T0);
+    StoredForm kept = StoredForm.of(Memories.COLLECTION, original);
+    StoredForm readBack = StoredForm.of(kept.toJson());
+
+    assertThat(kept.readOnly(Memories.COLLECTION)).isSameAs(original);
+    assertThat(readBack.readOnly(Memories.COLLECTION).getUserId()).isEqualTo("user-1");
+    assertThatThrownBy(() -> kept.readOnly(Interactions.COLLECTION))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void aRecordIsNotReadAsAnotherCollections() {
     StoredForm kept =
         StoredForm.of(Memories.COLLECTION, GeneratedRecords.full(Memories.COLLECTION, "u", T0));
