@@ -21,9 +21,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +69,16 @@ public final class IngestJournal implements AutoCloseable {
   private final Object writeLock = new Object();
   // guarded by writeLock
   private final TreeMap<Long, Segment> segments = new TreeMap<>();
-  private final Deque<Pending> pending = new ArrayDeque<>();
+
+  /**
+   * The unflushed entries, oldest first, from {@code head} on: a list whose flushed front is cut
+   * off in bulk, so that a flush finds its next batch by a binary search of the sequences instead
+   * of walking past every entry written but not yet checkpointed (six percent of the flusher's
+   * samples in a profile of the ingest benchmark, under the lock every append takes).
+   */
+  private final List<Pending> pending = new ArrayList<>();
+
+  private int head;
   private final Map<UUID, JournalEntry> pendingById = new HashMap<>();
   private FileChannel channel;
   private long nextSequence;
@@ -398,10 +405,8 @@ public final class IngestJournal implements AutoCloseable {
     }
     List<JournalEntry> batch = new ArrayList<>();
     synchronized (writeLock) {
-      for (Pending p : pending) {
-        if (p.entry().sequence() <= after) {
-          continue;
-        }
+      for (int i = firstAfter(after); i < pending.size(); i++) {
+        Pending p = pending.get(i);
         if (p.entry().sequence() > durable
             || (batch.size() >= limit && !sameRequest(batch.get(batch.size() - 1), p.entry()))) {
           break;
@@ -410,6 +415,21 @@ public final class IngestJournal implements AutoCloseable {
       }
     }
     return batch;
+  }
+
+  /** The position of the first unflushed entry after this sequence (the end when none is). */
+  private int firstAfter(long sequence) {
+    int low = head;
+    int high = pending.size();
+    while (low < high) {
+      int middle = (low + high) >>> 1;
+      if (pending.get(middle).entry().sequence() <= sequence) {
+        low = middle + 1;
+      } else {
+        high = middle;
+      }
+    }
+    return low;
   }
 
   /** Whether two entries came in one request (a request's entries are appended together). */
@@ -454,10 +474,14 @@ public final class IngestJournal implements AutoCloseable {
       List<Path> done = new ArrayList<>();
       synchronized (writeLock) {
         flushedUpTo = sequence;
-        while (!pending.isEmpty() && pending.peekFirst().entry().sequence() <= sequence) {
-          Pending flushed = pending.removeFirst();
+        while (head < pending.size() && pending.get(head).entry().sequence() <= sequence) {
+          Pending flushed = pending.set(head++, null);
           pendingBytes -= flushed.bytes();
           pendingById.remove(flushed.entry().id(), flushed.entry()); // unless a later one has it
+        }
+        if (head > pending.size() / 2) {
+          pending.subList(0, head).clear();
+          head = 0;
         }
         // A segment is done when the next one starts after the checkpoint's entry.
         while (segments.size() > 1) {
@@ -507,7 +531,7 @@ public final class IngestJournal implements AutoCloseable {
         bytes += segment.bytes();
         records += segment.entries();
       }
-      return new Stats(bytes, records, pending.size(), pendingBytes, forced, durable);
+      return new Stats(bytes, records, pending.size() - head, pendingBytes, forced, durable);
     }
   }
 

@@ -77,6 +77,30 @@ class IngestJournalTest {
     }
   }
 
+  /** Checkpoints forget the entries they cover, and the next batches come after them, in order. */
+  @Test
+  void batchesAfterCheckpointsStartWhereTheyShould() throws IOException {
+    try (IngestJournal journal = IngestJournal.open(root.resolve("journal"), MB, MB)) {
+      List<JournalEntry> written = new ArrayList<>(journal.append(drafts(10, "user-a")));
+
+      journal.flushed(4);
+      assertThat(journal.unflushed(100)).containsExactlyElementsOf(written.subList(4, 10));
+      assertThat(journal.unflushed(3, 6)).containsExactlyElementsOf(written.subList(6, 9));
+      assertThat(journal.unflushed(3, 2)).containsExactlyElementsOf(written.subList(4, 7));
+      assertThat(journal.unflushed(3, 10)).isEmpty();
+
+      journal.flushed(9);
+      written.addAll(journal.append(drafts(3, "user-b")));
+      assertThat(journal.unflushed(100)).containsExactlyElementsOf(written.subList(9, 13));
+      assertThat(journal.unflushed(2, 10)).containsExactlyElementsOf(written.subList(10, 12));
+      assertThat(journal.stats().pendingRecords()).isEqualTo(4);
+
+      journal.flushed(13);
+      assertThat(journal.unflushed(100)).isEmpty();
+      assertThat(journal.stats().pendingRecords()).isZero();
+    }
+  }
+
   /** One request's drafts: records of several users, one origin. */
   private static List<JournalEntry.Draft> request(int n) {
     JournalEntry.Origin origin = new JournalEntry.Origin(UUID.randomUUID(), "it", "127.0.0.1");
