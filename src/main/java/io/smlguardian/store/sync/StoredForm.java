@@ -54,10 +54,7 @@ public final class StoredForm {
   <E extends StoredRecord> E record(CollectionDescriptor<E> collection) {
     E copy = collection.blankRecord();
     if (record != null) {
-      if (!collection.name().equals(this.collection.name())) {
-        throw new IllegalArgumentException(
-            "a record of " + this.collection.name() + ", not of " + collection.name());
-      }
+      requireOf(collection);
       for (FieldDefinition field : collection.schema().fields()) {
         field.write(copy, field.read(record));
       }
@@ -78,11 +75,15 @@ public final class StoredForm {
     if (record == null) {
       return record(collection);
     }
-    if (!collection.name().equals(this.collection.name())) {
-      throw new IllegalArgumentException(
-          "a record of " + this.collection.name() + ", not of " + collection.name());
-    }
+    requireOf(collection);
     return collection.entityClass().cast(record);
+  }
+
+  private void requireOf(CollectionDescriptor<?> asked) {
+    if (!asked.name().equals(collection.name())) {
+      throw new IllegalArgumentException(
+          "a record of " + collection.name() + ", not of " + asked.name());
+    }
   }
 
   /** Writes the record as the member {@code name} of the object the generator is in. */
