@@ -199,6 +199,28 @@ class RecordJsonTest {
     return json.build().toString();
   }
 
+  /** The ingest journal's form: what the provider writes for the stored values, nothing opened. */
+  @Test
+  void theProviderFormIsTheProvidersTextOfTheStoredValues() throws IOException {
+    for (CollectionDescriptor<?> collection : ALL) {
+      for (int variant = 0; variant <= VARIANTS; variant++) {
+        StoredRecord record = record(collection, variant);
+        JsonObjectBuilder stored = Json.createObjectBuilder();
+        for (FieldDefinition field : collection.schema().fields()) {
+          stored.add(field.name(), field.type().toJson(field.read(record)));
+        }
+
+        TextWriter written = new TextWriter(16);
+        RecordJson.writeProviderForm(collection, record, written);
+
+        assertThat(written.toString())
+            .as(collection.name() + " variant " + variant)
+            .isEqualTo(stored.build().toString())
+            .doesNotContain("opened");
+      }
+    }
+  }
+
   @Test
   void theStoredFormLeavesSealedFieldsAsStoredAndTimesFixed() throws IOException {
     StoredRecord record = record(Memories.COLLECTION, 0);
