@@ -36,9 +36,13 @@ import java.util.Locale;
  * <p>The ratio the project targets is sustained ingest records/s over JDBC batch records/s, at
  * least 50%: the table gives it for the records acknowledged and for the records stored end to end.
  * A burst can be acknowledged faster than the flusher stores it (the journal holds the difference,
- * up to its limit); what can be kept up is the end to end rate. Each run is preceded by unmeasured
- * warm-up requests (and the journal emptied by a sync), since a freshly started server compiles its
- * hot paths during its first requests. Prints the table and writes it to {@code benchmark.output}.
+ * up to its limit); what can be kept up is the end to end rate. The service's runs are preceded by
+ * unmeasured rounds of requests (and the journal emptied by a sync), since a freshly started server
+ * compiles its hot paths during its first requests; each JDBC run by warm-up calls. Beside the
+ * rates, the machine's CPU per record (every process, from {@code /proc/stat}, with what the
+ * hypervisor stole): on a virtual machine whose steal moves between runs, the CPU each side needed
+ * per record compares them at equal cores. Prints the table and writes it to {@code
+ * benchmark.output}.
  */
 public final class IngestBenchmark {
 
@@ -72,7 +76,22 @@ public final class IngestBenchmark {
   }
 
   /** One line of the table. */
-  private record Row(String what, Figures figures, int recordsPerCall, Double syncSeconds) {
+  private record Row(
+      String what,
+      Figures figures,
+      int recordsPerCall,
+      Double syncSeconds,
+      MachineLoad.Cpu machine,
+      long recordsOfMachine) {
+
+    /**
+     * The machine's CPU (every process: server, PostgreSQL, load generator) per record over the
+     * run, its warm-up calls (JDBC) and the sync after it (ingest) included; NaN where it was not
+     * measured.
+     */
+    double machineMicrosPerRecord() {
+      return machine == null ? Double.NaN : machine.busyNanos() / 1e3 / recordsOfMachine;
+    }
 
     double recordsPerSecond() {
       return figures.callsPerSecond() * recordsPerCall;
@@ -100,11 +119,16 @@ public final class IngestBenchmark {
       int calls = perRequest == 1 ? requests * 10 : requests;
       sync();
       settle();
+      MachineLoad.Cpu before = MachineLoad.cpu();
+      // No warm-up requests inside the measured run (the server is warm already): their records,
+      // acknowledged before its clock started, would mostly be flushed after, in its time and with
+      // its CPU, but not counted among its records (a 300-request warm-up: 7% of the 100-record
+      // run's records). The JDBC runs store their warm-up's rows before their clock starts.
       Figures figures =
           LoadRunner.run(
               "ingest of " + perRequest + (perRequest == 1 ? " record" : " records (100 users)"),
               clients,
-              warmup,
+              0,
               calls,
               c -> i -> ingest(perRequest),
               service::serverCpuNanos);
@@ -112,20 +136,30 @@ public final class IngestBenchmark {
       long start = System.nanoTime();
       sync();
       double syncSeconds = (System.nanoTime() - start) / 1e9;
+      MachineLoad.Cpu machine = machineSince(before);
       log(
           figures.describe()
               + String.format(
                   Locale.ROOT,
                   "; %,d of %,d records still to flush at its end; sync after it %.2f s",
                   pending,
-                  (long) (calls + warmup) * perRequest,
-                  syncSeconds));
-      rows.add(new Row(figures.operation(), figures, perRequest, syncSeconds));
+                  (long) calls * perRequest,
+                  syncSeconds)
+              + machineLog(machine));
+      rows.add(
+          new Row(
+              figures.operation(),
+              figures,
+              perRequest,
+              syncSeconds,
+              machine,
+              (long) calls * perRequest));
     }
 
     for (int perRequest : List.of(PER_REQUEST, 1)) {
       int calls = perRequest == 1 ? requests * 10 : requests;
       settle();
+      MachineLoad.Cpu before = MachineLoad.cpu();
       Figures figures =
           LoadRunner.run(
               perRequest == 1
@@ -135,8 +169,16 @@ public final class IngestBenchmark {
               warmup,
               calls,
               c -> jdbc(perRequest));
-      log(figures.describe());
-      rows.add(new Row(figures.operation(), figures, perRequest, null));
+      MachineLoad.Cpu machine = machineSince(before);
+      log(figures.describe() + machineLog(machine));
+      rows.add(
+          new Row(
+              figures.operation(),
+              figures,
+              perRequest,
+              null,
+              machine,
+              (long) (calls + warmup) * perRequest));
     }
     return table(rows);
   }
@@ -267,8 +309,8 @@ public final class IngestBenchmark {
             Locale.ROOT,
             "Ingest benchmark, %s, %d cores, load average %s, PostgreSQL %s on"
                 + " loopback; %d clients; %,d measured requests of 100 records (single records:"
-                + " %,d), each run after %,d warm-up requests, the server warmed first until its CPU"
-                + " per request stopped falling; journal fsync on; latencies in ms%n%n",
+                + " %,d); the server warmed first until its CPU per request stopped falling, and"
+                + " each JDBC run after %,d warm-up calls; journal fsync on; latencies in ms%n%n",
             LocalDate.now(),
             Runtime.getRuntime().availableProcessors(),
             MachineLoad.averages(),
@@ -279,14 +321,15 @@ public final class IngestBenchmark {
             warmup));
     out.append(
         "| run | records/s | p50 | p99 | records/s end to end (with the sync after) |"
-            + " records/s of JDBC batch, acknowledged / end to end | server CPU ms/request |\n");
-    out.append("|---|---:|---:|---:|---:|---:|---:|\n");
+            + " records/s of JDBC batch, acknowledged / end to end | server CPU ms/request |"
+            + " machine CPU us/record (stolen) |\n");
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Row row : rows) {
       Figures f = row.figures();
       out.append(
           String.format(
               Locale.ROOT,
-              "| %s | %,.0f | %.2f | %.2f | %s | %s | %s |%n",
+              "| %s | %,.0f | %.2f | %.2f | %s | %s | %s | %s |%n",
               row.what(),
               row.recordsPerSecond(),
               f.p50Millis(),
@@ -310,9 +353,48 @@ public final class IngestBenchmark {
                       100 * row.endToEndPerSecond() / jdbcBatch.recordsPerSecond()),
               Double.isNaN(f.cpuMillisPerCall())
                   ? "-"
-                  : String.format(Locale.ROOT, "%.2f", f.cpuMillisPerCall())));
+                  : String.format(Locale.ROOT, "%.2f", f.cpuMillisPerCall()),
+              row.machine() == null
+                  ? "-"
+                  : String.format(
+                      Locale.ROOT,
+                      "%.1f (%.0f%%)",
+                      row.machineMicrosPerRecord(),
+                      100 * row.machine().stolenShare())));
+    }
+    Row ingest = rows.get(0);
+    if (ingest.machine() != null && jdbcBatch.machine() != null) {
+      // The rates compare what each side did with the cores the hypervisor left it; on a virtual
+      // machine whose steal moves between the runs, the CPU each needed per record compares them
+      // at equal cores.
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%nMachine CPU per record, end to end: %s %.1f us, %s %.1f us: at equal CPU, the"
+                  + " service stores %.0f%% of the JDBC batch's rate.%n",
+              ingest.what(),
+              ingest.machineMicrosPerRecord(),
+              jdbcBatch.what(),
+              jdbcBatch.machineMicrosPerRecord(),
+              100 * jdbcBatch.machineMicrosPerRecord() / ingest.machineMicrosPerRecord()));
     }
     return out.toString();
+  }
+
+  /** The machine's CPU since {@code before}, or null where it cannot be read. */
+  private static MachineLoad.Cpu machineSince(MachineLoad.Cpu before) {
+    MachineLoad.Cpu now = MachineLoad.cpu();
+    return before == null || now == null ? null : now.since(before);
+  }
+
+  private static String machineLog(MachineLoad.Cpu machine) {
+    return machine == null
+        ? ""
+        : String.format(
+            Locale.ROOT,
+            "; machine CPU %.1f s, %.0f%% more stolen by the hypervisor",
+            machine.busyNanos() / 1e9,
+            100 * machine.stolenShare());
   }
 
   private static void log(String message) {
