@@ -59,8 +59,7 @@ public class IngestPreparation {
       if (id != null) {
         collection.schema().field("id").orElseThrow().write(record, id);
       }
-      record.assignIdentity();
-      collection.schema().field("version").orElseThrow().write(record, 1L); // as a first insert
+      record.assignFirstInsert();
       records.add(record);
     }
     return records;

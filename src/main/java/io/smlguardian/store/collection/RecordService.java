@@ -92,7 +92,7 @@ public class RecordService {
     List<E> records = bodies.stream().map(body -> mapper.newRecord(collection, body)).toList();
     records.forEach(
         r -> CollectionAccess.checkNewOwner(scope, collection, r, AccessOperation.INSERT));
-    store.insert(collection, records);
+    store.insertFinished(collection, records);
     audited(caller, collection, AccessOperation.INSERT, records, scope);
     return records.stream().map(r -> view(collection, r, List.of())).toList();
   }

@@ -21,6 +21,17 @@ public interface RecordStore {
   <E extends StoredRecord> void insert(CollectionDescriptor<E> collection, List<E> records);
 
   /**
+   * Stores new records as {@link #insert} does, for a caller that hands them back as they are and
+   * changes them no further: on the JPA stores, without the persistence context, whose unit of work
+   * would write each as an INSERT of its own at the flush and track it to the commit (a change to
+   * such a record later in the same transaction is not written). The API's inserts.
+   */
+  default <E extends StoredRecord> void insertFinished(
+      CollectionDescriptor<E> collection, List<E> records) {
+    insert(collection, records);
+  }
+
+  /**
    * Inserts each record exactly as given (id, creation time and version included) unless a record
    * of that id is already stored, within the caller's transaction: the write-behind ingest replays
    * its journal with it, so a record written twice (a flush retried, a journal replayed after a

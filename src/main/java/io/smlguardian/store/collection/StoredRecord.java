@@ -52,6 +52,15 @@ public abstract class StoredRecord {
     }
   }
 
+  /**
+   * Assigns what a first insert assigns, for a store that inserts without JPA: the identity (see
+   * {@link #assignIdentity}) and the first version, 1, where JPA's optimistic locking starts it.
+   */
+  public void assignFirstInsert() {
+    assignIdentity();
+    version = 1;
+  }
+
   public UUID getId() {
     return id;
   }

@@ -15,6 +15,7 @@ import java.io.StringReader;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -266,7 +267,7 @@ final class JdbcTable<E extends StoredRecord> {
 
   /** Binds an id as this backend's id column holds it. */
   void bindId(PreparedStatement statement, int index, UUID id) throws SQLException {
-    bind(statement, index, fields.get(0), id);
+    bind(statement, index, fields.get(0), id, false);
   }
 
   /** The id of a row whose first column is the id. */
@@ -374,7 +375,7 @@ final class JdbcTable<E extends StoredRecord> {
 
   /** Binds a time as the columns of this backend hold it. */
   void bindTime(PreparedStatement statement, int index, Instant time) throws SQLException {
-    bind(statement, index, collection.schema().field("createdAt").orElseThrow(), time);
+    bind(statement, index, collection.schema().field("createdAt").orElseThrow(), time, false);
   }
 
   /**
@@ -423,11 +424,30 @@ final class JdbcTable<E extends StoredRecord> {
     return record;
   }
 
-  /** Binds a record's fields from parameter {@code first} on; returns the next free parameter. */
+  /**
+   * Binds a record's fields as they were read ({@link #read}: a restore's, a staging copy's), from
+   * parameter {@code first} on; returns the next free parameter.
+   */
   int bind(PreparedStatement statement, int first, E record) throws SQLException {
+    return bind(statement, first, record, false);
+  }
+
+  /**
+   * Binds a new record's fields as EclipseLink writes them (the API's and the ingest's inserts),
+   * from parameter {@code first} on; returns the next free parameter. Times go as {@code
+   * InstantConverter}'s {@link Timestamp}, which the driver writes on the Julian calendar before
+   * 1582 and EclipseLink reads back the same way: bound as a java.time value, a time of the range's
+   * first years read back through EclipseLink two days earlier than it was given.
+   */
+  int bindNew(PreparedStatement statement, int first, E record) throws SQLException {
+    return bind(statement, first, record, true);
+  }
+
+  private int bind(PreparedStatement statement, int first, E record, boolean asEclipseLink)
+      throws SQLException {
     int index = first;
     for (FieldDefinition field : fields) {
-      bind(statement, index++, field, field.read(record));
+      bind(statement, index++, field, field.read(record), asEclipseLink);
     }
     return index;
   }
@@ -470,7 +490,12 @@ final class JdbcTable<E extends StoredRecord> {
     }
   }
 
-  private void bind(PreparedStatement statement, int index, FieldDefinition field, Object v)
+  private void bind(
+      PreparedStatement statement,
+      int index,
+      FieldDefinition field,
+      Object v,
+      boolean asEclipseLink)
       throws SQLException {
     if (v == null) {
       statement.setNull(index, Types.NULL);
@@ -489,8 +514,13 @@ final class JdbcTable<E extends StoredRecord> {
       case NUMBER -> statement.setDouble(index, (Double) v);
       case INTEGER -> statement.setLong(index, ((Number) v).longValue());
       case BOOLEAN -> statement.setBoolean(index, (Boolean) v);
-      case TIME ->
+      case TIME -> {
+        if (asEclipseLink) {
+          statement.setTimestamp(index, Timestamp.from((Instant) v));
+        } else {
           statement.setObject(index, OffsetDateTime.ofInstant((Instant) v, ZoneOffset.UTC));
+        }
+      }
       case UUID -> statement.setObject(index, v);
       case JSON -> statement.setString(index, ((JsonValue) v).toString());
       default -> throw new IllegalStateException("no JDBC mapping for " + field.type());

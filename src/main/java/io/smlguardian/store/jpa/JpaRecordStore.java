@@ -168,6 +168,20 @@ public abstract class JpaRecordStore implements BackendStore, LedgerStore {
   }
 
   /**
+   * Multi-row INSERTs on the datasource's connection, which joins the caller's transaction, as
+   * {@link #insertNew} writes the ingest's records: a bulk of 100 records of 100 users went through
+   * the persistence context as 100 INSERTs in a JDBC batch, each a statement of its own for the
+   * database (about 40% more of PostgreSQL's CPU per row than one multi-row statement, measured
+   * with 100-row batches), and as 100 objects registered, cloned and compared in its unit of work.
+   */
+  @Override
+  public <E extends StoredRecord> void insertFinished(
+      CollectionDescriptor<E> collection, List<E> records) {
+    records.forEach(StoredRecord::assignFirstInsert);
+    insertOrSkip(collection, records, false);
+  }
+
+  /**
    * The owner table's rows of the records (one per owner each), unless stored already, on the
    * datasource's connection, which joins the caller's transaction: for a collection with an owner
    * table (see {@link CollectionDescriptor#ownerTable()}); nothing for the others.
@@ -756,7 +770,7 @@ public abstract class JpaRecordStore implements BackendStore, LedgerStore {
             if (merge) {
               insert.setObject(parameter++, record.getId()); // the MERGE's key
             }
-            parameter = table.bind(insert, parameter, record);
+            parameter = table.bindNew(insert, parameter, record);
           }
           inserted += insert.executeUpdate();
         }

@@ -168,10 +168,26 @@ abstract class RecordStoreContract {
     readsBackEveryField(c);
   }
 
+  /** The API's inserts, which the JPA stores make without the persistence context. */
+  @ParameterizedTest
+  @MethodSource("everyStored")
+  void readsBackEveryFieldOfWhatItInsertedFinished(CollectionDescriptor<?> c) {
+    readsBackEveryField(c, true);
+  }
+
   private <E extends StoredRecord> void readsBackEveryField(CollectionDescriptor<E> c) {
+    readsBackEveryField(c, false);
+  }
+
+  private <E extends StoredRecord> void readsBackEveryField(
+      CollectionDescriptor<E> c, boolean finished) {
     E full = GeneratedRecords.full(c, "user-1", T0);
     E minimal = GeneratedRecords.minimal(c, "user-2", T0);
-    tx(() -> store.insert(c, List.of(full, minimal)));
+    if (finished) {
+      tx(() -> store.insertFinished(c, List.of(full, minimal)));
+    } else {
+      tx(() -> store.insert(c, List.of(full, minimal)));
+    }
 
     for (E record : List.of(full, minimal)) {
       assertThat(record.getId()).as(c.name()).isNotNull();
@@ -181,6 +197,39 @@ abstract class RecordStoreContract {
       assertThat(fields(c, found)).as(c.name()).isEqualTo(fields(c, record));
     }
     assertThat(tx(() -> store.findById(c, UUID.randomUUID()))).as(c.name()).isEmpty();
+  }
+
+  /**
+   * A time of the range's first years (before 1582, where a JDBC timestamp is on the Julian
+   * calendar) and of its last reads back as it was inserted, whichever way it was: through the
+   * persistence context, without it (the API's inserts), or as new records (the ingest's flush).
+   */
+  @Test
+  void theRangesFirstAndLastInstantsReadBackAsInserted() {
+    CollectionDescriptor<?> c = EmotionalStates.COLLECTION;
+    for (String time : List.of("0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999999Z")) {
+      for (String way : List.of("insert", "insertFinished", "insertNew")) {
+        readsBackTime(c, Instant.parse(time), way);
+      }
+    }
+  }
+
+  private <E extends StoredRecord> void readsBackTime(
+      CollectionDescriptor<E> c, Instant time, String way) {
+    E record =
+        way.equals("insertNew")
+            ? GeneratedRecords.stored(c, "user-1", T0, 1)
+            : GeneratedRecords.full(c, "user-1", T0);
+    GeneratedRecords.set(c, record, "timestamp", time);
+    switch (way) {
+      case "insert" -> tx(() -> store.insert(c, List.of(record)));
+      case "insertFinished" -> tx(() -> store.insertFinished(c, List.of(record)));
+      default -> tx(() -> store.insertNew(c, List.of(record)));
+    }
+    E found = tx(() -> store.findById(c, record.getId())).orElseThrow();
+    assertThat(c.schema().field("timestamp").orElseThrow().read(found))
+        .as(way + " " + time)
+        .isEqualTo(time);
   }
 
   @ParameterizedTest

@@ -39,6 +39,7 @@ class MeasuredStoreInterceptorTest {
     assertThat(timed)
         .containsOnlyKeys(
             "insert",
+            "insertFinished",
             "insertIfAbsent",
             "insertNew",
             "findById",
@@ -58,6 +59,7 @@ class MeasuredStoreInterceptorTest {
             "switchStaged",
             "lockCollection")
         .containsEntry("lockCollection", "lock")
+        .containsEntry("insertFinished", "insert")
         .containsEntry("findById", "findById");
   }
 

@@ -137,6 +137,30 @@ class IngestApiIT {
         .isEqualTo(2);
   }
 
+  /**
+   * The flusher writes records without EclipseLink, which reads them: a time of the range's first
+   * years (before 1582, where a JDBC timestamp is on the Julian calendar) reads back as it was
+   * sent.
+   */
+  @Test
+  void theFirstAndLastInstantsOfTheRangeReadBackAsIngested() {
+    String user = run + "-range";
+    for (String time : List.of("0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999999Z")) {
+      JsonObject record =
+          Json.createObjectBuilder(Samples.record("interactions", user))
+              .add("timestamp", time)
+              .build();
+      Api.Reply accepted = Api.SERVICE.post("/api/ingest/interactions", record);
+      assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+      assertThat(operator.post("/api/sync", "").status()).isEqualTo(200);
+
+      String id = accepted.object().getJsonArray("ids").getString(0);
+      Api.Reply found = Api.get("/api/collections/interactions/" + id);
+      assertThat(found.status()).as(found.toString()).isEqualTo(200);
+      assertThat(found.object().getString("timestamp")).isEqualTo(time);
+    }
+  }
+
   @Test
   void badInputGetsTheSynchronousApisAnswerAndNothingIsJournaled() {
     long journaled = journalRecords();
