@@ -171,8 +171,9 @@ public abstract class JpaRecordStore implements BackendStore, LedgerStore {
    * Multi-row INSERTs on the datasource's connection, which joins the caller's transaction, as
    * {@link #insertNew} writes the ingest's records: a bulk of 100 records of 100 users went through
    * the persistence context as 100 INSERTs in a JDBC batch, each a statement of its own for the
-   * database (about 40% more of PostgreSQL's CPU per row than one multi-row statement, measured
-   * with 100-row batches), and as 100 objects registered, cloned and compared in its unit of work.
+   * database, and as 100 objects registered, cloned and compared in its unit of work; written here,
+   * a bulk cost the server about a third less CPU in paired API benchmark runs
+   * (docs/benchmarks.md).
    */
   @Override
   public <E extends StoredRecord> void insertFinished(

@@ -20,12 +20,13 @@ import java.util.Objects;
  * the record the flusher stores is the record that was validated and sealed.
  *
  * <p>An entry an ingest request journals keeps, until it is flushed, the record the request
- * validated and sealed: written to the journal field by field, and handed to the flusher as a copy.
- * Kept as a JSON object instead, each pending record was built into one on the request's path and
- * converted back, field by field from maps long out of the processor's caches, on the flusher's (a
- * seventh of a request's samples and a quarter of the flusher's in a profile of the ingest
- * benchmark). An entry read back from the journal's files, at start-up or as a dead letter, keeps
- * the JSON it was read from until the flusher converts it.
+ * validated and sealed: written to the journal as its text ({@link #text()}), and handed to the
+ * flusher as it is, or as a copy when a field must be sealed again ({@link #readOnly}). Kept as a
+ * JSON object instead, each pending record was built into one on the request's path and converted
+ * back, field by field from maps long out of the processor's caches, on the flusher's (a seventh of
+ * a request's samples and a quarter of the flusher's in a profile of the ingest benchmark). An
+ * entry read back from the journal's files, at start-up or as a dead letter, keeps the JSON it was
+ * read from until the flusher converts it.
  */
 public final class StoredForm {
 
