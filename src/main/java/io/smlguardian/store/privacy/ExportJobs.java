@@ -100,6 +100,11 @@ public class ExportJobs {
     ExportBinding binding = binding(exportId);
     if (!binding.complete()) {
       Optional<JobExecution> execution = execution(binding);
+      // Its state taken now, before the binding is read again: the in-memory job repository
+      // answers the live execution, which a job completing after that read would show COMPLETED
+      // beside a binding read before its completion, and so FAILED.
+      Optional<String> batchStatus = execution.map(e -> e.getBatchStatus().name());
+      Optional<String> exitStatus = execution.map(e -> String.valueOf(e.getExitStatus()));
       // The job completes just after its file: read the binding again, so that an export is
       // never COMPLETED without its file.
       ExportBinding now = binding(exportId);
@@ -109,11 +114,8 @@ public class ExportJobs {
             now.userId(),
             now.requestedAt(),
             now.executionId(),
-            execution
-                .map(e -> e.getBatchStatus().name())
-                .map(s -> s.equals("COMPLETED") ? "FAILED" : s)
-                .orElse("STARTING"),
-            execution.map(e -> String.valueOf(e.getExitStatus())).orElse(null),
+            batchStatus.map(s -> s.equals("COMPLETED") ? "FAILED" : s).orElse("STARTING"),
+            exitStatus.orElse(null),
             false);
       }
       binding = now;
