@@ -10,10 +10,14 @@ import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import org.eclipse.microprofile.metrics.Metadata;
+import org.eclipse.microprofile.metrics.MetricID;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.Tag;
 import org.eclipse.microprofile.metrics.Timer;
@@ -98,6 +102,38 @@ class MeasuredStoreInterceptorTest {
                 new Tag("operation", "count")));
   }
 
+  /**
+   * A timer is registered once and then found by its id; one the server removed (another copy of
+   * the WAR undeployed) is registered again, so that its counts are never lost to a scrape.
+   */
+  @Test
+  void registersATimerOnceAndAgainWhenTheRegistryNoLongerHasIt() throws Exception {
+    List<List<Tag>> updates = new ArrayList<>();
+    Map<MetricID, Timer> timers = new HashMap<>();
+    List<MetricID> registrations = new ArrayList<>();
+    MeasuredStoreInterceptor interceptor = new MeasuredStoreInterceptor();
+    interceptor.registry = registry(updates, timers, registrations);
+    Object target = store("postgresql");
+    Method findById =
+        RecordStore.class.getMethod("findById", CollectionDescriptor.class, UUID.class);
+    Object[] parameters = {Memories.COLLECTION, UUID.randomUUID()};
+
+    for (int i = 0; i < 3; i++) {
+      interceptor.timed(call(target, findById, parameters, () -> null));
+    }
+    timers.clear();
+    interceptor.timed(call(target, findById, parameters, () -> null));
+
+    MetricID id =
+        new MetricID(
+            MeasuredStoreInterceptor.TIMER,
+            new Tag("backend", "postgresql"),
+            new Tag("collection", Memories.COLLECTION.name()),
+            new Tag("operation", "findById"));
+    assertThat(registrations).containsExactly(id, id);
+    assertThat(updates).hasSize(4).containsOnly(List.of(id.getTagsAsArray()));
+  }
+
   private static StoreInfo store(String backend) {
     return (StoreInfo)
         Proxy.newProxyInstance(
@@ -112,26 +148,43 @@ class MeasuredStoreInterceptorTest {
   }
 
   private static MetricRegistry registry(List<List<Tag>> updates) {
+    return registry(updates, new HashMap<>(), new ArrayList<>());
+  }
+
+  /**
+   * A registry holding its timers in the given map, as the server's does (which looks them up by
+   * id), noting each registration.
+   */
+  private static MetricRegistry registry(
+      List<List<Tag>> updates, Map<MetricID, Timer> timers, List<MetricID> registrations) {
     return (MetricRegistry)
         Proxy.newProxyInstance(
             MetricRegistry.class.getClassLoader(),
             new Class<?>[] {MetricRegistry.class},
-            (proxy, method, args) -> {
-              if (!method.getName().equals("timer")) {
-                throw new UnsupportedOperationException(method.getName());
+            (proxy, method, args) ->
+                switch (method.getName()) {
+                  case "getTimer" -> timers.get((MetricID) args[0]);
+                  case "timer" -> {
+                    MetricID id =
+                        new MetricID(((Metadata) args[0]).getName(), (Tag[]) args[args.length - 1]);
+                    registrations.add(id);
+                    yield timers.computeIfAbsent(id, i -> timer(updates, i));
+                  }
+                  default -> throw new UnsupportedOperationException(method.getName());
+                });
+  }
+
+  private static Timer timer(List<List<Tag>> updates, MetricID id) {
+    return (Timer)
+        Proxy.newProxyInstance(
+            Timer.class.getClassLoader(),
+            new Class<?>[] {Timer.class},
+            (timer, timerMethod, timerArgs) -> {
+              if (timerMethod.getName().equals("update") && timerArgs[0] instanceof Duration) {
+                updates.add(List.of(id.getTagsAsArray()));
+                return null;
               }
-              List<Tag> tags = List.of((Tag[]) args[args.length - 1]);
-              return Proxy.newProxyInstance(
-                  Timer.class.getClassLoader(),
-                  new Class<?>[] {Timer.class},
-                  (timer, timerMethod, timerArgs) -> {
-                    if (timerMethod.getName().equals("update")
-                        && timerArgs[0] instanceof Duration) {
-                      updates.add(tags);
-                      return null;
-                    }
-                    throw new UnsupportedOperationException(timerMethod.getName());
-                  });
+              throw new UnsupportedOperationException(timerMethod.getName());
             });
   }
 
