@@ -33,14 +33,18 @@ import org.eclipse.microprofile.metrics.Timer;
  * of its own methods too (a count without a range calls the ranged one), and these are part of the
  * call that made them.
  *
- * <p>Each call looks its timer up in the registry by its id rather than keeping it: the application
- * registry is shared by every application on the server, and when another copy of this WAR is
- * undeployed (the in-container tests deploy one) the server removes the timers both used; a kept
- * timer would then count where no scrape sees it. The lookup is {@code getTimer(MetricID)}, a map
- * lookup by an id made once per backend, collection and operation; only a timer not registered yet
- * goes through {@code timer(Metadata, Tag...)}. That call, made on every store call until
- * 2026-12-07, compares the tags with those of every metric registered and files the timer's id
- * under the application again: about 5% of the server's CPU in a profile of reads by id.
+ * <p>Each call checks that the registry still holds its timer rather than trusting a kept one: the
+ * application registry is shared by every application on the server, and when another copy of this
+ * WAR is undeployed (the in-container tests deploy one) the server removes the timers both used; a
+ * kept timer would then count where no scrape sees it. The check is {@code getTimer(MetricID)}, a
+ * map lookup by an id made once per backend, collection and operation, which must answer the very
+ * timer that {@code timer(Metadata, Tag...)} registered and answered before: the registry lists a
+ * new timer before it has finished making it, so a timer that {@code getTimer} finds but this
+ * interceptor did not have from {@code timer} may not take an update yet (in a benchmark, a read
+ * failed so on a timer's first use by two requests at once). {@code timer(Metadata, Tag...)}, made
+ * on every store call until 2026-12-07, compares the tags with those of every metric registered and
+ * files the timer's id under the application again: about 5% of the server's CPU in a profile of
+ * reads by id.
  */
 @MeasuredStore
 @Interceptor
@@ -79,8 +83,10 @@ public class MeasuredStoreInterceptor {
 
   private record TimerKey(String backend, String collection, String operation) {}
 
-  /** The timers' ids: values, valid whatever the registry holds at the moment. */
-  private static final Map<TimerKey, MetricID> IDS = new ConcurrentHashMap<>();
+  /** A timer as {@code timer(Metadata, Tag...)} answered it: made, and ready for updates. */
+  private record Registered(MetricID id, Timer timer) {}
+
+  private static final Map<TimerKey, Registered> REGISTERED = new ConcurrentHashMap<>();
 
   /** Whether this thread is inside a timed store call already. */
   private static final ThreadLocal<Boolean> TIMING = ThreadLocal.withInitial(() -> false);
@@ -108,17 +114,22 @@ public class MeasuredStoreInterceptor {
 
   /** The timer of one backend, collection and operation, registered on its first use. */
   Timer timer(String backend, String collection, String operation) {
+    TimerKey key = new TimerKey(backend, collection, operation);
+    Registered known = REGISTERED.get(key);
+    if (known != null && registry.getTimer(known.id()) == known.timer()) {
+      return known.timer();
+    }
     MetricID id =
-        IDS.computeIfAbsent(
-            new TimerKey(backend, collection, operation),
-            key ->
-                new MetricID(
-                    TIMER,
-                    new Tag("backend", key.backend()),
-                    new Tag("collection", key.collection()),
-                    new Tag("operation", key.operation())));
-    Timer timer = registry.getTimer(id);
-    return timer != null ? timer : registry.timer(METADATA, id.getTagsAsArray());
+        known != null
+            ? known.id()
+            : new MetricID(
+                TIMER,
+                new Tag("backend", backend),
+                new Tag("collection", collection),
+                new Tag("operation", operation));
+    Timer timer = registry.timer(METADATA, id.getTagsAsArray());
+    REGISTERED.put(key, new Registered(id, timer));
+    return timer;
   }
 
   /** The operation a store method is timed as, or empty when it is not timed. */

@@ -11,8 +11,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -104,34 +106,41 @@ class MeasuredStoreInterceptorTest {
 
   /**
    * A timer is registered once and then found by its id; one the server removed (another copy of
-   * the WAR undeployed) is registered again, so that its counts are never lost to a scrape.
+   * the WAR undeployed) is registered again, so that its counts are never lost to a scrape; one the
+   * registry lists but is still making (another request registering it) is not updated before it is
+   * ready.
    */
   @Test
-  void registersATimerOnceAndAgainWhenTheRegistryNoLongerHasIt() throws Exception {
+  void updatesOnlyATimerThatItsRegistrationAnswered() throws Exception {
     List<List<Tag>> updates = new ArrayList<>();
     Map<MetricID, Timer> timers = new HashMap<>();
     List<MetricID> registrations = new ArrayList<>();
+    Set<Timer> ready = new HashSet<>();
     MeasuredStoreInterceptor interceptor = new MeasuredStoreInterceptor();
-    interceptor.registry = registry(updates, timers, registrations);
+    interceptor.registry = registry(updates, timers, registrations, ready);
     Object target = store("postgresql");
     Method findById =
         RecordStore.class.getMethod("findById", CollectionDescriptor.class, UUID.class);
     Object[] parameters = {Memories.COLLECTION, UUID.randomUUID()};
-
-    for (int i = 0; i < 3; i++) {
-      interceptor.timed(call(target, findById, parameters, () -> null));
-    }
-    timers.clear();
-    interceptor.timed(call(target, findById, parameters, () -> null));
-
     MetricID id =
         new MetricID(
             MeasuredStoreInterceptor.TIMER,
             new Tag("backend", "postgresql"),
             new Tag("collection", Memories.COLLECTION.name()),
             new Tag("operation", "findById"));
+
+    for (int i = 0; i < 3; i++) {
+      interceptor.timed(call(target, findById, parameters, () -> null));
+    }
+    assertThat(registrations).containsExactly(id);
+    timers.clear(); // removed
+    interceptor.timed(call(target, findById, parameters, () -> null));
     assertThat(registrations).containsExactly(id, id);
-    assertThat(updates).hasSize(4).containsOnly(List.of(id.getTagsAsArray()));
+    timers.put(id, timer(updates, id, ready)); // listed again, by a registration under way
+    interceptor.timed(call(target, findById, parameters, () -> null));
+
+    assertThat(registrations).containsExactly(id, id, id);
+    assertThat(updates).hasSize(5).containsOnly(List.of(id.getTagsAsArray()));
   }
 
   private static StoreInfo store(String backend) {
@@ -148,15 +157,18 @@ class MeasuredStoreInterceptorTest {
   }
 
   private static MetricRegistry registry(List<List<Tag>> updates) {
-    return registry(updates, new HashMap<>(), new ArrayList<>());
+    return registry(updates, new HashMap<>(), new ArrayList<>(), new HashSet<>());
   }
 
   /**
-   * A registry holding its timers in the given map, as the server's does (which looks them up by
-   * id), noting each registration.
+   * A registry holding its timers in the given map, as the server's does: it answers a timer by id
+   * as soon as it is listed, but only {@code timer(Metadata, Tag...)} makes one ready for updates.
    */
   private static MetricRegistry registry(
-      List<List<Tag>> updates, Map<MetricID, Timer> timers, List<MetricID> registrations) {
+      List<List<Tag>> updates,
+      Map<MetricID, Timer> timers,
+      List<MetricID> registrations,
+      Set<Timer> ready) {
     return (MetricRegistry)
         Proxy.newProxyInstance(
             MetricRegistry.class.getClassLoader(),
@@ -168,21 +180,33 @@ class MeasuredStoreInterceptorTest {
                     MetricID id =
                         new MetricID(((Metadata) args[0]).getName(), (Tag[]) args[args.length - 1]);
                     registrations.add(id);
-                    yield timers.computeIfAbsent(id, i -> timer(updates, i));
+                    Timer timer = timers.computeIfAbsent(id, i -> timer(updates, i, ready));
+                    ready.add(timer);
+                    yield timer;
                   }
                   default -> throw new UnsupportedOperationException(method.getName());
                 });
   }
 
-  private static Timer timer(List<List<Tag>> updates, MetricID id) {
+  /** A timer as the server's registry lists it: listed first, ready for updates once registered. */
+  private static Timer timer(List<List<Tag>> updates, MetricID id, Set<Timer> ready) {
     return (Timer)
         Proxy.newProxyInstance(
             Timer.class.getClassLoader(),
             new Class<?>[] {Timer.class},
             (timer, timerMethod, timerArgs) -> {
               if (timerMethod.getName().equals("update") && timerArgs[0] instanceof Duration) {
+                if (!ready.contains((Timer) timer)) {
+                  throw new NullPointerException("not registered yet");
+                }
                 updates.add(List.of(id.getTagsAsArray()));
                 return null;
+              }
+              if (timerMethod.getName().equals("hashCode")) {
+                return System.identityHashCode(timer);
+              }
+              if (timerMethod.getName().equals("equals")) {
+                return timer == timerArgs[0];
               }
               throw new UnsupportedOperationException(timerMethod.getName());
             });
