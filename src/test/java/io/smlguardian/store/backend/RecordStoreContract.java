@@ -202,7 +202,8 @@ abstract class RecordStoreContract {
   /**
    * A time of the range's first years (before 1582, where a JDBC timestamp is on the Julian
    * calendar) and of its last reads back as it was inserted, whichever way it was: through the
-   * persistence context, without it (the API's inserts), or as new records (the ingest's flush).
+   * persistence context, without it (the API's inserts), or as new records (the ingest's flush),
+   * and whichever way it is read: by id, or by ids (the audit trail's shared commit).
    */
   @Test
   void theRangesFirstAndLastInstantsReadBackAsInserted() {
@@ -228,7 +229,12 @@ abstract class RecordStoreContract {
     }
     E found = tx(() -> store.findById(c, record.getId())).orElseThrow();
     assertThat(c.schema().field("timestamp").orElseThrow().read(found))
-        .as(way + " " + time)
+        .as(way + " " + time + ", found by id")
+        .isEqualTo(time);
+    List<E> foundByIds = tx(() -> store.findByIds(c, List.of(record.getId())));
+    assertThat(foundByIds).as(way + " " + time + ", found by ids").hasSize(1);
+    assertThat(c.schema().field("timestamp").orElseThrow().read(foundByIds.get(0)))
+        .as(way + " " + time + ", found by ids")
         .isEqualTo(time);
   }
 
