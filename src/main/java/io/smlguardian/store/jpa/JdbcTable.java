@@ -243,11 +243,6 @@ final class JdbcTable<E extends StoredRecord> {
         value(row, 2, collection.schema().field(RecordOwner.NAMED_OWNERS_FIELD).orElseThrow());
   }
 
-  /** The rows of {@code ids} ids, every column (bound with bindId; read with readAsEntity). */
-  String selectByIds(int ids) {
-    return selectAll() + " WHERE " + columns.get(0) + inList(ids);
-  }
-
   /** The id, version and creation time of the rows of {@code ids} ids (bound with bindId). */
   String selectStampsByIds(int ids) {
     return "SELECT "
@@ -421,24 +416,10 @@ final class JdbcTable<E extends StoredRecord> {
 
   /** The record of the current row, every field as stored. */
   E read(ResultSet row) throws SQLException {
-    return read(row, false);
-  }
-
-  /**
-   * The record of the current row as EclipseLink reads it (the reads by id of the audit trail's
-   * shared commit): times through {@code InstantConverter}'s {@link Timestamp}, the reverse of
-   * {@link #bindNew}, so that a time of the range's first years reads back as EclipseLink's reads
-   * and writes have it (the store contract reads every way of writing back every way of reading).
-   */
-  E readAsEntity(ResultSet row) throws SQLException {
-    return read(row, true);
-  }
-
-  private E read(ResultSet row, boolean asEclipseLink) throws SQLException {
     E record = collection.blankRecord();
     for (int i = 0; i < fields.size(); i++) {
       FieldDefinition field = fields.get(i);
-      field.write(record, value(row, i + 1, field, asEclipseLink));
+      field.write(record, value(row, i + 1, field));
     }
     return record;
   }
@@ -472,11 +453,6 @@ final class JdbcTable<E extends StoredRecord> {
   }
 
   private Object value(ResultSet row, int index, FieldDefinition field) throws SQLException {
-    return value(row, index, field, false);
-  }
-
-  private Object value(ResultSet row, int index, FieldDefinition field, boolean asEclipseLink)
-      throws SQLException {
     if (sqlite && field.type() == FieldType.TIME) {
       long micros = row.getLong(index);
       return row.wasNull() ? null : SQLitePlatform.fromMicros(micros);
@@ -494,10 +470,6 @@ final class JdbcTable<E extends StoredRecord> {
         boolean flag = row.getBoolean(index);
         return row.wasNull() ? null : flag;
       case TIME:
-        if (asEclipseLink) {
-          Timestamp timestamp = row.getTimestamp(index);
-          return timestamp == null ? null : timestamp.toInstant();
-        }
         // JDBC 4.2's java.time mapping: parsed without the Calendar a Timestamp needs, and the same
         // instant (timestamptz on PostgreSQL; H2's timestamp in the JVM's zone, UTC here).
         OffsetDateTime time = row.getObject(index, OffsetDateTime.class);
