@@ -22,15 +22,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Admits a request only when its verified token carries one of the endpoint's {@link AllowedRoles}.
- * A request without a valid token gets 401 (after {@code UNAUTHENTICATED_DELAY_MS}), as does one
- * whose token names a {@link ReservedIdentities reserved identity}; one with the wrong roles 403,
- * both as problem+json and both recorded in the audit trail. The token itself is verified by the
- * server's MicroProfile JWT support before this runs; an invalid or expired one leaves no
- * principal.
+ * A request without a valid token gets 401 (once {@link UnauthenticatedTarpit} has held it), as
+ * does one whose token names a {@link ReservedIdentities reserved identity}; one with the wrong
+ * roles 403, both as problem+json and both recorded in the audit trail. The token itself is
+ * verified by the server's MicroProfile JWT support before this runs; an invalid or expired one
+ * leaves no principal.
  */
 @Provider
 @ApplicationScoped
@@ -41,15 +40,6 @@ public class AuthorizationFilter implements ContainerRequestFilter {
 
   @Inject RefusalAudit audit;
 
-  /**
-   * How long a request without a valid token waits before its 401 (a tarpit): a caller with
-   * credentials never waits, and a flood of callers without them, which each wait on a connection
-   * of their own, can no longer take the cores from those with them.
-   */
-  @Inject
-  @ConfigProperty(name = "UNAUTHENTICATED_DELAY_MS", defaultValue = "100")
-  long unauthenticatedDelayMillis;
-
   @Context ResourceInfo resource;
   @Context HttpServletRequest request;
 
@@ -58,7 +48,6 @@ public class AuthorizationFilter implements ContainerRequestFilter {
     AllowedRoles allowed = allowedRoles();
     String operation = context.getMethod() + " " + context.getUriInfo().getRequestUri().getPath();
     if (context.getSecurityContext().getUserPrincipal() == null) {
-      tarpit();
       refuse(
           context,
           Status.UNAUTHORIZED,
@@ -85,16 +74,6 @@ public class AuthorizationFilter implements ContainerRequestFilter {
           Status.FORBIDDEN,
           operation,
           "Your roles " + caller.roles() + " do not allow " + operation + ".");
-    }
-  }
-
-  private void tarpit() {
-    if (unauthenticatedDelayMillis > 0) {
-      try {
-        Thread.sleep(unauthenticatedDelayMillis);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
     }
   }
 

@@ -19,7 +19,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * localhost; MicroProfile Health stays on plain HTTP for probes, and {@code /metrics} is served on
  * HTTPS only in any mode.
  */
-@WebFilter(filterName = "https-only", urlPatterns = "/*")
+@WebFilter(filterName = "https-only", urlPatterns = "/*", asyncSupported = true)
 public class HttpsOnly extends HttpFilter {
 
   /** One year, the value HSTS preload lists ask for. */

@@ -21,7 +21,8 @@ import java.net.MalformedURLException;
 @WebFilter(
     filterName = "missing-files",
     urlPatterns = "/*",
-    dispatcherTypes = DispatcherType.REQUEST)
+    dispatcherTypes = DispatcherType.REQUEST,
+    asyncSupported = true) // lets the tarpit behind it suspend a request (UnauthenticatedTarpit)
 public class MissingFiles extends HttpFilter {
 
   @Override

@@ -15,9 +15,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
@@ -137,6 +142,56 @@ class SecurityApiIT {
   void withoutAValidTokenEveryFamilyAnswers401() {
     for (var family : families("nobody").entrySet()) {
       assertRefused(family.getValue().apply(Api.anonymous()), 401);
+    }
+  }
+
+  /**
+   * The tarpit (UNAUTHENTICATED_DELAY_MS, 100 ms on the test servers as by default) holds each
+   * request without a token, suspended, before the API answers it: many held at once are each
+   * answered for themselves (a read refused 401 as problem+json, none before the delay; a URL over
+   * the API's bound 414; a path the API does not serve 404). Dispatched again without naming its
+   * path, a held request was answered as another one held before it (Liberty's async dispatch took
+   * another request's path); that the wait holds no thread is UnauthenticatedTarpitTest's, and what
+   * it spares the callers with tokens, the flood benchmark's.
+   */
+  @Test
+  void requestsHeldAtOnceWithoutATokenAreEachAnsweredForThemselvesAfterTheDelay() throws Exception {
+    Map<String, Integer> statusOfKind =
+        Map.of(
+            "read", 401,
+            "long URL", 414,
+            "no such path", 404);
+    ExecutorService threads = Executors.newFixedThreadPool(48);
+    try {
+      List<Future<String>> outcomes = new ArrayList<>();
+      for (int i = 0; i < 16; i++) {
+        for (String kind : statusOfKind.keySet()) {
+          String path =
+              switch (kind) {
+                case "read" -> COLLECTIONS + "/memories/" + UUID.randomUUID();
+                case "long URL" -> COLLECTIONS + "/memories?userId=" + "a".repeat(9_000);
+                default -> "/api/nothing-" + UUID.randomUUID();
+              };
+          outcomes.add(
+              threads.submit(
+                  () -> {
+                    Instant sent = Instant.now();
+                    Reply reply = Api.anonymous().get(path);
+                    Duration waited = Duration.between(sent, Instant.now());
+                    assertRefused(reply, statusOfKind.get(kind));
+                    if (kind.equals("read")) {
+                      assertThat(reply.header("WWW-Authenticate")).startsWith("Bearer");
+                      assertThat(waited).isGreaterThanOrEqualTo(Duration.ofMillis(100));
+                    }
+                    return kind;
+                  }));
+        }
+      }
+      for (Future<String> outcome : outcomes) {
+        outcome.get(60, TimeUnit.SECONDS); // rethrows a failed assertion
+      }
+    } finally {
+      threads.shutdownNow();
     }
   }
 
