@@ -37,6 +37,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
     asyncSupported = true)
 public class UnauthenticatedTarpit extends HttpFilter {
 
+  /** How long past the delay a held request waits for its dispatch at most. */
+  static final long DISPATCH_GRACE_MILLIS = 60_000;
+
   @Inject
   @ConfigProperty(name = "UNAUTHENTICATED_DELAY_MS", defaultValue = "100")
   long delayMillis;
@@ -78,7 +81,9 @@ public class UnauthenticatedTarpit extends HttpFilter {
     }
     String path = target;
     AsyncContext waiting = request.startAsync();
-    waiting.setTimeout(0); // the dispatch ends the wait, not the container's async timeout
+    // The dispatch ends the wait. Should it never come (the application stopping and its executor
+    // with it), the container's timeout ends the request with an error rather than leaving it open.
+    waiting.setTimeout(delayMillis + DISPATCH_GRACE_MILLIS);
     executor.schedule(() -> waiting.dispatch(path), delayMillis, TimeUnit.MILLISECONDS);
   }
 
