@@ -20,8 +20,11 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -36,8 +39,16 @@ import java.util.logging.Logger;
  * <p>The leader is one of the waiting requests, not a thread of the server's pool: a commit never
  * waits for a pooled thread while every request thread waits for the commit (with a task on the
  * shared executor, the API benchmark saw sub-second stalls while the pool grew). Every entry a
- * leader takes from the queue is completed, committed or failed, before it lets the lock go: a
- * request that gets the lock with its entries not yet completed finds them still queued.
+ * leader takes from the queue is completed, committed or failed, before it lets its lock go; a
+ * request whose entries a leader took waits for that leader's commit, not for the lock.
+ *
+ * <p>While one shared commit runs, the request that brings the queue to {@value #SECOND_COMMIT_AT}
+ * requests starts a second one beside it, on another connection, if none is running: with one
+ * commit at a time, reads by id at 16 clients left a quarter of this 2-core machine idle while
+ * requests waited for the commit before the one that would take their entries. A second commit only
+ * for a queue that long keeps commits large: unconditional ones (up to four at once) filled the
+ * idle cores with commits of fewer reads each and read no faster (docs/benchmarks.md). At most two
+ * run at once; SQLite's one connection serializes them anyway.
  *
  * <p>No row is locked: entries are inserted, never updated, and carry no link to each other until
  * the sealer places them in a block. A request waits here only after its own transaction ended, so
@@ -68,7 +79,7 @@ public class AuditGroupCommit {
    */
   static final int MAX_ENTRIES_PER_COMMIT = 1000;
 
-  /** How long a request waits for the writer's lock before it fails. */
+  /** How long a request waits for the writer's lock, or for the commit of its entries, at most. */
   private static final long WAIT_SECONDS = 30;
 
   /**
@@ -98,19 +109,34 @@ public class AuditGroupCommit {
       List<AccessLog> entries,
       AccessRecorder.Copy unchanged,
       Lookup lookup,
+      AtomicBoolean taken,
       CompletableFuture<Outcome> outcome) {
 
     Pending(List<AccessLog> entries, AccessRecorder.Copy unchanged) {
-      this(entries, unchanged, null, new CompletableFuture<>());
+      this(entries, unchanged, null, new AtomicBoolean(), new CompletableFuture<>());
     }
 
     Pending(Lookup lookup) {
-      this(List.of(), null, lookup, new CompletableFuture<>());
+      this(List.of(), null, lookup, new AtomicBoolean(), new CompletableFuture<>());
     }
   }
 
+  /**
+   * Requests queued at once from which a second shared commit starts beside the one running (see
+   * the class comment).
+   */
+  static final int SECOND_COMMIT_AT = 8;
+
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+
+  /** Requests in {@link #queue}: its own size() counts them one by one. */
+  private final AtomicInteger queued = new AtomicInteger();
+
+  /** Held by the leader of the shared commit that every request waits its turn for. */
   private final ReentrantLock writer = new ReentrantLock();
+
+  /** Held by the leader of a second shared commit, which no request waits for. */
+  private final ReentrantLock second = new ReentrantLock();
 
   @Inject private Writer transactions;
 
@@ -152,7 +178,26 @@ public class AuditGroupCommit {
 
   private Outcome submit(Pending pending) {
     queue.add(pending);
+    if (queued.incrementAndGet() >= SECOND_COMMIT_AT && writer.isLocked() && second.tryLock()) {
+      try {
+        write(next());
+      } finally {
+        second.unlock();
+      }
+    }
     while (!pending.outcome().isDone()) {
+      if (pending.taken().get()) { // by the second commit: its leader completes it
+        try {
+          return pending.outcome().get(WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new AuditUnavailableException(e);
+        } catch (TimeoutException e) {
+          throw new AuditUnavailableException(e);
+        } catch (ExecutionException e) {
+          throw new AuditUnavailableException(e.getCause());
+        }
+      }
       try {
         if (!writer.tryLock(WAIT_SECONDS, TimeUnit.SECONDS)) {
           throw new AuditUnavailableException(
@@ -163,7 +208,7 @@ public class AuditGroupCommit {
         throw new AuditUnavailableException(e);
       }
       try {
-        if (!pending.outcome().isDone()) {
+        if (!pending.taken().get()) {
           write(next());
         }
       } finally {
@@ -177,11 +222,18 @@ public class AuditGroupCommit {
     }
   }
 
+  /** Requests queued, not yet taken by a leader (for tests). */
+  int queued() {
+    return queued.get();
+  }
+
   private List<Pending> next() {
     List<Pending> batch = new ArrayList<>();
     int entries = 0;
     Pending pending;
     while (entries < MAX_ENTRIES_PER_COMMIT && (pending = queue.poll()) != null) {
+      queued.decrementAndGet();
+      pending.taken().set(true);
       batch.add(pending);
       entries += pending.lookup() == null ? pending.entries().size() : 1;
     }

@@ -21,6 +21,13 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -254,6 +261,74 @@ class AuditGroupCommitTest {
     assertThat(outcomes.get(missing).found()).isNull();
     assertThat(outcomes.get(missing).committed()).isFalse();
     assertThat(entryOwners()).containsExactly("u0", "u1", "u1", "u2");
+  }
+
+  /** A writer whose first shared commit stays open until released, counting commits begun. */
+  private final class HeldFirstCommit extends AuditGroupCommit.Writer {
+    final CountDownLatch release = new CountDownLatch(1);
+    final AtomicInteger begun = new AtomicInteger();
+    final AtomicInteger running = new AtomicInteger();
+    final AtomicInteger mostAtOnce = new AtomicInteger();
+
+    HeldFirstCommit() {
+      super(store);
+    }
+
+    @Override
+    public Map<AuditGroupCommit.Pending, AuditGroupCommit.Outcome> insert(
+        List<AuditGroupCommit.Pending> batch) {
+      mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+      try {
+        if (begun.incrementAndGet() == 1 && !release.await(30, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("never released");
+        }
+        return super.insert(batch);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      } finally {
+        running.decrementAndGet();
+      }
+    }
+  }
+
+  private static void awaitTrue(BooleanSupplier condition) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("waited 30 s").isLessThan(deadline);
+      Thread.sleep(5);
+    }
+  }
+
+  @Test
+  void aSecondCommitStartsBesideTheRunningOneOnlyOnceEnoughRequestsAreQueued() throws Exception {
+    HeldFirstCommit writer = new HeldFirstCommit();
+    AuditGroupCommit commit = new AuditGroupCommit(writer);
+    ExecutorService threads = Executors.newCachedThreadPool();
+    try {
+      List<Future<?>> requests = new ArrayList<>();
+      requests.add(threads.submit(() -> commit.commit(readEntry("first"))));
+      awaitTrue(() -> writer.begun.get() == 1); // the first commit runs, held open
+
+      for (int i = 1; i < AuditGroupCommit.SECOND_COMMIT_AT; i++) {
+        String user = "u" + i;
+        requests.add(threads.submit(() -> commit.commit(readEntry(user))));
+      }
+      awaitTrue(() -> commit.queued() == AuditGroupCommit.SECOND_COMMIT_AT - 1);
+      assertThat(writer.begun.get()).as("too few queued for a second commit").isEqualTo(1);
+
+      requests.add(threads.submit(() -> commit.commit(readEntry("last"))));
+      awaitTrue(() -> writer.begun.get() == 2); // begun while the first is still held
+      assertThat(writer.mostAtOnce.get()).isEqualTo(2);
+
+      writer.release.countDown();
+      for (Future<?> request : requests) {
+        request.get(30, TimeUnit.SECONDS);
+      }
+      assertThat(writer.begun.get()).as("the second took every request queued").isEqualTo(2);
+      assertThat(entries()).isEqualTo(1 + AuditGroupCommit.SECOND_COMMIT_AT);
+    } finally {
+      threads.shutdownNow();
+    }
   }
 
   private List<String> entryOwners() {
