@@ -39,8 +39,10 @@ import java.util.logging.Logger;
  * <p>The leader is one of the waiting requests, not a thread of the server's pool: a commit never
  * waits for a pooled thread while every request thread waits for the commit (with a task on the
  * shared executor, the API benchmark saw sub-second stalls while the pool grew). Every entry a
- * leader takes from the queue is completed, committed or failed, before it lets its lock go; a
- * request whose entries a leader took waits for that leader's commit, not for the lock.
+ * leader takes from the queue is completed, committed or failed, before it lets its lock go. A
+ * request that finds its entries taken by the second commit (below) waits for that commit's
+ * outcome; one already waiting for the writer's lock when they were taken gets the lock first,
+ * finds them taken, and returns.
  *
  * <p>While one shared commit runs, the request that brings the queue to {@value #SECOND_COMMIT_AT}
  * requests starts a second one beside it, on another connection, if none is running: with one

@@ -17,9 +17,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Holds an API request without a valid token for {@code UNAUTHENTICATED_DELAY_MS} (default 100)
- * before the API answers it (401, from {@link AuthorizationFilter}): a tarpit, so that a flood of
- * callers without credentials holds connections, not cores, and cannot starve the callers with
- * them. A caller with a valid token never waits.
+ * before the API answers it (401, from {@link AuthorizationFilter}; or what the API answers such a
+ * request before authentication: 400, 414 or 431 for a malformed or oversized request, 404 for a
+ * path it does not serve): a tarpit, so that a flood of callers without credentials holds
+ * connections, not cores, and cannot starve the callers with them. A caller with a valid token
+ * never waits.
  *
  * <p>The request waits asynchronously: it is suspended and dispatched again once the delay is over,
  * so no request thread waits with it. (It slept on its request thread before: a flood over 64
