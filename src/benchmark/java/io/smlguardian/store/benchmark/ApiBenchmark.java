@@ -95,6 +95,12 @@ public final class ApiBenchmark {
   /** The share of each find run's reads that the read cache answered, for the table's footer. */
   private final List<String> cacheShares = new ArrayList<>();
 
+  /** Each operation's runs at each number of clients, for the machine's CPU table. */
+  private final List<Measured> measured = new ArrayList<>();
+
+  /** One operation at one number of clients: over HTTP, by JDBC, and the request without it. */
+  private record Measured(Operation operation, Figures http, Figures jdbc, Figures apiFloor) {}
+
   private ApiBenchmark() {
     api = ServiceCalls.ofServerUnderTest("api-benchmark", "service");
     operator = ServiceCalls.ofServerUnderTest("api-benchmark-operator", "operator");
@@ -218,6 +224,7 @@ public final class ApiBenchmark {
                 jdbcClients(operation, clients, runWarmup, runCalls));
         log(jdbc.describe());
         rows.add(row(operation, http, jdbc, apiFloor(floors, clients)));
+        measured.add(new Measured(operation, http, jdbc, apiFloor(floors, clients)));
       }
     }
     if (floodRequests == 0) {
@@ -678,23 +685,71 @@ public final class ApiBenchmark {
         .append(" calls/s by the operation's JDBC calls/s at the same number of clients):\n\n");
     out.append(
         "| request | clients | calls/s | p50 | p99 | server CPU ms/call | load generator CPU"
-            + " ms/call |\n");
-    out.append("|---|---:|---:|---:|---:|---:|---:|\n");
+            + " ms/call | machine CPU ms/call | cores busy |\n");
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Figures floor : floors) {
       out.append(
           String.format(
               Locale.ROOT,
-              "| %s | %d | %,.0f | %s | %s | %s | %s |%n",
+              "| %s | %d | %,.0f | %s | %s | %s | %s | %s | %s |%n",
               floor.operation(),
               floor.clients(),
               floor.callsPerSecond(),
               millis(floor.p50Millis()),
               millis(floor.p99Millis()),
               millis(floor.cpuMillisPerCall()),
-              millis(floor.clientCpuMillisPerCall())));
+              millis(floor.clientCpuMillisPerCall()),
+              millis(floor.machineCpuMillisPerCall()),
+              percent(floor.machineBusyShare())));
     }
+    out.append(machineTable());
     if (flood != null) {
       out.append(flood.section());
+    }
+    return out.toString();
+  }
+
+  /**
+   * Where the machine's CPU went, per call: the load generator, the server and PostgreSQL share its
+   * cores, so an operation over HTTP costs at least what the request without the database costs the
+   * machine plus what the same statements cost it by JDBC (the driver's work and the database's).
+   * The cores divided by that sum bound what any service issuing those statements could reach on
+   * this machine; the last column gives that bound as a share of the request without the database's
+   * rate, the measure of the audit ledger issue's targets.
+   */
+  private String machineTable() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    StringBuilder out = new StringBuilder();
+    out.append("\nThe machine's CPU per call (every process: load generator, server, PostgreSQL),")
+        .append(" and the share of its ")
+        .append(cores)
+        .append(" cores busy during the run; the bound is ")
+        .append(cores)
+        .append(" cores / (no-database request's + JDBC's machine CPU per call), the most a")
+        .append(" service issuing JDBC's statements could reach here, as a share of the")
+        .append(" request without the database's calls/s:\n\n");
+    out.append(
+        "| operation | clients | HTTP machine CPU ms/call | HTTP cores busy | JDBC machine CPU"
+            + " ms/call | JDBC cores busy | no-database request's machine CPU ms/call |"
+            + " HTTP calls/s / no-database | bound / no-database |\n");
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (Measured m : measured) {
+      double floorCost = m.apiFloor().machineCpuMillisPerCall();
+      double bound = cores * 1000 / (floorCost + m.jdbc().machineCpuMillisPerCall());
+      double floorRate = m.apiFloor().callsPerSecond();
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %d | %s | %s | %s | %s | %s | %s | %s |%n",
+              m.operation().label,
+              m.http().clients(),
+              millis(m.http().machineCpuMillisPerCall()),
+              percent(m.http().machineBusyShare()),
+              millis(m.jdbc().machineCpuMillisPerCall()),
+              percent(m.jdbc().machineBusyShare()),
+              millis(floorCost),
+              percent(m.http().callsPerSecond() / floorRate),
+              percent(bound / floorRate)));
     }
     return out.toString();
   }

@@ -50,6 +50,9 @@ final class LoadRunner {
    *     time), or -1 without a probe
    * @param clientCpuNanos the CPU time this process (the load generator) spent during the measured
    *     calls: on a machine it shares with the server, CPU the server did not get
+   * @param machineCpuNanos the CPU time every process of the machine spent during the measured
+   *     calls (the server, the load generator, the database, and whatever else ran), or -1 where
+   *     the machine does not tell ({@link MachineLoad#cpu})
    */
   record Figures(
       String operation,
@@ -58,7 +61,8 @@ final class LoadRunner {
       double seconds,
       Histogram latency,
       long cpuNanos,
-      long clientCpuNanos) {
+      long clientCpuNanos,
+      long machineCpuNanos) {
 
     /** The probe's count per measured call, in milliseconds (NaN without a probe). */
     double cpuMillisPerCall() {
@@ -68,6 +72,21 @@ final class LoadRunner {
     /** The load generator's CPU time per measured call, in milliseconds. */
     double clientCpuMillisPerCall() {
       return clientCpuNanos / 1e6 / calls;
+    }
+
+    /** The whole machine's CPU time per measured call, in milliseconds (NaN where unknown). */
+    double machineCpuMillisPerCall() {
+      return machineCpuNanos < 0 ? Double.NaN : machineCpuNanos / 1e6 / calls;
+    }
+
+    /**
+     * The share of the machine's cores that were busy during the measured calls (NaN where
+     * unknown): below 1, the calls waited for something other than the processors.
+     */
+    double machineBusyShare() {
+      return machineCpuNanos < 0
+          ? Double.NaN
+          : machineCpuNanos / (seconds * 1e9 * Runtime.getRuntime().availableProcessors());
     }
 
     double callsPerSecond() {
@@ -87,7 +106,8 @@ final class LoadRunner {
       return String.format(
           Locale.ROOT,
           "%s, %d clients: %,d calls in %.2f s, %,.0f/s, p50 %.2f ms, p99 %.2f ms, max %.2f ms,"
-              + " server CPU %.2f ms/call, load generator CPU %.2f ms/call",
+              + " server CPU %.2f ms/call, load generator CPU %.2f ms/call,"
+              + " machine CPU %.2f ms/call (cores %.0f%% busy)",
           operation,
           clients,
           calls,
@@ -97,7 +117,9 @@ final class LoadRunner {
           p99Millis(),
           latency.getMaxValue() / 1e6,
           cpuMillisPerCall(),
-          clientCpuMillisPerCall());
+          clientCpuMillisPerCall(),
+          machineCpuMillisPerCall(),
+          100 * machineBusyShare());
     }
   }
 
@@ -137,6 +159,7 @@ final class LoadRunner {
     AtomicLong start = new AtomicLong();
     AtomicLong probeAtStart = new AtomicLong();
     AtomicLong clientCpuAtStart = new AtomicLong();
+    AtomicReference<MachineLoad.Cpu> machineAtStart = new AtomicReference<>();
     AtomicInteger arrived = new AtomicInteger();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     // Every client arrives here once, after its warm-up or when it failed: the last one to arrive
@@ -150,6 +173,7 @@ final class LoadRunner {
                 probeAtStart.set(probe.getAsLong());
               }
               clientCpuAtStart.set(ownCpuNanos());
+              machineAtStart.set(MachineLoad.cpu());
               start.set(System.nanoTime());
             }
           } finally {
@@ -195,13 +219,18 @@ final class LoadRunner {
     }
     double seconds = (System.nanoTime() - start.get()) / 1e9;
     long clientCpu = ownCpuNanos() - clientCpuAtStart.get();
+    MachineLoad.Cpu machineAtEnd = MachineLoad.cpu();
+    long machineCpu =
+        machineAtEnd == null || machineAtStart.get() == null
+            ? -1
+            : machineAtEnd.since(machineAtStart.get()).busyNanos();
     if (failure.get() != null) {
       throw new IllegalStateException(
           operation + " with " + clients + " clients failed: " + failure.get(), failure.get());
     }
     long probed = probe == null ? -1 : probe.getAsLong() - probeAtStart.get();
     return new Figures(
-        operation, clients, total.getTotalCount(), seconds, total, probed, clientCpu);
+        operation, clients, total.getTotalCount(), seconds, total, probed, clientCpu, machineCpu);
   }
 
   /** This process's CPU time so far, all threads (the JDK's process CPU clock). */
