@@ -42,6 +42,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -808,6 +809,57 @@ abstract class RecordStoreContract {
   @MethodSource("withOwnerTable")
   void findsARecordAboutSeveralUsersByEachOfThem(CollectionDescriptor<?> c) throws IOException {
     aboutSeveralUsers(c);
+  }
+
+  /**
+   * Records written without the persistence context, each way the service writes them (an access's
+   * entries, the shared commit's, the ingest's flush), have their owner rows with them: each record
+   * is found by each of its owners, whether it names one or several, and a record naming more
+   * owners than one statement carries (600: PostgreSQL writes a record and its owners in one
+   * statement up to 500 owner rows) too.
+   */
+  @ParameterizedTest
+  @MethodSource("withOwnerTable")
+  void recordsWrittenEachWayAreFoundByEachOfTheirOwners(CollectionDescriptor<?> c) {
+    writtenEachWay(c);
+  }
+
+  private <E extends StoredRecord> void writtenEachWay(CollectionDescriptor<E> c) {
+    for (String way : List.of("insertFinished", "insertIfAbsent", "insertNew")) {
+      E one = GeneratedRecords.stored(c, way + "-one", T0, 1);
+      E two = GeneratedRecords.stored(c, "several", T0, 1);
+      GeneratedRecords.set(
+          c,
+          two,
+          RecordOwner.NAMED_OWNERS_FIELD,
+          Json.createArrayBuilder().add(way + "-b").add(way + "-c").build());
+      E many = GeneratedRecords.stored(c, "several", T0, 1);
+      var owners = Json.createArrayBuilder();
+      for (int i = 0; i < 600; i++) {
+        owners.add(String.format(Locale.ROOT, "%s-m%03d", way, i));
+      }
+      GeneratedRecords.set(c, many, RecordOwner.NAMED_OWNERS_FIELD, owners.build());
+      List<E> records = List.of(one, two, many);
+      long inserted =
+          switch (way) {
+            case "insertFinished" -> {
+              tx(() -> store.insertFinished(c, records));
+              yield records.size();
+            }
+            case "insertIfAbsent" -> tx(() -> store.insertIfAbsent(c, records));
+            default -> tx(() -> store.insertNew(c, records));
+          };
+      assertThat(inserted).as(way).isEqualTo(3);
+      assertThat(ids(c, "userId=eq." + way + "-one")).as(way).containsExactly(one.getId());
+      assertThat(ids(c, "userId=eq." + way + "-c")).as(way).containsExactly(two.getId());
+      assertThat(ids(c, "userId=eq." + way + "-m000")).as(way).containsExactly(many.getId());
+      assertThat(ids(c, "userId=eq." + way + "-m599")).as(way).containsExactly(many.getId());
+      assertThat(count(c, "userId=eq.several")).as(way).isZero();
+    }
+    E again = GeneratedRecords.stored(c, "again", T0, 1);
+    assertThat(tx(() -> store.insertIfAbsent(c, List.of(again)))).isOne();
+    assertThat(tx(() -> store.insertIfAbsent(c, List.of(again)))).isZero();
+    assertThat(ids(c, "userId=eq.again")).containsExactly(again.getId());
   }
 
   private <E extends StoredRecord> void aboutSeveralUsers(CollectionDescriptor<E> c)
