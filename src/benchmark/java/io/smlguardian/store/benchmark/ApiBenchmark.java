@@ -98,8 +98,11 @@ public final class ApiBenchmark {
   /** Each operation's runs at each number of clients, for the machine's CPU table. */
   private final List<Measured> measured = new ArrayList<>();
 
-  /** One operation at one number of clients: over HTTP, by JDBC, and the request without it. */
-  private record Measured(Operation operation, Figures http, Figures jdbc, Figures apiFloor) {}
+  /**
+   * One operation at one number of clients: over HTTP, by JDBC, and the request without the
+   * database measured right before it.
+   */
+  private record Measured(Operation operation, Figures http, Figures jdbc, Figures noDatabase) {}
 
   private ApiBenchmark() {
     api = ServiceCalls.ofServerUnderTest("api-benchmark", "service");
@@ -190,6 +193,18 @@ public final class ApiBenchmark {
         int runCalls = operation.hundredRecords ? Math.max(calls / 10, clients) : calls;
         int runWarmup = operation.hundredRecords ? Math.max(warmup / 10, clients) : warmup;
         awaitQuietServer();
+        // The request without the database again, right before the operation: this machine's
+        // speed drifts by tens of percent within minutes, and a ratio of two runs minutes apart
+        // measures the drift as much as the operation.
+        Figures beside =
+            LoadRunner.run(
+                FloorRequest.API_NO_DATABASE.label + ", beside " + operation.label,
+                clients,
+                warmup,
+                calls,
+                floor(FloorRequest.API_NO_DATABASE),
+                api::serverCpuNanos);
+        log(beside.describe());
         long[] cacheBefore = readCacheCounts();
         Figures http =
             LoadRunner.run(
@@ -223,8 +238,8 @@ public final class ApiBenchmark {
                 runCalls,
                 jdbcClients(operation, clients, runWarmup, runCalls));
         log(jdbc.describe());
-        rows.add(row(operation, http, jdbc, apiFloor(floors, clients)));
-        measured.add(new Measured(operation, http, jdbc, apiFloor(floors, clients)));
+        rows.add(row(operation, http, jdbc, beside));
+        measured.add(new Measured(operation, http, jdbc, beside));
       }
     }
     if (floodRequests == 0) {
@@ -264,14 +279,6 @@ public final class ApiBenchmark {
 
   private LoadRunner.Clients floor(FloorRequest request) {
     return c -> i -> api.get(request.path, 200);
-  }
-
-  private static Figures apiFloor(List<Figures> floors, int clients) {
-    return floors.stream()
-        .filter(f -> f.operation().equals(FloorRequest.API_NO_DATABASE.label))
-        .filter(f -> f.clients() == clients)
-        .findFirst()
-        .orElseThrow();
   }
 
   /** Lets the server finish compiling before a measured run (at most a minute). */
@@ -634,7 +641,7 @@ public final class ApiBenchmark {
 
   // ---- the table ----
 
-  private static String[] row(Operation operation, Figures http, Figures jdbc, Figures apiFloor) {
+  private static String[] row(Operation operation, Figures http, Figures jdbc, Figures noDatabase) {
     return new String[] {
       operation.label,
       Integer.toString(http.clients()),
@@ -647,7 +654,7 @@ public final class ApiBenchmark {
       percent(http.callsPerSecond() / jdbc.callsPerSecond()),
       millis(http.cpuMillisPerCall()),
       millis(http.clientCpuMillisPerCall()) + " / " + millis(jdbc.clientCpuMillisPerCall()),
-      percent(apiFloor.callsPerSecond() / jdbc.callsPerSecond())
+      percent(noDatabase.callsPerSecond() / jdbc.callsPerSecond())
     };
   }
 
@@ -681,8 +688,9 @@ public final class ApiBenchmark {
     out.append("\nReads by id answered from the read cache (warm-up calls included): ")
         .append(String.join("; ", cacheShares))
         .append(".\n");
-    out.append("\nRequests without the database (the ceiling column divides the second one's")
-        .append(" calls/s by the operation's JDBC calls/s at the same number of clients):\n\n");
+    out.append("\nRequests without the database, measured once before the operations (the")
+        .append(" ceiling column above divides the calls/s of the second one, measured again right")
+        .append(" before each operation, by the operation's JDBC calls/s):\n\n");
     out.append(
         "| request | clients | calls/s | p50 | p99 | server CPU ms/call | load generator CPU"
             + " ms/call | machine CPU ms/call | cores busy |\n");
@@ -727,26 +735,28 @@ public final class ApiBenchmark {
         .append(cores)
         .append(" cores / (no-database request's + JDBC's machine CPU per call), the most a")
         .append(" service issuing JDBC's statements could reach here, as a share of the")
-        .append(" request without the database's calls/s:\n\n");
+        .append(" request without the database's calls/s (measured right before the operation,")
+        .append(" as every ratio to it here):\n\n");
     out.append(
         "| operation | clients | HTTP machine CPU ms/call | HTTP cores busy | JDBC machine CPU"
-            + " ms/call | JDBC cores busy | no-database request's machine CPU ms/call |"
-            + " HTTP calls/s / no-database | bound / no-database |\n");
-    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            + " ms/call | JDBC cores busy | no-database request beside it, calls/s |"
+            + " its machine CPU ms/call | HTTP calls/s / no-database | bound / no-database |\n");
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Measured m : measured) {
-      double floorCost = m.apiFloor().machineCpuMillisPerCall();
+      double floorCost = m.noDatabase().machineCpuMillisPerCall();
       double bound = cores * 1000 / (floorCost + m.jdbc().machineCpuMillisPerCall());
-      double floorRate = m.apiFloor().callsPerSecond();
+      double floorRate = m.noDatabase().callsPerSecond();
       out.append(
           String.format(
               Locale.ROOT,
-              "| %s | %d | %s | %s | %s | %s | %s | %s | %s |%n",
+              "| %s | %d | %s | %s | %s | %s | %,.0f | %s | %s | %s |%n",
               m.operation().label,
               m.http().clients(),
               millis(m.http().machineCpuMillisPerCall()),
               percent(m.http().machineBusyShare()),
               millis(m.jdbc().machineCpuMillisPerCall()),
               percent(m.jdbc().machineBusyShare()),
+              floorRate,
               millis(floorCost),
               percent(m.http().callsPerSecond() / floorRate),
               percent(bound / floorRate)));
