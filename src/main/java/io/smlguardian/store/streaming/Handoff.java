@@ -148,15 +148,21 @@ public final class Handoff<T> {
   @SuppressWarnings("unchecked")
   private void drain() {
     try {
-      for (Object batch; (batch = queue.take()) != END; ) {
-        consumer.accept((T) batch);
+      // The other consumers end on the flag, not on an END put for them: a producer can refill the
+      // queue between a failure's clear() and such a put, which then finds it full and is lost,
+      // leaving a consumer waiting forever and finish() with it.
+      while (!failed) {
+        Object batch = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (batch == END) {
+          return;
+        }
+        if (batch != null) {
+          consumer.accept((T) batch);
+        }
       }
     } catch (Exception e) {
       failed = true;
       queue.clear(); // unblocks a producer waiting to put
-      for (int i = 1; i < consumers; i++) {
-        queue.offer(END); // and ends the other consumers
-      }
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }

@@ -2,8 +2,10 @@ package io.smlguardian.store.streaming;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -59,6 +61,36 @@ class HandoffTest {
             })
         .isInstanceOf(IOException.class)
         .hasMessage("disk full at batch 7");
+  }
+
+  @Test
+  void aConsumersFailureEndsTheOtherConsumersWhileTheProducerKeepsPutting() {
+    // A producer refilling the queue right after a failure once made the other consumers' ending
+    // get lost, and finish() waited for them forever (within ten rounds, most runs).
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(60),
+        () -> {
+          for (int round = 0; round < 20; round++) {
+            Handoff<Integer> handoff =
+                new Handoff<>(
+                    THREADS,
+                    2,
+                    3,
+                    batch -> {
+                      if (batch == 7) {
+                        throw new IOException("disk full at batch 7");
+                      }
+                    });
+            assertThatThrownBy(
+                    () -> {
+                      for (int i = 0; i < 1000; i++) {
+                        handoff.put(i);
+                      }
+                      handoff.finish();
+                    })
+                .hasMessage("disk full at batch 7");
+          }
+        });
   }
 
   @Test
