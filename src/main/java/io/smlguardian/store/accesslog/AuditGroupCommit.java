@@ -69,6 +69,13 @@ import java.util.logging.Logger;
  * needs no transaction of its own: under load, the reads of many requests share one query and one
  * commit. A read whose record is not there, or is not the caller's to read, commits nothing; its
  * request then refuses it, and records the refusal, as any other.
+ *
+ * <p>A single insert is made in the shared transaction as well (an {@link Insert}): the records of
+ * every insert waiting go in one statement per collection, their entries with the reads', and the
+ * write and its entry still commit together. Each of those requests would otherwise begin, write
+ * three rows and commit on its own, and those per-transaction costs, not the rows, are most of what
+ * an insert costs the server and the database. An insert whose shared transaction fails is made
+ * again alone, and a failure of its own reaches its request as it is.
  */
 @ApplicationScoped
 public class AuditGroupCommit {
@@ -96,6 +103,16 @@ public class AuditGroupCommit {
       Function<StoredRecord, List<AccessLog>> entriesFor) {}
 
   /**
+   * New records inserted in the shared transaction, with the entries that record their insert.
+   *
+   * @param records validated and sealed, as {@link RecordStore#insertFinished} takes them
+   */
+  public record Insert(
+      CollectionDescriptor<?> collection,
+      List<? extends StoredRecord> records,
+      List<AccessLog> entries) {}
+
+  /**
    * What a shared transaction did for one request.
    *
    * @param committed whether its entries were committed
@@ -105,21 +122,31 @@ public class AuditGroupCommit {
 
   /**
    * A request's part in a shared commit: its entries, or the lookup that makes them, the condition
-   * they are committed on (none for most), and what became of them.
+   * they are committed on (none for most), or the insert they record, and what became of them.
    */
   record Pending(
       List<AccessLog> entries,
       AccessRecorder.Copy unchanged,
       Lookup lookup,
+      Insert insert,
       AtomicBoolean taken,
       CompletableFuture<Outcome> outcome) {
 
     Pending(List<AccessLog> entries, AccessRecorder.Copy unchanged) {
-      this(entries, unchanged, null, new AtomicBoolean(), new CompletableFuture<>());
+      this(entries, unchanged, null, null, new AtomicBoolean(), new CompletableFuture<>());
     }
 
     Pending(Lookup lookup) {
-      this(List.of(), null, lookup, new AtomicBoolean(), new CompletableFuture<>());
+      this(List.of(), null, lookup, null, new AtomicBoolean(), new CompletableFuture<>());
+    }
+
+    Pending(Insert insert) {
+      this(insert.entries(), null, null, insert, new AtomicBoolean(), new CompletableFuture<>());
+    }
+
+    /** What it adds to a shared transaction: its entries, or its lookup, and its records. */
+    int size() {
+      return (lookup == null ? entries.size() : 1) + (insert == null ? 0 : insert.records().size());
     }
   }
 
@@ -176,6 +203,24 @@ public class AuditGroupCommit {
    */
   Outcome lookUp(Lookup lookup) {
     return submit(new Pending(lookup));
+  }
+
+  /**
+   * Returns once the records and their entries are committed.
+   *
+   * @throws RuntimeException the insert's own failure, as it was, when it failed alone too
+   * @throws AuditUnavailableException when no commit came within the wait
+   */
+  void insert(Insert insert) {
+    try {
+      submit(new Pending(insert));
+    } catch (AuditUnavailableException e) {
+      if (e.getCause() instanceof RuntimeException failure
+          && !(failure instanceof AuditUnavailableException)) {
+        throw failure;
+      }
+      throw e;
+    }
   }
 
   private Outcome submit(Pending pending) {
@@ -237,14 +282,14 @@ public class AuditGroupCommit {
       queued.decrementAndGet();
       pending.taken().set(true);
       batch.add(pending);
-      entries += pending.lookup() == null ? pending.entries().size() : 1;
+      entries += pending.size();
     }
     return batch;
   }
 
   /**
-   * One transaction for the batch. When it fails, each request's entries are tried alone, so that
-   * one request's problem (or a transient failure) fails no other request.
+   * One transaction for the batch. When it fails, each request's part is tried alone, so that one
+   * request's problem (or a transient failure) fails no other request.
    */
   private void write(List<Pending> batch) {
     if (batch.isEmpty()) {
@@ -256,8 +301,7 @@ public class AuditGroupCommit {
       return;
     } catch (RuntimeException e) {
       if (batch.size() == 1) {
-        LOG.log(Level.SEVERE, "Could not commit audit entries", e);
-        batch.get(0).outcome().completeExceptionally(e);
+        failed(batch.get(0), e);
         return;
       }
     }
@@ -265,10 +309,20 @@ public class AuditGroupCommit {
       try {
         pending.outcome().complete(transactions.insert(List.of(pending)).get(pending));
       } catch (RuntimeException e) {
-        LOG.log(Level.SEVERE, "Could not commit audit entries", e);
-        pending.outcome().completeExceptionally(e);
+        failed(pending, e);
       }
     }
+  }
+
+  /**
+   * A request's part failed alone: an insert's failure is its request's to answer, as if it had
+   * written on its own (a refused row, say); entries that could not be committed are the trail's.
+   */
+  private static void failed(Pending pending, RuntimeException failure) {
+    if (pending.insert() == null) {
+      LOG.log(Level.SEVERE, "Could not commit audit entries", failure);
+    }
+    pending.outcome().completeExceptionally(failure);
   }
 
   /** The transaction of one shared commit. */
@@ -286,11 +340,13 @@ public class AuditGroupCommit {
     }
 
     /**
-     * Checks the requests' conditions and makes their lookups, then inserts the entries of those
-     * whose condition holds and of the lookups that found a record the caller may read.
+     * Checks the requests' conditions and makes their lookups and inserts, then inserts the entries
+     * of those whose condition holds, of the lookups that found a record the caller may read, and
+     * of the inserts.
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public Map<Pending, Outcome> insert(List<Pending> batch) {
+      insertRecords(batch);
       Set<Pending> changed = changed(batch);
       Map<Pending, StoredRecord> found = lookedUp(batch);
       Map<Pending, Outcome> outcomes = new IdentityHashMap<>();
@@ -333,6 +389,26 @@ public class AuditGroupCommit {
         }
       }
       return byCollection;
+    }
+
+    /**
+     * The requests' new records, as a request inserting on its own would store them: one statement
+     * per collection (more for very many).
+     */
+    private void insertRecords(List<Pending> batch) {
+      byCollection(batch, p -> p.insert() == null ? null : p.insert().collection())
+          .forEach(
+              (collection, pendings) -> {
+                List<StoredRecord> records = new ArrayList<>();
+                pendings.forEach(p -> records.addAll(p.insert().records()));
+                insertFinished(collection, records);
+              });
+    }
+
+    @SuppressWarnings("unchecked") // the records an Insert names are of its collection
+    private <E extends StoredRecord> void insertFinished(
+        CollectionDescriptor<E> collection, List<StoredRecord> records) {
+      store.insertFinished(collection, (List<E>) records);
     }
 
     /** The records the requests' lookups found: one query per collection. */

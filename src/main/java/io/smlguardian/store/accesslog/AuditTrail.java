@@ -238,6 +238,25 @@ public class AuditTrail implements AccessRecorder {
     return Optional.ofNullable(outcome.found()).map(collection.entityClass()::cast);
   }
 
+  @Override
+  public <E extends StoredRecord> void insertShared(
+      Caller caller, CollectionDescriptor<E> collection, List<E> records, Set<String> owners) {
+    if (inTransaction()) {
+      throw new IllegalStateException("an insert in the shared commit within a transaction");
+    }
+    List<AccessLog> entries = entries(caller, collection, AccessOperation.INSERT, owners);
+    entries.forEach(e -> e.seal(key));
+    try {
+      groupCommit.insert(new AuditGroupCommit.Insert(collection, records, entries));
+    } catch (AuditUnavailableException e) {
+      markRecorded(COMMITTED); // as record(): the request is not recorded again
+      throw e;
+    }
+    // A failure of the insert itself is not marked: its request is recorded as a failed one, as a
+    // write whose own transaction rolled back is.
+    markRecorded(COMMITTED);
+  }
+
   /**
    * The entry of one access: of its one owner, or naming its owners when it touched several users'
    * data (a bulk insert, a query across users), or of the store when it touched no user's.

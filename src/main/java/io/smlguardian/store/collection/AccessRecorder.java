@@ -1,6 +1,7 @@
 package io.smlguardian.store.collection;
 
 import io.smlguardian.store.security.Caller;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -63,4 +64,18 @@ public interface AccessRecorder {
    */
   <E extends StoredRecord> Optional<E> readById(
       Caller caller, CollectionDescriptor<E> collection, UUID id, Optional<String> scope);
+
+  /**
+   * Inserts new records and records the insert in the audit trail's shared commit: the inserts of
+   * concurrent requests share one statement per collection and one commit, and each request's entry
+   * commits with its records, as in a transaction of its own. Not within a caller's transaction,
+   * whose other writes would not be in it.
+   *
+   * @param records validated and sealed, as {@link RecordStore#insertFinished} takes them
+   * @param owners whose records they are, as {@link #accessed} takes them
+   * @throws RuntimeException the insert's failure, as a transaction of its own would have met it
+   * @throws IllegalStateException within a caller's transaction
+   */
+  <E extends StoredRecord> void insertShared(
+      Caller caller, CollectionDescriptor<E> collection, List<E> records, Set<String> owners);
 }

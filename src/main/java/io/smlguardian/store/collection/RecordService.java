@@ -69,17 +69,27 @@ public class RecordService {
     this.maxRecordsPerRequest = config.maxRecordsPerRequest();
   }
 
+  /**
+   * One record. Outside a caller's transaction it is written in the audit trail's shared commit
+   * with its entry (see {@link AccessRecorder#insertShared}): under load, the single inserts of
+   * many requests share one statement and one commit. Within one (an atomic request), it joins it.
+   */
+  @Transactional(Transactional.TxType.SUPPORTS)
   public RecordView insert(Caller caller, String collection, JsonObject record) {
-    return insertAll(caller, collection, List.of(record)).get(0);
+    return insertAll(caller, collections.get(collection), List.of(record), !inTransaction()).get(0);
   }
 
   /** Inserts all records or, if any is invalid or not the caller's to write, none. */
   public List<RecordView> insertAll(Caller caller, String collection, List<JsonObject> records) {
-    return insertAll(caller, collections.get(collection), records);
+    return insertAll(caller, collections.get(collection), records, false);
   }
 
+  /**
+   * @param shared whether to write in the audit trail's shared commit, outside any transaction,
+   *     rather than in the caller's
+   */
   private <E extends StoredRecord> List<RecordView> insertAll(
-      Caller caller, CollectionDescriptor<E> collection, List<JsonObject> bodies) {
+      Caller caller, CollectionDescriptor<E> collection, List<JsonObject> bodies, boolean shared) {
     Optional<String> scope =
         CollectionAccess.ownerScope(caller, collection, AccessOperation.INSERT);
     if (bodies.isEmpty() || bodies.size() > maxRecordsPerRequest) {
@@ -92,8 +102,12 @@ public class RecordService {
     List<E> records = bodies.stream().map(body -> mapper.newRecord(collection, body)).toList();
     records.forEach(
         r -> CollectionAccess.checkNewOwner(scope, collection, r, AccessOperation.INSERT));
-    store.insertFinished(collection, records);
-    audited(caller, collection, AccessOperation.INSERT, records, scope);
+    if (shared) {
+      audit.insertShared(caller, collection, records, owners(records, scope));
+    } else {
+      store.insertFinished(collection, records);
+      audited(caller, collection, AccessOperation.INSERT, records, scope);
+    }
     return records.stream().map(r -> view(collection, r, List.of())).toList();
   }
 
@@ -254,6 +268,12 @@ public class RecordService {
       AccessOperation operation,
       List<? extends StoredRecord> records,
       Optional<String> scope) {
+    audit.accessed(caller, collection, operation, owners(records, scope));
+  }
+
+  /** The owners of the records, or, when they have none, the one the access was confined to. */
+  private static java.util.Set<String> owners(
+      List<? extends StoredRecord> records, Optional<String> scope) {
     java.util.Set<String> owners = new java.util.TreeSet<>();
     for (StoredRecord record : records) {
       if (record instanceof OwnedRecord owned) {
@@ -263,7 +283,7 @@ public class RecordService {
     if (owners.isEmpty()) {
       scope.ifPresent(owners::add);
     }
-    audit.accessed(caller, collection, operation, owners);
+    return owners;
   }
 
   /** Refuses a write that names a version other than the record's current one. */

@@ -1,6 +1,7 @@
 package io.smlguardian.store.accesslog;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -261,6 +262,104 @@ class AuditGroupCommitTest {
     assertThat(outcomes.get(missing).found()).isNull();
     assertThat(outcomes.get(missing).committed()).isFalse();
     assertThat(entryOwners()).containsExactly("u0", "u1", "u1", "u2");
+  }
+
+  // --- single inserts made in the shared transaction ---
+
+  private static Interaction newInteraction(String user) {
+    Interaction record = INTERACTIONS.blankRecord();
+    write(record, "userId", user);
+    write(record, "sessionId", "s-1");
+    write(record, "type", "message");
+    write(record, "timestamp", Instant.parse("2026-12-01T10:00:00Z"));
+    return record;
+  }
+
+  private static AuditGroupCommit.Insert insertOf(Interaction record) {
+    return new AuditGroupCommit.Insert(
+        INTERACTIONS,
+        List.of(record),
+        List.of(
+            new AccessLog(
+                record.getUserId(),
+                "svc",
+                "write",
+                "interactions",
+                "insert",
+                Instant.now(),
+                "10.0.0.1",
+                true,
+                null)));
+  }
+
+  @Test
+  void theInsertsOfASharedCommitAreOneStatementPerCollectionWithTheirEntriesAndTheReads() {
+    List<Integer> statements = new ArrayList<>();
+    MongoRecordStore counting =
+        new MongoRecordStore(database, List.of(AccessLogs.COLLECTION, INTERACTIONS)) {
+          @Override
+          public <E extends StoredRecord> void insertFinished(
+              CollectionDescriptor<E> collection, List<E> records) {
+            statements.add(records.size());
+            super.insertFinished(collection, records);
+          }
+        };
+    Interaction first = newInteraction("u1");
+    Interaction second = newInteraction("u2");
+    AuditGroupCommit.Pending one = new AuditGroupCommit.Pending(insertOf(first));
+    AuditGroupCommit.Pending two = new AuditGroupCommit.Pending(insertOf(second));
+    AuditGroupCommit.Pending read = new AuditGroupCommit.Pending(readEntry("u0"), null);
+
+    Map<AuditGroupCommit.Pending, AuditGroupCommit.Outcome> outcomes =
+        new AuditGroupCommit.Writer(counting).insert(List.of(one, read, two));
+
+    assertThat(statements).containsExactly(2);
+    assertThat(outcomes.get(one).committed()).isTrue();
+    assertThat(outcomes.get(two).committed()).isTrue();
+    assertThat(store.findById(INTERACTIONS, first.getId())).isPresent();
+    assertThat(store.findById(INTERACTIONS, second.getId())).isPresent();
+    assertThat(entryOwners()).containsExactly("u0", "u1", "u2");
+  }
+
+  @Test
+  void anInsertThatFailsFailsItsOwnRequestAsItWasAndNoOther() throws Exception {
+    AuditGroupCommit.Insert clash = insertOf(newInteraction("u1"));
+    Interaction fresh = newInteraction("u2");
+    AuditGroupCommit.Writer failsOnTheClash =
+        new AuditGroupCommit.Writer(store) {
+          @Override
+          public Map<AuditGroupCommit.Pending, AuditGroupCommit.Outcome> insert(
+              List<AuditGroupCommit.Pending> batch) {
+            if (batch.stream().anyMatch(p -> p.insert() == clash)) {
+              // as a transaction that a refused row rolled back
+              throw new IllegalArgumentException("refused row");
+            }
+            return super.insert(batch);
+          }
+        };
+    AuditGroupCommit commit = new AuditGroupCommit(failsOnTheClash);
+    ExecutorService threads = Executors.newCachedThreadPool();
+    try {
+      // However a leader groups them, the clash fails alone, with its own failure, not as an audit
+      // commit that could not be made (503), and the other requests' parts commit.
+      Future<?> clashing = threads.submit(() -> commit.insert(clash));
+      Future<?> others =
+          threads.submit(
+              () -> {
+                commit.insert(insertOf(fresh));
+                commit.commit(readEntry("u0"));
+              });
+
+      assertThatThrownBy(() -> clashing.get(30, TimeUnit.SECONDS))
+          .hasCauseExactlyInstanceOf(IllegalArgumentException.class)
+          .hasRootCauseMessage("refused row");
+      others.get(30, TimeUnit.SECONDS);
+    } finally {
+      threads.shutdownNow();
+    }
+    assertThat(store.findById(INTERACTIONS, fresh.getId())).isPresent();
+    assertThat(store.count(INTERACTIONS, List.of())).as("only the fresh one stored").isEqualTo(1);
+    assertThat(entryOwners()).containsExactly("u0", "u2");
   }
 
   /** A writer whose first shared commit stays open until released, counting commits begun. */

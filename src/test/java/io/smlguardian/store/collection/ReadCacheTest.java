@@ -45,6 +45,12 @@ class ReadCacheTest {
         Caller caller, CollectionDescriptor<E> collection, UUID id, Optional<String> scope) {
       return Optional.empty(); // not the cache's
     }
+
+    @Override
+    public <E extends StoredRecord> void insertShared(
+        Caller caller, CollectionDescriptor<E> collection, List<E> records, Set<String> owners) {
+      throw new AssertionError("the read cache inserts nothing");
+    }
   }
 
   private static final Caller CALLER = new Caller("svc", Set.of(), "10.0.0.1");

@@ -114,6 +114,17 @@ class RecordServiceTest {
                 });
             return found;
           }
+
+          /** As the audit trail's shared commit: the records stored, then their insert recorded. */
+          @Override
+          public <E extends StoredRecord> void insertShared(
+              Caller caller,
+              CollectionDescriptor<E> collection,
+              List<E> records,
+              Set<String> owners) {
+            store.insertFinished(collection, records);
+            accessed(caller, collection, AccessOperation.INSERT, owners);
+          }
         };
     records =
         new RecordService(
