@@ -80,6 +80,7 @@ public class UserKeyService {
       };
 
   @Resource private TransactionSynchronizationRegistry transactions;
+  @Inject private FirstKeys firstKeys;
 
   protected UserKeyService() {}
 
@@ -248,8 +249,29 @@ public class UserKeyService {
     RANDOM.nextBytes(key);
     UserKey created =
         new UserKey(userId, wrap(keks.current(), new SecretKeySpec(key, "AES"), userId));
-    store.insert(KEYS, List.of(created));
+    if (firstKeys == null) { // outside a container (unit tests): the caller's store as it is
+      store.insert(KEYS, List.of(created));
+    } else {
+      firstKeys.insert(created);
+    }
     return created;
+  }
+
+  /**
+   * Stores a user's first key in the caller's transaction or, outside one, in a transaction of its
+   * own: a single insert seals its record before it joins the audit trail's shared commit. A key
+   * committed without the record it was made for (that commit failed) is one more key of the user,
+   * as two first writes at once make: the oldest is current, and an erasure destroys them all.
+   */
+  @ApplicationScoped
+  public static class FirstKeys {
+
+    @Inject private RecordStore store;
+
+    @Transactional
+    public void insert(UserKey key) {
+      store.insert(KEYS, List.of(key));
+    }
   }
 
   static String wrap(KeyEncryptionKeys.Kek kek, SecretKey key, String userId) {
