@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -80,7 +81,7 @@ public class UserKeyService {
       };
 
   @Resource private TransactionSynchronizationRegistry transactions;
-  @Inject private FirstKeys firstKeys;
+  @Inject private KeyRows keyRows;
 
   protected UserKeyService() {}
 
@@ -104,8 +105,11 @@ public class UserKeyService {
     if (inTransaction && transactions.getResource(resource) instanceof DataKey known) {
       return known;
     }
-    List<UserKey> keys = store.find(KEYS, keysOf(userId, 1));
-    UserKey key = keys.isEmpty() ? create(userId) : keys.get(0);
+    Supplier<UserKey> created = () -> newKey(userId);
+    UserKey key =
+        keyRows == null // outside a container (unit tests): in the caller's store as it is
+            ? KeyRows.oldestOrNew(store, userId, created)
+            : keyRows.oldestOrNew(userId, created);
     DataKey current = new DataKey(key.getId(), unwrap(key));
     if (inTransaction) {
       transactions.putResource(resource, current);
@@ -244,33 +248,38 @@ public class UserKeyService {
     return missing.size();
   }
 
-  private UserKey create(String userId) {
+  private UserKey newKey(String userId) {
     byte[] key = new byte[32];
     RANDOM.nextBytes(key);
-    UserKey created =
-        new UserKey(userId, wrap(keks.current(), new SecretKeySpec(key, "AES"), userId));
-    if (firstKeys == null) { // outside a container (unit tests): the caller's store as it is
-      store.insert(KEYS, List.of(created));
-    } else {
-      firstKeys.insert(created);
-    }
-    return created;
+    return new UserKey(userId, wrap(keks.current(), new SecretKeySpec(key, "AES"), userId));
   }
 
   /**
-   * Stores a user's first key in the caller's transaction or, outside one, in a transaction of its
-   * own: a single insert seals its record before it joins the audit trail's shared commit. A key
-   * committed without the record it was made for (that commit failed) is one more key of the user,
-   * as two first writes at once make: the oldest is current, and an erasure destroys them all.
+   * A user's oldest key row, or a first one stored, in the caller's transaction or, outside one, in
+   * a short transaction of its own: a single insert seals its record before it joins the audit
+   * trail's shared commit, and holds no connection meanwhile (SQLite's pool has one, which the
+   * shared commit needs). A key committed without the record it was made for (that commit failed)
+   * is one more key of the user, as two first writes at once make: the oldest is current, and an
+   * erasure destroys them all.
    */
   @ApplicationScoped
-  public static class FirstKeys {
+  public static class KeyRows {
 
     @Inject private RecordStore store;
 
     @Transactional
-    public void insert(UserKey key) {
+    public UserKey oldestOrNew(String userId, Supplier<UserKey> created) {
+      return oldestOrNew(store, userId, created);
+    }
+
+    static UserKey oldestOrNew(RecordStore store, String userId, Supplier<UserKey> created) {
+      List<UserKey> keys = store.find(KEYS, keysOf(userId, 1));
+      if (!keys.isEmpty()) {
+        return keys.get(0);
+      }
+      UserKey key = created.get();
       store.insert(KEYS, List.of(key));
+      return key;
     }
   }
 
