@@ -75,9 +75,7 @@ import java.util.logging.Logger;
  * write and its entry still commit together. Each of those requests would otherwise begin, write
  * three rows and commit on its own, and those per-transaction costs, not the rows, are most of what
  * an insert costs the server and the database. An insert whose shared transaction fails is made
- * again alone, and a failure of its own reaches its request as it is. A delete by id is a lookup
- * too: the record found is deleted when the caller may delete it (its entries commit), and is gone
- * for the requests after it in the same transaction.
+ * again alone, and a failure of its own reaches its request as it is.
  */
 @ApplicationScoped
 public class AuditGroupCommit {
@@ -94,26 +92,15 @@ public class AuditGroupCommit {
   private static final long WAIT_SECONDS = 30;
 
   /**
-   * A read by id made in the shared transaction, or a delete by id.
+   * A read by id made in the shared transaction.
    *
-   * @param entriesFor the entries that record the read (or the delete) of the record found; none
-   *     when the caller may not read (or delete) it: nothing is committed, or deleted, then
-   * @param deletes whether the record found is deleted, when its entries are committed
+   * @param entriesFor the entries that record the read of the record found; none when the caller
+   *     may not read it (nothing is committed then)
    */
   public record Lookup(
       CollectionDescriptor<?> collection,
       UUID id,
-      Function<StoredRecord, List<AccessLog>> entriesFor,
-      boolean deletes) {
-
-    /** A read by id. */
-    public Lookup(
-        CollectionDescriptor<?> collection,
-        UUID id,
-        Function<StoredRecord, List<AccessLog>> entriesFor) {
-      this(collection, id, entriesFor, false);
-    }
-  }
+      Function<StoredRecord, List<AccessLog>> entriesFor) {}
 
   /**
    * New records inserted in the shared transaction, with the entries that record their insert.
@@ -155,11 +142,6 @@ public class AuditGroupCommit {
 
     Pending(Insert insert) {
       this(insert.entries(), null, null, insert, new AtomicBoolean(), new CompletableFuture<>());
-    }
-
-    /** Whether it writes more than its entries: an insert, or a delete. */
-    boolean writes() {
-      return insert != null || (lookup != null && lookup.deletes());
     }
 
     /** What it adds to a shared transaction: its entries, or its lookup, and its records. */
@@ -220,8 +202,7 @@ public class AuditGroupCommit {
    * @throws AuditUnavailableException when they could not be
    */
   Outcome lookUp(Lookup lookup) {
-    Pending pending = new Pending(lookup);
-    return pending.writes() ? submitWrite(pending) : submit(pending);
+    return submit(new Pending(lookup));
   }
 
   /**
@@ -231,13 +212,8 @@ public class AuditGroupCommit {
    * @throws AuditUnavailableException when no commit came within the wait
    */
   void insert(Insert insert) {
-    submitWrite(new Pending(insert));
-  }
-
-  /** As {@link #submit}, but a failure of the write's own reaches its request as it was. */
-  private Outcome submitWrite(Pending pending) {
     try {
-      return submit(pending);
+      submit(new Pending(insert));
     } catch (AuditUnavailableException e) {
       if (e.getCause() instanceof RuntimeException failure
           && !(failure instanceof AuditUnavailableException)) {
@@ -339,12 +315,11 @@ public class AuditGroupCommit {
   }
 
   /**
-   * A request's part failed alone: a write's failure is its request's to answer, as if it had
-   * written on its own (a refused row, a version changed meanwhile); entries that could not be
-   * committed are the trail's.
+   * A request's part failed alone: an insert's failure is its request's to answer, as if it had
+   * written on its own (a refused row, say); entries that could not be committed are the trail's.
    */
   private static void failed(Pending pending, RuntimeException failure) {
-    if (!pending.writes()) {
+    if (pending.insert() == null) {
       LOG.log(Level.SEVERE, "Could not commit audit entries", failure);
     }
     pending.outcome().completeExceptionally(failure);
@@ -376,12 +351,8 @@ public class AuditGroupCommit {
       Map<Pending, StoredRecord> found = lookedUp(batch);
       Map<Pending, Outcome> outcomes = new IdentityHashMap<>();
       List<AccessLog> entries = new ArrayList<>();
-      Set<StoredRecord> deleted = Collections.newSetFromMap(new IdentityHashMap<>());
       for (Pending pending : batch) {
         StoredRecord record = found.get(pending);
-        if (deleted.contains(record)) {
-          record = null; // a second delete, or a read after the delete, of one record: it is gone
-        }
         List<AccessLog> own;
         if (changed.contains(pending)) {
           own = List.of();
@@ -389,10 +360,6 @@ public class AuditGroupCommit {
           own = pending.entries();
         } else {
           own = record == null ? List.of() : pending.lookup().entriesFor().apply(record);
-        }
-        if (!own.isEmpty() && pending.lookup() != null && pending.lookup().deletes()) {
-          delete(pending.lookup().collection(), record);
-          deleted.add(record);
         }
         entries.addAll(own);
         outcomes.put(pending, new Outcome(!own.isEmpty(), record));
@@ -436,12 +403,6 @@ public class AuditGroupCommit {
                 pendings.forEach(p -> records.addAll(p.insert().records()));
                 insertFinished(collection, records);
               });
-    }
-
-    @SuppressWarnings("unchecked") // a lookup's record is of its collection
-    private <E extends StoredRecord> void delete(
-        CollectionDescriptor<E> collection, StoredRecord record) {
-      store.delete(collection, (E) record);
     }
 
     @SuppressWarnings("unchecked") // the records an Insert names are of its collection

@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -209,62 +208,34 @@ public class AuditTrail implements AccessRecorder {
   @Override
   public <E extends StoredRecord> Optional<E> readById(
       Caller caller, CollectionDescriptor<E> collection, UUID id, Optional<String> scope) {
-    return lookUp(
-        caller,
-        collection,
-        id,
-        AccessOperation.READ,
-        record -> scope.isEmpty() || ownersOf(record).contains(scope.get()));
-  }
-
-  @Override
-  public <E extends StoredRecord> Optional<E> deleteById(
-      Caller caller, CollectionDescriptor<E> collection, UUID id, Predicate<E> allowed) {
-    return lookUp(caller, collection, id, AccessOperation.DELETE, allowed);
-  }
-
-  /**
-   * A read or a delete by id in the shared commit, recorded there when the record is found and
-   * allowed; one not allowed is refused by the caller, who records the refusal.
-   */
-  private <E extends StoredRecord> Optional<E> lookUp(
-      Caller caller,
-      CollectionDescriptor<E> collection,
-      UUID id,
-      AccessOperation operation,
-      Predicate<E> allowed) {
     if (inTransaction()) {
-      throw new IllegalStateException("a lookup by id in the shared commit within a transaction");
+      throw new IllegalStateException("a read by id in the shared commit within a transaction");
     }
     AuditGroupCommit.Lookup lookup =
         new AuditGroupCommit.Lookup(
             collection,
             id,
             record -> {
-              if (!allowed.test(collection.entityClass().cast(record))) {
-                return List.of();
+              Set<String> owners =
+                  record instanceof OwnedRecord owned ? Set.copyOf(owned.owners()) : Set.of();
+              if (scope.isPresent() && !owners.contains(scope.get())) {
+                return List.of(); // refused by the caller, who records the refusal
               }
-              List<AccessLog> entries = entries(caller, collection, operation, ownersOf(record));
+              List<AccessLog> entries = entries(caller, collection, AccessOperation.READ, owners);
               entries.forEach(e -> e.seal(key));
               return entries;
-            },
-            operation == AccessOperation.DELETE);
+            });
     AuditGroupCommit.Outcome outcome;
     try {
       outcome = groupCommit.lookUp(lookup);
-    } catch (AuditUnavailableException e) {
+    } catch (RuntimeException e) {
       markRecorded(COMMITTED); // as record(): the request is not recorded again
       throw e;
     }
-    // A delete's own failure is not marked: its request is recorded as a failed one.
     if (outcome.committed()) {
       markRecorded(COMMITTED);
     }
     return Optional.ofNullable(outcome.found()).map(collection.entityClass()::cast);
-  }
-
-  private static Set<String> ownersOf(StoredRecord record) {
-    return record instanceof OwnedRecord owned ? Set.copyOf(owned.owners()) : Set.of();
   }
 
   @Override

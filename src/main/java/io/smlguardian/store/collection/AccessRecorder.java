@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Predicate;
 
 /**
  * Records accesses in the audit trail, durably before the access is answered: a write's entries in
@@ -65,18 +64,6 @@ public interface AccessRecorder {
    */
   <E extends StoredRecord> Optional<E> readById(
       Caller caller, CollectionDescriptor<E> collection, UUID id, Optional<String> scope);
-
-  /**
-   * Deletes a record by id in the audit trail's shared commit, and records the delete there, as
-   * {@link #readById} reads: when the record is stored and allowed (its owner in the caller's
-   * scope, its version the one expected), and only then. The caller refuses a record found and not
-   * allowed, and one not found, which records the refusal. Not within a caller's transaction.
-   *
-   * @return the record found: deleted if allowed, else not
-   * @throws IllegalStateException within a caller's transaction
-   */
-  <E extends StoredRecord> Optional<E> deleteById(
-      Caller caller, CollectionDescriptor<E> collection, UUID id, Predicate<E> allowed);
 
   /**
    * Inserts new records and records the insert in the audit trail's shared commit: the inserts of

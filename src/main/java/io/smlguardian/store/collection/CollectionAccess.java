@@ -89,15 +89,10 @@ final class CollectionAccess {
       CollectionDescriptor<?> collection,
       StoredRecord record,
       AccessOperation operation) {
-    if (!inScope(scope, record)) {
+    if (scope.isPresent()
+        && !(record instanceof OwnedRecord owned && owned.owners().contains(scope.get()))) {
       throw new RecordNotFoundException(collection, record.getId(), ownerOf(record), operation);
     }
-  }
-
-  /** Whether a stored record is one the scope lets its caller touch: one of the scope's owner. */
-  static boolean inScope(Optional<String> scope, StoredRecord record) {
-    return scope.isEmpty()
-        || (record instanceof OwnedRecord owned && owned.owners().contains(scope.get()));
   }
 
   private static String ownerOf(StoredRecord record) {

@@ -241,38 +241,8 @@ public class RecordService {
    *
    * @param expectedVersion the version the caller last saw, or null to delete whatever is current
    */
-  @Transactional(Transactional.TxType.SUPPORTS)
   public void delete(Caller caller, String collection, UUID id, Long expectedVersion) {
-    if (inTransaction()) {
-      delete(caller, collections.get(collection), id, expectedVersion);
-    } else {
-      deleteShared(caller, collections.get(collection), id, expectedVersion);
-    }
-  }
-
-  /**
-   * A delete outside a caller's transaction, made in the audit trail's shared commit with its entry
-   * (see {@link AccessRecorder#deleteById}): under load, the deletes of many requests share one
-   * query for their records and one commit.
-   */
-  private <E extends StoredRecord> void deleteShared(
-      Caller caller, CollectionDescriptor<E> collection, UUID id, Long expectedVersion) {
-    Optional<String> scope =
-        CollectionAccess.ownerScope(caller, collection, AccessOperation.DELETE);
-    cache.forget(collection, id);
-    E record =
-        audit
-            .deleteById(
-                caller,
-                collection,
-                id,
-                found ->
-                    CollectionAccess.inScope(scope, found)
-                        && (expectedVersion == null || found.getVersion() == expectedVersion))
-            .orElseThrow(() -> new RecordNotFoundException(collection, id));
-    // Deleted only if allowed: a record that was not is refused here, as it would have been alone.
-    CollectionAccess.checkStoredOwner(scope, collection, record, AccessOperation.DELETE);
-    checkVersion(collection, record, expectedVersion);
+    delete(caller, collections.get(collection), id, expectedVersion);
   }
 
   private <E extends StoredRecord> void delete(

@@ -264,57 +264,6 @@ class AuditGroupCommitTest {
     assertThat(entryOwners()).containsExactly("u0", "u1", "u1", "u2");
   }
 
-  // --- deletes by id made in the shared transaction ---
-
-  /**
-   * A delete whose entry names the owner of the record found, when it is {@code allowedOwner}'s.
-   */
-  private static AuditGroupCommit.Lookup deleteOf(UUID id, String allowedOwner) {
-    return new AuditGroupCommit.Lookup(
-        INTERACTIONS,
-        id,
-        record -> {
-          String owner = ((Interaction) record).getUserId();
-          return owner.equals(allowedOwner) ? readEntry(owner) : List.of();
-        },
-        true);
-  }
-
-  @Test
-  void aDeleteDeletesTheRecordFoundWhenAllowedAndCommitsItsEntry() {
-    Interaction mine = stored("u1");
-    Interaction theirs = stored("u2");
-    AuditGroupCommit.Pending allowed = new AuditGroupCommit.Pending(deleteOf(mine.getId(), "u1"));
-    AuditGroupCommit.Pending refused = new AuditGroupCommit.Pending(deleteOf(theirs.getId(), "u1"));
-
-    Map<AuditGroupCommit.Pending, AuditGroupCommit.Outcome> outcomes =
-        writer.insert(List.of(allowed, refused));
-
-    assertThat(outcomes.get(allowed).committed()).isTrue();
-    assertThat(outcomes.get(refused).committed()).isFalse();
-    assertThat(outcomes.get(refused).found().getId()).isEqualTo(theirs.getId());
-    assertThat(store.findById(INTERACTIONS, mine.getId())).isEmpty();
-    assertThat(store.findById(INTERACTIONS, theirs.getId())).isPresent();
-    assertThat(entryOwners()).containsExactly("u1");
-  }
-
-  @Test
-  void aRecordDeletedInASharedCommitIsGoneForTheRequestsAfterItThere() {
-    Interaction record = stored("u1");
-    AuditGroupCommit.Pending first = new AuditGroupCommit.Pending(deleteOf(record.getId(), "u1"));
-    AuditGroupCommit.Pending second = new AuditGroupCommit.Pending(deleteOf(record.getId(), "u1"));
-    AuditGroupCommit.Pending read = new AuditGroupCommit.Pending(lookup(record.getId()));
-
-    Map<AuditGroupCommit.Pending, AuditGroupCommit.Outcome> outcomes =
-        writer.insert(List.of(first, second, read));
-
-    assertThat(outcomes.get(first).committed()).isTrue();
-    assertThat(outcomes.get(second).found()).as("deleted by the first").isNull();
-    assertThat(outcomes.get(second).committed()).isFalse();
-    assertThat(outcomes.get(read).found()).isNull();
-    assertThat(entryOwners()).as("the first delete's entry only").containsExactly("u1");
-  }
-
   // --- single inserts made in the shared transaction ---
 
   private static Interaction newInteraction(String user) {

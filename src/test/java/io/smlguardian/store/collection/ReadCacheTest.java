@@ -51,15 +51,6 @@ class ReadCacheTest {
         Caller caller, CollectionDescriptor<E> collection, List<E> records, Set<String> owners) {
       throw new AssertionError("the read cache inserts nothing");
     }
-
-    @Override
-    public <E extends StoredRecord> Optional<E> deleteById(
-        Caller caller,
-        CollectionDescriptor<E> collection,
-        UUID id,
-        java.util.function.Predicate<E> allowed) {
-      throw new AssertionError("the read cache deletes nothing");
-    }
   }
 
   private static final Caller CALLER = new Caller("svc", Set.of(), "10.0.0.1");

@@ -115,30 +115,6 @@ class RecordServiceTest {
             return found;
           }
 
-          /** As the audit trail's shared commit: the record deleted and recorded when allowed. */
-          @Override
-          public <E extends StoredRecord> Optional<E> deleteById(
-              Caller caller,
-              CollectionDescriptor<E> collection,
-              UUID id,
-              java.util.function.Predicate<E> allowed) {
-            Optional<E> found = store.findById(collection, id);
-            found
-                .filter(allowed)
-                .ifPresent(
-                    record -> {
-                      store.delete(collection, record);
-                      accessed(
-                          caller,
-                          collection,
-                          AccessOperation.DELETE,
-                          record instanceof OwnedRecord owned
-                              ? Set.of(owned.getUserId())
-                              : Set.of());
-                    });
-            return found;
-          }
-
           /** As the audit trail's shared commit: the records stored, then their insert recorded. */
           @Override
           public <E extends StoredRecord> void insertShared(
