@@ -39,26 +39,27 @@ class HandoffTest {
     }
   }
 
-  @Test
-  void aConsumersFailureReachesTheCallerAsItWas() {
+  /** Puts 1,000 batches through consumers that fail at batch 7, and finishes. */
+  private static void putThroughConsumersFailingAt7(int consumers) throws IOException {
     Handoff<Integer> handoff =
         new Handoff<>(
             THREADS,
             2,
-            2,
+            consumers,
             batch -> {
               if (batch == 7) {
                 throw new IOException("disk full at batch 7");
               }
             });
+    for (int i = 0; i < 1000; i++) {
+      handoff.put(i);
+    }
+    handoff.finish();
+  }
 
-    assertThatThrownBy(
-            () -> {
-              for (int i = 0; i < 1000; i++) {
-                handoff.put(i);
-              }
-              handoff.finish();
-            })
+  @Test
+  void aConsumersFailureReachesTheCallerAsItWas() {
+    assertThatThrownBy(() -> putThroughConsumersFailingAt7(2))
         .isInstanceOf(IOException.class)
         .hasMessage("disk full at batch 7");
   }
@@ -71,23 +72,7 @@ class HandoffTest {
         Duration.ofSeconds(60),
         () -> {
           for (int round = 0; round < 20; round++) {
-            Handoff<Integer> handoff =
-                new Handoff<>(
-                    THREADS,
-                    2,
-                    3,
-                    batch -> {
-                      if (batch == 7) {
-                        throw new IOException("disk full at batch 7");
-                      }
-                    });
-            assertThatThrownBy(
-                    () -> {
-                      for (int i = 0; i < 1000; i++) {
-                        handoff.put(i);
-                      }
-                      handoff.finish();
-                    })
+            assertThatThrownBy(() -> putThroughConsumersFailingAt7(3))
                 .hasMessage("disk full at batch 7");
           }
         });
