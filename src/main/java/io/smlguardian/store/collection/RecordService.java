@@ -20,8 +20,9 @@ import java.util.UUID;
 
 /**
  * The seed's collection operations (insertOne, insertMany, findById, findMany, updateOne,
- * deleteOne, count) for every collection, each in one container-managed transaction. Called within
- * a caller's transaction (the atomic endpoint), they join it.
+ * deleteOne, count) for every collection, each in one container-managed transaction: its own, or,
+ * for a single insert and a read by id, the audit trail's shared one with other requests. Called
+ * within a caller's transaction (the atomic endpoint), they join it.
  *
  * <p>Every operation is done for a {@link Caller} and within what its roles allow (see {@link
  * CollectionAccess}): a user's queries are confined to their own records, whatever they filter on.
