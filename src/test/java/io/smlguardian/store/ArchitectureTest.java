@@ -6,6 +6,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
@@ -16,6 +17,7 @@ import io.smlguardian.store.backend.BackendConfig;
 import io.smlguardian.store.collection.AtomicWrites;
 import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.testsupport.RegisteredCollections;
+import jakarta.json.Json;
 import jakarta.persistence.Entity;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Path;
@@ -113,6 +115,35 @@ class ArchitectureTest {
                   .or(
                       resideInAnyPackage(
                           ROOT + "platform..", ROOT + "problem..", ROOT + "security..")));
+
+  /**
+   * The request path builds JSON through a provider or factory made once ({@code Jsonp.PROVIDER},
+   * or a factory in a field): each static method of {@code jakarta.json.Json} but its factory
+   * makers looks the provider up again, with a ServiceLoader scan. Sealing a field cost more in
+   * those look-ups than in its AES-GCM (docs/benchmarks.md, "Sealed fields").
+   */
+  @ArchTest
+  static final ArchRule theRequestPathLooksNoJsonProviderUp =
+      noClasses()
+          .that()
+          .resideInAnyPackage(
+              ROOT + "collection..",
+              ROOT + "accesslog..",
+              ROOT + "platform..",
+              ROOT + "jpa..",
+              ROOT + "mongo..",
+              ROOT + "sync..")
+          .or()
+          .haveSimpleName("FieldEncryption")
+          .or()
+          .haveSimpleName("JournalSealing")
+          .should()
+          .callMethodWhere(
+              DescribedPredicate.describe(
+                  "a static method of jakarta.json.Json that looks the provider up",
+                  call ->
+                      call.getTargetOwner().isEquivalentTo(Json.class)
+                          && !call.getName().endsWith("Factory")));
 
   @ArchTest
   static final ArchRule resourcesNeverTouchEntitiesOrTransactions =

@@ -1,9 +1,9 @@
 package io.smlguardian.store.accesslog;
 
+import io.smlguardian.store.collection.Jsonp;
 import io.smlguardian.store.files.PrivateFiles;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import java.io.IOException;
@@ -64,7 +64,8 @@ public class AuditDigests {
     }
 
     JsonObject toJson(String mac) {
-      return Json.createObjectBuilder()
+      return Jsonp.PROVIDER
+          .createObjectBuilder()
           .add("block", block)
           .add("hash", hash)
           .add("entries", entries)
@@ -165,7 +166,7 @@ public class AuditDigests {
     if (line.isEmpty()) {
       return Optional.empty();
     }
-    JsonObject json = Json.createReader(new StringReader(line.get())).readObject();
+    JsonObject json = Jsonp.PROVIDER.createReader(new StringReader(line.get())).readObject();
     Digest digest =
         new Digest(
             json.getJsonNumber("block").longValue(),

@@ -3,6 +3,7 @@ package io.smlguardian.store.accesslog;
 import io.smlguardian.store.collection.AccessOperation;
 import io.smlguardian.store.collection.AccessRecorder;
 import io.smlguardian.store.collection.CollectionDescriptor;
+import io.smlguardian.store.collection.Jsonp;
 import io.smlguardian.store.collection.OwnedRecord;
 import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.StoreCleared;
@@ -13,7 +14,6 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.transaction.Status;
 import jakarta.transaction.TransactionSynchronizationRegistry;
@@ -421,7 +421,7 @@ public class AuditTrail implements AccessRecorder {
     // The digests anchor the ledger's new start, or the sealer would stop at a ledger shorter
     // than the last digest.
     digests.rebase(new AuditSealer.LedgerState(0, AuditBlock.GENESIS, 0, key.id()), "reset");
-    JsonObjectBuilder removed = Json.createObjectBuilder();
+    JsonObjectBuilder removed = Jsonp.PROVIDER.createObjectBuilder();
     reset.cleared().forEach(removed::add);
     record(
         new AccessLog(

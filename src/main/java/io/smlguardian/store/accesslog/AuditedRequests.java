@@ -1,11 +1,11 @@
 package io.smlguardian.store.accesslog;
 
+import io.smlguardian.store.collection.Jsonp;
 import io.smlguardian.store.collection.MetadataOnly;
 import io.smlguardian.store.security.Callers;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.stream.JsonParsingException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -73,7 +73,8 @@ public class AuditedRequests implements ContainerRequestFilter, ContainerRespons
       response.getHeaders().putSingle("Retry-After", "1");
       response.getHeaders().putSingle("Content-Type", "application/problem+json");
       response.setEntity(
-          Json.createObjectBuilder()
+          Jsonp.PROVIDER
+              .createObjectBuilder()
               .add("type", "about:blank")
               .add("title", "Service Unavailable")
               .add("status", 503)
@@ -96,7 +97,7 @@ public class AuditedRequests implements ContainerRequestFilter, ContainerRespons
   private static String detail(Object entity) {
     if (entity instanceof String text && text.startsWith("{")) {
       try {
-        JsonObject problem = Json.createReader(new StringReader(text)).readObject();
+        JsonObject problem = Jsonp.PROVIDER.createReader(new StringReader(text)).readObject();
         return problem.getString("detail", problem.getString("title", ""));
       } catch (JsonParsingException | ClassCastException e) {
         return "";

@@ -2,9 +2,9 @@ package io.smlguardian.store.encryption;
 
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.FieldProtection;
+import io.smlguardian.store.collection.Jsonp;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.io.StringReader;
@@ -48,7 +48,8 @@ public class FieldEncryption implements FieldProtection {
               key.key(),
               clear.toString().getBytes(StandardCharsets.UTF_8),
               context(collection, owner, field));
-      return Json.createValue(PREFIX + key.id() + ":" + Base64.getEncoder().encodeToString(sealed));
+      return Jsonp.PROVIDER.createValue(
+          PREFIX + key.id() + ":" + Base64.getEncoder().encodeToString(sealed));
     };
   }
 
@@ -67,7 +68,7 @@ public class FieldEncryption implements FieldProtection {
             Base64.getDecoder().decode(value.substring(colon + 1)),
             context(collection, owner, field));
     try (var reader =
-        Json.createReader(new StringReader(new String(clear, StandardCharsets.UTF_8)))) {
+        Jsonp.PROVIDER.createReader(new StringReader(new String(clear, StandardCharsets.UTF_8)))) {
       return reader.readValue();
     }
   }

@@ -3,9 +3,9 @@ package io.smlguardian.store.encryption;
 import io.smlguardian.store.accesslog.AuditKey;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.FieldProtection;
+import io.smlguardian.store.collection.Jsonp;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.io.StringReader;
@@ -86,7 +86,7 @@ public class JournalSealing {
               key,
               clear.toString().getBytes(StandardCharsets.UTF_8),
               context(collection, owner, field));
-      return Json.createValue(
+      return Jsonp.PROVIDER.createValue(
           PREFIX + master.id() + ":" + Base64.getEncoder().encodeToString(sealed));
     };
   }
@@ -128,7 +128,7 @@ public class JournalSealing {
             Base64.getDecoder().decode(value.substring(colon + 1)),
             context(collection, owner, field));
     try (var reader =
-        Json.createReader(new StringReader(new String(clear, StandardCharsets.UTF_8)))) {
+        Jsonp.PROVIDER.createReader(new StringReader(new String(clear, StandardCharsets.UTF_8)))) {
       return reader.readValue();
     }
   }

@@ -1,6 +1,6 @@
 package io.smlguardian.store.mongo;
 
-import jakarta.json.Json;
+import io.smlguardian.store.collection.Jsonp;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObjectBuilder;
@@ -55,22 +55,23 @@ final class JsonBson {
   static JsonValue toJson(BsonValue bson) {
     return switch (bson.getBsonType()) {
       case DOCUMENT -> {
-        JsonObjectBuilder object = Json.createObjectBuilder();
+        JsonObjectBuilder object = Jsonp.PROVIDER.createObjectBuilder();
         for (Map.Entry<String, BsonValue> entry : bson.asDocument().entrySet()) {
           object.add(entry.getKey(), toJson(entry.getValue()));
         }
         yield object.build();
       }
       case ARRAY -> {
-        JsonArrayBuilder array = Json.createArrayBuilder();
+        JsonArrayBuilder array = Jsonp.PROVIDER.createArrayBuilder();
         bson.asArray().forEach(item -> array.add(toJson(item)));
         yield array.build();
       }
-      case STRING -> Json.createValue(bson.asString().getValue());
-      case INT32 -> Json.createValue(bson.asInt32().getValue());
-      case INT64 -> Json.createValue(bson.asInt64().getValue());
-      case DOUBLE -> Json.createValue(bson.asDouble().getValue());
-      case DECIMAL128 -> Json.createValue(bson.asDecimal128().getValue().bigDecimalValue());
+      case STRING -> Jsonp.PROVIDER.createValue(bson.asString().getValue());
+      case INT32 -> Jsonp.PROVIDER.createValue(bson.asInt32().getValue());
+      case INT64 -> Jsonp.PROVIDER.createValue(bson.asInt64().getValue());
+      case DOUBLE -> Jsonp.PROVIDER.createValue(bson.asDouble().getValue());
+      case DECIMAL128 ->
+          Jsonp.PROVIDER.createValue(bson.asDecimal128().getValue().bigDecimalValue());
       case BOOLEAN -> bson.asBoolean().getValue() ? JsonValue.TRUE : JsonValue.FALSE;
       case NULL -> JsonValue.NULL;
       default -> throw new IllegalStateException("a JSON field holds BSON " + bson.getBsonType());

@@ -2,7 +2,6 @@ package io.smlguardian.store.platform;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.json.Json;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -57,7 +56,7 @@ public class FlagParameterFilter implements ContainerRequestFilter {
               Status.BAD_REQUEST,
               "A flag must be true or false: " + String.join("; ", errors) + ".",
               errors,
-              Json.createObjectBuilder()));
+              Problem.extensions()));
     }
   }
 

@@ -1,7 +1,6 @@
 package io.smlguardian.store.platform;
 
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebFilter;
@@ -43,7 +42,7 @@ public class HttpsOnly extends HttpFilter {
           HttpServletResponse.SC_FORBIDDEN,
           "This service is served over HTTPS only (HTTPS_ONLY=true): send the request to its"
               + " HTTPS port, and treat any token sent here in clear as exposed.",
-          Json.createObjectBuilder());
+          Problem.extensions());
       return;
     }
     response.setHeader("Strict-Transport-Security", HSTS);

@@ -2,7 +2,6 @@ package io.smlguardian.store.platform;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.json.Json;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
@@ -36,7 +35,7 @@ public class ParameterTextFilter implements ContainerRequestFilter {
               Status.BAD_REQUEST,
               "No text may contain a NUL character (U+0000): " + String.join("; ", errors) + ".",
               errors,
-              Json.createObjectBuilder()));
+              Problem.extensions()));
     }
   }
 

@@ -3,6 +3,8 @@ package io.smlguardian.store.platform;
 import io.smlguardian.store.problem.Refusal;
 import io.smlguardian.store.problem.Unavailable;
 import jakarta.json.Json;
+import jakarta.json.JsonBuilderFactory;
+import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.core.MediaType;
@@ -10,6 +12,7 @@ import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 
 /** Builds RFC 9457 problem details: a title per status, a detail that says what to fix. */
@@ -18,18 +21,33 @@ public final class Problem {
   public static final String MEDIA_TYPE = "application/problem+json";
   public static final MediaType PROBLEM_JSON = MediaType.valueOf(MEDIA_TYPE);
 
+  /**
+   * Made once: each static factory method of {@code jakarta.json.Json} looks the JSON-P provider up
+   * again (a ServiceLoader scan), on every refusal's answer.
+   */
+  private static final JsonBuilderFactory JSON = Json.createBuilderFactory(Map.of());
+
   private Problem() {}
 
+  /** A builder for a problem's further members, to pass to {@link #response} or {@link #write}. */
+  public static JsonObjectBuilder extensions() {
+    return JSON.createObjectBuilder();
+  }
+
+  /** As {@link #extensions()}, starting with the given members. */
+  public static JsonObjectBuilder extensions(JsonObject members) {
+    return JSON.createObjectBuilder(members);
+  }
+
   public static Response response(Response.StatusType status, String detail) {
-    return response(status, detail, List.of(), Json.createObjectBuilder());
+    return response(status, detail, List.of(), extensions());
   }
 
   /**
    * A refusal's answer: its status, detail and errors, and its {@code Retry-After} if it has one.
    */
   public static Response of(Refusal refusal) {
-    Response answer =
-        response(refusal.status(), refusal.detail(), refusal.errors(), Json.createObjectBuilder());
+    Response answer = response(refusal.status(), refusal.detail(), refusal.errors(), extensions());
     OptionalLong retryAfter = refusal.retryAfterSeconds();
     return retryAfter.isEmpty() ? answer : retryAfter(answer, retryAfter.getAsLong());
   }
@@ -65,7 +83,7 @@ public final class Problem {
       body.add("detail", detail);
     }
     if (!errors.isEmpty()) {
-      body.add("errors", Json.createArrayBuilder(errors));
+      body.add("errors", JSON.createArrayBuilder(errors));
     }
     return Response.status(status.getStatusCode())
         .type(PROBLEM_JSON)

@@ -1,6 +1,5 @@
 package io.smlguardian.store.platform;
 
-import jakarta.json.Json;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -33,7 +32,7 @@ public class ProblemErrorPage extends HttpServlet {
     Throwable thrown = (Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
     // Called directly, not as an error page: this path serves nothing.
     int status = code instanceof Integer c ? c : 404;
-    var extensions = Json.createObjectBuilder();
+    var extensions = Problem.extensions();
     String detail = detail(status, request);
     if (status >= 500 && thrown != null) {
       String incident = UUID.randomUUID().toString();

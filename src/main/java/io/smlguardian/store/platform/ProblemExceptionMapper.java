@@ -9,7 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.persistence.OptimisticLockException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.ConstraintViolationException;
@@ -96,7 +95,7 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
           Status.fromStatusCode(cause.getStatus()),
           failed.detail(),
           errorsOf(failed.getCause()),
-          Json.createObjectBuilder(failed.members()));
+          Problem.extensions(failed.members()));
     }
     Throwable tooLarge = knownCause(thrown);
     if (tooLarge instanceof RequestSizeLimit.PayloadTooLargeException large) {
@@ -108,10 +107,7 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
         // @RolesAllowed refused the caller's roles for this endpoint.
         String operation = request.getMethod() + " " + request.getRequestURI();
         return Problem.response(
-            status,
-            "Your roles do not allow " + operation + ".",
-            List.of(),
-            Json.createObjectBuilder());
+            status, "Your roles do not allow " + operation + ".", List.of(), Problem.extensions());
       }
       Response problem = Problem.response(status, detailOf(web, status.getStatusCode()));
       String allow = web.getResponse().getHeaderString("Allow");
@@ -139,8 +135,7 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
               .map(v -> v.getPropertyPath() + ": " + v.getMessage())
               .sorted()
               .toList();
-      return Problem.response(
-          Status.BAD_REQUEST, "Invalid record.", errors, Json.createObjectBuilder());
+      return Problem.response(Status.BAD_REQUEST, "Invalid record.", errors, Problem.extensions());
     }
     String incident = UUID.randomUUID().toString();
     LOG.log(Level.SEVERE, "Unexpected failure, incident " + incident, thrown);
@@ -148,7 +143,7 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
         Status.INTERNAL_SERVER_ERROR,
         "The request failed unexpectedly; nothing was changed. Incident " + incident + ".",
         List.of(),
-        Json.createObjectBuilder().add("incident", incident));
+        Problem.extensions().add("incident", incident));
   }
 
   /**
