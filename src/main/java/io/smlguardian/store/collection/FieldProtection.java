@@ -2,6 +2,9 @@ package io.smlguardian.store.collection;
 
 import jakarta.json.JsonValue;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Protects the free-form content of sensitive records at rest: the mapper hands every protected
@@ -44,6 +47,16 @@ public interface FieldProtection {
    * later could flush a half-changed record, clear values included.
    */
   Sealer sealer(CollectionDescriptor<?> collection, String owner);
+
+  /**
+   * Prepares to seal values of several owners' records in a collection, as {@link #sealer} does for
+   * one: whatever lookups this needs are made together (one query for all the owners' keys).
+   */
+  default Map<String, Sealer> sealers(CollectionDescriptor<?> collection, Set<String> owners) {
+    Map<String, Sealer> sealers = new HashMap<>();
+    owners.forEach(owner -> sealers.put(owner, sealer(collection, owner)));
+    return sealers;
+  }
 
   /** Seals values for one record. */
   @FunctionalInterface

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -80,9 +81,48 @@ public class RecordMapper {
     return newRecord(collection, body, protection);
   }
 
+  /**
+   * New records as {@link #newRecord(CollectionDescriptor, JsonObject)} makes each, their owners'
+   * keys looked up together once all are valid (one query for a request of many users' records).
+   */
+  public <E extends StoredRecord> List<E> newRecords(
+      CollectionDescriptor<E> collection, List<JsonObject> bodies) {
+    if (bodies.size() == 1) {
+      return List.of(newRecord(collection, bodies.get(0)));
+    }
+    List<E> records = new ArrayList<>(bodies.size());
+    Set<String> sealedOwners = new TreeSet<>();
+    for (JsonObject body : bodies) {
+      E record = validRecord(collection, body);
+      records.add(record);
+      String owner = owner(record);
+      if (owner != null && sealing(collection, body)) {
+        sealedOwners.add(owner);
+      }
+    }
+    Map<String, FieldProtection.Sealer> sealers =
+        sealedOwners.isEmpty() ? Map.of() : protection.sealers(collection, sealedOwners);
+    for (int i = 0; i < records.size(); i++) {
+      FieldProtection.Sealer sealer = sealers.get(owner(records.get(i)));
+      if (sealer != null) {
+        seal(collection, records.get(i), bodies.get(i), sealer);
+      }
+    }
+    return records;
+  }
+
   /** A new record as {@link #newRecord(CollectionDescriptor, JsonObject)}, sealed by another. */
   public <E extends StoredRecord> E newRecord(
       CollectionDescriptor<E> collection, JsonObject body, FieldProtection protection) {
+    E record = validRecord(collection, body);
+    // A new record is not managed yet: sealing after validation cannot flush anything.
+    seal(collection, record, body, sealerFor(collection, record, body, protection));
+    return record;
+  }
+
+  /** A new record built from a request body and validated, its protected fields still clear. */
+  private <E extends StoredRecord> E validRecord(
+      CollectionDescriptor<E> collection, JsonObject body) {
     E record = collection.blankRecord();
     List<String> errors = new ArrayList<>();
     for (Map.Entry<String, JsonValue> entry : body.entrySet()) {
@@ -103,8 +143,15 @@ public class RecordMapper {
       errors.add(OwnedRecord.OWNER_FIELD + ": is a name the store reserves for its own entries");
     }
     validate(collection, record, errors);
-    // A new record is not managed yet: sealing after validation cannot flush anything.
-    FieldProtection.Sealer sealer = sealerFor(collection, record, body, protection);
+    return record;
+  }
+
+  /** Seals the protected fields the body set. */
+  private static void seal(
+      CollectionDescriptor<?> collection,
+      StoredRecord record,
+      JsonObject body,
+      FieldProtection.Sealer sealer) {
     for (String name : body.keySet()) {
       FieldDefinition field = collection.schema().field(name).orElseThrow();
       Object clear = field.read(record);
@@ -112,7 +159,6 @@ public class RecordMapper {
         field.write(record, sealer.seal(name, (JsonValue) clear));
       }
     }
-    return record;
   }
 
   /**
@@ -235,17 +281,22 @@ public class RecordMapper {
       StoredRecord record,
       JsonObject body,
       FieldProtection protection) {
-    boolean sealing =
-        body.entrySet().stream()
-            .anyMatch(
-                e ->
-                    e.getValue() != JsonValue.NULL
-                        && collection
-                            .schema()
-                            .field(e.getKey())
-                            .filter(f -> FieldProtection.isProtected(collection, f))
-                            .isPresent());
-    return sealing ? protection.sealer(collection, owner(record)) : (field, clear) -> clear;
+    return sealing(collection, body)
+        ? protection.sealer(collection, owner(record))
+        : (field, clear) -> clear;
+  }
+
+  /** Whether the body sets a protected field to a value. */
+  private static boolean sealing(CollectionDescriptor<?> collection, JsonObject body) {
+    return body.entrySet().stream()
+        .anyMatch(
+            e ->
+                e.getValue() != JsonValue.NULL
+                    && collection
+                        .schema()
+                        .field(e.getKey())
+                        .filter(f -> FieldProtection.isProtected(collection, f))
+                        .isPresent());
   }
 
   private static String owner(StoredRecord record) {

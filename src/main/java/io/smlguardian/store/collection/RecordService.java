@@ -100,7 +100,7 @@ public class RecordService {
     if (bodies.size() > 1) {
       requireAtomicWrites("an insert of several records");
     }
-    List<E> records = bodies.stream().map(body -> mapper.newRecord(collection, body)).toList();
+    List<E> records = mapper.newRecords(collection, bodies);
     records.forEach(
         r -> CollectionAccess.checkNewOwner(scope, collection, r, AccessOperation.INSERT));
     if (shared) {

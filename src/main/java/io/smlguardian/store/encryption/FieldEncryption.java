@@ -11,6 +11,9 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -38,7 +41,23 @@ public class FieldEncryption implements FieldProtection {
     if (!collection.category().sensitive() || owner == null) {
       return (field, clear) -> clear;
     }
-    UserKeyService.DataKey key = keys.current(owner);
+    return sealer(collection, owner, keys.current(owner));
+  }
+
+  /** Looks the owners' keys up now, in one query (creating them on first use). */
+  @Override
+  public Map<String, Sealer> sealers(CollectionDescriptor<?> collection, Set<String> owners) {
+    if (!collection.category().sensitive()) {
+      return FieldProtection.super.sealers(collection, owners);
+    }
+    Map<String, Sealer> sealers = new HashMap<>();
+    keys.current(owners)
+        .forEach((owner, key) -> sealers.put(owner, sealer(collection, owner, key)));
+    return sealers;
+  }
+
+  private static Sealer sealer(
+      CollectionDescriptor<?> collection, String owner, UserKeyService.DataKey key) {
     return (field, clear) -> {
       if (clear == null) {
         return null;

@@ -21,12 +21,15 @@ import java.security.SecureRandom;
 import java.time.Period;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -48,7 +51,8 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>A user's current key (the one new data is sealed with) is looked up once per transaction:
  * sealing a batch of one user's records looked it up and unwrapped it once per record (a query and
- * an AES-GCM open each). It is kept with the transaction, never beyond it.
+ * an AES-GCM open each). It is kept with the transaction, never beyond it. The current keys of a
+ * request's several users are looked up in one query.
  */
 @ApplicationScoped
 public class UserKeyService {
@@ -99,22 +103,46 @@ public class UserKeyService {
 
   /** The key the user's new data is sealed with: their oldest, created on first use. */
   DataKey current(String userId) {
+    return current(Set.of(userId)).get(userId);
+  }
+
+  /**
+   * The keys several users' new data is sealed with, each their oldest, created on first use: one
+   * query for them all (a request of 100 users' records looked their keys up one query at a time).
+   */
+  Map<String, DataKey> current(Set<String> userIds) {
     boolean inTransaction =
         transactions != null && transactions.getTransactionStatus() == Status.STATUS_ACTIVE;
-    String resource = "guardian-current-key/" + userId;
-    if (inTransaction && transactions.getResource(resource) instanceof DataKey known) {
-      return known;
+    Map<String, DataKey> current = new HashMap<>();
+    Set<String> unknown = new TreeSet<>();
+    for (String userId : userIds) {
+      if (inTransaction && transactions.getResource(resource(userId)) instanceof DataKey known) {
+        current.put(userId, known);
+      } else {
+        unknown.add(userId);
+      }
     }
-    Supplier<UserKey> created = () -> newKey(userId);
-    UserKey key =
+    if (unknown.isEmpty()) {
+      return current;
+    }
+    Map<String, UserKey> rows =
         keyRows == null // outside a container (unit tests): in the caller's store as it is
-            ? KeyRows.oldestOrNew(store, userId, created)
-            : keyRows.oldestOrNew(userId, created);
-    DataKey current = new DataKey(key.getId(), unwrap(key));
-    if (inTransaction) {
-      transactions.putResource(resource, current);
-    }
+            ? KeyRows.oldestOrNew(store, unknown, this::newKey)
+            : keyRows.oldestOrNew(unknown, this::newKey);
+    rows.forEach(
+        (userId, row) -> {
+          DataKey key = new DataKey(row.getId(), unwrap(row));
+          current.put(userId, key);
+          if (inTransaction) {
+            transactions.putResource(resource(userId), key);
+          }
+        });
     return current;
+  }
+
+  /** Where a transaction keeps a user's current key. */
+  private static String resource(String userId) {
+    return "guardian-current-key/" + userId;
   }
 
   /**
@@ -248,7 +276,7 @@ public class UserKeyService {
     return missing.size();
   }
 
-  private UserKey newKey(String userId) {
+  UserKey newKey(String userId) {
     byte[] key = new byte[32];
     RANDOM.nextBytes(key);
     return new UserKey(userId, wrap(keks.current(), new SecretKeySpec(key, "AES"), userId));
@@ -268,18 +296,48 @@ public class UserKeyService {
     @Inject private RecordStore store;
 
     @Transactional
-    public UserKey oldestOrNew(String userId, Supplier<UserKey> created) {
-      return oldestOrNew(store, userId, created);
+    public Map<String, UserKey> oldestOrNew(
+        Set<String> userIds, Function<String, UserKey> created) {
+      return oldestOrNew(store, userIds, created);
     }
 
-    static UserKey oldestOrNew(RecordStore store, String userId, Supplier<UserKey> created) {
-      List<UserKey> keys = store.find(KEYS, keysOf(userId, 1));
-      if (!keys.isEmpty()) {
-        return keys.get(0);
+    /** Each user's oldest key row, in one query for all, and first ones stored for the others. */
+    static Map<String, UserKey> oldestOrNew(
+        RecordStore store, Set<String> userIds, Function<String, UserKey> created) {
+      Map<String, UserKey> oldest = new HashMap<>();
+      // Oldest first: a user's first row is their oldest. A user has one key, or a few after first
+      // writes at once: the page has room for four each.
+      int limit = userIds.size() * 4;
+      List<UserKey> rows =
+          store.find(
+              KEYS,
+              new RecordQuery(
+                  List.of(
+                      new Filter(
+                          OwnedRecord.OWNER_FIELD, FilterOperator.IN, false, List.copyOf(userIds))),
+                  List.of(SortOrder.asc("createdAt")),
+                  limit,
+                  0,
+                  List.of()));
+      rows.forEach(row -> oldest.putIfAbsent(row.getUserId(), row));
+      List<UserKey> stored = new ArrayList<>();
+      for (String userId : userIds) {
+        if (!oldest.containsKey(userId)) {
+          // A full page may have left out the rows of a user whose keys are all younger.
+          List<UserKey> own = rows.size() < limit ? List.of() : store.find(KEYS, keysOf(userId, 1));
+          if (own.isEmpty()) {
+            UserKey key = created.apply(userId);
+            stored.add(key);
+            oldest.put(userId, key);
+          } else {
+            oldest.put(userId, own.get(0));
+          }
+        }
       }
-      UserKey key = created.get();
-      store.insert(KEYS, List.of(key));
-      return key;
+      if (!stored.isEmpty()) {
+        store.insert(KEYS, stored);
+      }
+      return oldest;
     }
   }
 
@@ -344,7 +402,7 @@ public class UserKeyService {
     return List.of(new Filter(OwnedRecord.OWNER_FIELD, FilterOperator.EQ, false, List.of(userId)));
   }
 
-  private static RecordQuery keysOf(String userId, int limit) {
+  static RecordQuery keysOf(String userId, int limit) {
     return new RecordQuery(
         ownedBy(userId), List.of(SortOrder.asc("createdAt")), limit, 0, List.of());
   }

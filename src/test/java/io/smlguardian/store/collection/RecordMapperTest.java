@@ -13,7 +13,11 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.validation.Validation;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** JSON to entity and back, with every refusal the API relies on for bad input. */
@@ -148,5 +152,64 @@ class RecordMapperTest {
     }
     assertThat(mapper.newRecord(Memories.COLLECTION, Samples.record("memories", "systematic")))
         .isNotNull();
+  }
+
+  @Test
+  void recordsOfSeveralOwnersAreSealedWithTheirKeysLookedUpTogetherOnceAllAreValid() {
+    List<String> lookups = new ArrayList<>();
+    FieldProtection tagging =
+        new FieldProtection() {
+          @Override
+          public Sealer sealer(CollectionDescriptor<?> collection, String owner) {
+            lookups.add(owner);
+            return (field, clear) -> Json.createValue(owner + ":" + clear);
+          }
+
+          @Override
+          public Map<String, Sealer> sealers(
+              CollectionDescriptor<?> collection, Set<String> owners) {
+            lookups.add(String.join(",", owners));
+            return FieldProtection.super.sealers(collection, owners);
+          }
+
+          @Override
+          public JsonValue open(
+              CollectionDescriptor<?> collection, String owner, String field, JsonValue stored) {
+            return stored;
+          }
+
+          @Override
+          public Duration clearValueLifetime() {
+            return Duration.ZERO;
+          }
+        };
+    RecordMapper sealing =
+        new RecordMapper(Validation.buildDefaultValidatorFactory().getValidator(), tagging);
+    List<JsonObject> bodies =
+        List.of(
+            Samples.record("memories", "bob"),
+            Samples.record("memories", "alice"),
+            Samples.record("memories", "bob"));
+
+    List<Memory> memories = sealing.newRecords(Memories.COLLECTION, bodies);
+
+    assertThat(lookups.get(0)).isEqualTo("alice,bob"); // one lookup for both, then their sealers
+    assertThat(memories).extracting(Memory::getUserId).containsExactly("bob", "alice", "bob");
+    for (Memory memory : memories) {
+      assertThat(JsonBodies.object(sealing.view(Memories.COLLECTION, memory, List.of("patterns"))))
+          .hasToString(
+              "{\"patterns\":\""
+                  + memory.getUserId()
+                  + ":[\\\"calm-after-walk\\\",\\\"tea\\\"]\"}");
+    }
+
+    lookups.clear();
+    List<JsonObject> oneInvalid =
+        List.of(
+            Samples.record("memories", "alice"),
+            Json.createObjectBuilder(Samples.record("memories", "bob")).add("strength", 7).build());
+    assertThatThrownBy(() -> sealing.newRecords(Memories.COLLECTION, oneInvalid))
+        .isInstanceOf(InvalidRequestException.class);
+    assertThat(lookups).as("no key looked up for an invalid request").isEmpty();
   }
 }

@@ -1,0 +1,130 @@
+package io.smlguardian.store.encryption;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.smlguardian.store.collection.CollectionDescriptor;
+import io.smlguardian.store.collection.StoredRecord;
+import io.smlguardian.store.collection.query.RecordQuery;
+import io.smlguardian.store.mongo.MongoRecordStore;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The keys several users' new data is sealed with, looked up together (a request of many users'
+ * records): each user's oldest key, one query for all, a first key stored for a user who has none,
+ * and never a second key for a user who has one.
+ */
+class CurrentKeysTest {
+
+  private static MongoServer server;
+  private static MongoClient client;
+
+  @TempDir Path keyDir;
+
+  private final AtomicInteger finds = new AtomicInteger();
+  private MongoRecordStore store;
+  private UserKeyService keys;
+
+  @BeforeAll
+  static void startServer() {
+    server = new MongoServer(new MemoryBackend());
+    InetSocketAddress address = server.bind();
+    client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort());
+  }
+
+  @AfterAll
+  static void stopServer() {
+    client.close();
+    server.shutdownNow();
+  }
+
+  @BeforeEach
+  void newStore() {
+    store =
+        new MongoRecordStore(
+            client.getDatabase("keys_" + UUID.randomUUID().toString().substring(0, 8)),
+            List.of(UserKeyService.KEYS)) {
+          @Override
+          public <E extends StoredRecord> List<E> find(
+              CollectionDescriptor<E> collection, RecordQuery query) {
+            finds.incrementAndGet();
+            return super.find(collection, query);
+          }
+        };
+    byte[] master = new byte[32];
+    master[0] = 7;
+    EncryptionConfig config =
+        new EncryptionConfig(
+            name ->
+                Optional.ofNullable(
+                    Map.of(
+                            "ENCRYPTION_MASTER_KEY",
+                            Base64.getEncoder().encodeToString(master),
+                            "KEY_DIR",
+                            keyDir.toString())
+                        .get(name)));
+    keys = new UserKeyService(store, config, new KeyEncryptionKeys(config));
+  }
+
+  @Test
+  void eachUsersOldestKeyInOneQueryAndAFirstKeyForAUserWithout() throws InterruptedException {
+    UUID alicesOldest = keys.current("alice").id();
+    Thread.sleep(2); // a younger key of alice's, as two first writes at once make
+    storeKeyOf("alice");
+    UUID bobs = keys.current("bob").id();
+    finds.set(0);
+
+    Map<String, UserKeyService.DataKey> current = keys.current(Set.of("alice", "bob", "carol"));
+
+    assertThat(finds).hasValue(1);
+    assertThat(current.get("alice").id()).isEqualTo(alicesOldest);
+    assertThat(current.get("bob").id()).isEqualTo(bobs);
+    assertThat(keyIdsOf("carol")).containsExactly(current.get("carol").id());
+    assertThat(keys.current(Set.of("alice", "bob", "carol")))
+        .allSatisfy((user, key) -> assertThat(key.id()).isEqualTo(current.get(user).id()));
+    assertThat(keyIdsOf("alice")).hasSize(2);
+    assertThat(keyIdsOf("bob")).containsExactly(bobs);
+    assertThat(keyIdsOf("carol")).hasSize(1);
+  }
+
+  @Test
+  void aUserLeftOutOfAFullPageIsLookedUpAloneNotGivenASecondKey() throws InterruptedException {
+    for (int i = 0; i < 8; i++) {
+      storeKeyOf("alice"); // more keys than the page allows two users, all older than dave's
+      Thread.sleep(1);
+    }
+    UUID daves = keys.current("dave").id();
+
+    Map<String, UserKeyService.DataKey> current = keys.current(Set.of("alice", "dave"));
+
+    assertThat(current.get("dave").id()).isEqualTo(daves);
+    assertThat(keyIdsOf("dave")).containsExactly(daves);
+  }
+
+  private void storeKeyOf(String user) {
+    store.insert(UserKeyService.KEYS, List.of(keys.newKey(user)));
+  }
+
+  private Set<UUID> keyIdsOf(String user) {
+    return store.find(UserKeyService.KEYS, UserKeyService.keysOf(user, 100)).stream()
+        .map(UserKey::getId)
+        .collect(Collectors.toSet());
+  }
+}
