@@ -129,9 +129,13 @@ public class UserKeyService {
         keyRows == null // outside a container (unit tests): in the caller's store as it is
             ? KeyRows.oldestOrNew(store, unknown, this::newKey)
             : keyRows.oldestOrNew(unknown, this::newKey);
+    long now = System.nanoTime();
     rows.forEach(
         (userId, row) -> {
           DataKey key = new DataKey(row.getId(), unwrap(row));
+          // Kept as byId keeps what it reads: the answer that shows the record opens its fields
+          // with this key next, and would otherwise read and unwrap it again.
+          remember(row.getId(), userId, key.key(), now);
           current.put(userId, key);
           if (inTransaction) {
             transactions.putResource(resource(userId), key);
@@ -166,10 +170,15 @@ public class UserKeyService {
             .orElseThrow(
                 () -> new UnreadableDataException("the data key " + id + " no longer exists"));
     SecretKey clear = unwrap(key);
+    remember(id, userId, clear, now);
+    return clear;
+  }
+
+  /** Keeps an unwrapped key for {@code KEY_CACHE_TTL} from {@code now} (a nanoTime). */
+  private void remember(UUID id, String userId, SecretKey clear, long now) {
     synchronized (unwrapped) {
       unwrapped.put(id, new Cached(userId, clear, now + config.cacheTtl().toNanos()));
     }
-    return clear;
   }
 
   /**

@@ -67,6 +67,13 @@ class CurrentKeysTest {
             finds.incrementAndGet();
             return super.find(collection, query);
           }
+
+          @Override
+          public <E extends StoredRecord> Optional<E> findById(
+              CollectionDescriptor<E> collection, UUID id) {
+            finds.incrementAndGet();
+            return super.findById(collection, id);
+          }
         };
     byte[] master = new byte[32];
     master[0] = 7;
@@ -116,6 +123,15 @@ class CurrentKeysTest {
 
     assertThat(current.get("dave").id()).isEqualTo(daves);
     assertThat(keyIdsOf("dave")).containsExactly(daves);
+  }
+
+  @Test
+  void aKeyLookedUpToSealOpensWhatItSealedWithoutAnotherLookUp() {
+    UserKeyService.DataKey alices = keys.current(Set.of("alice")).get("alice");
+    finds.set(0);
+
+    assertThat(keys.byId(alices.id(), "alice")).isEqualTo(alices.key());
+    assertThat(finds).as("read again").hasValue(0);
   }
 
   private void storeKeyOf(String user) {
