@@ -103,7 +103,8 @@ public class RecordMapper {
     Map<String, FieldProtection.Sealer> sealers =
         sealedOwners.isEmpty() ? Map.of() : protection.sealers(collection, sealedOwners);
     for (int i = 0; i < records.size(); i++) {
-      FieldProtection.Sealer sealer = sealers.get(owner(records.get(i)));
+      String owner = owner(records.get(i));
+      FieldProtection.Sealer sealer = owner == null ? null : sealers.get(owner);
       if (sealer != null) {
         seal(collection, records.get(i), bodies.get(i), sealer);
       }

@@ -212,4 +212,16 @@ class RecordMapperTest {
         .isInstanceOf(InvalidRequestException.class);
     assertThat(lookups).as("no key looked up for an invalid request").isEmpty();
   }
+
+  @Test
+  void everyCollectionTakesSeveralRecordsInOneRequest() {
+    for (CollectionDescriptor<?> collection : ALL) {
+      List<JsonObject> bodies =
+          List.of(
+              Samples.record(collection.name(), "user-1"),
+              Samples.record(collection.name(), "user-2"));
+
+      assertThat(mapper.newRecords(collection, bodies)).as(collection.name()).hasSize(2);
+    }
+  }
 }
