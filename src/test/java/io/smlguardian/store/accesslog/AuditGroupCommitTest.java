@@ -3,11 +3,7 @@ package io.smlguardian.store.accesslog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.smlguardian.store.collection.AccessRecorder;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.RecordCache;
@@ -15,7 +11,7 @@ import io.smlguardian.store.collection.StoredRecord;
 import io.smlguardian.store.interaction.Interaction;
 import io.smlguardian.store.interaction.Interactions;
 import io.smlguardian.store.mongo.MongoRecordStore;
-import java.net.InetSocketAddress;
+import io.smlguardian.store.testsupport.InProcessMongo;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -29,11 +25,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The audit group commit's conditional entries, which the read cache relies on: an entry committed
@@ -48,30 +43,16 @@ class AuditGroupCommitTest {
 
   private static final CollectionDescriptor<Interaction> INTERACTIONS = Interactions.COLLECTION;
 
-  private static MongoServer server;
-  private static MongoClient client;
+  @RegisterExtension static final InProcessMongo MONGO = new InProcessMongo();
 
   private MongoDatabase database;
   private MongoRecordStore store;
   private AuditGroupCommit.Writer writer;
   private AuditGroupCommit commit;
 
-  @BeforeAll
-  static void startServer() {
-    server = new MongoServer(new MemoryBackend());
-    InetSocketAddress address = server.bind();
-    client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort());
-  }
-
-  @AfterAll
-  static void stopServer() {
-    client.close();
-    server.shutdownNow();
-  }
-
   @BeforeEach
   void newStore() {
-    database = client.getDatabase("commit_" + UUID.randomUUID().toString().substring(0, 8));
+    database = MONGO.newDatabase("commit_");
     store = new MongoRecordStore(database, List.of(AccessLogs.COLLECTION, INTERACTIONS));
     writer = new AuditGroupCommit.Writer(store);
     commit = new AuditGroupCommit(writer);

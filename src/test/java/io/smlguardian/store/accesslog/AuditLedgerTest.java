@@ -3,16 +3,12 @@ package io.smlguardian.store.accesslog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.mongo.MongoRecordStore;
-import java.net.InetSocketAddress;
+import io.smlguardian.store.testsupport.InProcessMongo;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -20,15 +16,13 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -42,8 +36,7 @@ class AuditLedgerTest {
       new AuditKey(Base64.getEncoder().encodeToString(new byte[32]));
   private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
 
-  private static MongoServer server;
-  private static MongoClient client;
+  @RegisterExtension static final InProcessMongo MONGO = new InProcessMongo();
 
   @TempDir Path digestDir;
   private MongoDatabase database;
@@ -52,22 +45,9 @@ class AuditLedgerTest {
   private AuditSealer.Turn turn;
   private AuditVerifier verifier;
 
-  @BeforeAll
-  static void startServer() {
-    server = new MongoServer(new MemoryBackend());
-    InetSocketAddress address = server.bind();
-    client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort());
-  }
-
-  @AfterAll
-  static void stopServer() {
-    client.close();
-    server.shutdownNow();
-  }
-
   @BeforeEach
   void newLedger() {
-    database = client.getDatabase("ledger_" + UUID.randomUUID().toString().substring(0, 8));
+    database = MONGO.newDatabase("ledger_");
     List<CollectionDescriptor<?>> tables =
         List.of(AccessLogs.COLLECTION, AuditBlock.BLOCKS, AuditLedgerState.LEDGER);
     store = new MongoRecordStore(database, tables);

@@ -3,33 +3,28 @@ package io.smlguardian.store.collection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.smlguardian.store.memory.Memories;
 import io.smlguardian.store.mongo.MongoRecordStore;
 import io.smlguardian.store.security.AccessDeniedException;
 import io.smlguardian.store.security.Caller;
 import io.smlguardian.store.security.Role;
+import io.smlguardian.store.testsupport.InProcessMongo;
 import io.smlguardian.store.testsupport.RegisteredCollections;
 import io.smlguardian.store.testsupport.Samples;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.validation.Validation;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The service's rules outside the server: limits, access scopes, version checks, all-or-nothing
@@ -41,8 +36,7 @@ class RecordServiceTest {
 
   private static final int MAX_RECORDS = 3;
 
-  private static MongoServer server;
-  private static MongoClient client;
+  @RegisterExtension static final InProcessMongo MONGO = new InProcessMongo();
 
   private final CollectionRegistry registry = RegisteredCollections.registry();
   private final RecordMapper mapper =
@@ -57,22 +51,9 @@ class RecordServiceTest {
   private boolean atomicWrites;
   private RecordService records;
 
-  @BeforeAll
-  static void startServer() {
-    server = new MongoServer(new MemoryBackend());
-    InetSocketAddress address = server.bind();
-    client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort());
-  }
-
-  @AfterAll
-  static void stopServer() {
-    client.close();
-    server.shutdownNow();
-  }
-
   @BeforeEach
   void newService() {
-    database = client.getDatabase("service_" + UUID.randomUUID().toString().substring(0, 8));
+    database = MONGO.newDatabase("service_");
     store =
         new MongoRecordStore(database, registry.all()) {
           @Override

@@ -2,15 +2,11 @@ package io.smlguardian.store.encryption;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.StoredRecord;
 import io.smlguardian.store.collection.query.RecordQuery;
 import io.smlguardian.store.mongo.MongoRecordStore;
-import java.net.InetSocketAddress;
+import io.smlguardian.store.testsupport.InProcessMongo;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
@@ -20,10 +16,9 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,8 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CurrentKeysTest {
 
-  private static MongoServer server;
-  private static MongoClient client;
+  @RegisterExtension static final InProcessMongo MONGO = new InProcessMongo();
 
   @TempDir Path keyDir;
 
@@ -42,25 +36,10 @@ class CurrentKeysTest {
   private MongoRecordStore store;
   private UserKeyService keys;
 
-  @BeforeAll
-  static void startServer() {
-    server = new MongoServer(new MemoryBackend());
-    InetSocketAddress address = server.bind();
-    client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort());
-  }
-
-  @AfterAll
-  static void stopServer() {
-    client.close();
-    server.shutdownNow();
-  }
-
   @BeforeEach
   void newStore() {
     store =
-        new MongoRecordStore(
-            client.getDatabase("keys_" + UUID.randomUUID().toString().substring(0, 8)),
-            List.of(UserKeyService.KEYS)) {
+        new MongoRecordStore(MONGO.newDatabase("keys_"), List.of(UserKeyService.KEYS)) {
           @Override
           public <E extends StoredRecord> List<E> find(
               CollectionDescriptor<E> collection, RecordQuery query) {

@@ -3,11 +3,7 @@ package io.smlguardian.store.privacy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.smlguardian.store.accesslog.AccessLog;
 import io.smlguardian.store.accesslog.AccessLogs;
 import io.smlguardian.store.accesslog.AuditTrail;
@@ -25,6 +21,7 @@ import io.smlguardian.store.resilience.MaintenanceException;
 import io.smlguardian.store.security.Caller;
 import io.smlguardian.store.security.Role;
 import io.smlguardian.store.testsupport.GeneratedRecords;
+import io.smlguardian.store.testsupport.InProcessMongo;
 import io.smlguardian.store.testsupport.LocalTransactions;
 import io.smlguardian.store.testsupport.RegisteredCollections;
 import io.smlguardian.store.testsupport.ServerJsonb;
@@ -32,12 +29,10 @@ import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.NotificationOptions;
 import jakarta.enterprise.util.TypeLiteral;
 import java.lang.annotation.Annotation;
-import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
@@ -45,6 +40,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An erasure's rules outside the server, on the MongoDB store in process: what it deletes and what
@@ -57,8 +53,7 @@ class ErasureServiceTest {
 
   private static final Instant T0 = Instant.parse("2026-11-20T10:00:00.000001Z");
 
-  private static MongoServer server;
-  private static MongoClient client;
+  @RegisterExtension static final InProcessMongo MONGO = new InProcessMongo();
 
   private final CollectionRegistry registry = RegisteredCollections.registry();
   private final Caller officer = new Caller("officer", Set.of(Role.PRIVACY_OFFICER), "10.0.0.9");
@@ -79,15 +74,10 @@ class ErasureServiceTest {
     previousNaming =
         System.setProperty(
             javax.naming.Context.INITIAL_CONTEXT_FACTORY, LocalTransactions.Naming.class.getName());
-    server = new MongoServer(new MemoryBackend());
-    InetSocketAddress address = server.bind();
-    client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort());
   }
 
   @AfterAll
   static void stopServer() {
-    client.close();
-    server.shutdownNow();
     if (previousNaming == null) {
       System.clearProperty(javax.naming.Context.INITIAL_CONTEXT_FACTORY);
     } else {
@@ -110,7 +100,7 @@ class ErasureServiceTest {
 
   @BeforeEach
   void newService() {
-    database = client.getDatabase("erasure_" + UUID.randomUUID().toString().substring(0, 8));
+    database = MONGO.newDatabase("erasure_");
     store = new MongoRecordStore(database, RegisteredCollections.all());
     AuditTrail audit =
         new AuditTrail() {
