@@ -2,6 +2,8 @@ package io.smlguardian.store.accesslog;
 
 import io.smlguardian.store.collection.AccessRecorder;
 import io.smlguardian.store.collection.CollectionDescriptor;
+import io.smlguardian.store.collection.FieldProtection;
+import io.smlguardian.store.collection.NewRecords;
 import io.smlguardian.store.collection.RecordCache;
 import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.StoredRecord;
@@ -16,6 +18,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -74,8 +77,10 @@ import java.util.logging.Logger;
  * every insert waiting go in one statement per collection, their entries with the reads', and the
  * write and its entry still commit together. Each of those requests would otherwise begin, write
  * three rows and commit on its own: shared, an insert cost the machine half the CPU at 16 clients
- * in alternate A/B runs (docs/benchmarks.md). An insert whose shared transaction fails is made
- * again alone, and a failure of its own reaches its request as it is.
+ * in alternate A/B runs (docs/benchmarks.md). Its protected fields are sealed there too, under keys
+ * looked up for every insert waiting in one query of the shared transaction, which also stores a
+ * user's first key with the record it was made for. An insert whose shared transaction fails is
+ * made again alone (sealed anew), and a failure of its own reaches its request as it is.
  */
 @ApplicationScoped
 public class AuditGroupCommit {
@@ -105,12 +110,15 @@ public class AuditGroupCommit {
   /**
    * New records inserted in the shared transaction, with the entries that record their insert.
    *
-   * @param records validated and sealed, as {@link RecordStore#insertFinished} takes them
+   * @param records validated, sealed there (and again by a transaction of their own, should the
+   *     shared one fail)
    */
-  public record Insert(
-      CollectionDescriptor<?> collection,
-      List<? extends StoredRecord> records,
-      List<AccessLog> entries) {}
+  public record Insert(NewRecords<?> records, List<AccessLog> entries) {
+
+    CollectionDescriptor<?> collection() {
+      return records.collection();
+    }
+  }
 
   /**
    * What a shared transaction did for one request.
@@ -146,7 +154,8 @@ public class AuditGroupCommit {
 
     /** What it adds to a shared transaction: its entries, or its lookup, and its records. */
     int size() {
-      return (lookup == null ? entries.size() : 1) + (insert == null ? 0 : insert.records().size());
+      return (lookup == null ? entries.size() : 1)
+          + (insert == null ? 0 : insert.records().records().size());
     }
   }
 
@@ -331,12 +340,18 @@ public class AuditGroupCommit {
   public static class Writer {
 
     @Inject private RecordStore store;
+    @Inject private FieldProtection protection;
 
     public Writer() {}
 
-    /** A writer on the given store (its unit test's, outside a container). */
+    /** A writer on the given store, sealing nothing (its unit test's, outside a container). */
     Writer(RecordStore store) {
+      this(store, FieldProtection.NONE);
+    }
+
+    Writer(RecordStore store, FieldProtection protection) {
       this.store = store;
+      this.protection = protection;
     }
 
     /**
@@ -392,15 +407,21 @@ public class AuditGroupCommit {
     }
 
     /**
-     * The requests' new records, as a request inserting on its own would store them: one statement
-     * per collection (more for very many).
+     * The requests' new records, as a request inserting on its own would store them: sealed under
+     * their owners' keys, looked up (or first stored) in one query for all, then one statement per
+     * collection (more for very many). A single sealed insert looking its key up in a transaction
+     * of its own first cost it more server CPU than the rest of the insert (docs/benchmarks.md).
      */
     private void insertRecords(List<Pending> batch) {
       byCollection(batch, p -> p.insert() == null ? null : p.insert().collection())
           .forEach(
               (collection, pendings) -> {
+                Set<String> owners = new TreeSet<>();
+                pendings.forEach(p -> owners.addAll(p.insert().records().sealedOwners()));
+                Map<String, FieldProtection.Sealer> sealers =
+                    owners.isEmpty() ? Map.of() : protection.sealers(collection, owners);
                 List<StoredRecord> records = new ArrayList<>();
-                pendings.forEach(p -> records.addAll(p.insert().records()));
+                pendings.forEach(p -> records.addAll(p.insert().records().seal(sealers)));
                 insertFinished(collection, records);
               });
     }

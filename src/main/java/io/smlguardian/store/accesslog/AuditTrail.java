@@ -4,6 +4,7 @@ import io.smlguardian.store.collection.AccessOperation;
 import io.smlguardian.store.collection.AccessRecorder;
 import io.smlguardian.store.collection.CollectionDescriptor;
 import io.smlguardian.store.collection.Jsonp;
+import io.smlguardian.store.collection.NewRecords;
 import io.smlguardian.store.collection.OwnedRecord;
 import io.smlguardian.store.collection.RecordStore;
 import io.smlguardian.store.collection.StoreCleared;
@@ -240,14 +241,14 @@ public class AuditTrail implements AccessRecorder {
 
   @Override
   public <E extends StoredRecord> void insertShared(
-      Caller caller, CollectionDescriptor<E> collection, List<E> records, Set<String> owners) {
+      Caller caller, NewRecords<E> records, Set<String> owners) {
     if (inTransaction()) {
       throw new IllegalStateException("an insert in the shared commit within a transaction");
     }
-    List<AccessLog> entries = entries(caller, collection, AccessOperation.INSERT, owners);
+    List<AccessLog> entries = entries(caller, records.collection(), AccessOperation.INSERT, owners);
     entries.forEach(e -> e.seal(key));
     try {
-      groupCommit.insert(new AuditGroupCommit.Insert(collection, records, entries));
+      groupCommit.insert(new AuditGroupCommit.Insert(records, entries));
     } catch (AuditUnavailableException e) {
       markRecorded(COMMITTED); // as record(): the request is not recorded again
       throw e;

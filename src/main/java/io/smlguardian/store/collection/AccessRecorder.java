@@ -1,7 +1,6 @@
 package io.smlguardian.store.collection;
 
 import io.smlguardian.store.security.Caller;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -71,11 +70,13 @@ public interface AccessRecorder {
    * commits with its records, as in a transaction of its own. Not within a caller's transaction,
    * whose other writes would not be in it.
    *
-   * @param records validated and sealed, as {@link RecordStore#insertFinished} takes them
+   * @param records validated, their protected fields still clear: they are sealed in that commit,
+   *     the keys of every insert waiting looked up in one query of its transaction (a key a user's
+   *     first write stores thus commits with the record it was made for)
    * @param owners whose records they are, as {@link #accessed} takes them
    * @throws RuntimeException the insert's failure, as a transaction of its own would have met it
    * @throws IllegalStateException within a caller's transaction
    */
   <E extends StoredRecord> void insertShared(
-      Caller caller, CollectionDescriptor<E> collection, List<E> records, Set<String> owners);
+      Caller caller, NewRecords<E> records, Set<String> owners);
 }

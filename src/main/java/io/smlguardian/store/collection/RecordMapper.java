@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -87,38 +86,42 @@ public class RecordMapper {
    */
   public <E extends StoredRecord> List<E> newRecords(
       CollectionDescriptor<E> collection, List<JsonObject> bodies) {
-    if (bodies.size() == 1) {
-      return List.of(newRecord(collection, bodies.get(0)));
-    }
-    List<E> records = new ArrayList<>(bodies.size());
-    Set<String> sealedOwners = new TreeSet<>();
-    for (JsonObject body : bodies) {
-      E record = validRecord(collection, body);
-      records.add(record);
-      String owner = owner(record);
-      if (owner != null && sealing(collection, body)) {
-        sealedOwners.add(owner);
-      }
-    }
-    Map<String, FieldProtection.Sealer> sealers =
-        sealedOwners.isEmpty() ? Map.of() : protection.sealers(collection, sealedOwners);
-    for (int i = 0; i < records.size(); i++) {
-      String owner = owner(records.get(i));
-      FieldProtection.Sealer sealer = owner == null ? null : sealers.get(owner);
-      if (sealer != null) {
-        seal(collection, records.get(i), bodies.get(i), sealer);
-      }
-    }
-    return records;
+    return sealed(validRecords(collection, bodies), protection);
   }
 
   /** A new record as {@link #newRecord(CollectionDescriptor, JsonObject)}, sealed by another. */
   public <E extends StoredRecord> E newRecord(
       CollectionDescriptor<E> collection, JsonObject body, FieldProtection protection) {
-    E record = validRecord(collection, body);
     // A new record is not managed yet: sealing after validation cannot flush anything.
-    seal(collection, record, body, sealerFor(collection, record, body, protection));
-    return record;
+    return sealed(validRecords(collection, List.of(body)), protection).get(0);
+  }
+
+  /**
+   * New records built from request bodies and validated, all of them before any is sealed: their
+   * protected fields are still clear, to be sealed by {@link #sealed} or, for a single insert, in
+   * the audit trail's shared commit ({@link AccessRecorder#insertShared}).
+   *
+   * @throws InvalidRequestException for the first invalid record, before any key is looked up
+   */
+  public <E extends StoredRecord> NewRecords<E> validRecords(
+      CollectionDescriptor<E> collection, List<JsonObject> bodies) {
+    List<E> records = new ArrayList<>(bodies.size());
+    for (JsonObject body : bodies) {
+      records.add(validRecord(collection, body));
+    }
+    return NewRecords.clear(collection, records);
+  }
+
+  /** The records sealed, their owners' keys looked up in one query. */
+  public <E extends StoredRecord> List<E> sealed(NewRecords<E> records) {
+    return sealed(records, protection);
+  }
+
+  private static <E extends StoredRecord> List<E> sealed(
+      NewRecords<E> records, FieldProtection protection) {
+    Set<String> owners = records.sealedOwners();
+    return records.seal(
+        owners.isEmpty() ? Map.of() : protection.sealers(records.collection(), owners));
   }
 
   /** A new record built from a request body and validated, its protected fields still clear. */
@@ -145,21 +148,6 @@ public class RecordMapper {
     }
     validate(collection, record, errors);
     return record;
-  }
-
-  /** Seals the protected fields the body set. */
-  private static void seal(
-      CollectionDescriptor<?> collection,
-      StoredRecord record,
-      JsonObject body,
-      FieldProtection.Sealer sealer) {
-    for (String name : body.keySet()) {
-      FieldDefinition field = collection.schema().field(name).orElseThrow();
-      Object clear = field.read(record);
-      if (FieldProtection.isProtected(collection, field) && clear != null) {
-        field.write(record, sealer.seal(name, (JsonValue) clear));
-      }
-    }
   }
 
   /**

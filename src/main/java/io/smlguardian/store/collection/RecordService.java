@@ -100,12 +100,18 @@ public class RecordService {
     if (bodies.size() > 1) {
       requireAtomicWrites("an insert of several records");
     }
-    List<E> records = mapper.newRecords(collection, bodies);
-    records.forEach(
-        r -> CollectionAccess.checkNewOwner(scope, collection, r, AccessOperation.INSERT));
+    // Every record valid and the caller's to write before any owner's key is looked up (or made).
+    NewRecords<E> valid = mapper.validRecords(collection, bodies);
+    valid
+        .records()
+        .forEach(r -> CollectionAccess.checkNewOwner(scope, collection, r, AccessOperation.INSERT));
+    List<E> records;
     if (shared) {
-      audit.insertShared(caller, collection, records, owners(records, scope));
+      // Sealed there, with the keys of every insert waiting looked up in one query.
+      audit.insertShared(caller, valid, owners(valid.records(), scope));
+      records = valid.records();
     } else {
+      records = mapper.sealed(valid);
       store.insertFinished(collection, records);
       audited(caller, collection, AccessOperation.INSERT, records, scope);
     }

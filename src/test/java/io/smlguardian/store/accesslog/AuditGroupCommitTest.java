@@ -6,17 +6,28 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.mongodb.client.MongoDatabase;
 import io.smlguardian.store.collection.AccessRecorder;
 import io.smlguardian.store.collection.CollectionDescriptor;
+import io.smlguardian.store.collection.FieldProtection;
+import io.smlguardian.store.collection.NewRecords;
 import io.smlguardian.store.collection.RecordCache;
+import io.smlguardian.store.collection.RecordMapper;
 import io.smlguardian.store.collection.StoredRecord;
 import io.smlguardian.store.interaction.Interaction;
 import io.smlguardian.store.interaction.Interactions;
+import io.smlguardian.store.memory.Memories;
+import io.smlguardian.store.memory.Memory;
 import io.smlguardian.store.mongo.MongoRecordStore;
 import io.smlguardian.store.testsupport.InProcessMongo;
+import io.smlguardian.store.testsupport.Samples;
+import jakarta.json.Json;
+import jakarta.json.JsonValue;
+import jakarta.validation.Validation;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -258,8 +269,7 @@ class AuditGroupCommitTest {
 
   private static AuditGroupCommit.Insert insertOf(Interaction record) {
     return new AuditGroupCommit.Insert(
-        INTERACTIONS,
-        List.of(record),
+        NewRecords.withNothingToSeal(INTERACTIONS, List.of(record)),
         List.of(
             new AccessLog(
                 record.getUserId(),
@@ -409,6 +419,94 @@ class AuditGroupCommitTest {
     } finally {
       threads.shutdownNow();
     }
+  }
+
+  @Test
+  void sealedInsertsAreSealedInTheSharedTransactionWithOneKeyLookUpAndAfreshWhenMadeAgainAlone() {
+    List<String> lookups = new ArrayList<>();
+    FieldProtection tagging =
+        new FieldProtection() {
+          @Override
+          public Sealer sealer(CollectionDescriptor<?> collection, String owner) {
+            return (field, clear) -> Json.createValue(owner + ":" + clear);
+          }
+
+          @Override
+          public Map<String, Sealer> sealers(
+              CollectionDescriptor<?> collection, Set<String> owners) {
+            lookups.add(String.join(",", owners));
+            return FieldProtection.super.sealers(collection, owners);
+          }
+
+          @Override
+          public JsonValue open(
+              CollectionDescriptor<?> collection, String owner, String field, JsonValue stored) {
+            return stored;
+          }
+
+          @Override
+          public Duration clearValueLifetime() {
+            return Duration.ZERO;
+          }
+        };
+    AtomicInteger failures = new AtomicInteger(1);
+    MongoRecordStore failsOnce =
+        new MongoRecordStore(database, List.of(AccessLogs.COLLECTION, Memories.COLLECTION)) {
+          @Override
+          public <E extends StoredRecord> void insertFinished(
+              CollectionDescriptor<E> collection, List<E> records) {
+            if (failures.getAndDecrement() > 0) {
+              throw new IllegalStateException("as a transaction that rolled back");
+            }
+            super.insertFinished(collection, records);
+          }
+        };
+    AuditGroupCommit.Writer sealing = new AuditGroupCommit.Writer(failsOnce, tagging);
+    RecordMapper mapper =
+        new RecordMapper(
+            Validation.buildDefaultValidatorFactory().getValidator(), FieldProtection.NONE);
+    NewRecords<Memory> bob =
+        mapper.validRecords(Memories.COLLECTION, List.of(Samples.record("memories", "bob")));
+    NewRecords<Memory> alice =
+        mapper.validRecords(Memories.COLLECTION, List.of(Samples.record("memories", "alice")));
+    JsonValue clear = patterns(bob.records().get(0));
+    AuditGroupCommit.Pending first = new AuditGroupCommit.Pending(memoryInsert(bob));
+    AuditGroupCommit.Pending second = new AuditGroupCommit.Pending(memoryInsert(alice));
+
+    assertThatThrownBy(() -> sealing.insert(List.of(first, second)))
+        .isInstanceOf(IllegalStateException.class);
+    assertThat(lookups)
+        .as("one look-up for both, in the shared transaction")
+        .containsExactly("alice,bob");
+
+    // Made again alone, as after a failed shared commit: sealed from the clear value again (a key
+    // first stored by the failed transaction rolled back with it), not sealed twice.
+    sealing.insert(List.of(first));
+    assertThat(lookups).containsExactly("alice,bob", "bob");
+    Memory stored =
+        failsOnce.findById(Memories.COLLECTION, bob.records().get(0).getId()).orElseThrow();
+    assertThat(patterns(stored)).isEqualTo(Json.createValue("bob:" + clear));
+  }
+
+  private static JsonValue patterns(Memory memory) {
+    return (JsonValue) Memories.COLLECTION.schema().field("patterns").orElseThrow().read(memory);
+  }
+
+  private static AuditGroupCommit.Insert memoryInsert(NewRecords<Memory> records) {
+    String owner = records.records().get(0).getUserId();
+    return new AuditGroupCommit.Insert(
+        records,
+        List.of(
+            new AccessLog(
+                owner,
+                "svc",
+                "write",
+                "memories",
+                "insert",
+                Instant.now(),
+                "10.0.0.1",
+                true,
+                null)));
   }
 
   private List<String> entryOwners() {

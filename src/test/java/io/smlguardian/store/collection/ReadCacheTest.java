@@ -48,7 +48,7 @@ class ReadCacheTest {
 
     @Override
     public <E extends StoredRecord> void insertShared(
-        Caller caller, CollectionDescriptor<E> collection, List<E> records, Set<String> owners) {
+        Caller caller, NewRecords<E> records, Set<String> owners) {
       throw new AssertionError("the read cache inserts nothing");
     }
   }

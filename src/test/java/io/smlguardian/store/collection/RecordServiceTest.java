@@ -99,12 +99,9 @@ class RecordServiceTest {
           /** As the audit trail's shared commit: the records stored, then their insert recorded. */
           @Override
           public <E extends StoredRecord> void insertShared(
-              Caller caller,
-              CollectionDescriptor<E> collection,
-              List<E> records,
-              Set<String> owners) {
-            store.insertFinished(collection, records);
-            accessed(caller, collection, AccessOperation.INSERT, owners);
+              Caller caller, NewRecords<E> records, Set<String> owners) {
+            store.insertFinished(records.collection(), mapper.sealed(records));
+            accessed(caller, records.collection(), AccessOperation.INSERT, owners);
           }
         };
     records =
