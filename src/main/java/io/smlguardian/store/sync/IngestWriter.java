@@ -165,31 +165,57 @@ public class IngestWriter {
 
   private <E extends StoredRecord> long write(
       CollectionDescriptor<E> collection, List<JournalEntry> entries, boolean expectNew) {
-    List<E> records = new ArrayList<>(entries.size());
+    List<E> journaled = new ArrayList<>(entries.size());
+    Set<String> sealedOwners = new TreeSet<>();
     for (JournalEntry entry : entries) {
-      records.add(sealedForStore(collection, entry));
+      E record = entry.record().readOnly(collection);
+      journaled.add(record);
+      if (!journalSealed(collection, record).isEmpty()) {
+        sealedOwners.add(entry.owner());
+      }
+    }
+    // The owners' keys in one query for the lane (they were looked up one owner at a time).
+    Map<String, FieldProtection.Sealer> sealers =
+        sealedOwners.isEmpty() ? Map.of() : protection.sealers(collection, sealedOwners);
+    List<E> records = new ArrayList<>(entries.size());
+    for (int i = 0; i < entries.size(); i++) {
+      records.add(sealedForStore(collection, entries.get(i), journaled.get(i), sealers));
     }
     return expectNew
         ? store.insertNew(collection, records)
         : store.insertIfAbsent(collection, records);
   }
 
-  /** The journaled record, its fields sealed under the journal key now sealed under its owner's. */
-  private <E extends StoredRecord> E sealedForStore(
-      CollectionDescriptor<E> collection, JournalEntry entry) {
-    E record = entry.record().readOnly(collection);
-    FieldProtection.Sealer sealer = null;
+  /** The record's protected fields that hold values sealed under the journal key. */
+  private static List<FieldDefinition> journalSealed(
+      CollectionDescriptor<?> collection, StoredRecord record) {
+    List<FieldDefinition> sealed = new ArrayList<>();
     for (FieldDefinition field : collection.schema().fields()) {
       if (FieldProtection.isProtected(collection, field)
           && field.read(record) instanceof JsonValue value
           && JournalSealing.isSealed(value)) {
-        if (sealer == null) {
-          sealer = protection.sealer(collection, entry.owner());
-          record = entry.record().record(collection); // resealed in a copy: the entry stays as kept
-        }
-        JsonValue clear = sealing.open(collection, entry.owner(), field.name(), value);
-        field.write(record, sealer.seal(field.name(), clear));
+        sealed.add(field);
       }
+    }
+    return sealed;
+  }
+
+  /** The journaled record, its fields sealed under the journal key now sealed under its owner's. */
+  private <E extends StoredRecord> E sealedForStore(
+      CollectionDescriptor<E> collection,
+      JournalEntry entry,
+      E journaled,
+      Map<String, FieldProtection.Sealer> sealers) {
+    List<FieldDefinition> sealed = journalSealed(collection, journaled);
+    if (sealed.isEmpty()) {
+      return journaled;
+    }
+    FieldProtection.Sealer sealer = sealers.get(entry.owner());
+    E record = entry.record().record(collection); // resealed in a copy: the entry stays as kept
+    for (FieldDefinition field : sealed) {
+      JsonValue clear =
+          sealing.open(collection, entry.owner(), field.name(), (JsonValue) field.read(journaled));
+      field.write(record, sealer.seal(field.name(), clear));
     }
     return record;
   }

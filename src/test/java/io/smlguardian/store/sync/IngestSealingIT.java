@@ -6,6 +6,9 @@ import io.smlguardian.store.testsupport.Api;
 import io.smlguardian.store.testsupport.Database;
 import io.smlguardian.store.testsupport.Samples;
 import io.smlguardian.store.testsupport.TestTokens;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +53,32 @@ class IngestSealingIT {
         assertThat(inDatabase).as(collection + "." + field).startsWith("\"gse1:");
         assertThat(inDatabase).doesNotContain(sample.get(field).toString().substring(1, 5));
       }
+    }
+  }
+
+  @Test
+  void aBatchOfSeveralUsersMemoriesIsSealedUnderEachOwnersOwnKey() {
+    String prefix = "ingest-owners-" + UUID.randomUUID() + "-";
+    List<String> users = List.of(prefix + "a", prefix + "b", prefix + "c");
+    JsonArrayBuilder batch = Json.createArrayBuilder();
+    users.forEach(user -> batch.add(Samples.record("memories", user)));
+    Api.Reply accepted = Api.post("/api/ingest/memories", batch.build());
+    assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+    JsonArray ids = accepted.object().getJsonArray("ids");
+    Api.Client operator = Api.as(TestTokens.token("it-ingest-operator", "operator"));
+    assertThat(operator.post("/api/sync", "").status()).isEqualTo(200);
+
+    for (int i = 0; i < users.size(); i++) {
+      String id = ids.getString(i);
+      JsonObject read = Api.get("/api/collections/memories/" + id).object();
+      assertThat(read.getString("userId")).isEqualTo(users.get(i));
+      assertThat(read.get("patterns"))
+          .isEqualTo(Samples.record("memories", users.get(i)).get("patterns"));
+      // "gse1:<key id>:...": the key is the owner's own (each user's first, stored by the flush)
+      String sealed = stored("memories", "patterns", id);
+      String keyId = sealed.substring("\"gse1:".length(), sealed.indexOf(':', "\"gse1:".length()));
+      assertThat(Database.single("SELECT user_id FROM user_keys WHERE id = ?::uuid", keyId))
+          .isEqualTo(users.get(i));
     }
   }
 }
