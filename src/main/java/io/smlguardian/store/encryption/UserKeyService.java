@@ -51,8 +51,13 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>A user's current key (the one new data is sealed with) is looked up once per transaction:
  * sealing a batch of one user's records looked it up and unwrapped it once per record (a query and
- * an AES-GCM open each). It is kept with the transaction, never beyond it. The current keys of a
- * request's several users are looked up in one query.
+ * an AES-GCM open each). The current keys of a request's several users are looked up in one query.
+ * Beyond the transaction, a current key is kept for {@code KEY_CACHE_TTL} too, but used again only
+ * once it is found still stored, by one read of the ids of all the keys a transaction takes from
+ * there: the look-up by owner, oldest first, cost a single sealed insert more than its record's own
+ * insert (docs/benchmarks.md), and a key an erasure on another instance destroyed meanwhile must
+ * not seal new data, which nothing could open. Such a key is dropped and the user's current key
+ * looked up again (a new one, after an erasure).
  */
 @ApplicationScoped
 public class UserKeyService {
@@ -84,6 +89,15 @@ public class UserKeyService {
         }
       };
 
+  /** Current keys by user, kept beyond their transaction: used again once found still stored. */
+  private final Map<String, Current> currentKeys =
+      new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Current> eldest) {
+          return size() > CACHE_SIZE;
+        }
+      };
+
   @Resource private TransactionSynchronizationRegistry transactions;
   @Inject private KeyRows keyRows;
 
@@ -101,6 +115,8 @@ public class UserKeyService {
 
   private record Cached(String userId, SecretKey key, long expiresAt) {}
 
+  private record Current(DataKey key, long expiresAt) {}
+
   /** The key the user's new data is sealed with: their oldest, created on first use. */
   DataKey current(String userId) {
     return current(Set.of(userId)).get(userId);
@@ -114,13 +130,36 @@ public class UserKeyService {
     boolean inTransaction =
         transactions != null && transactions.getTransactionStatus() == Status.STATUS_ACTIVE;
     Map<String, DataKey> current = new HashMap<>();
+    Map<String, DataKey> kept = new HashMap<>();
     Set<String> unknown = new TreeSet<>();
+    long now = System.nanoTime();
     for (String userId : userIds) {
       if (inTransaction && transactions.getResource(resource(userId)) instanceof DataKey known) {
         current.put(userId, known);
       } else {
-        unknown.add(userId);
+        DataKey keptKey = kept(userId, now);
+        if (keptKey != null) {
+          kept.put(userId, keptKey);
+        } else {
+          unknown.add(userId);
+        }
       }
+    }
+    if (!kept.isEmpty()) {
+      Set<UUID> stored =
+          store.stamps(KEYS, kept.values().stream().map(DataKey::id).toList()).keySet();
+      kept.forEach(
+          (userId, key) -> {
+            if (stored.contains(key.id())) {
+              current.put(userId, key);
+              if (inTransaction) {
+                transactions.putResource(resource(userId), key);
+              }
+            } else { // destroyed meanwhile, by an erasure on another instance
+              forgetCurrent(userId);
+              unknown.add(userId);
+            }
+          });
     }
     if (unknown.isEmpty()) {
       return current;
@@ -129,19 +168,42 @@ public class UserKeyService {
         keyRows == null // outside a container (unit tests): in the caller's store as it is
             ? KeyRows.oldestOrNew(store, unknown, this::newKey)
             : keyRows.oldestOrNew(unknown, this::newKey);
-    long now = System.nanoTime();
     rows.forEach(
         (userId, row) -> {
           DataKey key = new DataKey(row.getId(), unwrap(row));
           // Kept as byId keeps what it reads: the answer that shows the record opens its fields
           // with this key next, and would otherwise read and unwrap it again.
           remember(row.getId(), userId, key.key(), now);
+          synchronized (unwrapped) {
+            currentKeys.put(userId, new Current(key, now + config.cacheTtl().toNanos()));
+          }
           current.put(userId, key);
           if (inTransaction) {
             transactions.putResource(resource(userId), key);
           }
         });
     return current;
+  }
+
+  /** The user's current key kept from an earlier look-up, unless it expired (then forgotten). */
+  private DataKey kept(String userId, long now) {
+    synchronized (unwrapped) {
+      Current kept = currentKeys.get(userId);
+      if (kept == null) {
+        return null;
+      }
+      if (now - kept.expiresAt() >= 0) {
+        currentKeys.remove(userId);
+        return null;
+      }
+      return kept.key();
+    }
+  }
+
+  private void forgetCurrent(String userId) {
+    synchronized (unwrapped) {
+      currentKeys.remove(userId);
+    }
   }
 
   /** Where a transaction keeps a user's current key. */
@@ -189,6 +251,7 @@ public class UserKeyService {
     long destroyed = store.deleteMatching(KEYS, ownedBy(userId));
     synchronized (unwrapped) {
       unwrapped.values().removeIf(cached -> cached.userId().equals(userId));
+      currentKeys.remove(userId);
     }
     return (int) destroyed;
   }
@@ -198,6 +261,7 @@ public class UserKeyService {
     store.deleteMatching(KEYS, List.of());
     synchronized (unwrapped) {
       unwrapped.clear();
+      currentKeys.clear();
     }
   }
 

@@ -3,12 +3,14 @@ package io.smlguardian.store.encryption;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.smlguardian.store.collection.CollectionDescriptor;
+import io.smlguardian.store.collection.RecordCache;
 import io.smlguardian.store.collection.StoredRecord;
 import io.smlguardian.store.collection.query.RecordQuery;
 import io.smlguardian.store.mongo.MongoRecordStore;
 import io.smlguardian.store.testsupport.InProcessMongo;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,6 +35,7 @@ class CurrentKeysTest {
   @TempDir Path keyDir;
 
   private final AtomicInteger finds = new AtomicInteger();
+  private final AtomicInteger checks = new AtomicInteger();
   private MongoRecordStore store;
   private UserKeyService keys;
 
@@ -45,6 +48,13 @@ class CurrentKeysTest {
               CollectionDescriptor<E> collection, RecordQuery query) {
             finds.incrementAndGet();
             return super.find(collection, query);
+          }
+
+          @Override
+          public Map<UUID, RecordCache.Stamp> stamps(
+              CollectionDescriptor<?> collection, Collection<UUID> ids) {
+            checks.incrementAndGet();
+            return super.stamps(collection, ids);
           }
 
           @Override
@@ -111,6 +121,39 @@ class CurrentKeysTest {
 
     assertThat(keys.byId(alices.id(), "alice")).isEqualTo(alices.key());
     assertThat(finds).as("read again").hasValue(0);
+  }
+
+  @Test
+  void aCurrentKeyIsKeptBeyondItsLookUpAndUsedAgainOnlyOnceFoundStillStored() {
+    UUID alices = keys.current("alice").id();
+    UUID bobs = keys.current("bob").id();
+    finds.set(0);
+
+    Map<String, UserKeyService.DataKey> again = keys.current(Set.of("alice", "bob"));
+
+    assertThat(again.get("alice").id()).isEqualTo(alices);
+    assertThat(again.get("bob").id()).isEqualTo(bobs);
+    assertThat(finds).as("no look-up by owner").hasValue(0);
+    assertThat(checks).as("one read of both ids").hasValue(1);
+
+    // Destroyed as an erasure on another instance destroys it, unknown to this one: the kept key
+    // is found gone, and alice's data is sealed under a new key, never under the destroyed one.
+    store.deleteMatching(UserKeyService.KEYS, UserKeyService.keysOf("alice", 1).filters());
+    UUID alicesNew = keys.current(Set.of("alice", "bob")).get("alice").id();
+
+    assertThat(alicesNew).isNotEqualTo(alices);
+    assertThat(keyIdsOf("alice")).containsExactly(alicesNew);
+    assertThat(keys.current("bob").id()).isEqualTo(bobs);
+  }
+
+  @Test
+  void aKeyDestroyedHereIsNotKept() {
+    UUID alices = keys.current("alice").id();
+
+    keys.destroy("alice");
+
+    assertThat(keys.current("alice").id()).isNotEqualTo(alices);
+    assertThat(keyIdsOf("alice")).hasSize(1);
   }
 
   private void storeKeyOf(String user) {
