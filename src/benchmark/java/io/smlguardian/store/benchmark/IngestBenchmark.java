@@ -49,9 +49,6 @@ public final class IngestBenchmark {
   private static final String PATH = "/api/ingest/" + RandomInteractions.COLLECTION;
   private static final int PER_REQUEST = 100;
 
-  /** Warm-up rounds of each kind of request at most. */
-  private static final int MAX_WARMUP_ROUNDS = 8;
-
   private final ServiceCalls service;
   private final ServiceCalls operator;
   private final int requests;
@@ -222,29 +219,23 @@ public final class IngestBenchmark {
 
   /**
    * Unmeasured rounds of {@code round} requests of {@code perRequest} records at the measured
-   * number of clients, at least two and at most {@link #MAX_WARMUP_ROUNDS}, until the server's CPU
-   * per request falls by less than 5% from one round to the next. The journal is emptied after
-   * each.
+   * number of clients, until the server's CPU per request stops falling ({@link
+   * LoadRunner#warmUntilSteady}). The journal is emptied after each.
    */
   private void warm(String label, int round, int perRequest) throws Exception {
-    double before = Double.NaN;
-    for (int i = 1; i <= MAX_WARMUP_ROUNDS; i++) {
-      Figures figures =
-          LoadRunner.run(
-              label + " (round " + i + ")",
-              clients,
-              0,
-              round,
-              c -> n -> ingest(perRequest),
-              service::serverCpuNanos);
-      log(figures.describe());
-      sync();
-      double now = figures.cpuMillisPerCall();
-      if (now > before * 0.95) {
-        return; // no longer getting cheaper (false for the first round, whose before is NaN)
-      }
-      before = now;
-    }
+    LoadRunner.warmUntilSteady(
+        label,
+        clients,
+        round,
+        c -> n -> ingest(perRequest),
+        service::serverCpuNanos,
+        () -> {
+          try {
+            sync();
+          } catch (Exception e) {
+            throw new IllegalStateException("the sync after a warm-up round failed", e);
+          }
+        });
   }
 
   /** One ingest request of {@code count} records, of as many different users. */

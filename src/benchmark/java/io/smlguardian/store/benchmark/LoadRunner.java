@@ -133,6 +133,38 @@ final class LoadRunner {
         .toList();
   }
 
+  /** Warm-up rounds of one kind of call at most ({@link #warmUntilSteady}). */
+  static final int MAX_WARMUP_ROUNDS = 8;
+
+  /**
+   * Unmeasured rounds of {@code calls} calls at {@code clients} clients, at least two and at most
+   * {@link #MAX_WARMUP_ROUNDS}, until the server's CPU per call (from {@code serverCpu}) falls by
+   * less than 5% from one round to the next: a fixed warm-up left a server compiling the measured
+   * run's paths (its JIT compiler the busiest thread in a profile of the measured calls).
+   *
+   * @param afterRound run after every round (to empty what the round filled, say)
+   */
+  static void warmUntilSteady(
+      String label,
+      int clients,
+      int calls,
+      Clients factory,
+      LongSupplier serverCpu,
+      Runnable afterRound)
+      throws InterruptedException {
+    double before = Double.NaN;
+    for (int i = 1; i <= MAX_WARMUP_ROUNDS; i++) {
+      Figures figures = run(label + " (round " + i + ")", clients, 0, calls, factory, serverCpu);
+      System.out.println("[warm-up] " + figures.describe());
+      afterRound.run();
+      double now = figures.cpuMillisPerCall();
+      if (now > before * 0.95) {
+        return; // no longer getting cheaper (false for the first round, whose before is NaN)
+      }
+      before = now;
+    }
+  }
+
   /**
    * Runs {@code clients} clients, each making {@code warmup / clients} warm-up calls and then
    * {@code calls / clients} measured ones (both rounded up).
