@@ -18,16 +18,15 @@ import io.smlguardian.store.memory.Memory;
 import io.smlguardian.store.mongo.MongoRecordStore;
 import io.smlguardian.store.testsupport.InProcessMongo;
 import io.smlguardian.store.testsupport.Samples;
+import io.smlguardian.store.testsupport.TaggingProtection;
 import jakarta.json.Json;
 import jakarta.json.JsonValue;
 import jakarta.validation.Validation;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -423,32 +422,8 @@ class AuditGroupCommitTest {
 
   @Test
   void sealedInsertsAreSealedInTheSharedTransactionWithOneKeyLookUpAndAfreshWhenMadeAgainAlone() {
-    List<String> lookups = new ArrayList<>();
-    FieldProtection tagging =
-        new FieldProtection() {
-          @Override
-          public Sealer sealer(CollectionDescriptor<?> collection, String owner) {
-            return (field, clear) -> Json.createValue(owner + ":" + clear);
-          }
-
-          @Override
-          public Map<String, Sealer> sealers(
-              CollectionDescriptor<?> collection, Set<String> owners) {
-            lookups.add(String.join(",", owners));
-            return FieldProtection.super.sealers(collection, owners);
-          }
-
-          @Override
-          public JsonValue open(
-              CollectionDescriptor<?> collection, String owner, String field, JsonValue stored) {
-            return stored;
-          }
-
-          @Override
-          public Duration clearValueLifetime() {
-            return Duration.ZERO;
-          }
-        };
+    TaggingProtection tagging = new TaggingProtection();
+    List<String> lookups = tagging.lookUps();
     AtomicInteger failures = new AtomicInteger(1);
     MongoRecordStore failsOnce =
         new MongoRecordStore(database, List.of(AccessLogs.COLLECTION, Memories.COLLECTION)) {

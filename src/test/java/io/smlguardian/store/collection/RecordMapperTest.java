@@ -9,15 +9,12 @@ import io.smlguardian.store.session.Session;
 import io.smlguardian.store.session.Sessions;
 import io.smlguardian.store.testsupport.RegisteredCollections;
 import io.smlguardian.store.testsupport.Samples;
+import io.smlguardian.store.testsupport.TaggingProtection;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.validation.Validation;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** JSON to entity and back, with every refusal the API relies on for bad input. */
@@ -156,33 +153,8 @@ class RecordMapperTest {
 
   @Test
   void recordsOfSeveralOwnersAreSealedWithTheirKeysLookedUpTogetherOnceAllAreValid() {
-    List<String> lookups = new ArrayList<>();
-    FieldProtection tagging =
-        new FieldProtection() {
-          @Override
-          public Sealer sealer(CollectionDescriptor<?> collection, String owner) {
-            lookups.add(owner);
-            return (field, clear) -> Json.createValue(owner + ":" + clear);
-          }
-
-          @Override
-          public Map<String, Sealer> sealers(
-              CollectionDescriptor<?> collection, Set<String> owners) {
-            lookups.add(String.join(",", owners));
-            return FieldProtection.super.sealers(collection, owners);
-          }
-
-          @Override
-          public JsonValue open(
-              CollectionDescriptor<?> collection, String owner, String field, JsonValue stored) {
-            return stored;
-          }
-
-          @Override
-          public Duration clearValueLifetime() {
-            return Duration.ZERO;
-          }
-        };
+    TaggingProtection tagging = new TaggingProtection();
+    List<String> lookups = tagging.lookUps();
     RecordMapper sealing =
         new RecordMapper(Validation.buildDefaultValidatorFactory().getValidator(), tagging);
     List<JsonObject> bodies =
