@@ -12,6 +12,7 @@ import io.smlguardian.store.security.Role;
 import io.smlguardian.store.testsupport.InProcessMongo;
 import io.smlguardian.store.testsupport.RegisteredCollections;
 import io.smlguardian.store.testsupport.Samples;
+import io.smlguardian.store.testsupport.TaggingProtection;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.validation.Validation;
@@ -49,6 +50,7 @@ class RecordServiceTest {
   private MongoDatabase database;
   private MongoRecordStore store;
   private boolean atomicWrites;
+  private AccessRecorder recorder;
   private RecordService records;
 
   @BeforeEach
@@ -61,7 +63,7 @@ class RecordServiceTest {
             return atomicWrites;
           }
         };
-    AccessRecorder recorder =
+    recorder =
         new AccessRecorder() {
           @Override
           public void accessed(
@@ -104,16 +106,19 @@ class RecordServiceTest {
             accessed(caller, records.collection(), AccessOperation.INSERT, owners);
           }
         };
-    records =
-        new RecordService(
-            registry,
-            store,
-            mapper,
-            new CollectionConfig(100, 1000, 10_000, MAX_RECORDS, false),
-            recorder,
-            new RecordReads(store, mapper),
-            new ReadCache(0, FieldProtection.NONE, recorder),
-            new AtomicWrites(store, store));
+    records = serviceWith(mapper);
+  }
+
+  private RecordService serviceWith(RecordMapper mapper) {
+    return new RecordService(
+        registry,
+        store,
+        mapper,
+        new CollectionConfig(100, 1000, 10_000, MAX_RECORDS, false),
+        recorder,
+        new RecordReads(store, mapper),
+        new ReadCache(0, FieldProtection.NONE, recorder),
+        new AtomicWrites(store, store));
   }
 
   @AfterEach
@@ -177,6 +182,21 @@ class RecordServiceTest {
         .isInstanceOf(AccessDeniedException.class);
 
     assertThat(store.count(Memories.COLLECTION, List.of())).isZero();
+  }
+
+  @Test
+  void aRecordForAnotherUserIsRefusedBeforeAnyKeyIsLookedUp() {
+    TaggingProtection keys = new TaggingProtection();
+    RecordService sealing =
+        serviceWith(
+            new RecordMapper(Validation.buildDefaultValidatorFactory().getValidator(), keys));
+
+    assertThatThrownBy(() -> sealing.insertAll(alice, "memories", List.of(memory("bob"))))
+        .isInstanceOf(AccessDeniedException.class);
+    assertThat(keys.lookUps()).as("no key made for bob by alice's refused request").isEmpty();
+
+    sealing.insertAll(alice, "memories", List.of(memory("alice")));
+    assertThat(keys.lookUps()).containsExactly("alice");
   }
 
   /** Whatever a user filters on, the service adds their own userId: they see their records only. */
