@@ -410,7 +410,8 @@ public class AuditGroupCommit {
      * The requests' new records, as a request inserting on its own would store them: sealed under
      * their owners' keys, looked up (or first stored) in one query for all, then one statement per
      * collection (more for very many). A single sealed insert looking its key up in a transaction
-     * of its own first cost it more server CPU than the rest of the insert (docs/benchmarks.md).
+     * of its own first cost it about as much server CPU as the rest of the insert, or more
+     * (docs/benchmarks.md, "Sealed fields").
      */
     private void insertRecords(List<Pending> batch) {
       byCollection(batch, p -> p.insert() == null ? null : p.insert().collection())

@@ -130,25 +130,25 @@ public class UserKeyService {
     boolean inTransaction =
         transactions != null && transactions.getTransactionStatus() == Status.STATUS_ACTIVE;
     Map<String, DataKey> current = new HashMap<>();
-    Map<String, DataKey> kept = new HashMap<>();
+    Map<String, DataKey> keptKeys = new HashMap<>();
     Set<String> unknown = new TreeSet<>();
     long now = System.nanoTime();
     for (String userId : userIds) {
       if (inTransaction && transactions.getResource(resource(userId)) instanceof DataKey known) {
         current.put(userId, known);
       } else {
-        DataKey keptKey = kept(userId, now);
-        if (keptKey != null) {
-          kept.put(userId, keptKey);
+        DataKey kept = kept(userId, now);
+        if (kept != null) {
+          keptKeys.put(userId, kept);
         } else {
           unknown.add(userId);
         }
       }
     }
-    if (!kept.isEmpty()) {
+    if (!keptKeys.isEmpty()) {
       Set<UUID> stored =
-          store.stamps(KEYS, kept.values().stream().map(DataKey::id).toList()).keySet();
-      kept.forEach(
+          store.stamps(KEYS, keptKeys.values().stream().map(DataKey::id).toList()).keySet();
+      keptKeys.forEach(
           (userId, key) -> {
             if (stored.contains(key.id())) {
               current.put(userId, key);

@@ -166,11 +166,14 @@ public class IngestWriter {
   private <E extends StoredRecord> long write(
       CollectionDescriptor<E> collection, List<JournalEntry> entries, boolean expectNew) {
     List<E> journaled = new ArrayList<>(entries.size());
+    List<List<FieldDefinition>> sealedFields = new ArrayList<>(entries.size());
     Set<String> sealedOwners = new TreeSet<>();
     for (JournalEntry entry : entries) {
       E record = entry.record().readOnly(collection);
+      List<FieldDefinition> sealed = journalSealed(collection, record);
       journaled.add(record);
-      if (!journalSealed(collection, record).isEmpty()) {
+      sealedFields.add(sealed);
+      if (!sealed.isEmpty()) {
         sealedOwners.add(entry.owner());
       }
     }
@@ -179,7 +182,9 @@ public class IngestWriter {
         sealedOwners.isEmpty() ? Map.of() : protection.sealers(collection, sealedOwners);
     List<E> records = new ArrayList<>(entries.size());
     for (int i = 0; i < entries.size(); i++) {
-      records.add(sealedForStore(collection, entries.get(i), journaled.get(i), sealers));
+      records.add(
+          sealedForStore(
+              collection, entries.get(i), journaled.get(i), sealedFields.get(i), sealers));
     }
     return expectNew
         ? store.insertNew(collection, records)
@@ -205,8 +210,8 @@ public class IngestWriter {
       CollectionDescriptor<E> collection,
       JournalEntry entry,
       E journaled,
+      List<FieldDefinition> sealed,
       Map<String, FieldProtection.Sealer> sealers) {
-    List<FieldDefinition> sealed = journalSealed(collection, journaled);
     if (sealed.isEmpty()) {
       return journaled;
     }
