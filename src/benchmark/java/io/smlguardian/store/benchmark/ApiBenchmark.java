@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -43,7 +44,9 @@ import java.util.function.Supplier;
  * either way).
  *
  * <p>Before the operations, every user's first access is measured (one query each): users meet it,
- * and it reads rows no query has read yet through caches that have not seen the user. After them,
+ * and it reads rows no query has read yet through caches that have not seen the user, on a server
+ * still compiling. The first access on a warm server is an operation of its own: each call reads
+ * the newest 20 records of a user loaded for it, whom no request has touched before. After them,
  * find by id at 16 clients is measured alone and then while a flood of unauthenticated requests (no
  * token, answered 401; {@code benchmark.floodRequests}, 20,000 by default, over 64 connections of
  * their own) runs: what callers without credentials cost the authenticated ones ({@link FloodCase},
@@ -79,6 +82,13 @@ public final class ApiBenchmark {
   private static final String DELETE = "DELETE FROM interactions WHERE id = ? AND version = ?";
   private static final String COUNT =
       "SELECT COUNT(id) FROM interactions WHERE user_id = ? AND type = ?";
+  private static final String NEWEST =
+      "SELECT "
+          + RandomInteractions.COLUMNS
+          + " FROM interactions WHERE user_id = ? ORDER BY timestamp DESC, id ASC LIMIT 20";
+
+  /** Records of each newcomer: a page of 20 is all of them. */
+  private static final int PER_NEWCOMER = 20;
 
   private final ServiceCalls api;
   private final ServiceCalls operator;
@@ -88,6 +98,18 @@ public final class ApiBenchmark {
   private final List<Operation> operations;
   private final List<Integer> clientCounts;
   private final RandomInteractions interactions;
+
+  /**
+   * Users whose records are loaded but whom no request touches before the first-access runs, each
+   * of which takes the next one: every call of those runs is its user's first.
+   */
+  private RandomInteractions newcomers;
+
+  private final AtomicInteger nextNewcomer = new AtomicInteger();
+
+  /** Every user's first request, before the server's warm-up. */
+  private Figures coldFirstAccess;
+
   private final List<UUID> spareIds = new ArrayList<>();
   private List<UUID> findIds;
   private List<UUID> recentIds;
@@ -117,8 +139,8 @@ public final class ApiBenchmark {
 
   /**
    * The operations named in {@code benchmark.operations} (a comma-separated list of INSERT,
-   * BATCH_INSERT, BULK_INSERT, FIND_BY_ID, FIND_RECENT, PAGE, UPDATE, DELETE, COUNT), or all of
-   * them: a shorter run while working on one of them.
+   * BATCH_INSERT, BULK_INSERT, FIND_BY_ID, FIND_RECENT, PAGE, FIRST_ACCESS, UPDATE, DELETE, COUNT),
+   * or all of them: a shorter run while working on one of them.
    */
   private static List<Operation> operations(String names) {
     if (names.isBlank()) {
@@ -138,21 +160,24 @@ public final class ApiBenchmark {
     api.awaitReady();
     long loadMillis = load();
     log("loaded " + interactions.users() * PER_USER + " interactions in " + loadMillis + " ms");
+    if (operations.contains(Operation.FIRST_ACCESS)) {
+      log("loaded " + loadNewcomers() + " newcomers' interactions");
+    }
     // Each user's first request (one query each), measured as a case of its own: every user meets
     // it, on rows no query has read yet and through caches that have not seen the user. It runs
     // before the server's warm-up, which would otherwise touch every user first, so its latencies
     // include a server that is still compiling. It also leaves every user having used the service
     // before, the steady state in which the operations below are measured.
-    Figures firstAccess =
+    coldFirstAccess =
         LoadRunner.run(
-            "first access of each user",
+            "first access of each user, on a server not warmed up",
             8,
             0,
             interactions.users(),
             c ->
                 i ->
                     api.get(PATH + "?userId=eq." + interactions.user(i * 8 + c) + "&limit=1", 200));
-    log(firstAccess.describe());
+    log(coldFirstAccess.describe());
 
     // A freshly started server compiles its hot paths during the first tens of thousands of
     // requests, on the cores the measured calls need: every HTTP request runs unmeasured first
@@ -161,13 +186,13 @@ public final class ApiBenchmark {
     int serverWarmup = Integer.getInteger("benchmark.serverWarmup", 15000);
     for (Operation operation : operations) {
       int warmCalls = operation.hundredRecords ? serverWarmup / 10 : serverWarmup;
+      // A first access warms up on known users: the same request, leaving the newcomers untouched.
+      LoadRunner.Clients warming =
+          operation == Operation.FIRST_ACCESS
+              ? c -> i -> api.get(newestPage(interactions.randomUser()), 200)
+              : httpClients(operation, 4, 0, warmCalls);
       log(
-          LoadRunner.run(
-                  operation.label + " http (server warm-up)",
-                  4,
-                  0,
-                  warmCalls,
-                  httpClients(operation, 4, 0, warmCalls))
+          LoadRunner.run(operation.label + " http (server warm-up)", 4, 0, warmCalls, warming)
               .describe());
     }
 
@@ -287,7 +312,7 @@ public final class ApiBenchmark {
     log(String.format(Locale.ROOT, "server quiet after %.1f s", waited.toMillis() / 1000.0));
   }
 
-  /** The nine operations of the table, in its order. */
+  /** The ten operations of the table, in its order. */
   private enum Operation {
     INSERT("single insert", false),
     BATCH_INSERT("batch insert of 100", true),
@@ -295,6 +320,7 @@ public final class ApiBenchmark {
     FIND_BY_ID("find by id", false),
     FIND_RECENT("find by id, recently read", false),
     PAGE("filtered sorted page of 20", false),
+    FIRST_ACCESS("newest 20 of a user, its first access", false),
     UPDATE("update (If-Match)", false),
     DELETE("delete (If-Match)", false),
     COUNT("count (filtered)", false);
@@ -346,6 +372,7 @@ public final class ApiBenchmark {
                           + RandomInteractions.randomType()
                           + "&order=timestamp.desc&limit=20",
                       200);
+      case FIRST_ACCESS -> c -> i -> api.get(newestPage(newcomer()), 200);
       case COUNT ->
           c ->
               i ->
@@ -432,6 +459,15 @@ public final class ApiBenchmark {
                   statements[0].setInt(3, 20);
                   statements[0].setInt(4, 0);
                   readAll(statements[0]);
+                }
+              };
+      case FIRST_ACCESS ->
+          c ->
+              new JdbcClient(true, NEWEST) {
+                @Override
+                void call(int i, PreparedStatement[] statements) throws SQLException {
+                  statements[0].setString(1, newcomer());
+                  expectRows(statements[0], PER_NEWCOMER);
                 }
               };
       case COUNT ->
@@ -590,6 +626,51 @@ public final class ApiBenchmark {
     return System.currentTimeMillis() - start;
   }
 
+  /**
+   * Loads the newcomers: enough users for every call, warm-up calls included, of the first-access
+   * runs over HTTP and by JDBC at each number of clients, each with {@value #PER_NEWCOMER} records.
+   *
+   * @return how many records
+   */
+  private int loadNewcomers() throws SQLException {
+    int users = 0;
+    for (int clients : clientCounts) {
+      users += 2 * clients * perClient(warmup, calls, clients);
+    }
+    newcomers = new RandomInteractions("bench-new", users);
+    try (Connection c = Database.connect();
+        Statement s = c.createStatement()) {
+      s.execute(
+          "INSERT INTO interactions ("
+              + RandomInteractions.COLUMNS
+              + ") SELECT gen_random_uuid(), now(), 1, '"
+              + newcomers.userPrefix()
+              + "' || (g / "
+              + PER_NEWCOMER
+              + "), 's' || (g % 10), (ARRAY['chat','voice','task','reflection'])[1 + g % 4],"
+              + " g % 500, 'mirror', now() - g * interval '1 minute'"
+              + " FROM generate_series(0, "
+              + (users * PER_NEWCOMER - 1)
+              + ") g");
+      s.execute("VACUUM ANALYZE interactions");
+    }
+    return users * PER_NEWCOMER;
+  }
+
+  /** The next user no request has touched. */
+  private String newcomer() {
+    int next = nextNewcomer.getAndIncrement();
+    if (next >= newcomers.users()) {
+      throw new IllegalStateException("more first accesses than newcomers loaded");
+    }
+    return newcomers.user(next);
+  }
+
+  /** A user's newest 20 records, of any type. */
+  private static String newestPage(String user) {
+    return PATH + "?userId=eq." + user + "&order=timestamp.desc&limit=20";
+  }
+
   /** Records no other run touches: {@code perClient} for each of the clients. */
   private List<List<UUID>> take(int clients, int perClient) {
     if (clients * perClient > spareIds.size()) {
@@ -685,6 +766,18 @@ public final class ApiBenchmark {
     for (String[] row : rows) {
       out.append("| ").append(String.join(" | ", row)).append(" |\n");
     }
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%nEvery user's first request (a page of one record), before the server's warm-up, so on a"
+                + " server still compiling: %,d users at %d clients, %,.0f/s, p50 %s ms, p99 %s"
+                + " ms, machine CPU %s ms/call.%n",
+            coldFirstAccess.calls(),
+            coldFirstAccess.clients(),
+            coldFirstAccess.callsPerSecond(),
+            millis(coldFirstAccess.p50Millis()),
+            millis(coldFirstAccess.p99Millis()),
+            millis(coldFirstAccess.machineCpuMillisPerCall())));
     out.append("\nReads by id answered from the read cache (warm-up calls included): ")
         .append(String.join("; ", cacheShares))
         .append(".\n");
