@@ -584,26 +584,14 @@ public final class ApiBenchmark {
   // ---- data ----
 
   /**
-   * {@code users} users with 100 interactions each (25 of each type, timestamps one minute apart),
-   * written by one statement, then analysed so that the planner knows the table.
+   * {@code users} users with 100 interactions each, and the ids the operations read, update and
+   * delete.
    */
   private long load() throws SQLException {
     long start = System.currentTimeMillis();
     try (Connection c = Database.connect();
         Statement s = c.createStatement()) {
-      s.execute(
-          "INSERT INTO interactions ("
-              + RandomInteractions.COLUMNS
-              + ") SELECT gen_random_uuid(), now(), 1, '"
-              + interactions.userPrefix()
-              + "' || (g / "
-              + PER_USER
-              + "), 's' || (g % 10), (ARRAY['chat','voice','task','reflection'])[1 + g % 4],"
-              + " g % 500, 'mirror', now() - g * interval '1 minute'"
-              + " FROM generate_series(0, "
-              + (interactions.users() * PER_USER - 1)
-              + ") g");
-      s.execute("VACUUM ANALYZE interactions");
+      insertAll(s, interactions, PER_USER);
       List<UUID> ids = new ArrayList<>(interactions.users() * PER_USER);
       try (ResultSet r =
           s.executeQuery(
@@ -640,21 +628,30 @@ public final class ApiBenchmark {
     newcomers = new RandomInteractions("bench-new", users);
     try (Connection c = Database.connect();
         Statement s = c.createStatement()) {
-      s.execute(
-          "INSERT INTO interactions ("
-              + RandomInteractions.COLUMNS
-              + ") SELECT gen_random_uuid(), now(), 1, '"
-              + newcomers.userPrefix()
-              + "' || (g / "
-              + PER_NEWCOMER
-              + "), 's' || (g % 10), (ARRAY['chat','voice','task','reflection'])[1 + g % 4],"
-              + " g % 500, 'mirror', now() - g * interval '1 minute'"
-              + " FROM generate_series(0, "
-              + (users * PER_NEWCOMER - 1)
-              + ") g");
-      s.execute("VACUUM ANALYZE interactions");
+      insertAll(s, newcomers, PER_NEWCOMER);
     }
     return users * PER_NEWCOMER;
+  }
+
+  /**
+   * {@code perUser} interactions of each of the users (a quarter of each type, timestamps one
+   * minute apart), written by one statement, then analysed so that the planner knows the table.
+   */
+  private static void insertAll(Statement s, RandomInteractions users, int perUser)
+      throws SQLException {
+    s.execute(
+        "INSERT INTO interactions ("
+            + RandomInteractions.COLUMNS
+            + ") SELECT gen_random_uuid(), now(), 1, '"
+            + users.userPrefix()
+            + "' || (g / "
+            + perUser
+            + "), 's' || (g % 10), (ARRAY['chat','voice','task','reflection'])[1 + g % 4],"
+            + " g % 500, 'mirror', now() - g * interval '1 minute'"
+            + " FROM generate_series(0, "
+            + (users.users() * perUser - 1)
+            + ") g");
+    s.execute("VACUUM ANALYZE interactions");
   }
 
   /** The next user no request has touched. */
