@@ -65,10 +65,11 @@ public class MeasuredStoreInterceptor {
 
   /**
    * The operations whose metric name is not their method's (kept as operators know them: the API's
-   * inserts were timed as insert before they had a method of their own).
+   * inserts were timed as insert, and the reads of updates and deletes as findById, before they had
+   * methods of their own).
    */
   private static final Map<String, String> RENAMED =
-      Map.of("lockCollection", "lock", "insertFinished", "insert");
+      Map.of("lockCollection", "lock", "insertFinished", "insert", "findToChange", "findById");
 
   /** The names of the timed methods: those of the records' and the bulk roles on a collection. */
   private static final Set<String> TIMED =

@@ -304,9 +304,10 @@ public class RecordService {
     }
   }
 
+  /** The record an update or a delete by id changes (see {@link RecordStore#findToChange}). */
   private <E extends StoredRecord> E existing(CollectionDescriptor<E> collection, UUID id) {
     return store
-        .findById(collection, id)
+        .findToChange(collection, id)
         .orElseThrow(() -> new RecordNotFoundException(collection, id));
   }
 

@@ -55,6 +55,17 @@ public interface RecordStore {
   <E extends StoredRecord> Optional<E> findById(CollectionDescriptor<E> collection, UUID id);
 
   /**
+   * A record to change or delete by {@link #update} or {@link #delete} within the caller's
+   * transaction: on the JPA stores, for a collection without an owner table, read by plain JDBC and
+   * tracked by no persistence context (its update is then one UPDATE at its version, its delete one
+   * DELETE); elsewhere as {@link #findById} finds it.
+   */
+  default <E extends StoredRecord> Optional<E> findToChange(
+      CollectionDescriptor<E> collection, UUID id) {
+    return findById(collection, id);
+  }
+
+  /**
    * Those of the records that are stored, by id, in one query, in no particular order: what the
    * audit trail's shared commit reads for the reads by id it records (see {@link
    * AccessRecorder#readById}).
@@ -81,12 +92,15 @@ public interface RecordStore {
   long count(CollectionDescriptor<?> collection, List<Filter> filters);
 
   /**
-   * Writes the changes made to a record found by {@link #findById}, provided nobody changed it
-   * since, and advances its version.
+   * Writes the changes made to a record found by {@link #findById} or {@link #findToChange},
+   * provided nobody changed it since, and advances its version.
    */
   <E extends StoredRecord> void update(CollectionDescriptor<E> collection, E record);
 
-  /** Deletes a record found by {@link #findById}, provided nobody changed it since. */
+  /**
+   * Deletes a record found by {@link #findById} or {@link #findToChange}, provided nobody changed
+   * it since.
+   */
   <E extends StoredRecord> void delete(CollectionDescriptor<E> collection, E record);
 
   /** Deletes every record matching the filters at once (erasure, reset); returns how many. */

@@ -104,6 +104,38 @@ final class JdbcTable<E extends StoredRecord> {
     return "SELECT " + String.join(", ", columns) + " FROM " + table;
   }
 
+  /** The row of one id (bound with bindId). */
+  String selectById() {
+    return selectAll() + " WHERE " + columns.get(0) + " = ?";
+  }
+
+  /**
+   * Writes every column of the row of one id, if it is still at one version: the record's fields
+   * bound with bindNew, then the id (bindId) and the version it was read at.
+   */
+  String updateAtVersion() {
+    return "UPDATE "
+        + table
+        + " SET "
+        + columns.stream().map(c -> c + " = ?").collect(Collectors.joining(", "))
+        + " WHERE "
+        + columns.get(0)
+        + " = ? AND "
+        + column("version")
+        + " = ?";
+  }
+
+  /** Deletes the row of one id (bindId), if it is still at one version (bound next). */
+  String deleteAtVersion() {
+    return "DELETE FROM "
+        + table
+        + " WHERE "
+        + columns.get(0)
+        + " = ? AND "
+        + column("version")
+        + " = ?";
+  }
+
   /**
    * Every row of one owner (bound as the only parameter), in id order: one query over the owner's
    * index (for a collection with an owner table, its rows of the owner), streamed by the fetch
@@ -167,7 +199,7 @@ final class JdbcTable<E extends StoredRecord> {
 
   /** The record id of a row read by {@link #selectOwnersOf}. */
   UUID ownedRecord(ResultSet row) throws SQLException {
-    return (UUID) value(row, 2, fields.get(0));
+    return (UUID) value(row, 2, fields.get(0), false);
   }
 
   /** Deletes the owner table's rows whose record is gone (after a restore replaced the table). */
@@ -240,7 +272,8 @@ final class JdbcTable<E extends StoredRecord> {
   /** The named owners (a JSON array) of a row read by {@link #selectSeveralOwnedWithoutRows}. */
   JsonValue namedOwners(ResultSet row) throws SQLException {
     return (JsonValue)
-        value(row, 2, collection.schema().field(RecordOwner.NAMED_OWNERS_FIELD).orElseThrow());
+        value(
+            row, 2, collection.schema().field(RecordOwner.NAMED_OWNERS_FIELD).orElseThrow(), false);
   }
 
   /** The id, version and creation time of the rows of {@code ids} ids (bound with bindId). */
@@ -272,12 +305,12 @@ final class JdbcTable<E extends StoredRecord> {
 
   /** The id of a row whose first column is the id. */
   UUID id(ResultSet row) throws SQLException {
-    return (UUID) value(row, 1, fields.get(0));
+    return (UUID) value(row, 1, fields.get(0), false);
   }
 
   /** A time read from a column of this backend. */
   Instant time(ResultSet row, int index) throws SQLException {
-    return (Instant) value(row, index, collection.schema().field("createdAt").orElseThrow());
+    return (Instant) value(row, index, collection.schema().field("createdAt").orElseThrow(), false);
   }
 
   /** A multi-row insert of {@code rows} rows: standard SQL that every relational backend takes. */
@@ -416,10 +449,23 @@ final class JdbcTable<E extends StoredRecord> {
 
   /** The record of the current row, every field as stored. */
   E read(ResultSet row) throws SQLException {
+    return read(row, false);
+  }
+
+  /**
+   * The record of the current row as EclipseLink reads it, times through a {@link Timestamp}, so
+   * that written back with bindNew every field is stored as it was (a time of the range's first
+   * years read as stored and written as EclipseLink writes would move by days).
+   */
+  E readAsEclipseLink(ResultSet row) throws SQLException {
+    return read(row, true);
+  }
+
+  private E read(ResultSet row, boolean asEclipseLink) throws SQLException {
     E record = collection.blankRecord();
     for (int i = 0; i < fields.size(); i++) {
       FieldDefinition field = fields.get(i);
-      field.write(record, value(row, i + 1, field));
+      field.write(record, value(row, i + 1, field, asEclipseLink));
     }
     return record;
   }
@@ -452,7 +498,8 @@ final class JdbcTable<E extends StoredRecord> {
     return index;
   }
 
-  private Object value(ResultSet row, int index, FieldDefinition field) throws SQLException {
+  private Object value(ResultSet row, int index, FieldDefinition field, boolean asEclipseLink)
+      throws SQLException {
     if (sqlite && field.type() == FieldType.TIME) {
       long micros = row.getLong(index);
       return row.wasNull() ? null : SQLitePlatform.fromMicros(micros);
@@ -470,6 +517,10 @@ final class JdbcTable<E extends StoredRecord> {
         boolean flag = row.getBoolean(index);
         return row.wasNull() ? null : flag;
       case TIME:
+        if (asEclipseLink) {
+          Timestamp stamp = row.getTimestamp(index);
+          return stamp == null ? null : stamp.toInstant();
+        }
         // JDBC 4.2's java.time mapping: parsed without the Calendar a Timestamp needs, and the same
         // instant (timestamptz on PostgreSQL; H2's timestamp in the JVM's zone, UTC here).
         OffsetDateTime time = row.getObject(index, OffsetDateTime.class);

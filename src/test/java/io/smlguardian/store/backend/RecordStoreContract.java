@@ -375,6 +375,81 @@ abstract class RecordStoreContract {
     return stale;
   }
 
+  /**
+   * The collections whose records the API changes and deletes by id: those without an owner table.
+   */
+  static Stream<CollectionDescriptor<?>> changedById() {
+    return registered().filter(c -> c.ownerTable().isEmpty());
+  }
+
+  /**
+   * A record found to change (the API's updates and deletes by id) reads as one found by id; its
+   * update writes it whole at the version it was read at, leaving the fields it did not change as
+   * they were, and advances the version; an update or a delete of a version no longer stored is a
+   * conflict and changes nothing.
+   */
+  @ParameterizedTest
+  @MethodSource("changedById")
+  void changesARecordFoundToChangeAtItsVersionOnly(CollectionDescriptor<?> c) {
+    changesAtItsVersion(c, null);
+  }
+
+  /**
+   * The range's first and last instants (before 1582 a JDBC timestamp is on the Julian calendar)
+   * read by findToChange as by findById, and stay as they were through an update that does not
+   * change them.
+   */
+  @Test
+  void theRangesFirstAndLastInstantsSurviveAnUpdate() {
+    CollectionDescriptor<?> c = EmotionalStates.COLLECTION;
+    for (String time : List.of("0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999999Z")) {
+      changesAtItsVersion(c, Instant.parse(time));
+    }
+  }
+
+  /**
+   * @param timestamp the record's timestamp field, or null to keep the generated record's
+   */
+  private <E extends StoredRecord> void changesAtItsVersion(
+      CollectionDescriptor<E> c, Instant timestamp) {
+    E given = GeneratedRecords.full(c, "user-1", T0);
+    if (timestamp != null) {
+      GeneratedRecords.set(c, given, "timestamp", timestamp);
+    }
+    E record = insert(c, given);
+    FieldDefinition mutable = mutableField(c);
+    String what = c.name() + " " + fields(c, record);
+    E stale = tx(() -> store.findToChange(c, record.getId())).orElseThrow();
+    assertThat(fields(c, stale)).as(what).isEqualTo(fields(c, record));
+
+    E updated =
+        tx(
+            () -> {
+              E found = store.findToChange(c, record.getId()).orElseThrow();
+              mutable.write(found, GeneratedRecords.another(mutable, mutable.read(found)));
+              store.update(c, found);
+              return found;
+            });
+    assertThat(updated.getVersion()).as(what).isEqualTo(2);
+    E stored = tx(() -> store.findById(c, record.getId())).orElseThrow();
+    assertThat(fields(c, stored)).as(what).isEqualTo(fields(c, updated));
+    assertThat(stored.getCreatedAt()).as(what).isEqualTo(record.getCreatedAt());
+
+    mutable.write(stale, GeneratedRecords.another(mutable, mutable.read(updated)));
+    assertThatThrownBy(() -> tx(() -> store.update(c, stale)))
+        .as(what + ", a stale update")
+        .isInstanceOf(VersionConflictException.class);
+    assertThatThrownBy(() -> tx(() -> store.delete(c, stale)))
+        .as(what + ", a stale delete")
+        .isInstanceOf(VersionConflictException.class);
+    assertThat(fields(c, tx(() -> store.findById(c, record.getId())).orElseThrow()))
+        .as(what + ", after the stale writes")
+        .isEqualTo(fields(c, updated));
+
+    tx(() -> store.delete(c, store.findToChange(c, record.getId()).orElseThrow()));
+    assertThat(tx(() -> store.findById(c, record.getId()))).as(what).isEmpty();
+  }
+
   @ParameterizedTest
   @MethodSource("registered")
   void deletesOnlyTheVersionItRead(CollectionDescriptor<?> c) {

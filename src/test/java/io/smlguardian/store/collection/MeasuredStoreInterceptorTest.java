@@ -50,6 +50,7 @@ class MeasuredStoreInterceptorTest {
             "insertNew",
             "findById",
             "findByIds",
+            "findToChange",
             "stamps",
             "findForUpdate",
             "find",
@@ -66,7 +67,8 @@ class MeasuredStoreInterceptorTest {
             "lockCollection")
         .containsEntry("lockCollection", "lock")
         .containsEntry("insertFinished", "insert")
-        .containsEntry("findById", "findById");
+        .containsEntry("findById", "findById")
+        .containsEntry("findToChange", "findById");
   }
 
   /** A store method that calls another of the store's is one operation, timed once. */
