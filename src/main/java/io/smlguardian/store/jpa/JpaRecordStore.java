@@ -350,8 +350,9 @@ public abstract class JpaRecordStore implements BackendStore, LedgerStore {
    * a record no persistence context tracks, whose {@link #update} and {@link #delete} are then one
    * statement each. Through EclipseLink, an update or a delete by id spent a third of its resource
    * method's CPU in the persistence context: the working copy, its changes computed at the flush,
-   * the commit (docs/benchmarks.md). A collection with an owner table (whose rows a delete removes
-   * and an update may change) is read through EclipseLink, as by {@link #findById}.
+   * the commit (docs/benchmarks.md). A record of a collection with an owner table (the audit
+   * trail's, which the API neither updates nor deletes) is read and written through EclipseLink, as
+   * before.
    */
   @Override
   public <E extends StoredRecord> Optional<E> findToChange(
