@@ -314,21 +314,29 @@ abstract class RecordStoreContract {
 
   private <E extends StoredRecord> void updateAdvancesTheVersion(CollectionDescriptor<E> c) {
     E record = insert(c, GeneratedRecords.full(c, "user-1", T0));
-    FieldDefinition mutable = mutableField(c);
+    updatedOnce(c, record, id -> store.findById(c, id));
+  }
 
+  /**
+   * Finds the record in a transaction of its own, changes a field and updates it; checks that the
+   * update advanced the version and stored what it was given, and returns it.
+   */
+  private <E extends StoredRecord> E updatedOnce(
+      CollectionDescriptor<E> c, E record, java.util.function.Function<UUID, Optional<E>> finder) {
+    FieldDefinition mutable = mutableField(c);
     E updated =
         tx(
             () -> {
-              E found = store.findById(c, record.getId()).orElseThrow();
+              E found = finder.apply(record.getId()).orElseThrow();
               mutable.write(found, GeneratedRecords.another(mutable, mutable.read(found)));
               store.update(c, found);
               return found;
             });
-
     assertThat(updated.getVersion()).as(c.name()).isEqualTo(2);
     E stored = tx(() -> store.findById(c, record.getId())).orElseThrow();
     assertThat(fields(c, stored)).as(c.name()).isEqualTo(fields(c, updated));
     assertThat(stored.getCreatedAt()).as(c.name()).isEqualTo(record.getCreatedAt());
+    return updated;
   }
 
   /**
@@ -422,18 +430,7 @@ abstract class RecordStoreContract {
     E stale = tx(() -> store.findToChange(c, record.getId())).orElseThrow();
     assertThat(fields(c, stale)).as(what).isEqualTo(fields(c, record));
 
-    E updated =
-        tx(
-            () -> {
-              E found = store.findToChange(c, record.getId()).orElseThrow();
-              mutable.write(found, GeneratedRecords.another(mutable, mutable.read(found)));
-              store.update(c, found);
-              return found;
-            });
-    assertThat(updated.getVersion()).as(what).isEqualTo(2);
-    E stored = tx(() -> store.findById(c, record.getId())).orElseThrow();
-    assertThat(fields(c, stored)).as(what).isEqualTo(fields(c, updated));
-    assertThat(stored.getCreatedAt()).as(what).isEqualTo(record.getCreatedAt());
+    E updated = updatedOnce(c, record, id -> store.findToChange(c, id));
 
     mutable.write(stale, GeneratedRecords.another(mutable, mutable.read(updated)));
     assertThatThrownBy(() -> tx(() -> store.update(c, stale)))
