@@ -97,9 +97,10 @@ public class AuditTrail implements AccessRecorder {
     if (inTransaction()) {
       // Counts only if the request succeeds: a transaction that rolls back takes the entry along.
       markRecorded(IN_TRANSACTION);
-      // Written as the API's records are, with no persistence context: a write's entry persisted
-      // through EclipseLink took half the audit trail's CPU in a profile of updates
-      // (docs/benchmarks.md). Its MAC covers the version every insert gives (1).
+      // Written as the API's records are, with no persistence context: in a profile of updates,
+      // the entry's persist through EclipseLink and the flush it forced (which also wrote the
+      // record) were 57% of the audit trail's samples (docs/benchmarks.md). Its MAC covers the
+      // version every insert gives (1).
       store.insertFinished(AccessLogs.COLLECTION, entries);
     } else {
       markRecorded(COMMITTED);

@@ -349,7 +349,7 @@ public abstract class JpaRecordStore implements BackendStore, LedgerStore {
    * the caller's transaction, read as EclipseLink reads (see {@link JdbcTable#readAsEclipseLink}):
    * a record no persistence context tracks, whose {@link #update} and {@link #delete} are then one
    * statement each. Through EclipseLink, an update or a delete by id spent a third of its resource
-   * method's CPU in the persistence context: the working copy, its changes computed at the flush,
+   * method's CPU in EclipseLink's own code: the working copy, its changes computed at the flush,
    * the commit (docs/benchmarks.md). A record of a collection with an owner table (the audit
    * trail's, which the API neither updates nor deletes) is read and written through EclipseLink, as
    * before.
