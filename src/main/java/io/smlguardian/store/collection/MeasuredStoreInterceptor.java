@@ -69,7 +69,15 @@ public class MeasuredStoreInterceptor {
    * methods of their own).
    */
   private static final Map<String, String> RENAMED =
-      Map.of("lockCollection", "lock", "insertFinished", "insert", "findToChange", "findById");
+      Map.of(
+          "lockCollection",
+          "lock",
+          "insertFinished",
+          "insert",
+          "findToChange",
+          "findById",
+          "findReadOnly",
+          "find");
 
   /** The names of the timed methods: those of the records' and the bulk roles on a collection. */
   private static final Set<String> TIMED =

@@ -76,7 +76,7 @@ public class RecordReads {
     List<Filter> at = new ArrayList<>(query.filters());
     at.add(new Filter("id", FilterOperator.EQ, false, List.of(id)));
     List<? extends StoredRecord> found =
-        store.find(collection, new RecordQuery(at, List.of(), 1, 0, List.of()));
+        store.findReadOnly(collection, new RecordQuery(at, List.of(), 1, 0, List.of()));
     Object time =
         found.isEmpty()
             ? null
@@ -109,7 +109,7 @@ public class RecordReads {
       CollectionDescriptor<?> collection, RecordQuery query, Optional<String> scope) {
     RecordQuery positioned =
         query.after() == null ? query : query.resolved(position(collection, query));
-    List<? extends StoredRecord> found = store.find(collection, positioned);
+    List<? extends StoredRecord> found = store.findReadOnly(collection, positioned);
     List<String> items =
         found.stream().map(r -> mapper.view(collection, r, query.projection(), scope)).toList();
     return new Read<>(items, found);

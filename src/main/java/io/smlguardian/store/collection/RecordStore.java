@@ -88,6 +88,17 @@ public interface RecordStore {
   /** The records matching the query, in its order, one page. */
   <E extends StoredRecord> List<E> find(CollectionDescriptor<E> collection, RecordQuery query);
 
+  /**
+   * The records {@link #find} finds, for a caller that only reads them (the API's pages), within
+   * the caller's transaction and without its uncommitted changes of tracked records: on the JPA
+   * stores, by one plain SELECT, tracked by no persistence context, when every filter compares a
+   * field with values; elsewhere as {@link #find} finds them.
+   */
+  default <E extends StoredRecord> List<E> findReadOnly(
+      CollectionDescriptor<E> collection, RecordQuery query) {
+    return find(collection, query);
+  }
+
   /** The number of records matching the filters. */
   long count(CollectionDescriptor<?> collection, List<Filter> filters);
 

@@ -6,6 +6,10 @@ import io.smlguardian.store.collection.FieldType;
 import io.smlguardian.store.collection.OwnedRecord;
 import io.smlguardian.store.collection.RecordOwner;
 import io.smlguardian.store.collection.StoredRecord;
+import io.smlguardian.store.collection.query.Filter;
+import io.smlguardian.store.collection.query.FilterOperator;
+import io.smlguardian.store.collection.query.RecordQuery;
+import io.smlguardian.store.collection.query.SortOrder;
 import jakarta.json.Json;
 import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonValue;
@@ -20,8 +24,10 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -398,12 +404,99 @@ final class JdbcTable<E extends StoredRecord> {
 
   /** The column of a field of the collection. */
   private String column(String field) {
+    return columns.get(indexOf(field));
+  }
+
+  private int indexOf(String field) {
     for (int i = 0; i < fields.size(); i++) {
       if (fields.get(i).name().equals(field)) {
-        return columns.get(i);
+        return i;
       }
     }
     throw new IllegalArgumentException(collection.name() + " has no field " + field);
+  }
+
+  /**
+   * A statement and the values of its parameters, in order, each bound as its field's column holds
+   * it.
+   */
+  record Select(String sql, List<FieldDefinition> fields, List<Object> values) {}
+
+  /**
+   * The SELECT that EclipseLink writes for a query of this table ({@code JpaRecordStore.find}):
+   * every column, the filters' comparisons (a negated one as {@code NOT (...)}), the cursor's key
+   * as {@code JpaRecordStore.afterKey} puts it, the query's order, then {@code LIMIT n OFFSET m}
+   * (the query's validated numbers), which PostgreSQL, SQLite and H2 all take. Empty for a query
+   * that filters on owners (an owner table's, or {@link FilterOperator#OWNER_IN}'s subquery) or on
+   * a JSON column: those stay with EclipseLink.
+   */
+  Optional<Select> select(RecordQuery query) {
+    if (owners != null) {
+      return Optional.empty();
+    }
+    List<String> where = new ArrayList<>();
+    List<FieldDefinition> bound = new ArrayList<>();
+    List<Object> values = new ArrayList<>();
+    for (Filter filter : query.filters()) {
+      FieldDefinition field = fields.get(indexOf(filter.field()));
+      if (filter.operator() == FilterOperator.OWNER_IN || field.type() == FieldType.JSON) {
+        return Optional.empty();
+      }
+      String column = column(filter.field());
+      List<Object> operands =
+          filter.operator() == FilterOperator.IN
+              ? filter.values()
+              : filter.value() == null ? List.of() : List.of(filter.value());
+      String comparison =
+          switch (filter.operator()) {
+            case EQ, IS -> operands.isEmpty() ? column + " IS NULL" : column + " = ?";
+            case NEQ -> column + " <> ?";
+            case GT -> column + " > ?";
+            case GTE -> column + " >= ?";
+            case LT -> column + " < ?";
+            case LTE -> column + " <= ?";
+            case IN ->
+                column
+                    + operands.stream()
+                        .map(v -> "?")
+                        .collect(Collectors.joining(", ", " IN (", ")"));
+            case OWNER_IN -> throw new IllegalStateException("answered above");
+          };
+      where.add(filter.negated() ? "NOT (" + comparison + ")" : comparison);
+      operands.forEach(
+          v -> {
+            bound.add(field);
+            values.add(v);
+          });
+    }
+    if (query.after() != null) {
+      FieldDefinition time = fields.get(indexOf(collection.timeField()));
+      FieldDefinition id = fields.get(0);
+      String t = column(time.name());
+      where.add(t + " <= ?");
+      where.add("(" + t + " < ? OR " + columns.get(0) + " > ?)");
+      bound.addAll(List.of(time, time, id));
+      values.addAll(List.of(query.after().time(), query.after().time(), query.after().id()));
+    }
+    StringBuilder sql = new StringBuilder(selectAll());
+    if (!where.isEmpty()) {
+      sql.append(" WHERE ").append(String.join(" AND ", where));
+    }
+    sql.append(" ORDER BY ");
+    List<SortOrder> order = query.effectiveOrder(collection.timeField());
+    sql.append(
+        order.stream()
+            .map(k -> column(k.field()) + (k.ascending() ? " ASC" : " DESC"))
+            .collect(Collectors.joining(", ")));
+    sql.append(" LIMIT ").append(query.limit()).append(" OFFSET ").append(query.offset());
+    return Optional.of(new Select(sql.toString(), bound, values));
+  }
+
+  /** Binds a {@link #select}'s values, as EclipseLink binds them (times as Timestamps). */
+  void bind(PreparedStatement statement, Select select) throws SQLException {
+    for (int i = 0; i < select.values().size(); i++) {
+      bind(statement, i + 1, select.fields().get(i), select.values().get(i), true);
+    }
   }
 
   /** Binds a time as the columns of this backend hold it. */
@@ -562,7 +655,7 @@ final class JdbcTable<E extends StoredRecord> {
     }
     switch (field.type()) {
       case TEXT -> statement.setString(index, (String) v);
-      case NUMBER -> statement.setDouble(index, (Double) v);
+      case NUMBER -> statement.setDouble(index, ((Number) v).doubleValue());
       case INTEGER -> statement.setLong(index, ((Number) v).longValue());
       case BOOLEAN -> statement.setBoolean(index, (Boolean) v);
       case TIME -> {

@@ -42,7 +42,6 @@ import io.smlguardian.store.collection.VersionConflictException;
 import io.smlguardian.store.collection.query.Filter;
 import io.smlguardian.store.collection.query.FilterOperator;
 import io.smlguardian.store.collection.query.RecordQuery;
-import io.smlguardian.store.collection.query.SortOrder;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
@@ -296,7 +295,7 @@ public class MongoRecordStore implements BackendStore, LedgerStore, AutoCloseabl
     }
     documents(collection)
         .find(where)
-        .sort(order(collection, query.order()))
+        .sort(order(collection, query))
         .skip(query.offset())
         .limit(query.limit())
         .forEach(document -> records.add(RecordDocuments.toRecord(collection, document)));
@@ -963,15 +962,10 @@ public class MongoRecordStore implements BackendStore, LedgerStore, AutoCloseabl
     return Filters.and(hasValue, filter.negated() ? Filters.nor(comparison) : comparison);
   }
 
-  /** The requested order (newest first by default), always ending with the id for stable pages. */
-  private static Bson order(CollectionDescriptor<?> collection, List<SortOrder> keys) {
-    List<SortOrder> effective =
-        new ArrayList<>(keys.isEmpty() ? List.of(SortOrder.desc(collection.timeField())) : keys);
-    if (effective.stream().noneMatch(k -> k.field().equals("id"))) {
-      effective.add(SortOrder.asc("id"));
-    }
+  /** The query's order (see {@link RecordQuery#effectiveOrder}). */
+  private static Bson order(CollectionDescriptor<?> collection, RecordQuery query) {
     return Sorts.orderBy(
-        effective.stream()
+        query.effectiveOrder(collection.timeField()).stream()
             .map(
                 k ->
                     k.ascending()

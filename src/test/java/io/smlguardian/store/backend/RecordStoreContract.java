@@ -198,6 +198,7 @@ abstract class RecordStoreContract {
       assertThat(fields(c, found)).as(c.name()).isEqualTo(fields(c, record));
     }
     assertThat(tx(() -> store.findById(c, UUID.randomUUID()))).as(c.name()).isEmpty();
+    assertThat(found(c, PARSER.query(c, params()))).as(c.name() + ", queried").hasSize(2);
   }
 
   /**
@@ -237,6 +238,12 @@ abstract class RecordStoreContract {
     assertThat(c.schema().field("timestamp").orElseThrow().read(foundByIds.get(0)))
         .as(way + " " + time + ", found by ids")
         .isEqualTo(time);
+    List<E> queried = found(c, PARSER.query(c, params("userId=eq.user-1", "timestamp=eq." + time)));
+    assertThat(queried).as(way + " " + time + ", queried").hasSize(1);
+    assertThat(c.schema().field("timestamp").orElseThrow().read(queried.get(0)))
+        .as(way + " " + time + ", queried")
+        .isEqualTo(time);
+    tx(() -> store.deleteMatching(c, List.of()));
   }
 
   @ParameterizedTest
@@ -772,8 +779,7 @@ abstract class RecordStoreContract {
     do {
       RecordQuery query = PARSER.query(EmotionalStates.COLLECTION, params("limit=3"));
       RecordQuery page = after == null ? query : query.resolved(after);
-      List<StoredRecord> records =
-          List.copyOf(tx(() -> store.find(EmotionalStates.COLLECTION, page)));
+      List<StoredRecord> records = List.copyOf(found(EmotionalStates.COLLECTION, page));
       records.forEach(r -> walked.add(r.getId()));
       after =
           records.isEmpty()
@@ -1435,8 +1441,28 @@ abstract class RecordStoreContract {
   }
 
   private List<UUID> ids(CollectionDescriptor<?> c, String... params) {
-    RecordQuery query = PARSER.query(c, params(params));
-    return tx(() -> store.find(c, query).stream().map(StoredRecord::getId).toList());
+    return found(c, PARSER.query(c, params(params))).stream().map(StoredRecord::getId).toList();
+  }
+
+  /**
+   * The records of a query, as {@code find} finds them, after checking that {@code findReadOnly}
+   * finds the same ones in the same order with every field the same: every query of this contract
+   * checks both ways.
+   */
+  private <E extends StoredRecord> List<E> found(CollectionDescriptor<E> c, RecordQuery query) {
+    List<E> viaFind = tx(() -> store.find(c, query));
+    List<E> readOnly = tx(() -> store.findReadOnly(c, query));
+    assertThat(readOnly.stream().map(StoredRecord::getId).toList())
+        .as(c.name() + " findReadOnly " + query)
+        .isEqualTo(viaFind.stream().map(StoredRecord::getId).toList());
+    for (int i = 0; i < viaFind.size(); i++) {
+      for (FieldDefinition field : c.schema().fields()) {
+        assertThat(field.read(readOnly.get(i)))
+            .as(c.name() + "." + field.name() + " read by findReadOnly")
+            .isEqualTo(field.read(viaFind.get(i)));
+      }
+    }
+    return viaFind;
   }
 
   private static List<Filter> filters(CollectionDescriptor<?> c, String... params) {

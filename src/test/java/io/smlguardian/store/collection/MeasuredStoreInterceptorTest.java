@@ -54,6 +54,7 @@ class MeasuredStoreInterceptorTest {
             "stamps",
             "findForUpdate",
             "find",
+            "findReadOnly",
             "count",
             "update",
             "delete",
@@ -68,7 +69,8 @@ class MeasuredStoreInterceptorTest {
         .containsEntry("lockCollection", "lock")
         .containsEntry("insertFinished", "insert")
         .containsEntry("findById", "findById")
-        .containsEntry("findToChange", "findById");
+        .containsEntry("findToChange", "findById")
+        .containsEntry("findReadOnly", "find");
   }
 
   /** A store method that calls another of the store's is one operation, timed once. */

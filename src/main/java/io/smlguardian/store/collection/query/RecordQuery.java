@@ -1,6 +1,7 @@
 package io.smlguardian.store.collection.query;
 
 import io.smlguardian.store.collection.TimeKey;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -36,6 +37,21 @@ public record RecordQuery(
   public RecordQuery(
       List<Filter> filters, List<SortOrder> order, int limit, int offset, List<String> projection) {
     this(filters, order, limit, offset, projection, null);
+  }
+
+  /**
+   * The order every store applies: the asked keys (newest first when none), ending with the id so
+   * that pages are stable.
+   *
+   * @param timeField the collection's time field
+   */
+  public List<SortOrder> effectiveOrder(String timeField) {
+    List<SortOrder> effective =
+        new ArrayList<>(order.isEmpty() ? List.of(SortOrder.desc(timeField)) : order);
+    if (effective.stream().noneMatch(k -> k.field().equals("id"))) {
+      effective.add(SortOrder.asc("id"));
+    }
+    return effective;
   }
 
   /** The same query continuing after the given key, whose time is now known. */
