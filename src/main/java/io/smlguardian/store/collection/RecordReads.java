@@ -16,10 +16,10 @@ import java.util.UUID;
 /**
  * The reading part of {@link RecordService}'s queries and counts, and of the reads by id that the
  * audit trail's shared commit does not make (within an atomic request; of an id the store does not
- * hold): finds records and writes them as JSON (opening sealed fields), in a short transaction of
- * its own (or the caller's, when there is one). The service records the read in the audit trail
- * once this transaction has ended, so that no connection is held while the entry waits for its
- * shared commit.
+ * hold): finds records and writes them as JSON (opening sealed fields), in the caller's transaction
+ * when there is one; otherwise a read by id in a short transaction of its own, a page or a count in
+ * none (see {@link #page}). The service records the read in the audit trail once it has ended, so
+ * that no connection is held while the entry waits for its shared commit.
  */
 @ApplicationScoped
 @Transactional
@@ -95,16 +95,24 @@ public class RecordReads {
     return new TimeKey((Instant) time, id);
   }
 
-  /** How many records match the filters (already confined to what the caller may read). */
+  /**
+   * How many records match the filters (already confined to what the caller may read): one
+   * statement, in no transaction of its own (see {@link #page}).
+   */
+  @Transactional(Transactional.TxType.SUPPORTS)
   public long count(CollectionDescriptor<?> collection, List<Filter> filters) {
     return store.count(collection, filters);
   }
 
   /**
-   * The records of a query (already confined to what the caller may read), as JSON texts.
+   * The records of a query (already confined to what the caller may read), as JSON texts. Outside a
+   * caller's transaction it is read in none: one statement (two with a cursor, which read committed
+   * would give two snapshots within a transaction too), with no transaction's begin and commit
+   * around it, which were a fifth of the read's CPU in a profile of pages (docs/benchmarks.md).
    *
    * @param scope the only owner whose records the caller may read, or empty for any
    */
+  @Transactional(Transactional.TxType.SUPPORTS)
   public Read<List<String>> page(
       CollectionDescriptor<?> collection, RecordQuery query, Optional<String> scope) {
     RecordQuery positioned =
