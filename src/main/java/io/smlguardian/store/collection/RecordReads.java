@@ -106,9 +106,10 @@ public class RecordReads {
 
   /**
    * The records of a query (already confined to what the caller may read), as JSON texts. Outside a
-   * caller's transaction it is read in none: one statement (two with a cursor, which read committed
-   * would give two snapshots within a transaction too), with no transaction's begin and commit
-   * around it, which were a fifth of the read's CPU in a profile of pages (docs/benchmarks.md).
+   * caller's transaction it is read in none: one statement (two with a cursor, which PostgreSQL's
+   * read committed would run on two snapshots within a transaction too), with no transaction's
+   * begin and commit around it, which were a fifth of the read's CPU in a profile of pages
+   * (docs/benchmarks.md).
    *
    * @param scope the only owner whose records the caller may read, or empty for any
    */

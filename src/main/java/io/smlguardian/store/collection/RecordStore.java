@@ -89,10 +89,11 @@ public interface RecordStore {
   <E extends StoredRecord> List<E> find(CollectionDescriptor<E> collection, RecordQuery query);
 
   /**
-   * The records {@link #find} finds, for a caller that only reads them (the API's pages), within
-   * the caller's transaction and without its uncommitted changes of tracked records: on the JPA
-   * stores, by one plain SELECT, tracked by no persistence context, when every filter compares a
-   * field with values; elsewhere as {@link #find} finds them.
+   * The records {@link #find} finds, for a caller that only reads them (the API's pages): on the
+   * JPA stores, for a collection without an owner table and a query whose every filter compares a
+   * field with values, by one plain SELECT, tracked by no persistence context (so it does not see
+   * changes to tracked records that the caller's transaction has not flushed yet); elsewhere as
+   * {@link #find} finds them.
    */
   default <E extends StoredRecord> List<E> findReadOnly(
       CollectionDescriptor<E> collection, RecordQuery query) {

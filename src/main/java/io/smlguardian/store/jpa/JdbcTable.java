@@ -438,11 +438,12 @@ final class JdbcTable<E extends StoredRecord> {
     List<FieldDefinition> bound = new ArrayList<>();
     List<Object> values = new ArrayList<>();
     for (Filter filter : query.filters()) {
-      FieldDefinition field = fields.get(indexOf(filter.field()));
+      int index = indexOf(filter.field());
+      FieldDefinition field = fields.get(index);
       if (filter.operator() == FilterOperator.OWNER_IN || field.type() == FieldType.JSON) {
         return Optional.empty();
       }
-      String column = column(filter.field());
+      String column = columns.get(index);
       List<Object> operands =
           filter.operator() == FilterOperator.IN
               ? filter.values()
@@ -470,9 +471,10 @@ final class JdbcTable<E extends StoredRecord> {
           });
     }
     if (query.after() != null) {
-      FieldDefinition time = fields.get(indexOf(collection.timeField()));
+      int timeIndex = indexOf(collection.timeField());
+      FieldDefinition time = fields.get(timeIndex);
       FieldDefinition id = fields.get(0);
-      String t = column(time.name());
+      String t = columns.get(timeIndex);
       where.add(t + " <= ?");
       where.add("(" + t + " < ? OR " + columns.get(0) + " > ?)");
       bound.addAll(List.of(time, time, id));

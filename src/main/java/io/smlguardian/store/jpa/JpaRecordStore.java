@@ -459,7 +459,7 @@ public abstract class JpaRecordStore implements BackendStore, LedgerStore {
 
   /**
    * For a query whose every filter compares a column with values, in a collection without an owner
-   * table, one SELECT on the datasource's connection (which joins the caller's transaction), the
+   * table, one SELECT on the datasource's connection (in the caller's transaction, if any), the
    * statement {@link #find} has EclipseLink write ({@link JdbcTable#select}), its rows read as
    * EclipseLink reads them ({@link JdbcTable#readAsEclipseLink}): no criteria query made and turned
    * into SQL, no working copy of each record registered in the persistence context. Through
