@@ -380,15 +380,11 @@ public class AuditGroupCommit {
         outcomes.put(pending, new Outcome(!own.isEmpty(), record));
       }
       if (!entries.isEmpty()) {
-        // Written exactly as they are (ids and times are theirs, and the MACs cover them): by
-        // multi-row statements on PostgreSQL and SQLite (a MERGE per row on H2), with no
-        // persistence context.
-        entries.forEach(AccessLog::asWritten);
-        long inserted = store.insertIfAbsent(AccessLogs.COLLECTION, entries);
-        if (inserted != entries.size()) {
-          throw new IllegalStateException(
-              (entries.size() - inserted) + " audit entries' ids were already stored");
-        }
+        // Written as the API's records and a write's entries are: by multi-row statements with no
+        // persistence context, and plain inserts (an id already stored fails the transaction, as
+        // it did when counted), not PostgreSQL's speculative ON CONFLICT insertions. Their MACs
+        // cover the version every insert gives (1).
+        store.insertFinished(AccessLogs.COLLECTION, entries);
       }
       return outcomes;
     }

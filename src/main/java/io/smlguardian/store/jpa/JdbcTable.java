@@ -282,6 +282,11 @@ final class JdbcTable<E extends StoredRecord> {
             row, 2, collection.schema().field(RecordOwner.NAMED_OWNERS_FIELD).orElseThrow(), false);
   }
 
+  /** The rows of {@code ids} ids (bound with bindId). */
+  String selectByIds(int ids) {
+    return selectAll() + " WHERE " + columns.get(0) + inList(ids);
+  }
+
   /** The id, version and creation time of the rows of {@code ids} ids (bound with bindId). */
   String selectStampsByIds(int ids) {
     return "SELECT "

@@ -360,24 +360,20 @@ public abstract class JpaRecordStore implements BackendStore, LedgerStore {
       return findById(collection, id);
     }
     JdbcTable<E> table = table(collection);
-    try (Connection connection = dataSource.getConnection();
-        PreparedStatement select = connection.prepareStatement(table.selectById())) {
-      table.bindId(select, 1, id);
-      try (ResultSet row = select.executeQuery()) {
-        return row.next() ? Optional.of(table.readAsEclipseLink(row)) : Optional.empty();
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(
-          "reading " + collection.name() + " " + id + " failed: " + e.getMessage(), e);
-    }
+    return selected(
+            table, table.selectById(), s -> table.bindId(s, 1, id), collection.name() + " " + id)
+        .stream()
+        .findFirst();
   }
 
   /**
-   * One query through EclipseLink, so that each record is what {@link #findById} gives (plain JDBC
-   * reads times before 1582 on another calendar than EclipseLink writes them, see {@code
-   * BadInputApiIT}), on the transaction's write connection: the audit trail's shared commit then
-   * writes its entries on that connection (with SQLite's pool of one, a read from EclipseLink's
-   * read pool would hold the only connection the insert needs).
+   * For a collection without an owner table, one SELECT on the datasource's connection, which joins
+   * the caller's transaction (the audit trail's shared commit, which writes its entries on it
+   * next), read as EclipseLink reads ({@link JdbcTable#readAsEclipseLink}, so that each record is
+   * what {@link #findById} gives): no criteria query, no working copies, and no EclipseLink in the
+   * shared transaction at all. Records of a collection with an owner table (the audit trail's) go
+   * through EclipseLink, on the transaction's write connection (with SQLite's pool of one, a read
+   * from EclipseLink's read pool would hold the only connection the insert needs).
    */
   @Override
   public <E extends StoredRecord> List<E> findByIds(
@@ -385,12 +381,46 @@ public abstract class JpaRecordStore implements BackendStore, LedgerStore {
     if (ids.isEmpty()) {
       return List.of();
     }
+    if (collection.ownerTable().isEmpty()) {
+      JdbcTable<E> table = table(collection);
+      return selected(
+          table, table.selectByIds(ids.size()), s -> bindIds(table, s, ids), collection.name());
+    }
     em.unwrap(UnitOfWork.class).beginEarlyTransaction();
     CriteriaBuilder cb = em.getCriteriaBuilder();
     CriteriaQuery<E> criteria = cb.createQuery(collection.entityClass());
     Root<E> root = criteria.from(collection.entityClass());
     criteria.select(root).where(root.get("id").in(ids));
     return em.createQuery(criteria).getResultList();
+  }
+
+  /** Binds a statement's parameters. */
+  @FunctionalInterface
+  private interface Parameters {
+    void bind(PreparedStatement statement) throws SQLException;
+  }
+
+  /**
+   * The rows of one SELECT on the datasource's connection (in the caller's transaction, if any),
+   * read as EclipseLink reads them.
+   *
+   * @param what what is read, for the message of a failure
+   */
+  private <E extends StoredRecord> List<E> selected(
+      JdbcTable<E> table, String sql, Parameters parameters, String what) {
+    List<E> records = new ArrayList<>();
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = connection.prepareStatement(sql)) {
+      parameters.bind(statement);
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          records.add(table.readAsEclipseLink(rows));
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("reading " + what + " failed: " + e.getMessage(), e);
+    }
+    return records;
   }
 
   /**
@@ -474,20 +504,7 @@ public abstract class JpaRecordStore implements BackendStore, LedgerStore {
     if (select.isEmpty()) {
       return find(collection, query);
     }
-    List<E> records = new ArrayList<>();
-    try (Connection connection = dataSource.getConnection();
-        PreparedStatement statement = connection.prepareStatement(select.get().sql())) {
-      table.bind(statement, select.get());
-      try (ResultSet rows = statement.executeQuery()) {
-        while (rows.next()) {
-          records.add(table.readAsEclipseLink(rows));
-        }
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(
-          "querying " + collection.name() + " failed: " + e.getMessage(), e);
-    }
-    return records;
+    return selected(table, select.get().sql(), s -> table.bind(s, select.get()), collection.name());
   }
 
   @Override

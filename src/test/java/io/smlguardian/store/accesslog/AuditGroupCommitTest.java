@@ -303,7 +303,7 @@ class AuditGroupCommitTest {
     Map<AuditGroupCommit.Pending, AuditGroupCommit.Outcome> outcomes =
         new AuditGroupCommit.Writer(counting).insert(List.of(one, read, two));
 
-    assertThat(statements).containsExactly(2);
+    assertThat(statements).as("the records, then the three entries").containsExactly(2, 3);
     assertThat(outcomes.get(one).committed()).isTrue();
     assertThat(outcomes.get(two).committed()).isTrue();
     assertThat(store.findById(INTERACTIONS, first.getId())).isPresent();
