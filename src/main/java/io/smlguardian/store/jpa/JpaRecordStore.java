@@ -370,10 +370,11 @@ public abstract class JpaRecordStore implements BackendStore, LedgerStore {
    * For a collection without an owner table, one SELECT on the datasource's connection, which joins
    * the caller's transaction (the audit trail's shared commit, which writes its entries on it
    * next), read as EclipseLink reads ({@link JdbcTable#readAsEclipseLink}, so that each record is
-   * what {@link #findById} gives): no criteria query, no working copies, and no EclipseLink in the
-   * shared transaction at all. Records of a collection with an owner table (the audit trail's) go
-   * through EclipseLink, on the transaction's write connection (with SQLite's pool of one, a read
-   * from EclipseLink's read pool would hold the only connection the insert needs).
+   * what {@link #findById} gives): no criteria query and no working copies, so that a shared
+   * transaction of reads by id and entries alone goes through no EclipseLink at all. Records of a
+   * collection with an owner table (the audit trail's) go through EclipseLink, on the transaction's
+   * write connection (with SQLite's pool of one, a read from EclipseLink's read pool would hold the
+   * only connection the insert needs).
    */
   @Override
   public <E extends StoredRecord> List<E> findByIds(
