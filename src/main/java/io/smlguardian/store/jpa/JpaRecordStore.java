@@ -395,12 +395,6 @@ public abstract class JpaRecordStore implements BackendStore, LedgerStore {
     return em.createQuery(criteria).getResultList();
   }
 
-  /** Binds a statement's parameters. */
-  @FunctionalInterface
-  private interface Parameters {
-    void bind(PreparedStatement statement) throws SQLException;
-  }
-
   /**
    * The rows of one SELECT on the datasource's connection (in the caller's transaction, if any),
    * read as EclipseLink reads them.
@@ -408,11 +402,11 @@ public abstract class JpaRecordStore implements BackendStore, LedgerStore {
    * @param what what is read, for the message of a failure
    */
   private <E extends StoredRecord> List<E> selected(
-      JdbcTable<E> table, String sql, Parameters parameters, String what) {
+      JdbcTable<E> table, String sql, Binding binding, String what) {
     List<E> records = new ArrayList<>();
     try (Connection connection = dataSource.getConnection();
         PreparedStatement statement = connection.prepareStatement(sql)) {
-      parameters.bind(statement);
+      binding.bind(statement);
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
           records.add(table.readAsEclipseLink(rows));
